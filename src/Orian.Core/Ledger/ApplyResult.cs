@@ -1,0 +1,9 @@
+using Orian.Domain;
+
+namespace Orian.Ledger;
+
+/// <summary>What happened to one pending event once its batch committed.</summary>
+/// <param name="Outcome">The version rule's verdict.</param>
+/// <param name="CurrentVersion">The transaction's highest applied version after the commit.</param>
+/// <param name="Flags">What an operator should know about this version.</param>
+public readonly record struct ApplyResult(VersionOutcome Outcome, long CurrentVersion, EventFlags Flags);

@@ -1,0 +1,246 @@
+using System.Text.Json;
+using Orian.Domain;
+using Orian.Wire;
+
+namespace Orian.Ledger;
+
+/// <summary>
+/// The in-memory working state of one batch: the rows as locked, changed event by event in arrival
+/// order, and the journal lines and version records that explain every change.
+/// </summary>
+internal sealed class BatchPlan
+{
+    private readonly Dictionary<string, TransactionState> _transactions;
+    private readonly Dictionary<string, long> _lockedVersions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _appliedInBatch = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorkingAccount> _accounts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedTransactions = new(StringComparer.Ordinal);
+    private readonly LedgerChanges _changes = new();
+    private readonly DateTimeOffset _now;
+
+    public BatchPlan(IReadOnlyDictionary<string, TransactionState> transactions, IReadOnlyDictionary<string, AccountState> accounts, DateTimeOffset now)
+    {
+        _transactions = new Dictionary<string, TransactionState>(transactions, StringComparer.Ordinal);
+        foreach (var (id, state) in transactions)
+        {
+            _lockedVersions[id] = state.Version;
+        }
+
+        foreach (var (accountNo, account) in accounts)
+        {
+            _accounts[accountNo] = new WorkingAccount(account.Currency, account.Exponent, account.Posted, account.Held, isNew: false);
+        }
+
+        _now = now;
+    }
+
+    public async ValueTask<ApplyResult> ApplyAsync(ILedgerUnitOfWork unit, PendingEvent pending, CancellationToken cancellationToken)
+    {
+        var evt = pending.Event;
+        _transactions.TryGetValue(evt.Id, out var current);
+        var outcome = await ClassifyAsync(unit, pending, current, cancellationToken).ConfigureAwait(false);
+        var flags = EventFlags.None;
+        if (outcome == VersionOutcome.Applied)
+        {
+            flags = Apply(pending, current);
+        }
+
+        _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, flags, pending.RawJson, pending.ReceivedAt));
+        return new ApplyResult(outcome, _transactions[evt.Id].Version, flags);
+    }
+
+    public LedgerChanges ToChanges()
+    {
+        foreach (var id in _changedTransactions.Order(StringComparer.Ordinal))
+        {
+            long? expected = _lockedVersions.TryGetValue(id, out var v) ? v : null;
+            _changes.Transactions.Add(new TransactionWrite(_transactions[id], expected, _now));
+        }
+
+        foreach (var (accountNo, account) in _accounts.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (account.IsNew || account.PostedDelta != 0 || account.HeldDelta != 0)
+            {
+                _changes.Accounts.Add(new AccountWrite(accountNo, account.Currency, account.Exponent, account.PostedDelta, account.HeldDelta, account.IsNew, _now));
+            }
+        }
+
+        return _changes;
+    }
+
+    private async ValueTask<VersionOutcome> ClassifyAsync(ILedgerUnitOfWork unit, PendingEvent pending, TransactionState? current, CancellationToken cancellationToken)
+    {
+        var version = pending.Event.Version;
+        if (current is null || version > current.Version)
+        {
+            return VersionOutcome.Applied;
+        }
+
+        if (version < current.Version)
+        {
+            return VersionOutcome.Stale;
+        }
+
+        if (pending.PayloadHash.AsSpan().SequenceEqual(current.PayloadHash))
+        {
+            return VersionOutcome.Duplicate;
+        }
+
+        // Same version, different bytes: the same JSON written differently (whitespace, member
+        // order) is still a duplicate; anything else is a conflict for an operator to look at.
+        var applied = _appliedInBatch.GetValueOrDefault(current.Id)
+            ?? await unit.GetAppliedPayloadAsync(current.Id, version, cancellationToken).ConfigureAwait(false);
+        return applied is not null && SameJson(applied, pending.RawJson) ? VersionOutcome.Duplicate : VersionOutcome.Conflict;
+    }
+
+    private static bool SameJson(string a, string b)
+    {
+        using var left = JsonDocument.Parse(a);
+        using var right = JsonDocument.Parse(b);
+        return JsonElement.DeepEquals(left.RootElement, right.RootElement);
+    }
+
+    private EventFlags Apply(PendingEvent pending, TransactionState? current)
+    {
+        var evt = pending.Event;
+        var previous = current?.Effect ?? LedgerEffect.None;
+        var computed = EffectFunction.Of(evt);
+        var flags = computed.Flags;
+        var next = computed.CarryPrevious ? previous : computed.Effect;
+
+        if (!computed.CarryPrevious && !next.IsNone)
+        {
+            var account = AccountFor(next);
+            if (account.Currency != next.Currency || account.Exponent != next.Exponent)
+            {
+                flags |= EventFlags.CurrencyMismatch;
+                next = previous;
+            }
+        }
+
+        var availableBefore = next.AccountNo is { } a && _accounts.TryGetValue(a, out var before) ? before.Available : 0;
+        if (next != previous)
+        {
+            var lines = new List<JournalLine>(4);
+            Move(previous, -1, evt, lines);
+            Move(next, +1, evt, lines);
+            AddMerged(lines);
+        }
+
+        if (next.AccountNo is { } accountNo && _accounts[accountNo] is { Available: < 0 } after && after.Available < availableBefore)
+        {
+            flags |= EventFlags.Overdrawn;
+        }
+
+        var amount = evt.Result == TxnResult.PartiallyApproved
+            ? evt.ApprovedAmount ?? evt.EffectiveAmounts.Actual
+            : evt.EffectiveAmounts.Actual;
+        _transactions[evt.Id] = new TransactionState
+        {
+            Id = evt.Id,
+            Version = evt.Version,
+            PayloadHash = pending.PayloadHash,
+            Status = evt.StatusText,
+            Result = evt.ResultText,
+            ResultDetail = evt.ResultDetail,
+            Direction = evt.DirectionText,
+            TxnType = evt.TxnTypeCode,
+            SchemeId = evt.SchemeId,
+            AccountNo = evt.AccountNo,
+            Amount = amount,
+            Effect = next,
+            Flags = flags,
+        };
+        _appliedInBatch[evt.Id] = pending.RawJson;
+        _changedTransactions.Add(evt.Id);
+        return flags;
+    }
+
+    /// <summary>The working account for an effect, opened on first use in the effect's currency.</summary>
+    private WorkingAccount AccountFor(LedgerEffect effect)
+    {
+        var accountNo = effect.AccountNo!;
+        if (!_accounts.TryGetValue(accountNo, out var account))
+        {
+            account = new WorkingAccount(effect.Currency!, effect.Exponent, 0, 0, isNew: true);
+            _accounts[accountNo] = account;
+        }
+
+        return account;
+    }
+
+    /// <summary>Adds (<paramref name="sign"/> +1) or reverses (-1) an effect on the working balances.</summary>
+    private void Move(LedgerEffect effect, int sign, OrianEvent evt, List<JournalLine> lines)
+    {
+        if (effect.IsNone)
+        {
+            return;
+        }
+
+        var accountNo = effect.AccountNo ?? throw new InvalidOperationException($"Transaction {evt.Id}: an effect with money must name an account.");
+        if (!_accounts.TryGetValue(accountNo, out var account))
+        {
+            throw new InvalidOperationException($"Transaction {evt.Id}: account {accountNo} of its effect was not locked.");
+        }
+
+        var currency = effect.Currency!;
+        if (effect.Held != 0)
+        {
+            account.HeldDelta += sign * effect.Held;
+            lines.Add(new JournalLine(evt.Id, evt.Version, accountNo, JournalKind.Hold, sign * effect.Held, currency, effect.Exponent, _now));
+        }
+
+        if (effect.Posted != 0)
+        {
+            var counter = effect.CounterAccount ?? throw new InvalidOperationException($"Transaction {evt.Id}: a posting must name its counter account.");
+            account.PostedDelta += sign * effect.Posted;
+            lines.Add(new JournalLine(evt.Id, evt.Version, accountNo, JournalKind.Posting, sign * effect.Posted, currency, effect.Exponent, _now));
+            lines.Add(new JournalLine(evt.Id, evt.Version, counter, JournalKind.Posting, -sign * effect.Posted, currency, effect.Exponent, _now));
+        }
+
+        account.AssertInvariants(accountNo);
+    }
+
+    /// <summary>Nets the reversal of the previous effect against the new one, so a hold that grows
+    /// from 100 to 120 reads as one line of +20, and drops lines that net to zero.</summary>
+    private void AddMerged(List<JournalLine> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            for (var j = i + 1; j < lines.Count; j++)
+            {
+                if (lines[j].AccountNo == line.AccountNo && lines[j].Kind == line.Kind && lines[j].Currency == line.Currency)
+                {
+                    line = line with { Amount = line.Amount + lines[j].Amount };
+                    lines.RemoveAt(j--);
+                }
+            }
+
+            if (line.Amount != 0)
+            {
+                _changes.Journal.Add(line);
+            }
+        }
+    }
+
+    private sealed class WorkingAccount(string currency, int exponent, long posted, long held, bool isNew)
+    {
+        public string Currency { get; } = currency;
+        public int Exponent { get; } = exponent;
+        public bool IsNew { get; } = isNew;
+        public long PostedDelta { get; set; }
+        public long HeldDelta { get; set; }
+        public long Posted => posted + PostedDelta;
+        public long Held => held + HeldDelta;
+        public long Available => Posted - Held;
+
+        public void AssertInvariants(string accountNo)
+        {
+            if (Held < 0)
+            {
+                throw new InvalidOperationException($"Account {accountNo}: held would fall below zero ({Held}); the ledger refuses the batch.");
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Orian.Domain;
+
+namespace Orian.Ledger;
+
+/// <summary>A transaction's row: its highest applied version, what that version said, and the
+/// effect it has on the ledger.</summary>
+public sealed record TransactionState
+{
+    public required string Id { get; init; }
+    public required long Version { get; init; }
+    public required byte[] PayloadHash { get; init; }
+    public required string Status { get; init; }
+    public string? Result { get; init; }
+    public string? ResultDetail { get; init; }
+    public string? Direction { get; init; }
+    public string? TxnType { get; init; }
+    public string? SchemeId { get; init; }
+    public string? AccountNo { get; init; }
+    public Money? Amount { get; init; }
+    public required LedgerEffect Effect { get; init; }
+    public EventFlags Flags { get; init; }
+}

@@ -1,0 +1,498 @@
+using System.Text.Json;
+using Orian.Domain;
+
+namespace Orian.Wire;
+
+/// <summary>
+/// Reads an ORIAN v2 transaction from UTF-8 JSON in one forward pass, keeping only what the service
+/// acts on. This file and <c>docs/orian-wire.md</c> are the wire contract: every JSON name the service
+/// reads is spelled here and nowhere else.
+/// </summary>
+/// <remarks>
+/// Why not a deserializer: the hot path must cost little more than walking the bytes (see
+/// <c>benchmarks/</c>), and ORIAN rules are unusual: unknown fields are skipped, unknown enum values
+/// are kept and flagged rather than rejected, and a malformed amount must name its full path.
+/// </remarks>
+public static class OrianParser
+{
+    public const int MaxIdLength = 64;
+    public const int MaxExponent = 9;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+
+    /// <summary>Parses <paramref name="utf8Json"/>; on failure returns null and sets <paramref name="error"/>.</summary>
+    public static OrianEvent? Parse(ReadOnlySpan<byte> utf8Json, out ParseError? error)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+            var evt = ReadRoot(ref reader);
+            error = null;
+            return evt;
+        }
+        catch (WireException e)
+        {
+            error = new ParseError(e.Field, e.Message);
+        }
+        catch (JsonException e)
+        {
+            error = new ParseError("$", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+        }
+
+        return null;
+    }
+
+    private static OrianEvent ReadRoot(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new WireException("$", "The body must be a JSON object.");
+        }
+
+        string? id = null, statusText = null, schemeId = null, productClass = null;
+        long? version = null;
+        TxnTypeFields txnType = default;
+        ResultFields result = default;
+        PartyFields payer = default, payee = default;
+        TxnAmounts authorisation = default, clearing = default;
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("id"u8)) { id = ReadIdentifier(ref reader, "id"); }
+            else if (reader.ValueTextEquals("version"u8)) { version = ReadVersion(ref reader); }
+            else if (reader.ValueTextEquals("txn_lifecycle_status"u8)) { statusText = ReadInternedString(ref reader, "txn_lifecycle_status"); }
+            else if (reader.ValueTextEquals("scheme_id"u8)) { schemeId = ReadInternedString(ref reader, "scheme_id"); }
+            else if (reader.ValueTextEquals("product_class_id"u8)) { productClass = ReadString(ref reader, "product_class_id"); }
+            else if (reader.ValueTextEquals("txn_type"u8)) { txnType = ReadTxnType(ref reader); }
+            else if (reader.ValueTextEquals("txn_result"u8)) { result = ReadResult(ref reader); }
+            else if (reader.ValueTextEquals("payer"u8)) { payer = ReadParty(ref reader, "payer"); }
+            else if (reader.ValueTextEquals("payee"u8)) { payee = ReadParty(ref reader, "payee"); }
+            else if (reader.ValueTextEquals("authorisation"u8)) { authorisation = ReadPhase(ref reader, "authorisation"); }
+            else if (reader.ValueTextEquals("clearing"u8)) { clearing = ReadPhase(ref reader, "clearing"); }
+            else { reader.Skip(); }
+        }
+
+        if (reader.Read())
+        {
+            throw new WireException("$", "Unexpected content after the JSON object.");
+        }
+
+        if (id is null) { throw Missing("id"); }
+        if (version is null) { throw Missing("version"); }
+        if (string.IsNullOrEmpty(statusText)) { throw Missing("txn_lifecycle_status"); }
+
+        return new OrianEvent
+        {
+            Id = id,
+            Version = version.Value,
+            Status = ParseStatus(statusText),
+            StatusText = statusText,
+            SchemeId = schemeId,
+            ProductClassId = productClass,
+            TxnTypeCode = txnType.Code,
+            Direction = txnType.Direction,
+            DirectionText = txnType.DirectionText,
+            Reversal = txnType.Reversal,
+            Financial = txnType.Financial ?? true,
+            Result = result.Result,
+            ResultText = result.ResultText,
+            ResultDetail = result.Detail,
+            ResultMessage = result.Message,
+            ApprovedAmount = result.ApprovedAmount,
+            PayerAccountNo = payer.AccountNo,
+            PayeeAccountNo = payee.AccountNo,
+            MerchantCategory = payee.MerchantCategory ?? payer.MerchantCategory,
+            MaskedPan = payer.MaskedPan ?? payee.MaskedPan,
+            Authorisation = authorisation,
+            Clearing = clearing,
+        };
+    }
+
+    public static LifecycleStatus ParseStatus(string text) => text switch
+    {
+        "AUTHORISATION_REQUESTED" => LifecycleStatus.AuthorisationRequested,
+        "AUTHORISED" => LifecycleStatus.Authorised,
+        "COMPLETE" => LifecycleStatus.Complete,
+        "CANCELLED" => LifecycleStatus.Cancelled,
+        "EXPIRED" => LifecycleStatus.Expired,
+        "MANUALLY_EXPIRED" => LifecycleStatus.ManuallyExpired,
+        _ => LifecycleStatus.Unknown,
+    };
+
+    public static TxnResult ParseResult(string? text) => text switch
+    {
+        null or "" => TxnResult.None,
+        "APPROVED" => TxnResult.Approved,
+        "DECLINED" => TxnResult.Declined,
+        "PARTIALLY_APPROVED" => TxnResult.PartiallyApproved,
+        "APPROVED_WITH_EXCEPTION" => TxnResult.ApprovedWithException,
+        _ => TxnResult.Unknown,
+    };
+
+    private static Direction ParseDirection(string? text) => text switch
+    {
+        null or "" => Direction.None,
+        "DEBIT" => Direction.Debit,
+        "CREDIT" => Direction.Credit,
+        _ => Direction.Unknown,
+    };
+
+    private struct TxnTypeFields
+    {
+        public string? Code;
+        public string? DirectionText;
+        public Direction Direction;
+        public bool Reversal;
+        public bool? Financial;
+    }
+
+    private static TxnTypeFields ReadTxnType(ref Utf8JsonReader reader)
+    {
+        TxnTypeFields f = default;
+        if (!EnterObject(ref reader, "txn_type"))
+        {
+            return f;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("code"u8)) { f.Code = ReadInternedString(ref reader, "txn_type.code"); }
+            else if (reader.ValueTextEquals("direction"u8)) { f.DirectionText = ReadInternedString(ref reader, "txn_type.direction"); }
+            else if (reader.ValueTextEquals("reversal"u8)) { f.Reversal = ReadBool(ref reader, "txn_type.reversal") ?? false; }
+            else if (reader.ValueTextEquals("financial"u8)) { f.Financial = ReadBool(ref reader, "txn_type.financial"); }
+            else { reader.Skip(); }
+        }
+
+        f.Direction = ParseDirection(f.DirectionText);
+        return f;
+    }
+
+    private struct ResultFields
+    {
+        public TxnResult Result;
+        public string? ResultText;
+        public string? Detail;
+        public string? Message;
+        public Money? ApprovedAmount;
+    }
+
+    private static ResultFields ReadResult(ref Utf8JsonReader reader)
+    {
+        ResultFields f = default;
+        if (!EnterObject(ref reader, "txn_result"))
+        {
+            return f;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("result"u8)) { f.ResultText = ReadInternedString(ref reader, "txn_result.result"); }
+            else if (reader.ValueTextEquals("result_detail"u8)) { f.Detail = ReadString(ref reader, "txn_result.result_detail"); }
+            else if (reader.ValueTextEquals("result_message"u8)) { f.Message = ReadString(ref reader, "txn_result.result_message"); }
+            else if (reader.ValueTextEquals("approved_amount"u8)) { f.ApprovedAmount = ReadMoney(ref reader, "txn_result.approved_amount"); }
+            else { reader.Skip(); }
+        }
+
+        f.Result = ParseResult(f.ResultText);
+        return f;
+    }
+
+    private struct PartyFields
+    {
+        public string? AccountNo;
+        public string? MerchantCategory;
+        public string? MaskedPan;
+    }
+
+    private static PartyFields ReadParty(ref Utf8JsonReader reader, string path)
+    {
+        PartyFields f = default;
+        if (!EnterObject(ref reader, path))
+        {
+            return f;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("account"u8)) { f.AccountNo = ReadAccount(ref reader, path); }
+            else if (reader.ValueTextEquals("acceptor"u8)) { f.MerchantCategory = ReadAcceptor(ref reader, path); }
+            else if (reader.ValueTextEquals("card"u8)) { f.MaskedPan = ReadCard(ref reader, path); }
+            else { reader.Skip(); }
+        }
+
+        return f;
+    }
+
+    private static string? ReadAccount(ref Utf8JsonReader reader, string party)
+    {
+        string? accountNo = null;
+        if (!EnterObject(ref reader, party + ".account"))
+        {
+            return null;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("account_no"u8)) { accountNo = ReadIdentifier(ref reader, party + ".account.account_no"); }
+            else { reader.Skip(); }
+        }
+
+        return accountNo;
+    }
+
+    private static string? ReadAcceptor(ref Utf8JsonReader reader, string party)
+    {
+        string? category = null;
+        if (!EnterObject(ref reader, party + ".acceptor"))
+        {
+            return null;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("category_auth"u8)) { category = ReadInternedString(ref reader, party + ".acceptor.category_auth"); }
+            else { reader.Skip(); }
+        }
+
+        return category;
+    }
+
+    private static string? ReadCard(ref Utf8JsonReader reader, string party)
+    {
+        string? maskedPan = null;
+        if (!EnterObject(ref reader, party + ".card"))
+        {
+            return null;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("masked_pan"u8)) { maskedPan = ReadString(ref reader, party + ".card.masked_pan"); }
+            else { reader.Skip(); }
+        }
+
+        return maskedPan;
+    }
+
+    private static TxnAmounts ReadPhase(ref Utf8JsonReader reader, string phase)
+    {
+        TxnAmounts amounts = default;
+        if (!EnterObject(ref reader, phase))
+        {
+            return amounts;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("txn_amounts"u8)) { amounts = ReadAmounts(ref reader, phase == "clearing" ? "clearing.txn_amounts" : "authorisation.txn_amounts"); }
+            else { reader.Skip(); }
+        }
+
+        return amounts;
+    }
+
+    private static TxnAmounts ReadAmounts(ref Utf8JsonReader reader, string path)
+    {
+        Money? requested = null, cardholder = null, final = null;
+        if (!EnterObject(ref reader, path))
+        {
+            return default;
+        }
+
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("requested_amount"u8)) { requested = ReadMoney(ref reader, path + ".requested_amount"); }
+            else if (reader.ValueTextEquals("cardholder_amount"u8)) { cardholder = ReadMoney(ref reader, path + ".cardholder_amount"); }
+            else if (reader.ValueTextEquals("cardholder_final_amount"u8)) { final = ReadMoney(ref reader, path + ".cardholder_final_amount"); }
+            else { reader.Skip(); }
+        }
+
+        return new TxnAmounts(requested, cardholder, final);
+    }
+
+    /// <summary>An amount object <c>{"amount": 100, "currency": {"code": "GBP", "exponent": 2}}</c>.
+    /// An amount without its currency is rejected: minor units mean nothing without the exponent.</summary>
+    private static Money? ReadMoney(ref Utf8JsonReader reader, string path)
+    {
+        if (!EnterObject(ref reader, path))
+        {
+            return null;
+        }
+
+        long? minor = null;
+        string? code = null;
+        int? exponent = null;
+        var sawCurrency = false;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("amount"u8))
+            {
+                minor = ReadInt64(ref reader, path + ".amount");
+            }
+            else if (reader.ValueTextEquals("currency"u8))
+            {
+                sawCurrency = EnterObject(ref reader, path + ".currency");
+                while (sawCurrency && NextProperty(ref reader))
+                {
+                    if (reader.ValueTextEquals("code"u8)) { code = ReadCurrencyCode(ref reader, path + ".currency.code"); }
+                    else if (reader.ValueTextEquals("exponent"u8)) { exponent = ReadExponent(ref reader, path + ".currency.exponent"); }
+                    else { reader.Skip(); }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (minor is null)
+        {
+            if (sawCurrency)
+            {
+                throw Missing(path + ".amount");
+            }
+
+            return null; // An empty amount object is treated as absent.
+        }
+
+        if (minor < 0) { throw new WireException(path + ".amount", $"'{path}.amount' must not be negative; reversals are expressed by the lifecycle status."); }
+        if (!sawCurrency) { throw new WireException(path + ".currency", $"'{path}' has an amount but no currency."); }
+        if (code is null) { throw Missing(path + ".currency.code"); }
+        if (exponent is null) { throw Missing(path + ".currency.exponent"); }
+        return new Money(minor.Value, code, exponent.Value);
+    }
+
+    private static string ReadCurrencyCode(ref Utf8JsonReader reader, string path)
+    {
+        var code = ReadInternedString(ref reader, path);
+        if (code is null || code.Length != 3 || !(char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1]) && char.IsAsciiLetterUpper(code[2])))
+        {
+            throw new WireException(path, $"'{path}' must be a three-letter ISO 4217 code such as \"GBP\".");
+        }
+
+        return code;
+    }
+
+    private static int ReadExponent(ref Utf8JsonReader reader, string path)
+    {
+        var value = ReadInt64(ref reader, path);
+        if (value is null or < 0 or > MaxExponent)
+        {
+            throw new WireException(path, $"'{path}' must be an integer from 0 to {MaxExponent}.");
+        }
+
+        return (int)value.Value;
+    }
+
+    /// <summary>Moves to the next property name of the current object; false at its end.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.PropertyName;
+    }
+
+    /// <summary>Reads the value of the current property: true at the start of an object, false for
+    /// null (treated as absent); anything else is an error naming <paramref name="path"/>.</summary>
+    private static bool EnterObject(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.StartObject => true,
+            JsonTokenType.Null => false,
+            _ => throw new WireException(path, $"'{path}' must be an object."),
+        };
+    }
+
+    private static long ReadVersion(ref Utf8JsonReader reader)
+    {
+        var version = ReadInt64(ref reader, "version");
+        if (version is null) { throw Missing("version"); }
+        if (version < 0) { throw new WireException("version", "'version' must not be negative."); }
+        return version.Value;
+    }
+
+    private static long? ReadInt64(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value))
+        {
+            throw new WireException(path, $"'{path}' must be an integer (minor units, no decimal point).");
+        }
+
+        return value;
+    }
+
+    private static bool? ReadBool(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            JsonTokenType.Null => null,
+            _ => throw new WireException(path, $"'{path}' must be true or false."),
+        };
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Null => null,
+            _ => throw new WireException(path, $"'{path}' must be a string."),
+        };
+    }
+
+    private static string? ReadInternedString(ref Utf8JsonReader reader, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.String when !reader.ValueIsEscaped => Interned.Get(reader.ValueSpan),
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Null => null,
+            _ => throw new WireException(path, $"'{path}' must be a string."),
+        };
+    }
+
+    /// <summary>An identifier (transaction id, account number): a non-empty string of printable
+    /// ASCII, bounded in length so it fits every store's key column.</summary>
+    private static string ReadIdentifier(ref Utf8JsonReader reader, string path)
+    {
+        var value = ReadString(ref reader, path);
+        if (string.IsNullOrEmpty(value))
+        {
+            throw Missing(path);
+        }
+
+        if (value.Length > MaxIdLength)
+        {
+            throw new WireException(path, $"'{path}' must be at most {MaxIdLength} characters.");
+        }
+
+        foreach (var c in value)
+        {
+            if (c is < '!' or > '~')
+            {
+                throw new WireException(path, $"'{path}' must be printable ASCII without spaces.");
+            }
+        }
+
+        return value;
+    }
+
+    private static WireException Missing(string path) => new(path, $"'{path}' is required.");
+
+    private sealed class WireException(string field, string message) : Exception(message)
+    {
+        public string Field { get; } = field;
+    }
+}

@@ -1,0 +1,60 @@
+namespace Orian.Storage.Postgres;
+
+/// <summary>The PostgreSQL write statements: each writes a whole batch from parallel arrays.</summary>
+internal static class PostgresSql
+{
+    private const string TransactionArrays = """
+        unnest(@ids::text[], @versions::bigint[], @expected::bigint[], @hashes::bytea[], @statuses::text[], @results::text[], @details::text[],
+               @directions::text[], @types::text[], @schemes::text[], @accounts::text[], @amounts::bigint[], @currencies::text[], @exponents::smallint[],
+               @effectAccounts::text[], @effectCurrencies::text[], @effectExponents::smallint[], @effectHelds::bigint[], @effectPosteds::bigint[],
+               @effectCounters::text[], @flags::integer[])
+          AS u(id, version, expected, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent,
+               effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags)
+        """;
+
+    public const string InsertTransactions = $"""
+        INSERT INTO transactions (id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
+            currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, created_at, updated_at)
+        SELECT id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
+            currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, @at, @at
+        FROM {TransactionArrays}
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    public const string UpdateTransactions = $"""
+        UPDATE transactions t SET version = u.version, payload_hash = u.payload_hash, status = u.status, result = u.result,
+            result_detail = u.result_detail, direction = u.direction, txn_type = u.txn_type, scheme_id = u.scheme_id, account_no = u.account_no,
+            amount = u.amount, currency = u.currency, exponent = u.exponent, effect_account = u.effect_account, effect_currency = u.effect_currency,
+            effect_exponent = u.effect_exponent, effect_held = u.effect_held, effect_posted = u.effect_posted, effect_counter = u.effect_counter,
+            flags = u.flags, updated_at = @at
+        FROM {TransactionArrays}
+        WHERE t.id = u.id AND t.version = u.expected
+        """;
+
+    public const string InsertAccounts = """
+        INSERT INTO accounts (account_no, currency, exponent, posted, held, created_at, updated_at)
+        SELECT account_no, currency, exponent, posted, held, @at, @at
+        FROM unnest(@accounts::text[], @currencies::text[], @exponents::smallint[], @posted::bigint[], @held::bigint[])
+          AS u(account_no, currency, exponent, posted, held)
+        ON CONFLICT (account_no) DO NOTHING
+        """;
+
+    public const string UpdateAccounts = """
+        UPDATE accounts a SET posted = a.posted + u.posted, held = a.held + u.held, updated_at = @at
+        FROM unnest(@accounts::text[], @currencies::text[], @exponents::smallint[], @posted::bigint[], @held::bigint[])
+          AS u(account_no, currency, exponent, posted, held)
+        WHERE a.account_no = u.account_no AND a.currency = u.currency
+        """;
+
+    public const string InsertVersions = """
+        INSERT INTO transaction_versions (transaction_id, version, outcome, payload_hash, flags, raw_json, received_at)
+        SELECT * FROM unnest(@ids::text[], @versions::bigint[], @outcomes::text[], @hashes::bytea[], @flags::integer[], @raws::text[], @receivedAts::timestamptz[])
+        """;
+
+    public const string InsertJournal = """
+        INSERT INTO journal (transaction_id, version, account_no, kind, amount, currency, exponent, created_at)
+        SELECT i, v, a, k, m, c, e, @at
+        FROM unnest(@ids::text[], @versions::bigint[], @accounts::text[], @kinds::text[], @amounts::bigint[], @currencies::text[], @exponents::smallint[])
+          AS u(i, v, a, k, m, c, e)
+        """;
+}
