@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+using Orian.Security;
+
+namespace Orian.Service.Configuration;
+
+/// <summary>Secrets must be configured outside Development; a bad secret stops start-up with a
+/// message that says which setting to fix.</summary>
+internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IValidateOptions<IngressOptions>, IValidateOptions<AdminOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngressOptions options)
+    {
+        var failures = new List<string>();
+        if (!environment.IsDevelopment())
+        {
+            if (string.IsNullOrWhiteSpace(options.Username))
+            {
+                failures.Add("Orian:Ingress:Username (env Orian__Ingress__Username) is required outside Development.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Password))
+            {
+                failures.Add("Orian:Ingress:Password (env Orian__Ingress__Password) is required outside Development.");
+            }
+        }
+
+        if (string.IsNullOrEmpty(options.Username) != string.IsNullOrEmpty(options.Password))
+        {
+            failures.Add("Orian:Ingress:Username and Orian:Ingress:Password must be set together.");
+        }
+
+        if (!string.IsNullOrEmpty(options.Username) && options.Username.Contains(':', StringComparison.Ordinal))
+        {
+            failures.Add("Orian:Ingress:Username must not contain ':' (HTTP Basic cannot carry it).");
+        }
+
+        if (!string.IsNullOrEmpty(options.SigningSecret))
+        {
+            try
+            {
+                if (StandardWebhookSignature.KeyFromSecret(options.SigningSecret).Length < 16)
+                {
+                    failures.Add("Orian:Ingress:SigningSecret must decode to at least 16 bytes.");
+                }
+            }
+            catch (FormatException e)
+            {
+                failures.Add($"Orian:Ingress:SigningSecret: {e.Message}");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, AdminOptions options)
+    {
+        if (!environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            return ValidateOptionsResult.Fail("Orian:Admin:ApiKey (env Orian__Admin__ApiKey) is required outside Development.");
+        }
+
+        if (!string.IsNullOrEmpty(options.ApiKey) && options.ApiKey.Length < 16)
+        {
+            return ValidateOptionsResult.Fail("Orian:Admin:ApiKey must be at least 16 characters.");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}

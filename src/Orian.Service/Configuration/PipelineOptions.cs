@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orian.Service.Configuration;
+
+/// <summary><c>Orian:Pipeline</c>: the partitions between the endpoint and the database.</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "Orian:Pipeline";
+
+    /// <summary>Number of partitions, each a bounded channel with one writer. Events for one account
+    /// always land in the same partition. Default: the processor count.</summary>
+    [Range(1, 256)]
+    public int Partitions { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Events a partition may hold before it answers 503. Default 2,048.</summary>
+    [Range(1, 1_000_000)]
+    public int PartitionCapacity { get; set; } = 2048;
+
+    /// <summary>Most events committed in one database transaction. Default 256.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>How long a worker waits for more events before committing a small batch. 0 commits
+    /// whatever is there at once (batches then form only under load). Default 1 ms.</summary>
+    [Range(0, 1000)]
+    public int BatchLingerMs { get; set; } = 1;
+}

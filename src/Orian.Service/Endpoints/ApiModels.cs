@@ -1,0 +1,39 @@
+namespace Orian.Service.Endpoints;
+
+// The JSON the service answers with (snake_case, see OrianJsonContext).
+
+/// <summary>The acknowledgement of a received version.</summary>
+public sealed record IngestResponse(string Id, long Version, string Outcome, long CurrentVersion, string[]? Flags);
+
+public sealed record CurrencyModel(string Code, int Exponent);
+
+public sealed record AmountModel(long Amount, CurrencyModel Currency);
+
+public sealed record AccountResponse(
+    string AccountNo, string Currency, int Exponent, long Posted, long Held, long Available, bool Overdrawn, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record JournalEntryModel(
+    long Id, string TransactionId, long Version, string Kind, long Amount, string Currency, int Exponent, DateTimeOffset CreatedAt);
+
+public sealed record JournalPageResponse(string AccountNo, IReadOnlyList<JournalEntryModel> Entries, long? NextAfter);
+
+public sealed record EffectModel(string? AccountNo, long Held, long Posted, string? Currency, string? CounterAccount);
+
+public sealed record VersionModel(long Version, string Outcome, string[] Flags, DateTimeOffset ReceivedAt);
+
+public sealed record TransactionResponse(
+    string Id,
+    long Version,
+    string TxnLifecycleStatus,
+    string? Result,
+    string? ResultDetail,
+    string? Direction,
+    string? TxnType,
+    string? SchemeId,
+    string? AccountNo,
+    AmountModel? Amount,
+    EffectModel Effect,
+    string[] Flags,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<VersionModel> Versions);

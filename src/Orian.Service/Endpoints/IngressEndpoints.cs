@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Options;
+using Orian.Domain;
+using Orian.Ledger;
+using Orian.Service.Configuration;
+using Orian.Service.Pipeline;
+using Orian.Service.Security;
+using Orian.Wire;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary><c>PUT /v2/transactions/{id}</c>: where PPS delivers ORIAN transactions. A 200 is sent
+/// only after the event's batch has committed; anything else leaves no trace.</summary>
+internal static class IngressEndpoints
+{
+    public static void MapIngress(this IEndpointRouteBuilder app) =>
+        app.MapPut("/v2/transactions/{id}", PutTransactionAsync).WithName("PutTransaction");
+
+    private static async Task<IResult> PutTransactionAsync(
+        string id,
+        HttpContext context,
+        IngressAuthenticator authenticator,
+        IngestPipeline pipeline,
+        IOptions<IngressOptions> options,
+        TimeProvider time,
+        ILogger<IngestPipeline> logger)
+    {
+        var settings = options.Value;
+        var request = context.Request;
+        if (!authenticator.HasValidCredentials(request))
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"orian\", charset=\"UTF-8\"";
+            return Reject(logger, id, Problems.Unauthorized("Send the PPS credentials with HTTP Basic authentication."), 401, "Authorization", "bad credentials");
+        }
+
+        if (request.ContentType is { Length: > 0 } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Reject(logger, id, Problems.UnsupportedMediaType(contentType), 415, "Content-Type", contentType);
+        }
+
+        using var body = await RequestBody.ReadAsync(request, settings.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return Reject(logger, id, Problems.TooLarge(settings.MaxBodyBytes), 413, "$", "body too large");
+        }
+
+        if (!authenticator.HasValidSignature(request, body.Span))
+        {
+            return Reject(logger, id, Problems.Unauthorized("The webhook-signature header is missing, invalid or outside the 5-minute window."), 401, "webhook-signature", "bad signature");
+        }
+
+        var evt = OrianParser.Parse(body.Span, out var error);
+        if (evt is null)
+        {
+            return Reject(logger, id, Problems.InvalidField(error!.Field, error.Message), 400, error.Field, error.Message);
+        }
+
+        if (!string.Equals(evt.Id, id, StringComparison.Ordinal))
+        {
+            const string detail = "The 'id' in the body must equal the id in the path.";
+            return Reject(logger, id, Problems.InvalidField("id", detail), 400, "id", detail);
+        }
+
+        var pending = new PendingEvent(evt, body.Span, time.GetUtcNow());
+        if (!pipeline.TryEnqueue(pending, out var completion))
+        {
+            Log.Unavailable(logger, evt.Id, evt.Version, "partition full");
+            return Problems.Unavailable(context, "The service is at capacity; the event was not stored.", settings.RetryAfterSeconds);
+        }
+
+        ApplyResult result;
+        try
+        {
+            result = await completion.WaitAsync(TimeSpan.FromMilliseconds(settings.CommitTimeoutMs), time);
+        }
+        catch (TimeoutException)
+        {
+            Log.Unavailable(logger, evt.Id, evt.Version, "commit timed out");
+            return Problems.Unavailable(context, "The event could not be committed in time; resend it (a resend is harmless).", settings.RetryAfterSeconds);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Unavailable(logger, evt.Id, evt.Version, e.GetType().Name);
+            return Problems.Unavailable(context, "The ledger database is unavailable; the event was not stored.", settings.RetryAfterSeconds);
+        }
+
+        if (result.Flags != EventFlags.None)
+        {
+            Log.Flagged(logger, evt.Id, evt.Version, evt.MaskedPan, result.Flags.ToString());
+        }
+
+        if (result.Outcome == VersionOutcome.Conflict)
+        {
+            Log.Conflict(logger, evt.Id, evt.Version);
+        }
+
+        var flags = result.Flags == EventFlags.None ? null : result.Flags.ToNames();
+        return TypedResults.Ok(new IngestResponse(evt.Id, evt.Version, result.Outcome.ToWire(), result.CurrentVersion, flags));
+    }
+
+    private static IResult Reject(ILogger logger, string id, IResult problem, int status, string field, string reason)
+    {
+        Log.Rejected(logger, id, status, field, reason);
+        return problem;
+    }
+}

@@ -1,0 +1,76 @@
+using Orian.Domain;
+using Orian.Service.Security;
+using Orian.Storage;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary>The operator read API under <c>/v1</c> (requires <c>X-Api-Key</c>): accounts, their
+/// journals, and transactions with every version received.</summary>
+internal static class OperatorEndpoints
+{
+    public const int MaxPageSize = 1000;
+    private const int DefaultPageSize = 100;
+
+    public static void MapOperatorApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        v1.MapGet("/accounts/{accountNo}", GetAccountAsync).WithName("GetAccount");
+        v1.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal");
+        v1.MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction");
+    }
+
+    private static async Task<IResult> GetAccountAsync(string accountNo, ILedgerReader reader, CancellationToken cancellationToken)
+    {
+        var account = await reader.GetAccountAsync(accountNo, cancellationToken);
+        return account is null
+            ? Problems.NotFound($"Account '{accountNo}'")
+            : TypedResults.Ok(new AccountResponse(
+                account.AccountNo, account.Currency, account.Exponent, account.Posted, account.Held, account.Available, account.Available < 0, account.CreatedAt, account.UpdatedAt));
+    }
+
+    private static async Task<IResult> GetJournalAsync(string accountNo, ILedgerReader reader, CancellationToken cancellationToken, long after = 0, int limit = DefaultPageSize)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return Problems.InvalidField("limit", $"'limit' must be between 1 and {MaxPageSize}.");
+        }
+
+        if (after < 0)
+        {
+            return Problems.InvalidField("after", "'after' must not be negative.");
+        }
+
+        var entries = await reader.GetJournalAsync(accountNo, after, limit, cancellationToken);
+        var models = entries.Select(e => new JournalEntryModel(e.Id, e.TransactionId, e.Version, e.Kind, e.Amount, e.Currency, e.Exponent, e.CreatedAt)).ToList();
+        long? next = entries.Count == limit ? entries[^1].Id : null;
+        return TypedResults.Ok(new JournalPageResponse(accountNo, models, next));
+    }
+
+    private static async Task<IResult> GetTransactionAsync(string id, ILedgerReader reader, CancellationToken cancellationToken)
+    {
+        var found = await reader.GetTransactionAsync(id, cancellationToken);
+        if (found is not { } row)
+        {
+            return Problems.NotFound($"Transaction '{id}'");
+        }
+
+        var s = row.State;
+        var versions = await reader.GetVersionsAsync(id, MaxPageSize, cancellationToken);
+        return TypedResults.Ok(new TransactionResponse(
+            s.Id,
+            s.Version,
+            s.Status,
+            s.Result,
+            s.ResultDetail,
+            s.Direction,
+            s.TxnType,
+            s.SchemeId,
+            s.AccountNo,
+            s.Amount is { } m ? new AmountModel(m.Minor, new CurrencyModel(m.Currency, m.Exponent)) : null,
+            new EffectModel(s.Effect.AccountNo, s.Effect.Held, s.Effect.Posted, s.Effect.Currency, s.Effect.CounterAccount),
+            s.Flags.ToNames(),
+            row.CreatedAt,
+            row.UpdatedAt,
+            versions.Select(v => new VersionModel(v.Version, v.Outcome, ((EventFlags)v.Flags).ToNames(), v.ReceivedAt)).ToList()));
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary>Source-generated JSON for every response body: no reflection at run time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(AccountResponse))]
+[JsonSerializable(typeof(JournalPageResponse))]
+[JsonSerializable(typeof(TransactionResponse))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
+internal sealed partial class OrianJsonContext : JsonSerializerContext;

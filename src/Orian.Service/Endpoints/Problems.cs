@@ -1,0 +1,52 @@
+namespace Orian.Service.Endpoints;
+
+/// <summary>The RFC 7807 problem bodies the service answers with. Each has a stable <c>type</c>
+/// so clients can branch on it, and 400s name the offending <c>field</c>.</summary>
+internal static class Problems
+{
+    public static IResult InvalidField(string field, string detail) => TypedResults.Problem(
+        detail: detail,
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "The request is not valid.",
+        type: "urn:orian:problem:invalid-field",
+        extensions: new Dictionary<string, object?>
+        {
+            ["field"] = field,
+            ["errors"] = new Dictionary<string, string[]> { [field] = [detail] },
+        });
+
+    public static IResult Unauthorized(string detail) => TypedResults.Problem(
+        detail: detail,
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "Authentication failed.",
+        type: "urn:orian:problem:unauthorized");
+
+    public static IResult TooLarge(int maxBytes) => TypedResults.Problem(
+        detail: $"The body is larger than the limit of {maxBytes} bytes.",
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The body is too large.",
+        type: "urn:orian:problem:too-large");
+
+    public static IResult UnsupportedMediaType(string? contentType) => TypedResults.Problem(
+        detail: $"Content-Type '{contentType}' is not JSON; send application/json.",
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Unsupported media type.",
+        type: "urn:orian:problem:unsupported-media-type");
+
+    public static IResult NotFound(string what) => TypedResults.Problem(
+        detail: $"{what} was not found.",
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Not found.",
+        type: "urn:orian:problem:not-found");
+
+    /// <summary>503 with <c>Retry-After</c>: nothing was acknowledged, the sender should try again.</summary>
+    public static IResult Unavailable(HttpContext context, string detail, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Not stored; try again.",
+            type: "urn:orian:problem:unavailable");
+    }
+}

@@ -1,0 +1,60 @@
+using System.Buffers;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary>A request body read into a pooled buffer, up to a limit. Dispose returns the buffer.</summary>
+internal sealed class RequestBody : IDisposable
+{
+    private byte[]? _buffer;
+
+    private RequestBody(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+
+    /// <summary>Reads the whole body; null when it is longer than <paramref name="maxBytes"/>.</summary>
+    public static async Task<RequestBody?> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
+        var length = 0;
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+                if (length > maxBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return null;
+                }
+            }
+
+            return new RequestBody(buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

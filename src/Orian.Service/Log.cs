@@ -1,0 +1,30 @@
+namespace Orian.Service;
+
+/// <summary>Every log line the service writes, source-generated (no formatting unless enabled).
+/// Card data appears only as the masked PAN that ORIAN itself sends.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Ledger on {Provider}; schema at version {SchemaVersion}")]
+    public static partial void StorageReady(ILogger logger, string provider, int schemaVersion);
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Partition {Partition} committed {Count} events in {ElapsedMs:0.00} ms")]
+    public static partial void BatchCommitted(ILogger logger, int partition, int count, double elapsedMs);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Partition {Partition}: a batch of {Count} events failed; applying them one by one")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int partition, int count);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Partition {Partition}: transaction {TransactionId} version {Version} could not be committed")]
+    public static partial void EventFailed(ILogger logger, Exception exception, int partition, string transactionId, long version);
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Rejected transaction {PathId}: {Status} {Field}: {Reason}")]
+    public static partial void Rejected(ILogger logger, string pathId, int status, string field, string reason);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version} (card {MaskedPan}) stored with flags {Flags}")]
+    public static partial void Flagged(ILogger logger, string transactionId, long version, string? maskedPan, string flags);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version}: {Reason}; answered 503")]
+    public static partial void Unavailable(ILogger logger, string transactionId, long version, string reason);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version} conflicts with the version already applied")]
+    public static partial void Conflict(ILogger logger, string transactionId, long version);
+}

@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Orian.Ledger;
+using Orian.Service.Configuration;
+using Orian.Service.Endpoints;
+using Orian.Service.Health;
+using Orian.Service.Pipeline;
+using Orian.Service.Security;
+using Orian.Storage;
+using Orian.Storage.Postgres;
+using Orian.Storage.Sqlite;
+
+namespace Orian.Service;
+
+/// <summary>The service's composition: what it registers and what it maps. <c>Program.cs</c> and
+/// the tests build the same application from here.</summary>
+public static class OrianApp
+{
+    /// <summary>Where the service listens when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        configure?.Invoke(builder);
+        builder.AddOrian();
+
+        var app = builder.Build();
+        app.MapOrian();
+        return app;
+    }
+
+    public static void AddOrian(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
+        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngressOptions>, OrianOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AdminOptions>, OrianOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LedgerDatabase>(sp => CreateDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value, builder.Environment.ContentRootPath));
+        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddSingleton<LedgerBatchApplier>();
+
+        // Hosted services start in registration order: the schema is current before the first batch.
+        services.AddHostedService<SchemaMigrationService>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+
+        services.AddSingleton<IngressAuthenticator>();
+        services.AddSingleton<ApiKeyFilter>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // The web defaults (camelCase) would override the context's own policy: ORIAN and our API are snake_case.
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, OrianJsonContext.Default);
+        });
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+    }
+
+    public static void MapOrian(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapIngress();
+        app.MapOperatorApi();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+    }
+
+    private static LedgerDatabase CreateDatabase(StorageOptions options, string contentRoot)
+    {
+        switch (options.Provider)
+        {
+            case StorageProvider.Sqlite:
+                var sqlite = new SqliteConnectionStringBuilder(options.ConnectionString);
+                if (!string.IsNullOrEmpty(sqlite.DataSource) && sqlite.DataSource != ":memory:" && !Path.IsPathRooted(sqlite.DataSource))
+                {
+                    sqlite.DataSource = Path.Combine(contentRoot, sqlite.DataSource);
+                }
+
+                return new SqliteLedgerDatabase(sqlite.ToString());
+            case StorageProvider.Postgres:
+                return new PostgresLedgerDatabase(options.ConnectionString);
+            default:
+                throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions), [$"Unknown storage provider '{options.Provider}'; use sqlite or postgres."]);
+        }
+    }
+}

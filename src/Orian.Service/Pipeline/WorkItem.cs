@@ -1,0 +1,19 @@
+using Orian.Ledger;
+
+namespace Orian.Service.Pipeline;
+
+/// <summary>An event waiting in a partition, and the request waiting for its commit.</summary>
+internal sealed class WorkItem(PendingEvent pending)
+{
+    // RunContinuationsAsynchronously: the worker completes items in a loop; without it, each waiting
+    // request's continuation (serialising a response) would run on the worker's thread first.
+    private readonly TaskCompletionSource<ApplyResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public PendingEvent Pending { get; } = pending;
+
+    public Task<ApplyResult> Completion => _completion.Task;
+
+    public void Complete(ApplyResult result) => _completion.TrySetResult(result);
+
+    public void Fail(Exception exception) => _completion.TrySetException(exception);
+}
