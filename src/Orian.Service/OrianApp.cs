@@ -29,8 +29,8 @@ public static class OrianApp
         }
 
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        configure?.Invoke(builder);
         builder.AddOrian();
+        configure?.Invoke(builder); // after AddOrian, so a host (the tests) can replace a registration
 
         var app = builder.Build();
         app.MapOrian();

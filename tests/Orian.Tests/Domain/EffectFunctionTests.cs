@@ -1,0 +1,151 @@
+using Orian.Domain;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Domain;
+
+/// <summary>Every row of the effect table in <c>domain.md</c>, as the pure function sees it.</summary>
+public sealed class EffectFunctionTests
+{
+    private static EffectResult Effect(Txn txn, TxnResult decision = TxnResult.None) => EffectFunction.Of(txn.Parse(), decision);
+
+    [Test]
+    public void DebitAuthorisationRequestedApprovedByThisServiceHoldsTheAmount()
+    {
+        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 250 }, TxnResult.Approved);
+        Assert.That(result, Is.EqualTo(EffectResult.Of(new LedgerEffect("ACC-1", "GBP", 2, 250, 0, null))));
+    }
+
+    [Test]
+    public void DebitAuthorisationRequestedWithoutOurDecisionHoldsNothing()
+    {
+        // The request's own txn_result is PPS's, not ours: it must not reserve money.
+        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = "APPROVED" });
+        Assert.That(result, Is.EqualTo(EffectResult.Of(LedgerEffect.None)));
+    }
+
+    [Test]
+    public void DebitAuthorisationRequestedDeclinedByThisServiceHoldsNothing()
+    {
+        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = null }, TxnResult.Declined);
+        Assert.That(result.Effect.IsNone, Is.True);
+        Assert.That(result.CarryPrevious, Is.False);
+    }
+
+    [TestCase("APPROVED")]
+    [TestCase("APPROVED_WITH_EXCEPTION")]
+    public void DebitAuthorisedApprovedHoldsTheCardholderFinalAmount(string approved)
+    {
+        var result = Effect(new Txn { Status = "AUTHORISED", Result = approved, Amount = 1234 });
+        Assert.That(result.Effect, Is.EqualTo(new LedgerEffect("ACC-1", "GBP", 2, 1234, 0, null)));
+    }
+
+    [Test]
+    public void DebitAuthorisedPartiallyApprovedHoldsTheApprovedAmount()
+    {
+        var result = Effect(new Txn { Status = "AUTHORISED", Result = "PARTIALLY_APPROVED", Amount = 1000, ApprovedAmount = 600 });
+        Assert.That(result.Effect.Held, Is.EqualTo(600));
+    }
+
+    [Test]
+    public void PartiallyApprovedWithoutApprovedAmountUsesTheCardholderFinalAmount()
+    {
+        var result = Effect(new Txn { Status = "AUTHORISED", Result = "PARTIALLY_APPROVED", Amount = 700 });
+        Assert.That(result.Effect.Held, Is.EqualTo(700));
+    }
+
+    [Test]
+    public void DebitCompleteApprovedPostsMinusTheAmountAndReleasesTheHold()
+    {
+        var result = Effect(new Txn { Status = "COMPLETE", Amount = 500 });
+        Assert.That(result.Effect, Is.EqualTo(new LedgerEffect("ACC-1", "GBP", 2, 0, -500, "scheme:MC:GBP")));
+    }
+
+    [Test]
+    public void ClearingAmountsTakePrecedenceOverAuthorisationAmounts()
+    {
+        var result = Effect(new Txn { Status = "COMPLETE", Amount = 500, ClearingAmount = 575 });
+        Assert.That(result.Effect.Posted, Is.EqualTo(-575));
+    }
+
+    [Test]
+    public void CreditCompleteApprovedPostsPlusTheAmountOnThePayee()
+    {
+        var result = Effect(new Txn { Status = "COMPLETE", Direction = "CREDIT", Account = "PAYEE-9", Amount = 900 });
+        Assert.That(result.Effect, Is.EqualTo(new LedgerEffect("PAYEE-9", "GBP", 2, 0, 900, "scheme:MC:GBP")));
+    }
+
+    [TestCase("CANCELLED", "DEBIT")]
+    [TestCase("EXPIRED", "DEBIT")]
+    [TestCase("MANUALLY_EXPIRED", "DEBIT")]
+    [TestCase("CANCELLED", "CREDIT")]
+    [TestCase("EXPIRED", "CREDIT")]
+    [TestCase("MANUALLY_EXPIRED", "CREDIT")]
+    public void FinalStatesWithoutFinancialImpactHaveNoEffectWhateverTheResult(string status, string direction)
+    {
+        foreach (var result in new[] { "APPROVED", "DECLINED", "PARTIALLY_APPROVED", null })
+        {
+            var effect = Effect(new Txn { Status = status, Direction = direction, Result = result });
+            Assert.That(effect, Is.EqualTo(EffectResult.Of(LedgerEffect.None)), $"{status} {direction} {result}");
+        }
+    }
+
+    [TestCase("AUTHORISED", "DEBIT")]
+    [TestCase("COMPLETE", "DEBIT")]
+    [TestCase("AUTHORISED", "CREDIT")]
+    [TestCase("COMPLETE", "CREDIT")]
+    public void DeclinedHasNoEffect(string status, string direction)
+    {
+        var effect = Effect(new Txn { Status = status, Direction = direction, Result = "DECLINED" });
+        Assert.That(effect, Is.EqualTo(EffectResult.Of(LedgerEffect.None)));
+    }
+
+    [Test]
+    public void CreditAuthorisedApprovedIsNotSpendableYet()
+    {
+        var effect = Effect(new Txn { Status = "AUTHORISED", Direction = "CREDIT", Result = "APPROVED" });
+        Assert.That(effect, Is.EqualTo(EffectResult.Of(LedgerEffect.None)));
+    }
+
+    [TestCase("AUTHORISED")]
+    [TestCase("COMPLETE")]
+    public void NonFinancialTransactionsHaveNoEffect(string status)
+    {
+        var effect = Effect(new Txn { Status = status, Financial = false });
+        Assert.That(effect, Is.EqualTo(EffectResult.Of(LedgerEffect.None)));
+    }
+
+    [Test]
+    public void UnknownStatusKeepsThePreviousEffectAndIsFlagged()
+    {
+        var effect = Effect(new Txn { Status = "SETTLED_BY_MAGIC" });
+        Assert.That(effect, Is.EqualTo(EffectResult.Carry(EventFlags.UnknownStatus)));
+    }
+
+    [Test]
+    public void UnknownResultKeepsThePreviousEffectAndIsFlagged()
+    {
+        var effect = Effect(new Txn { Status = "COMPLETE", Result = "APPROVED_BY_VIBES" });
+        Assert.That(effect, Is.EqualTo(EffectResult.Carry(EventFlags.UnknownResult)));
+    }
+
+    [Test]
+    public void MissingResultOnAuthorisedKeepsThePreviousEffectAndIsFlagged()
+    {
+        var effect = Effect(new Txn { Status = "AUTHORISED", Result = null });
+        Assert.That(effect, Is.EqualTo(EffectResult.Carry(EventFlags.UnknownResult)));
+    }
+
+    [Test]
+    public void UnknownDirectionKeepsThePreviousEffectAndIsFlagged()
+    {
+        var effect = Effect(new Txn { Status = "COMPLETE", Direction = "SIDEWAYS" });
+        Assert.That(effect, Is.EqualTo(EffectResult.Carry(EventFlags.UnknownDirection)));
+    }
+
+    [Test]
+    public void ExponentTravelsWithTheAmount()
+    {
+        var effect = Effect(new Txn { Status = "COMPLETE", Currency = "JPY", Exponent = 0, Amount = 1500 });
+        Assert.That(effect.Effect, Is.EqualTo(new LedgerEffect("ACC-1", "JPY", 0, 0, -1500, "scheme:MC:JPY")));
+    }
+}

@@ -1,0 +1,259 @@
+using Dapper;
+using Orian.Domain;
+using Orian.Ledger;
+using Orian.Storage;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Storage;
+
+/// <summary>
+/// What every ledger store must do, run against each real provider (one sealed subclass each).
+/// The ledger rules are exercised through <see cref="LedgerBatchApplier"/>, the same code the
+/// service runs, so a provider passes only if its locking and conditional writes are right.
+/// </summary>
+public abstract class LedgerStoreContract
+{
+    private LedgerDatabase _db = null!;
+    private LedgerBatchApplier _applier = null!;
+
+    protected abstract Task<LedgerDatabase> CreateDatabaseAsync();
+
+    protected LedgerDatabase Db => _db;
+
+    [SetUp]
+    public async Task CreateLedger()
+    {
+        _db = await CreateDatabaseAsync();
+        await _db.MigrateAsync(CancellationToken.None);
+        _applier = new LedgerBatchApplier(_db, TimeProvider.System);
+    }
+
+    [TearDown]
+    public async Task DisposeLedger()
+    {
+        switch (_db)
+        {
+            case IAsyncDisposable d: await d.DisposeAsync(); break;
+            case IDisposable d: d.Dispose(); break;
+        }
+    }
+
+    private Task<ApplyResult[]> Apply(params Txn[] txns) => _applier.ApplyAsync(txns.Select(t => t.Pending()).ToList(), CancellationToken.None);
+
+    private async Task<AccountRecord> Account(string accountNo = "ACC-1") =>
+        await _db.GetAccountAsync(accountNo, CancellationToken.None) ?? throw new AssertionException($"account {accountNo} does not exist");
+
+    [Test]
+    public async Task MigratingTwiceLeavesTheSchemaCurrent()
+    {
+        await _db.MigrateAsync(CancellationToken.None);
+        var status = await _db.GetSchemaStatusAsync(CancellationToken.None);
+        Assert.That(status.IsCurrent, Is.True);
+        Assert.That(status.Applied, Is.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
+    public async Task FirstVersionIsAppliedAndOpensTheAccountInItsCurrency()
+    {
+        var results = await Apply(new Txn { Amount = 100 });
+        Assert.That(results[0].Outcome, Is.EqualTo(VersionOutcome.Applied));
+        var account = await Account();
+        Assert.Multiple(() =>
+        {
+            Assert.That(account.Currency, Is.EqualTo("GBP"));
+            Assert.That(account.Exponent, Is.EqualTo(2));
+            Assert.That(account.Held, Is.EqualTo(100));
+            Assert.That(account.Posted, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task SameVersionWithTheSameBytesIsADuplicateAndChangesNothing()
+    {
+        await Apply(new Txn { Amount = 100 });
+        var results = await Apply(new Txn { Amount = 100 });
+        Assert.That(results[0].Outcome, Is.EqualTo(VersionOutcome.Duplicate));
+        Assert.That((await Account()).Held, Is.EqualTo(100));
+    }
+
+    [Test]
+    public async Task SameVersionWrittenDifferentlyIsStillADuplicate()
+    {
+        await Apply(new Txn { Amount = 100 });
+        var txn = new Txn { Amount = 100 };
+        var reformatted = txn.Json.Replace(",", ",\n  ", StringComparison.Ordinal);
+        var pending = new PendingEvent(txn.Parse(), System.Text.Encoding.UTF8.GetBytes(reformatted), DateTimeOffset.UnixEpoch);
+        var results = await _applier.ApplyAsync([pending], CancellationToken.None);
+        Assert.That(results[0].Outcome, Is.EqualTo(VersionOutcome.Duplicate));
+    }
+
+    [Test]
+    public async Task SameVersionWithADifferentPayloadIsAConflictAndChangesNothing()
+    {
+        await Apply(new Txn { Amount = 100 });
+        var results = await Apply(new Txn { Amount = 999 });
+        Assert.That(results[0].Outcome, Is.EqualTo(VersionOutcome.Conflict));
+        Assert.That((await Account()).Held, Is.EqualTo(100));
+        var versions = await _db.GetVersionsAsync("T1", 10, CancellationToken.None);
+        Assert.That(versions.Select(v => v.Outcome), Is.EqualTo(new[] { "applied", "conflict" }));
+    }
+
+    [Test]
+    public async Task LowerVersionIsStaleAndRecorded()
+    {
+        await Apply(new Txn { Version = 2, Status = "COMPLETE", Amount = 100 });
+        var results = await Apply(new Txn { Version = 1, Status = "AUTHORISED", Amount = 100 });
+        Assert.That(results[0], Is.EqualTo(new ApplyResult(VersionOutcome.Stale, 2, EventFlags.None)));
+        var account = await Account();
+        Assert.That((account.Posted, account.Held), Is.EqualTo((-100L, 0L)));
+        var versions = await _db.GetVersionsAsync("T1", 10, CancellationToken.None);
+        Assert.That(versions.Select(v => (v.Version, v.Outcome)), Is.EqualTo(new[] { (2L, "applied"), (1L, "stale") }));
+    }
+
+    [Test]
+    public async Task AuthorisationThenClearingPostsAndReleasesTheHold()
+    {
+        await Apply(new Txn { Version = 1, Status = "AUTHORISED", Amount = 100 });
+        await Apply(new Txn { Version = 2, Status = "COMPLETE", Amount = 100, ClearingAmount = 120 });
+        var account = await Account();
+        Assert.That((account.Posted, account.Held, account.Available), Is.EqualTo((-120L, 0L, -120L)));
+    }
+
+    [Test]
+    public async Task JournalExplainsEveryBalanceAndSumsToZeroPerCurrency()
+    {
+        await Apply(new Txn { Id = "L1", Direction = "CREDIT", Status = "COMPLETE", Amount = 10_000 });
+        await Apply(new Txn { Id = "P1", Version = 1, Status = "AUTHORISED", Amount = 2_500 });
+        await Apply(new Txn { Id = "P1", Version = 2, Status = "COMPLETE", Amount = 2_500, ClearingAmount = 2_700 });
+        await Apply(new Txn { Id = "P2", Version = 1, Status = "AUTHORISED", Amount = 400 });
+
+        var account = await Account();
+        var journal = await _db.GetJournalAsync("ACC-1", 0, 1000, CancellationToken.None);
+        var counter = await _db.GetJournalAsync("scheme:MC:GBP", 0, 1000, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(account.Posted, Is.EqualTo(10_000 - 2_700));
+            Assert.That(account.Held, Is.EqualTo(400));
+            Assert.That(journal.Where(j => j.Kind == "posting").Sum(j => j.Amount), Is.EqualTo(account.Posted));
+            Assert.That(journal.Where(j => j.Kind == "hold").Sum(j => j.Amount), Is.EqualTo(account.Held));
+            Assert.That(counter.Sum(j => j.Amount) + journal.Where(j => j.Kind == "posting").Sum(j => j.Amount), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task JournalIsPagedByKeyset()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            await Apply(new Txn { Id = $"P{i}", Amount = i });
+        }
+
+        var first = await _db.GetJournalAsync("ACC-1", 0, 2, CancellationToken.None);
+        var second = await _db.GetJournalAsync("ACC-1", first[^1].Id, 2, CancellationToken.None);
+        var third = await _db.GetJournalAsync("ACC-1", second[^1].Id, 2, CancellationToken.None);
+        Assert.That(first.Concat(second).Concat(third).Select(j => j.Amount), Is.EqualTo(new long[] { 1, 2, 3, 4, 5 }));
+    }
+
+    [Test]
+    public async Task VersionsOfOneTransactionInOneBatchAreAppliedInArrivalOrder()
+    {
+        var results = await Apply(
+            new Txn { Version = 1, Status = "AUTHORISED", Amount = 100 },
+            new Txn { Version = 3, Status = "COMPLETE", Amount = 100 },
+            new Txn { Version = 2, Status = "AUTHORISED", Amount = 150 },
+            new Txn { Version = 3, Status = "COMPLETE", Amount = 100 });
+        Assert.That(results.Select(r => r.Outcome), Is.EqualTo(new[] { VersionOutcome.Applied, VersionOutcome.Applied, VersionOutcome.Stale, VersionOutcome.Duplicate }));
+        var account = await Account();
+        Assert.That((account.Posted, account.Held), Is.EqualTo((-100L, 0L)));
+    }
+
+    [Test]
+    public async Task ConflictWithAVersionAppliedEarlierInTheSameBatchIsDetected()
+    {
+        var results = await Apply(new Txn { Amount = 100 }, new Txn { Amount = 101 }, new Txn { Amount = 100 });
+        Assert.That(results.Select(r => r.Outcome), Is.EqualTo(new[] { VersionOutcome.Applied, VersionOutcome.Conflict, VersionOutcome.Duplicate }));
+    }
+
+    [Test]
+    public async Task CancellationReversesAPostingAndReleasesTheHold()
+    {
+        await Apply(new Txn { Id = "A", Version = 1, Status = "AUTHORISED", Amount = 300 });
+        await Apply(new Txn { Id = "B", Version = 1, Status = "COMPLETE", Amount = 200 });
+        await Apply(new Txn { Id = "A", Version = 2, Status = "CANCELLED", Amount = 300 }, new Txn { Id = "B", Version = 2, Status = "CANCELLED", Amount = 200 });
+        var account = await Account();
+        Assert.That((account.Posted, account.Held), Is.EqualTo((0L, 0L)));
+    }
+
+    [Test]
+    public async Task AnAmountInAnotherCurrencyThanTheAccountMovesNothingAndIsFlagged()
+    {
+        await Apply(new Txn { Id = "L1", Direction = "CREDIT", Status = "COMPLETE", Amount = 1000 });
+        var results = await Apply(new Txn { Id = "X1", Status = "COMPLETE", Currency = "EUR", Amount = 50 });
+        Assert.That(results[0].Flags, Is.EqualTo(EventFlags.CurrencyMismatch));
+        Assert.That((await Account()).Posted, Is.EqualTo(1000));
+    }
+
+    [Test]
+    public async Task UnknownStatusIsStoredFlaggedAndKeepsTheHold()
+    {
+        await Apply(new Txn { Version = 1, Status = "AUTHORISED", Amount = 100 });
+        var results = await Apply(new Txn { Version = 2, Status = "REVIEWED_BY_HUMANS", Amount = 100 });
+        Assert.That(results[0], Is.EqualTo(new ApplyResult(VersionOutcome.Applied, 2, EventFlags.UnknownStatus)));
+        var txn = await _db.GetTransactionAsync("T1", CancellationToken.None);
+        Assert.That(txn!.Value.State.Status, Is.EqualTo("REVIEWED_BY_HUMANS"));
+        Assert.That((await Account()).Held, Is.EqualTo(100));
+    }
+
+    [Test]
+    public async Task ClearingThatOverdrawsIsAcceptedAndFlagged()
+    {
+        await Apply(new Txn { Id = "L1", Direction = "CREDIT", Status = "COMPLETE", Amount = 50 });
+        var results = await Apply(new Txn { Id = "OFF1", Status = "COMPLETE", Amount = 80 });
+        Assert.That(results[0].Flags, Is.EqualTo(EventFlags.Overdrawn));
+        Assert.That((await Account()).Available, Is.EqualTo(-30));
+    }
+
+    [Test]
+    public async Task StoresTheRawJsonOfEveryVersionReceived()
+    {
+        var txn = new Txn { Extra = "kept verbatim" };
+        await Apply(txn, txn);
+        await using var connection = await OpenAsync();
+        var raws = (await connection.QueryAsync<string>("SELECT raw_json FROM transaction_versions ORDER BY seq")).ToList();
+        Assert.That(raws, Is.EqualTo(new[] { txn.Json, txn.Json }));
+    }
+
+    [Test]
+    public async Task TheDatabaseRefusesToRecordOneVersionAsAppliedTwice()
+    {
+        await Apply(new Txn());
+        await using var connection = await OpenAsync();
+        var insert = () => connection.ExecuteAsync(
+            "INSERT INTO transaction_versions (transaction_id, version, outcome, payload_hash, flags, raw_json, received_at) " +
+            "VALUES ('T1', 1, 'applied', @hash, 0, '{}', @at)", new { hash = new byte[32], at = DateTimeOffset.UnixEpoch });
+        Assert.That(insert, Throws.InstanceOf<System.Data.Common.DbException>());
+    }
+
+    [Test]
+    public async Task TheDatabaseRefusesANegativeHold()
+    {
+        await Apply(new Txn { Amount = 100 });
+        await using var connection = await OpenAsync();
+        var update = () => connection.ExecuteAsync("UPDATE accounts SET held = held - 101 WHERE account_no = 'ACC-1'");
+        Assert.That(update, Throws.InstanceOf<System.Data.Common.DbException>());
+    }
+
+    [Test]
+    public async Task ConcurrentBatchesForTheSameNewTransactionApplyItExactlyOnce()
+    {
+        var txn = new Txn { Id = "RACE", Amount = 100 };
+        var batches = Enumerable.Range(0, 8).Select(_ => Task.Run(() => Apply(txn))).ToArray();
+        var outcomes = (await Task.WhenAll(batches)).Select(r => r[0].Outcome).ToList();
+        Assert.That(outcomes.Count(o => o == VersionOutcome.Applied), Is.EqualTo(1));
+        Assert.That(outcomes.Count(o => o == VersionOutcome.Duplicate), Is.EqualTo(7));
+        Assert.That((await Account()).Held, Is.EqualTo(100));
+    }
+
+    /// <summary>A direct connection for checks the store's API does not offer.</summary>
+    protected abstract Task<System.Data.Common.DbConnection> OpenAsync();
+}
