@@ -1,0 +1,124 @@
+using Dapper;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.Data.Sqlite;
+using Orian.Ledger;
+using Orian.Storage.Sqlite;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Ledger;
+
+/// <summary>
+/// The heart of the ledger: whatever the arrival order, duplication and batching of the versions,
+/// balances end equal to applying only each transaction's highest version. Run through the real
+/// applier on a real (SQLite) database, with the ledger's invariants checked every time.
+/// </summary>
+/// <remarks>Unknown status/result values are left out on purpose: they keep the previous version's
+/// effect, so for them the outcome legitimately depends on which version came before.</remarks>
+public sealed class OrderingProperties
+{
+    private static readonly string[] Statuses = ["AUTHORISED", "COMPLETE", "CANCELLED", "EXPIRED", "MANUALLY_EXPIRED"];
+    private static readonly string[] Results = ["APPROVED", "DECLINED", "PARTIALLY_APPROVED", "APPROVED_WITH_EXCEPTION"];
+    private static readonly string[] Accounts = ["ACC-1", "ACC-2"];
+
+    private static Gen<Txn> VersionOf(string id, long version, string direction) =>
+        from status in Gen.Elements(Statuses)
+        from result in Gen.Elements(Results)
+        from account in Gen.Elements(Accounts)
+        from amount in Gen.Choose(1, 10_000)
+        from clearing in Gen.Frequency((3, Gen.Constant<long?>(null)), (1, Gen.Choose(1, 12_000).Select(c => (long?)c)))
+        from approved in Gen.Choose(1, 10_000)
+        select new Txn
+        {
+            Id = id,
+            Version = version,
+            Status = status,
+            Result = result,
+            Direction = direction,
+            Account = account,
+            Amount = amount,
+            ClearingAmount = clearing,
+            ApprovedAmount = result == "PARTIALLY_APPROVED" ? approved : null,
+        };
+
+    private static Gen<List<Txn>> TransactionOf(int index) =>
+        from direction in Gen.Frequency((3, Gen.Constant("DEBIT")), (1, Gen.Constant("CREDIT")))
+        from count in Gen.Choose(1, 4)
+        from firstVersion in Gen.Choose(0, 2)
+        from versions in Gen.CollectToList(Enumerable.Range(firstVersion, count), v => VersionOf($"T{index}", v, direction))
+        select versions.ToList();
+
+    private static readonly Gen<Scenario> Scenarios =
+        from transactionCount in Gen.Choose(1, 4)
+        from transactions in Gen.CollectToList(Enumerable.Range(1, transactionCount), TransactionOf)
+        let versions = transactions.SelectMany(t => t).ToList()
+        from copies in Gen.ArrayOf(Gen.Choose(1, 3), versions.Count)
+        let deliveries = versions.SelectMany((v, i) => Enumerable.Repeat(v, copies[i])).ToArray()
+        from shuffled in Gen.Shuffle(deliveries)
+        from batchSizes in Gen.ArrayOf(Gen.Choose(1, 5), shuffled.Length)
+        select new Scenario(transactions.Select(t => t.ToList()).ToList(), shuffled.ToList(), batchSizes);
+
+    [FsCheck.NUnit.Property(MaxTest = 150)]
+    public Property AnyOrderAndDuplicationEndsWithTheBalancesOfTheHighestVersions() =>
+        Prop.ForAll(Scenarios.ToArbitrary(), scenario =>
+        {
+            var delivered = Run(scenario.Deliveries, scenario.BatchSizes);
+            var highestOnly = Run(scenario.Transactions.Select(t => t.MaxBy(v => v.Version)!).ToList(), [1]);
+            return delivered.Balances.SequenceEqual(highestOnly.Balances)
+                .Label($"delivered {Show(delivered.Balances)} vs highest only {Show(highestOnly.Balances)}")
+                .And(delivered.InvariantsHold.Label("held = sum of transaction holds; posted = sum of journal postings; journal sums to zero per currency"));
+        });
+
+    private static string Show(IEnumerable<(string Account, long Posted, long Held)> balances) =>
+        string.Join(", ", balances.Select(b => $"{b.Account}: posted {b.Posted} held {b.Held}"));
+
+    private static Outcome Run(IReadOnlyList<Txn> deliveries, int[] batchSizes)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"orian-prop-{Guid.NewGuid():N}.db");
+        try
+        {
+            using var db = new SqliteLedgerDatabase($"Data Source={file}");
+            db.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var applier = new LedgerBatchApplier(db, TimeProvider.System);
+            var index = 0;
+            for (var b = 0; index < deliveries.Count; b++)
+            {
+                var size = Math.Min(batchSizes[b % batchSizes.Length], deliveries.Count - index);
+                var batch = deliveries.Skip(index).Take(size).Select(t => t.Pending()).ToList();
+                applier.ApplyAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
+                index += size;
+            }
+
+            using var connection = new SqliteConnection($"Data Source={file}");
+            var balances = Accounts.Select(a =>
+            {
+                var row = connection.QuerySingleOrDefault<(long Posted, long Held)?>("SELECT posted, held FROM accounts WHERE account_no = @a", new { a });
+                return (a, row?.Posted ?? 0, row?.Held ?? 0);
+            }).ToList();
+            var invariants = connection.ExecuteScalar<long>("""
+                SELECT
+                  (SELECT count(*) FROM accounts a WHERE a.held <> (SELECT coalesce(sum(effect_held), 0) FROM transactions t WHERE t.effect_account = a.account_no))
+                + (SELECT count(*) FROM accounts a WHERE a.posted <> (SELECT coalesce(sum(amount), 0) FROM journal j WHERE j.account_no = a.account_no AND j.kind = 'posting'))
+                + (SELECT count(*) FROM (SELECT currency FROM journal WHERE kind = 'posting' GROUP BY currency HAVING sum(amount) <> 0))
+                """) == 0;
+            return new Outcome(balances, invariants);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(file + suffix);
+            }
+        }
+    }
+
+    private sealed record Scenario(List<List<Txn>> Transactions, List<Txn> Deliveries, int[] BatchSizes)
+    {
+        public override string ToString() =>
+            string.Join(" | ", Deliveries.Select(d => $"{d.Id}v{d.Version} {d.Status}/{d.Result} {d.Direction} {d.Account} {d.Amount}/{d.ClearingAmount}/{d.ApprovedAmount}"))
+            + $" in batches of [{string.Join(",", BatchSizes)}]";
+    }
+
+    private sealed record Outcome(List<(string Account, long Posted, long Held)> Balances, bool InvariantsHold);
+}
