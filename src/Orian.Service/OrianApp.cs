@@ -61,6 +61,7 @@ public static class OrianApp
         services.AddSingleton<IngressAuthenticator>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
             // The web defaults (camelCase) would override the context's own policy: ORIAN and our API are snake_case.

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Api;
+
+/// <summary>A bad configuration stops the service at start-up with a message naming the setting.</summary>
+public sealed class StartupValidationTests
+{
+    private static Dictionary<string, string?> Sqlite() => new()
+    {
+        ["Orian:Storage:Provider"] = "sqlite",
+        ["Orian:Storage:ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"orian-cfg-{Guid.NewGuid():N}.db")}",
+    };
+
+    [Test]
+    public void OutsideDevelopmentMissingPpsCredentialsStopStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Ingress:Username"] = "";
+        settings["Orian:Ingress:Password"] = "";
+        var start = () => TestService.StartAsync(settings, environment: "Production");
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Orian__Ingress__Username"));
+    }
+
+    [Test]
+    public void OutsideDevelopmentAMissingOperatorKeyStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Admin:ApiKey"] = "";
+        var start = () => TestService.StartAsync(settings, environment: "Production");
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Orian__Admin__ApiKey"));
+    }
+
+    [Test]
+    public void AnOutOfRangePipelineSettingStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Pipeline:Partitions"] = "0";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Partitions"));
+    }
+
+    [Test]
+    public void AMalformedSigningSecretStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Ingress:SigningSecret"] = "whsec_not base64!";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("SigningSecret"));
+    }
+}

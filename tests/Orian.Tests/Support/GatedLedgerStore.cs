@@ -1,0 +1,27 @@
+using Orian.Ledger;
+
+namespace Orian.Tests.Support;
+
+/// <summary>
+/// The real store behind a gate the test opens: a batch that reaches the database waits until
+/// <see cref="Release"/>. Lets a test fill a partition deterministically, without sleeping.
+/// </summary>
+internal sealed class GatedLedgerStore(ILedgerStore inner) : ILedgerStore
+{
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the first batch is waiting at the gate.</summary>
+    public Task Entered => _entered.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    public async Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken)
+    {
+        _entered.TrySetResult();
+        await _released.Task.WaitAsync(cancellationToken);
+        return await inner.BeginAsync(cancellationToken);
+    }
+
+    public bool IsTransient(Exception exception) => inner.IsTransient(exception);
+}

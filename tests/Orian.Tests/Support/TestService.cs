@@ -1,0 +1,122 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Orian.Service;
+
+namespace Orian.Tests.Support;
+
+/// <summary>
+/// The real service on Kestrel at 127.0.0.1 (an ephemeral port), configured per test, with an
+/// HttpClient that speaks to it as PPS and one that speaks to it as an operator.
+/// </summary>
+internal sealed class TestService : IAsyncDisposable
+{
+    public const string PpsUser = "pps";
+    public const string PpsPassword = "pps-test-password";
+    public const string ApiKey = "operator-test-key-0001";
+
+    private readonly WebApplication _app;
+
+    private TestService(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Pps = new HttpClient { BaseAddress = address };
+        Pps.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PpsUser}:{PpsPassword}")));
+        Operator = new HttpClient { BaseAddress = address };
+        Operator.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        Anonymous = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+    public HttpClient Pps { get; }
+    public HttpClient Operator { get; }
+    public HttpClient Anonymous { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestService> StartAsync(
+        IDictionary<string, string?> settings, Action<IServiceCollection>? services = null, string environment = "Testing")
+    {
+        var defaults = new Dictionary<string, string?>
+        {
+            ["Orian:Ingress:Username"] = PpsUser,
+            ["Orian:Ingress:Password"] = PpsPassword,
+            ["Orian:Admin:ApiKey"] = ApiKey,
+        };
+        foreach (var (key, value) in settings)
+        {
+            defaults[key] = value;
+        }
+
+        var app = OrianApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(defaults);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            services?.Invoke(builder.Services);
+        });
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestService(app, new Uri(address));
+    }
+
+    public static async Task<TestService> StartSqliteAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"orian-api-{Guid.NewGuid():N}.db");
+        settings ??= [];
+        settings["Orian:Storage:Provider"] = "sqlite";
+        settings["Orian:Storage:ConnectionString"] = $"Data Source={file}";
+        return await StartAsync(settings, services);
+    }
+
+    public static async Task<TestService> StartPostgresAsync(string connectionString, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
+    {
+        settings ??= [];
+        settings["Orian:Storage:Provider"] = "postgres";
+        settings["Orian:Storage:ConnectionString"] = connectionString;
+        return await StartAsync(settings, services);
+    }
+
+    public Task<HttpResponseMessage> PutAsync(Txn txn, string? pathId = null) => PutRawAsync(pathId ?? txn.Id, txn.Json);
+
+    public Task<HttpResponseMessage> PutRawAsync(string pathId, string body, HttpClient? client = null)
+    {
+        var content = new StringContent(body, Encoding.UTF8, "application/json");
+        return (client ?? Pps).PutAsync($"/v2/transactions/{Uri.EscapeDataString(pathId)}", content);
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+
+    public async Task<JsonElement?> GetJsonOrNullAsync(string path)
+    {
+        using var response = await Operator.GetAsync(path);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await JsonAsync(response);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Pps.Dispose();
+        Operator.Dispose();
+        Anonymous.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
