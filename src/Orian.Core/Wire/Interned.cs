@@ -4,42 +4,37 @@ using System.Text;
 namespace Orian.Wire;
 
 /// <summary>
-/// Short, endlessly repeated values (currency codes, scheme ids) turned into shared strings without
-/// allocating on a hit. Bounded: once full, new values are simply allocated each time.
+/// Short values that repeat endlessly (statuses, currency codes, scheme ids, merchant categories,
+/// product classes) turned into shared strings without allocating on a hit. Bounded: once full, new
+/// values are simply allocated each time.
 /// </summary>
 internal static class Interned
 {
+    private const int MaxChars = 64;
     private const int MaxEntries = 4096;
-    private static readonly ConcurrentDictionary<ulong, string> Values = new();
+    private static readonly ConcurrentDictionary<string, string> Values = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Lookup =
+        Values.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Returns a shared string for values of up to 8 ASCII bytes; other values are allocated.</summary>
     public static string Get(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length is 0 or > 8)
+        if (utf8.Length > MaxChars)
         {
             return Encoding.UTF8.GetString(utf8);
         }
 
-        ulong key = (ulong)utf8.Length;
-        foreach (var b in utf8)
-        {
-            if (b >= 0x80)
-            {
-                return Encoding.UTF8.GetString(utf8);
-            }
-
-            key = (key << 7) | b; // 7 bits a byte: 8 bytes + the length fit in 60 bits.
-        }
-
-        if (Values.TryGetValue(key, out var value))
+        Span<char> chars = stackalloc char[MaxChars];
+        var length = Encoding.UTF8.GetChars(utf8, chars);
+        var key = chars[..length];
+        if (Lookup.TryGetValue(key, out var value))
         {
             return value;
         }
 
-        value = Encoding.ASCII.GetString(utf8);
+        value = new string(key);
         if (Values.Count < MaxEntries)
         {
-            Values.TryAdd(key, value);
+            Values.TryAdd(value, value);
         }
 
         return value;

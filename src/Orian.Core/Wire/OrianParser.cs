@@ -58,11 +58,11 @@ public static class OrianParser
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("id"u8)) { id = ReadIdentifier(ref reader, "id"); }
+            if (reader.ValueTextEquals("id"u8)) { id = ReadIdentifier(ref reader, new("id")); }
             else if (reader.ValueTextEquals("version"u8)) { version = ReadVersion(ref reader); }
-            else if (reader.ValueTextEquals("txn_lifecycle_status"u8)) { statusText = ReadInternedString(ref reader, "txn_lifecycle_status"); }
-            else if (reader.ValueTextEquals("scheme_id"u8)) { schemeId = ReadInternedString(ref reader, "scheme_id"); }
-            else if (reader.ValueTextEquals("product_class_id"u8)) { productClass = ReadString(ref reader, "product_class_id"); }
+            else if (reader.ValueTextEquals("txn_lifecycle_status"u8)) { statusText = ReadInternedString(ref reader, new("txn_lifecycle_status")); }
+            else if (reader.ValueTextEquals("scheme_id"u8)) { schemeId = ReadInternedString(ref reader, new("scheme_id")); }
+            else if (reader.ValueTextEquals("product_class_id"u8)) { productClass = ReadInternedString(ref reader, new("product_class_id")); }
             else if (reader.ValueTextEquals("txn_type"u8)) { txnType = ReadTxnType(ref reader); }
             else if (reader.ValueTextEquals("txn_result"u8)) { result = ReadResult(ref reader); }
             else if (reader.ValueTextEquals("payer"u8)) { payer = ReadParty(ref reader, "payer"); }
@@ -77,9 +77,9 @@ public static class OrianParser
             throw new WireException("$", "Unexpected content after the JSON object.");
         }
 
-        if (id is null) { throw Missing("id"); }
-        if (version is null) { throw Missing("version"); }
-        if (string.IsNullOrEmpty(statusText)) { throw Missing("txn_lifecycle_status"); }
+        if (id is null) { throw Missing(new("id")); }
+        if (version is null) { throw Missing(new("version")); }
+        if (string.IsNullOrEmpty(statusText)) { throw Missing(new("txn_lifecycle_status")); }
 
         return new OrianEvent
         {
@@ -149,17 +149,18 @@ public static class OrianParser
     private static TxnTypeFields ReadTxnType(ref Utf8JsonReader reader)
     {
         TxnTypeFields f = default;
-        if (!EnterObject(ref reader, "txn_type"))
+        var path = new FieldPath("txn_type");
+        if (!EnterObject(ref reader, path))
         {
             return f;
         }
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("code"u8)) { f.Code = ReadInternedString(ref reader, "txn_type.code"); }
-            else if (reader.ValueTextEquals("direction"u8)) { f.DirectionText = ReadInternedString(ref reader, "txn_type.direction"); }
-            else if (reader.ValueTextEquals("reversal"u8)) { f.Reversal = ReadBool(ref reader, "txn_type.reversal") ?? false; }
-            else if (reader.ValueTextEquals("financial"u8)) { f.Financial = ReadBool(ref reader, "txn_type.financial"); }
+            if (reader.ValueTextEquals("code"u8)) { f.Code = ReadInternedString(ref reader, path.Then("code")); }
+            else if (reader.ValueTextEquals("direction"u8)) { f.DirectionText = ReadInternedString(ref reader, path.Then("direction")); }
+            else if (reader.ValueTextEquals("reversal"u8)) { f.Reversal = ReadBool(ref reader, path.Then("reversal")) ?? false; }
+            else if (reader.ValueTextEquals("financial"u8)) { f.Financial = ReadBool(ref reader, path.Then("financial")); }
             else { reader.Skip(); }
         }
 
@@ -179,17 +180,18 @@ public static class OrianParser
     private static ResultFields ReadResult(ref Utf8JsonReader reader)
     {
         ResultFields f = default;
-        if (!EnterObject(ref reader, "txn_result"))
+        var path = new FieldPath("txn_result");
+        if (!EnterObject(ref reader, path))
         {
             return f;
         }
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("result"u8)) { f.ResultText = ReadInternedString(ref reader, "txn_result.result"); }
-            else if (reader.ValueTextEquals("result_detail"u8)) { f.Detail = ReadString(ref reader, "txn_result.result_detail"); }
-            else if (reader.ValueTextEquals("result_message"u8)) { f.Message = ReadString(ref reader, "txn_result.result_message"); }
-            else if (reader.ValueTextEquals("approved_amount"u8)) { f.ApprovedAmount = ReadMoney(ref reader, "txn_result.approved_amount"); }
+            if (reader.ValueTextEquals("result"u8)) { f.ResultText = ReadInternedString(ref reader, path.Then("result")); }
+            else if (reader.ValueTextEquals("result_detail"u8)) { f.Detail = ReadInternedString(ref reader, path.Then("result_detail")); }
+            else if (reader.ValueTextEquals("result_message"u8)) { f.Message = ReadString(ref reader, path.Then("result_message")); }
+            else if (reader.ValueTextEquals("approved_amount"u8)) { f.ApprovedAmount = ReadMoney(ref reader, path.Then("approved_amount")); }
             else { reader.Skip(); }
         }
 
@@ -204,9 +206,10 @@ public static class OrianParser
         public string? MaskedPan;
     }
 
-    private static PartyFields ReadParty(ref Utf8JsonReader reader, string path)
+    private static PartyFields ReadParty(ref Utf8JsonReader reader, string party)
     {
         PartyFields f = default;
+        var path = new FieldPath(party);
         if (!EnterObject(ref reader, path))
         {
             return f;
@@ -214,84 +217,73 @@ public static class OrianParser
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("account"u8)) { f.AccountNo = ReadAccount(ref reader, path); }
-            else if (reader.ValueTextEquals("acceptor"u8)) { f.MerchantCategory = ReadAcceptor(ref reader, path); }
-            else if (reader.ValueTextEquals("card"u8)) { f.MaskedPan = ReadCard(ref reader, path); }
+            if (reader.ValueTextEquals("account"u8)) { f.AccountNo = ReadSingleField(ref reader, path.Then("account"), "account_no"u8, "account_no", StringKind.Identifier); }
+            else if (reader.ValueTextEquals("acceptor"u8)) { f.MerchantCategory = ReadSingleField(ref reader, path.Then("acceptor"), "category_auth"u8, "category_auth", StringKind.Interned); }
+            else if (reader.ValueTextEquals("card"u8)) { f.MaskedPan = ReadSingleField(ref reader, path.Then("card"), "masked_pan"u8, "masked_pan", StringKind.Plain); }
             else { reader.Skip(); }
         }
 
         return f;
     }
 
-    private static string? ReadAccount(ref Utf8JsonReader reader, string party)
+    private enum StringKind
     {
-        string? accountNo = null;
-        if (!EnterObject(ref reader, party + ".account"))
-        {
-            return null;
-        }
-
-        while (NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("account_no"u8)) { accountNo = ReadIdentifier(ref reader, party + ".account.account_no"); }
-            else { reader.Skip(); }
-        }
-
-        return accountNo;
+        /// <summary>A key (account number): validated, allocated.</summary>
+        Identifier,
+        /// <summary>A value from a small set (merchant category): shared.</summary>
+        Interned,
+        /// <summary>Anything else: allocated as is.</summary>
+        Plain,
     }
 
-    private static string? ReadAcceptor(ref Utf8JsonReader reader, string party)
+    /// <summary>Reads one string field of an object and skips the rest of it.</summary>
+    private static string? ReadSingleField(ref Utf8JsonReader reader, FieldPath path, ReadOnlySpan<byte> name, string nameText, StringKind kind)
     {
-        string? category = null;
-        if (!EnterObject(ref reader, party + ".acceptor"))
+        string? value = null;
+        if (!EnterObject(ref reader, path))
         {
             return null;
         }
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("category_auth"u8)) { category = ReadInternedString(ref reader, party + ".acceptor.category_auth"); }
-            else { reader.Skip(); }
+            if (reader.ValueTextEquals(name))
+            {
+                value = kind switch
+                {
+                    StringKind.Identifier => ReadIdentifier(ref reader, path.Then(nameText)),
+                    StringKind.Interned => ReadInternedString(ref reader, path.Then(nameText)),
+                    _ => ReadString(ref reader, path.Then(nameText)),
+                };
+            }
+            else
+            {
+                reader.Skip();
+            }
         }
 
-        return category;
-    }
-
-    private static string? ReadCard(ref Utf8JsonReader reader, string party)
-    {
-        string? maskedPan = null;
-        if (!EnterObject(ref reader, party + ".card"))
-        {
-            return null;
-        }
-
-        while (NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("masked_pan"u8)) { maskedPan = ReadString(ref reader, party + ".card.masked_pan"); }
-            else { reader.Skip(); }
-        }
-
-        return maskedPan;
+        return value;
     }
 
     private static TxnAmounts ReadPhase(ref Utf8JsonReader reader, string phase)
     {
         TxnAmounts amounts = default;
-        if (!EnterObject(ref reader, phase))
+        var path = new FieldPath(phase);
+        if (!EnterObject(ref reader, path))
         {
             return amounts;
         }
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("txn_amounts"u8)) { amounts = ReadAmounts(ref reader, phase == "clearing" ? "clearing.txn_amounts" : "authorisation.txn_amounts"); }
+            if (reader.ValueTextEquals("txn_amounts"u8)) { amounts = ReadAmounts(ref reader, path.Then("txn_amounts")); }
             else { reader.Skip(); }
         }
 
         return amounts;
     }
 
-    private static TxnAmounts ReadAmounts(ref Utf8JsonReader reader, string path)
+    private static TxnAmounts ReadAmounts(ref Utf8JsonReader reader, FieldPath path)
     {
         Money? requested = null, cardholder = null, final = null;
         if (!EnterObject(ref reader, path))
@@ -301,9 +293,9 @@ public static class OrianParser
 
         while (NextProperty(ref reader))
         {
-            if (reader.ValueTextEquals("requested_amount"u8)) { requested = ReadMoney(ref reader, path + ".requested_amount"); }
-            else if (reader.ValueTextEquals("cardholder_amount"u8)) { cardholder = ReadMoney(ref reader, path + ".cardholder_amount"); }
-            else if (reader.ValueTextEquals("cardholder_final_amount"u8)) { final = ReadMoney(ref reader, path + ".cardholder_final_amount"); }
+            if (reader.ValueTextEquals("requested_amount"u8)) { requested = ReadMoney(ref reader, path.Then("requested_amount")); }
+            else if (reader.ValueTextEquals("cardholder_amount"u8)) { cardholder = ReadMoney(ref reader, path.Then("cardholder_amount")); }
+            else if (reader.ValueTextEquals("cardholder_final_amount"u8)) { final = ReadMoney(ref reader, path.Then("cardholder_final_amount")); }
             else { reader.Skip(); }
         }
 
@@ -312,7 +304,7 @@ public static class OrianParser
 
     /// <summary>An amount object <c>{"amount": 100, "currency": {"code": "GBP", "exponent": 2}}</c>.
     /// An amount without its currency is rejected: minor units mean nothing without the exponent.</summary>
-    private static Money? ReadMoney(ref Utf8JsonReader reader, string path)
+    private static Money? ReadMoney(ref Utf8JsonReader reader, FieldPath path)
     {
         if (!EnterObject(ref reader, path))
         {
@@ -327,15 +319,15 @@ public static class OrianParser
         {
             if (reader.ValueTextEquals("amount"u8))
             {
-                minor = ReadInt64(ref reader, path + ".amount");
+                minor = ReadInt64(ref reader, path.Then("amount"));
             }
             else if (reader.ValueTextEquals("currency"u8))
             {
-                sawCurrency = EnterObject(ref reader, path + ".currency");
+                sawCurrency = EnterObject(ref reader, path.Then("currency"));
                 while (sawCurrency && NextProperty(ref reader))
                 {
-                    if (reader.ValueTextEquals("code"u8)) { code = ReadCurrencyCode(ref reader, path + ".currency.code"); }
-                    else if (reader.ValueTextEquals("exponent"u8)) { exponent = ReadExponent(ref reader, path + ".currency.exponent"); }
+                    if (reader.ValueTextEquals("code"u8)) { code = ReadCurrencyCode(ref reader, path.Then("currency").Then("code")); }
+                    else if (reader.ValueTextEquals("exponent"u8)) { exponent = ReadExponent(ref reader, path.Then("currency").Then("exponent")); }
                     else { reader.Skip(); }
                 }
             }
@@ -349,36 +341,36 @@ public static class OrianParser
         {
             if (sawCurrency)
             {
-                throw Missing(path + ".amount");
+                throw Missing(path.Then("amount"));
             }
 
             return null; // An empty amount object is treated as absent.
         }
 
-        if (minor < 0) { throw new WireException(path + ".amount", $"'{path}.amount' must not be negative; reversals are expressed by the lifecycle status."); }
-        if (!sawCurrency) { throw new WireException(path + ".currency", $"'{path}' has an amount but no currency."); }
-        if (code is null) { throw Missing(path + ".currency.code"); }
-        if (exponent is null) { throw Missing(path + ".currency.exponent"); }
+        if (minor < 0) { throw new WireException(path.Then("amount").ToString(), $"'{path}.amount' must not be negative; reversals are expressed by the lifecycle status."); }
+        if (!sawCurrency) { throw new WireException(path.Then("currency").ToString(), $"'{path}' has an amount but no currency."); }
+        if (code is null) { throw Missing(path.Then("currency").Then("code")); }
+        if (exponent is null) { throw Missing(path.Then("currency").Then("exponent")); }
         return new Money(minor.Value, code, exponent.Value);
     }
 
-    private static string ReadCurrencyCode(ref Utf8JsonReader reader, string path)
+    private static string ReadCurrencyCode(ref Utf8JsonReader reader, FieldPath path)
     {
         var code = ReadInternedString(ref reader, path);
         if (code is null || code.Length != 3 || !(char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1]) && char.IsAsciiLetterUpper(code[2])))
         {
-            throw new WireException(path, $"'{path}' must be a three-letter ISO 4217 code such as \"GBP\".");
+            throw new WireException(path.ToString(), $"'{path}' must be a three-letter ISO 4217 code such as \"GBP\".");
         }
 
         return code;
     }
 
-    private static int ReadExponent(ref Utf8JsonReader reader, string path)
+    private static int ReadExponent(ref Utf8JsonReader reader, FieldPath path)
     {
         var value = ReadInt64(ref reader, path);
         if (value is null or < 0 or > MaxExponent)
         {
-            throw new WireException(path, $"'{path}' must be an integer from 0 to {MaxExponent}.");
+            throw new WireException(path.ToString(), $"'{path}' must be an integer from 0 to {MaxExponent}.");
         }
 
         return (int)value.Value;
@@ -393,26 +385,26 @@ public static class OrianParser
 
     /// <summary>Reads the value of the current property: true at the start of an object, false for
     /// null (treated as absent); anything else is an error naming <paramref name="path"/>.</summary>
-    private static bool EnterObject(ref Utf8JsonReader reader, string path)
+    private static bool EnterObject(ref Utf8JsonReader reader, FieldPath path)
     {
         reader.Read();
         return reader.TokenType switch
         {
             JsonTokenType.StartObject => true,
             JsonTokenType.Null => false,
-            _ => throw new WireException(path, $"'{path}' must be an object."),
+            _ => throw new WireException(path.ToString(), $"'{path}' must be an object."),
         };
     }
 
     private static long ReadVersion(ref Utf8JsonReader reader)
     {
-        var version = ReadInt64(ref reader, "version");
-        if (version is null) { throw Missing("version"); }
+        var version = ReadInt64(ref reader, new("version"));
+        if (version is null) { throw Missing(new("version")); }
         if (version < 0) { throw new WireException("version", "'version' must not be negative."); }
         return version.Value;
     }
 
-    private static long? ReadInt64(ref Utf8JsonReader reader, string path)
+    private static long? ReadInt64(ref Utf8JsonReader reader, FieldPath path)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
@@ -422,13 +414,13 @@ public static class OrianParser
 
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value))
         {
-            throw new WireException(path, $"'{path}' must be an integer (minor units, no decimal point).");
+            throw new WireException(path.ToString(), $"'{path}' must be an integer (minor units, no decimal point).");
         }
 
         return value;
     }
 
-    private static bool? ReadBool(ref Utf8JsonReader reader, string path)
+    private static bool? ReadBool(ref Utf8JsonReader reader, FieldPath path)
     {
         reader.Read();
         return reader.TokenType switch
@@ -436,22 +428,22 @@ public static class OrianParser
             JsonTokenType.True => true,
             JsonTokenType.False => false,
             JsonTokenType.Null => null,
-            _ => throw new WireException(path, $"'{path}' must be true or false."),
+            _ => throw new WireException(path.ToString(), $"'{path}' must be true or false."),
         };
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, string path)
+    private static string? ReadString(ref Utf8JsonReader reader, FieldPath path)
     {
         reader.Read();
         return reader.TokenType switch
         {
             JsonTokenType.String => reader.GetString(),
             JsonTokenType.Null => null,
-            _ => throw new WireException(path, $"'{path}' must be a string."),
+            _ => throw new WireException(path.ToString(), $"'{path}' must be a string."),
         };
     }
 
-    private static string? ReadInternedString(ref Utf8JsonReader reader, string path)
+    private static string? ReadInternedString(ref Utf8JsonReader reader, FieldPath path)
     {
         reader.Read();
         return reader.TokenType switch
@@ -459,13 +451,13 @@ public static class OrianParser
             JsonTokenType.String when !reader.ValueIsEscaped => Interned.Get(reader.ValueSpan),
             JsonTokenType.String => reader.GetString(),
             JsonTokenType.Null => null,
-            _ => throw new WireException(path, $"'{path}' must be a string."),
+            _ => throw new WireException(path.ToString(), $"'{path}' must be a string."),
         };
     }
 
     /// <summary>An identifier (transaction id, account number): a non-empty string of printable
     /// ASCII, bounded in length so it fits every store's key column.</summary>
-    private static string ReadIdentifier(ref Utf8JsonReader reader, string path)
+    private static string ReadIdentifier(ref Utf8JsonReader reader, FieldPath path)
     {
         var value = ReadString(ref reader, path);
         if (string.IsNullOrEmpty(value))
@@ -475,24 +467,39 @@ public static class OrianParser
 
         if (value.Length > MaxIdLength)
         {
-            throw new WireException(path, $"'{path}' must be at most {MaxIdLength} characters.");
+            throw new WireException(path.ToString(), $"'{path}' must be at most {MaxIdLength} characters.");
         }
 
         foreach (var c in value)
         {
             if (c is < '!' or > '~')
             {
-                throw new WireException(path, $"'{path}' must be printable ASCII without spaces.");
+                throw new WireException(path.ToString(), $"'{path}' must be printable ASCII without spaces.");
             }
         }
 
         return value;
     }
 
-    private static WireException Missing(string path) => new(path, $"'{path}' is required.");
+    private static WireException Missing(FieldPath path) => new(path.ToString(), $"'{path}' is required.");
 
     private sealed class WireException(string field, string message) : Exception(message)
     {
         public string Field { get; } = field;
+    }
+
+    /// <summary>A JSON path kept as up to five constant pieces (the deepest ORIAN path,
+    /// <c>clearing.txn_amounts.cardholder_final_amount.currency.exponent</c>, has five) and joined only
+    /// when an error is reported, so that a valid body costs no path strings at all.</summary>
+    private readonly struct FieldPath(string a, string? b = null, string? c = null, string? d = null, string? e = null)
+    {
+        public FieldPath Then(string next) =>
+            b is null ? new(a, next) :
+            c is null ? new(a, b, next) :
+            d is null ? new(a, b, c, next) :
+            e is null ? new(a, b, c, d, next) :
+            new(ToString(), next);
+
+        public override string ToString() => string.Join('.', new[] { a, b, c, d, e }.Where(p => p is not null));
     }
 }

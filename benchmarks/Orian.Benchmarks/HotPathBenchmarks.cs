@@ -1,0 +1,55 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Orian.Domain;
+using Orian.Wire;
+
+namespace Orian.Benchmarks;
+
+/// <summary>
+/// The per-event CPU work on the acknowledgement path: parse + validate the ORIAN body and compute
+/// its ledger effect, beside a floor that only walks the same bytes with <see cref="Utf8JsonReader"/>
+/// (nothing can read the body for less). The ratio column is the cost relative to that floor.
+/// </summary>
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private byte[] _example = [];
+    private byte[] _clearing = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _example = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "orian-v2-example.json"));
+        // The same payload as a cleared (COMPLETE, approved) version: the effect then posts.
+        var text = System.Text.Encoding.UTF8.GetString(_example)
+            .Replace("\"AUTHORISATION_REQUESTED\"", "\"COMPLETE\", \"txn_result\": {\"result\": \"APPROVED\", \"result_detail\": \"SUCCESSFUL\"}", StringComparison.Ordinal);
+        _clearing = System.Text.Encoding.UTF8.GetBytes(text);
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: Utf8JsonReader walk")]
+    public int Walk() => WalkTokens(_example);
+
+    [Benchmark(Description = "parse+validate+effect (auth request)")]
+    public LedgerEffect ParseValidateEffect() => Effect(_example);
+
+    [Benchmark(Description = "parse+validate+effect (clearing)")]
+    public LedgerEffect ParseValidateEffectClearing() => Effect(_clearing);
+
+    private static LedgerEffect Effect(byte[] body)
+    {
+        var evt = OrianParser.Parse(body, out var error) ?? throw new InvalidOperationException(error!.Message);
+        return EffectFunction.Of(evt, TxnResult.Approved).Effect;
+    }
+
+    private static int WalkTokens(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body);
+        var tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+}
