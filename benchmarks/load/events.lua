@@ -14,7 +14,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local run, auth, accounts, tid
+local run, auth, accounts  -- tid is a global set by setup()
 local counter = 0
 ok, unavailable, rejected, other = 0, 0, 0, 0
 

@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version} (card {MaskedPan}) stored with flags {Flags}")]
     public static partial void Flagged(ILogger logger, string transactionId, long version, string? maskedPan, string flags);
 
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Transaction {TransactionId} version {Version} leaves account {AccountNo} overdrawn")]
+    public static partial void Overdrawn(ILogger logger, string transactionId, long version, string? accountNo);
+
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version}: {Reason}; answered 503")]
     public static partial void Unavailable(ILogger logger, string transactionId, long version, string reason);
 

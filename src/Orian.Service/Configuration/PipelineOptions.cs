@@ -21,7 +21,8 @@ public sealed class PipelineOptions
     public int MaxBatchSize { get; set; } = 256;
 
     /// <summary>How long a worker waits for more events before committing a small batch. 0 commits
-    /// whatever is there at once (batches then form only under load). Default 1 ms.</summary>
+    /// whatever is there at once: under load, batches form by themselves while the previous one
+    /// commits, and lingering only adds latency (measured in benchmarks/README.md). Default 0.</summary>
     [Range(0, 1000)]
-    public int BatchLingerMs { get; set; } = 1;
+    public int BatchLingerMs { get; set; }
 }

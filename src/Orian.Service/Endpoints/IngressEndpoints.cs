@@ -83,9 +83,14 @@ internal static class IngressEndpoints
             return Problems.Unavailable(context, "The ledger database is unavailable; the event was not stored.", settings.RetryAfterSeconds);
         }
 
-        if (result.Flags != EventFlags.None)
+        if ((result.Flags & ~EventFlags.Overdrawn) != EventFlags.None)
         {
             Log.Flagged(logger, evt.Id, evt.Version, evt.MaskedPan, result.Flags.ToString());
+        }
+        else if (result.Flags == EventFlags.Overdrawn)
+        {
+            // An account condition, not a data problem: the account API shows it; no warning per event.
+            Log.Overdrawn(logger, evt.Id, evt.Version, evt.AccountNo);
         }
 
         if (result.Outcome == VersionOutcome.Conflict)
