@@ -52,7 +52,7 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader
             await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (id, name, applied_at) VALUES (@Id, @Name, @At)",
-                new { script.Id, script.Name, At = DateTimeOffset.UtcNow.ToString("O") }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new { script.Id, script.Name, At = TimeProvider.System.GetUtcNow().ToString("O") }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -15,7 +15,7 @@ internal sealed class BatchPlan
     private readonly Dictionary<string, string> _appliedInBatch = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkingAccount> _accounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedTransactions = new(StringComparer.Ordinal);
-    private readonly LedgerChanges _changes = new();
+    private readonly LedgerChanges _changes;
     private readonly DateTimeOffset _now;
 
     public BatchPlan(IReadOnlyDictionary<string, TransactionState> transactions, IReadOnlyDictionary<string, AccountState> accounts, DateTimeOffset now)
@@ -32,6 +32,7 @@ internal sealed class BatchPlan
         }
 
         _now = now;
+        _changes = new LedgerChanges(now);
     }
 
     public async ValueTask<ApplyResult> ApplyAsync(ILedgerUnitOfWork unit, PendingEvent pending, CancellationToken cancellationToken)

@@ -4,8 +4,11 @@ namespace Orian.Ledger;
 
 /// <summary>Everything one batch writes, in one database transaction. Stores apply it as given and
 /// verify every conditional write by its row count.</summary>
-public sealed class LedgerChanges
+public sealed class LedgerChanges(DateTimeOffset at)
 {
+    /// <summary>The batch's time (from the injected clock): every row it writes carries it.</summary>
+    public DateTimeOffset At { get; } = at;
+
     public List<TransactionWrite> Transactions { get; } = [];
     public List<VersionRecord> Versions { get; } = [];
     public List<AccountWrite> Accounts { get; } = [];

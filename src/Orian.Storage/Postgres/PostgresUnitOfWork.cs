@@ -37,7 +37,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
 
     public async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
     {
-        var at = changes.Transactions.Count > 0 ? changes.Transactions[0].At : DateTimeOffset.UtcNow;
+        var at = changes.At;
         await WriteTransactionsAsync(changes.Transactions.Where(t => t.ExpectedVersion is null).ToList(), PostgresSql.InsertTransactions, "new transactions", cancellationToken).ConfigureAwait(false);
         await WriteTransactionsAsync(changes.Transactions.Where(t => t.ExpectedVersion is not null).ToList(), PostgresSql.UpdateTransactions, "transaction versions", cancellationToken).ConfigureAwait(false);
         await WriteAccountsAsync(changes.Accounts.Where(a => a.IsNew).ToList(), PostgresSql.InsertAccounts, "new accounts", cancellationToken).ConfigureAwait(false);
