@@ -50,4 +50,60 @@ public sealed class PostgresIngressApiTests : IngressApiContract
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await TestService.JsonAsync(after)).GetProperty("outcome").GetString(), Is.EqualTo("applied"));
     }
+
+    [Test]
+    public async Task TwoInstancesOnOneDatabaseApplyEachVersionExactlyOnce()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("pair");
+        await using var a = await TestService.StartPostgresAsync(connectionString);
+        await using var b = await TestService.StartPostgresAsync(connectionString);
+
+        // The same versions, in different orders and with duplicates, through both instances at once.
+        var versions = new[]
+        {
+            new Txn { Id = "LOAD", Direction = "CREDIT", Status = "COMPLETE", Amount = 5_000 },
+            new Txn { Id = "P1", Version = 1, Status = "AUTHORISED", Amount = 1_000 },
+            new Txn { Id = "P1", Version = 2, Status = "COMPLETE", Amount = 1_000, ClearingAmount = 1_100 },
+            new Txn { Id = "P2", Version = 1, Status = "AUTHORISED", Amount = 300 },
+            new Txn { Id = "P3", Version = 1, Status = "AUTHORISED", Amount = 700 },
+            new Txn { Id = "P3", Version = 2, Status = "CANCELLED", Amount = 700 },
+        };
+        var sends = new List<Task<HttpResponseMessage>>();
+        for (var round = 0; round < 5; round++)
+        {
+            foreach (var v in round % 2 == 0 ? versions : versions.Reverse())
+            {
+                sends.Add(a.PutAsync(v));
+                sends.Add(b.PutAsync(v));
+            }
+        }
+
+        var responses = await Task.WhenAll(sends);
+        var outcomes = new List<string?>();
+        foreach (var response in responses)
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            outcomes.Add((await TestService.JsonAsync(response)).GetProperty("outcome").GetString());
+            response.Dispose();
+        }
+
+        // Six distinct versions: at most six can be applied (a lower version arriving first and
+        // then superseded is applied too, so "applied" counts are between 4 and 6, never more).
+        Assert.That(outcomes.Count(o => o == "applied"), Is.InRange(4, 6));
+        Assert.That(outcomes, Has.None.EqualTo("conflict"));
+        var account = (await a.GetJsonOrNullAsync("/v1/accounts/ACC-1"))!.Value;
+        Assert.That(account.GetProperty("posted").GetInt64(), Is.EqualTo(5_000 - 1_100));
+        Assert.That(account.GetProperty("held").GetInt64(), Is.EqualTo(300));
+        foreach (var id in new[] { "LOAD", "P1", "P2", "P3" })
+        {
+            var txn = (await b.GetJsonOrNullAsync($"/v1/transactions/{id}"))!.Value;
+            var received = txn.GetProperty("versions").EnumerateArray()
+                .Select(v => (Version: v.GetProperty("version").GetInt64(), Outcome: v.GetProperty("outcome").GetString()))
+                .ToList();
+            Assert.That(received, Has.Count.EqualTo(id is "P1" or "P3" ? 20 : 10), id);
+            var highest = received.Max(v => v.Version);
+            Assert.That(received.Count(v => v.Version == highest && v.Outcome == "applied"), Is.EqualTo(1), $"{id}: highest version applied once");
+            Assert.That(received.GroupBy(v => v.Version).Select(g => g.Count(v => v.Outcome == "applied")), Has.All.LessThanOrEqualTo(1), $"{id}: no version applied twice");
+        }
+    }
 }
