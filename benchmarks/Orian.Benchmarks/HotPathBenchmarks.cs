@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Wire;
 
@@ -35,10 +36,12 @@ public class HotPathBenchmarks
     [Benchmark(Description = "parse+validate+effect (clearing)")]
     public LedgerEffect ParseValidateEffectClearing() => Effect(_clearing);
 
+    private static readonly Decision Approved = new(TxnResult.Approved, ResultDetail.Successful, null, null, 100, "covered");
+
     private static LedgerEffect Effect(byte[] body)
     {
         var evt = OrianParser.Parse(body, out var error) ?? throw new InvalidOperationException(error!.Message);
-        return EffectFunction.Of(evt, TxnResult.Approved).Effect;
+        return EffectFunction.Of(evt, Approved).Effect;
     }
 
     private static int WalkTokens(byte[] body)

@@ -30,4 +30,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version} conflicts with the version already applied")]
     public static partial void Conflict(ILogger logger, string transactionId, long version);
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: deadline passed; answered the stand-in ({Why})")]
+    public static partial void StandIn(ILogger logger, string transactionId, long version, string why);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: decision {Result} committed after the deadline; revoking it")]
+    public static partial void DecisionTooLate(ILogger logger, string transactionId, long version, string result);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Revoking {Count} late decisions failed; their holds remain until PPS's next version of each transaction")]
+    public static partial void RevocationFailed(ILogger logger, Exception exception, int count);
 }

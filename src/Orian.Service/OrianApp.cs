@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Orian.Authorisation;
 using Orian.Ledger;
 using Orian.Service.Configuration;
 using Orian.Service.Endpoints;
@@ -44,6 +45,8 @@ public static class OrianApp
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthorisationOptions>().BindConfiguration(AuthorisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => CreatePolicy(sp.GetRequiredService<IOptions<AuthorisationOptions>>().Value));
         services.AddSingleton<IValidateOptions<IngressOptions>, OrianOptionsValidator>();
         services.AddSingleton<IValidateOptions<AdminOptions>, OrianOptionsValidator>();
 
@@ -51,7 +54,9 @@ public static class OrianApp
         services.AddSingleton<LedgerDatabase>(sp => CreateDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value, builder.Environment.ContentRootPath));
         services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<LedgerDatabase>());
         services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<LedgerDatabase>());
-        services.AddSingleton<LedgerBatchApplier>();
+        services.AddSingleton<IAuthorisationAdmin>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddSingleton(sp => new LedgerBatchApplier(
+            sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>()));
 
         // Hosted services start in registration order: the schema is current before the first batch.
         services.AddHostedService<SchemaMigrationService>();
@@ -81,6 +86,12 @@ public static class OrianApp
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
     }
+
+    private static AuthorisationPolicy CreatePolicy(AuthorisationOptions options) => new(
+        options.PartialApproval,
+        new Dictionary<string, bool>(options.PartialApprovalByProductClass, StringComparer.Ordinal),
+        options.StandInResult == "APPROVED" ? Orian.Domain.TxnResult.Approved : Orian.Domain.TxnResult.Declined,
+        options.StandInDetail);
 
     private static LedgerDatabase CreateDatabase(StorageOptions options, string contentRoot)
     {

@@ -8,7 +8,7 @@ namespace Orian.Storage;
 /// The parts of a SQL ledger that every provider shares: schema migration and the operator reads.
 /// A provider adds how to connect, how to lock rows for a batch, and how to write a batch fast.
 /// </summary>
-public abstract class LedgerDatabase : ILedgerStore, ILedgerReader
+public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisationAdmin
 {
     private readonly IReadOnlyList<SchemaScript> _scripts;
 
@@ -97,6 +97,28 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader
         var rows = await connection.QueryAsync<VersionReceipt>(new CommandDefinition(
             "SELECT seq, version, outcome, flags, received_at FROM transaction_versions WHERE transaction_id = @transactionId ORDER BY seq LIMIT @limit",
             new { transactionId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    public async Task<ControlsRow?> GetControlsAsync(string accountNo, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<ControlsRow>(new CommandDefinition(
+            $"SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no = @accountNo", new { accountNo }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task PutControlsAsync(ControlsRow controls, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.UpsertControls, controls, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DecisionRow>> GetDecisionsAsync(string accountNo, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
+            $"SELECT {DecisionRow.Columns} FROM authorisation_decisions WHERE account_no = @accountNo ORDER BY decided_at DESC, transaction_id DESC LIMIT @limit",
+            new { accountNo, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.AsList();
     }
 }

@@ -1,3 +1,4 @@
+using Orian.Authorisation;
 using Orian.Wire;
 
 namespace Orian.Domain;
@@ -11,8 +12,9 @@ public static class EffectFunction
 {
     /// <param name="evt">The version.</param>
     /// <param name="decision">For <c>AUTHORISATION_REQUESTED</c> only: the decision this service gave.
-    /// The request's own <c>txn_result</c> is ignored; only our answer can place a hold.</param>
-    public static EffectResult Of(OrianEvent evt, TxnResult decision = TxnResult.None)
+    /// The request's own <c>txn_result</c> is ignored; only our answer can place a hold, of the
+    /// amount the decision approved.</param>
+    public static EffectResult Of(OrianEvent evt, Decision? decision = null)
     {
         if (!evt.Financial)
         {
@@ -27,13 +29,11 @@ public static class EffectFunction
             case LifecycleStatus.Cancelled or LifecycleStatus.Expired or LifecycleStatus.ManuallyExpired:
                 return EffectResult.Of(LedgerEffect.None); // "can have no financial impact"
             case LifecycleStatus.AuthorisationRequested:
-                if (decision == TxnResult.None)
-                {
-                    return EffectResult.Of(LedgerEffect.None); // not decided by us: nothing reserved
-                }
-
-                result = decision;
-                break;
+                // Not decided by us, declined, a credit, or a stand-in: nothing reserved.
+                return decision is { HoldAmount: > 0 } && evt.Direction == Direction.Debit
+                       && evt.AccountNo is { } holder && evt.EffectiveAmounts.Actual is { } requested
+                    ? EffectResult.Of(LedgerEffect.Hold(holder, requested with { Minor = decision.HoldAmount }))
+                    : EffectResult.Of(LedgerEffect.None);
         }
 
         if (result is TxnResult.None or TxnResult.Unknown)
@@ -74,7 +74,7 @@ public static class EffectFunction
         {
             (Direction.Debit, LifecycleStatus.Complete) => EffectResult.Of(LedgerEffect.Post(account, x, -x.Minor, CounterAccount(evt, x))),
             (Direction.Credit, LifecycleStatus.Complete) => EffectResult.Of(LedgerEffect.Post(account, x, x.Minor, CounterAccount(evt, x))),
-            _ => EffectResult.Of(LedgerEffect.Hold(account, x)), // debit authorised or approved by us
+            _ => EffectResult.Of(LedgerEffect.Hold(account, x)), // debit authorised
         };
     }
 

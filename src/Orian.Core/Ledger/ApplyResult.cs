@@ -1,3 +1,4 @@
+using Orian.Authorisation;
 using Orian.Domain;
 
 namespace Orian.Ledger;
@@ -6,4 +7,6 @@ namespace Orian.Ledger;
 /// <param name="Outcome">The version rule's verdict.</param>
 /// <param name="CurrentVersion">The transaction's highest applied version after the commit.</param>
 /// <param name="Flags">What an operator should know about this version.</param>
-public readonly record struct ApplyResult(VersionOutcome Outcome, long CurrentVersion, EventFlags Flags);
+/// <param name="Decision">For an authorisation request: the decision given to this version (made now,
+/// or the one given the first time it was received).</param>
+public readonly record struct ApplyResult(VersionOutcome Outcome, long CurrentVersion, EventFlags Flags, Decision? Decision = null);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Wire;
 
@@ -15,11 +16,22 @@ internal sealed class BatchPlan
     private readonly Dictionary<string, string> _appliedInBatch = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkingAccount> _accounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedTransactions = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, long), Decision> _decisionsInBatch = [];
+    private readonly IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)> _authorisationData;
+    private readonly Dictionary<string, long> _spentInBatch = new(StringComparer.Ordinal);
+    private readonly AuthorisationPolicy _policy;
     private readonly LedgerChanges _changes;
     private readonly DateTimeOffset _now;
 
-    public BatchPlan(IReadOnlyDictionary<string, TransactionState> transactions, IReadOnlyDictionary<string, AccountState> accounts, DateTimeOffset now)
+    public BatchPlan(
+        IReadOnlyDictionary<string, TransactionState> transactions,
+        IReadOnlyDictionary<string, AccountState> accounts,
+        IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)> authorisationData,
+        AuthorisationPolicy policy,
+        DateTimeOffset now)
     {
+        _authorisationData = authorisationData;
+        _policy = policy;
         _transactions = new Dictionary<string, TransactionState>(transactions, StringComparer.Ordinal);
         foreach (var (id, state) in transactions)
         {
@@ -41,13 +53,70 @@ internal sealed class BatchPlan
         _transactions.TryGetValue(evt.Id, out var current);
         var outcome = await ClassifyAsync(unit, pending, current, cancellationToken).ConfigureAwait(false);
         var flags = EventFlags.None;
+        Decision? decision = null;
         if (outcome == VersionOutcome.Applied)
         {
-            flags = Apply(pending, current);
+            decision = pending.Ticket is null ? null : Decide(pending);
+            flags = Apply(pending, current, decision);
+        }
+        else if (pending.Ticket is not null)
+        {
+            // A re-sent request gets the decision its version got the first time; nothing is held again.
+            decision = _decisionsInBatch.GetValueOrDefault((evt.Id, evt.Version))
+                ?? await unit.GetDecisionAsync(evt.Id, evt.Version, cancellationToken).ConfigureAwait(false)
+                ?? _policy.StandIn($"version {evt.Version} was {outcome.ToWire()} and has no decision of its own");
         }
 
         _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, flags, pending.RawJson, pending.ReceivedAt));
-        return new ApplyResult(outcome, _transactions[evt.Id].Version, flags);
+        return new ApplyResult(outcome, _transactions[evt.Id].Version, flags, decision);
+    }
+
+    /// <summary>Decides an authorisation request from the working (locked) state of its account, and
+    /// records the decision. A request whose deadline already passed gets the stand-in it was answered.</summary>
+    private Decision Decide(PendingEvent pending)
+    {
+        var evt = pending.Event;
+        var timedOut = pending.Ticket!.IsTimedOut;
+        Decision decision;
+        if (timedOut)
+        {
+            decision = _policy.StandIn("the deadline passed before the decision could be committed");
+        }
+        else
+        {
+            var accountNo = evt.AccountNo;
+            var exists = accountNo is not null && _accounts.ContainsKey(accountNo);
+            var account = exists ? _accounts[accountNo!] : null;
+            var data = accountNo is not null && _authorisationData.TryGetValue(accountNo, out var d) ? d : (AccountControls.None, 0L);
+            var spent = data.Item2 + (accountNo is not null ? _spentInBatch.GetValueOrDefault(accountNo) : 0);
+            var context = new AuthorisationContext(exists, account?.Currency, account?.Exponent ?? 0, account?.Available ?? 0, spent, data.Item1);
+            decision = AuthorisationDecider.Decide(evt, context, _policy.AllowsPartialApproval(evt.ProductClassId));
+            if (decision.HoldAmount > 0)
+            {
+                _spentInBatch[accountNo!] = _spentInBatch.GetValueOrDefault(accountNo!) + decision.HoldAmount;
+            }
+        }
+
+        _decisionsInBatch[(evt.Id, evt.Version)] = decision;
+        _changes.Decisions.Add(new DecisionRecord(
+            evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, (_now - pending.ReceivedAt).TotalMilliseconds, timedOut, _now));
+        return decision;
+    }
+
+    /// <summary>Replaces a committed decision by the stand-in its request was answered with: the hold
+    /// it placed is released if that version is still the transaction's latest.</summary>
+    public void Revoke(string transactionId, long version, Decision standIn)
+    {
+        if (_transactions.TryGetValue(transactionId, out var current) && current.Version == version && !current.Effect.IsNone)
+        {
+            var lines = new List<JournalLine>(2);
+            Move(current.Effect, -1, transactionId, version, lines);
+            AddMerged(lines);
+            _transactions[transactionId] = current with { Effect = LedgerEffect.None, Result = standIn.ResultText, ResultDetail = standIn.Detail };
+            _changedTransactions.Add(transactionId);
+        }
+
+        _changes.Revocations.Add(new DecisionRevocation(transactionId, version, standIn));
     }
 
     public LedgerChanges ToChanges()
@@ -101,11 +170,11 @@ internal sealed class BatchPlan
         return JsonElement.DeepEquals(left.RootElement, right.RootElement);
     }
 
-    private EventFlags Apply(PendingEvent pending, TransactionState? current)
+    private EventFlags Apply(PendingEvent pending, TransactionState? current, Decision? decision)
     {
         var evt = pending.Event;
         var previous = current?.Effect ?? LedgerEffect.None;
-        var computed = EffectFunction.Of(evt);
+        var computed = EffectFunction.Of(evt, decision);
         var flags = computed.Flags;
         var next = computed.CarryPrevious ? previous : computed.Effect;
 
@@ -123,8 +192,8 @@ internal sealed class BatchPlan
         if (next != previous)
         {
             var lines = new List<JournalLine>(4);
-            Move(previous, -1, evt, lines);
-            Move(next, +1, evt, lines);
+            Move(previous, -1, evt.Id, evt.Version, lines);
+            Move(next, +1, evt.Id, evt.Version, lines);
             AddMerged(lines);
         }
 
@@ -133,17 +202,16 @@ internal sealed class BatchPlan
             flags |= EventFlags.Overdrawn;
         }
 
-        var amount = evt.Result == TxnResult.PartiallyApproved
-            ? evt.ApprovedAmount ?? evt.EffectiveAmounts.Actual
-            : evt.EffectiveAmounts.Actual;
+        var amount = decision?.ApprovedAmount
+            ?? (evt.Result == TxnResult.PartiallyApproved ? evt.ApprovedAmount ?? evt.EffectiveAmounts.Actual : evt.EffectiveAmounts.Actual);
         _transactions[evt.Id] = new TransactionState
         {
             Id = evt.Id,
             Version = evt.Version,
             PayloadHash = pending.PayloadHash,
             Status = evt.StatusText,
-            Result = evt.ResultText,
-            ResultDetail = evt.ResultDetail,
+            Result = decision?.ResultText ?? evt.ResultText,
+            ResultDetail = decision?.Detail ?? evt.ResultDetail,
             Direction = evt.DirectionText,
             TxnType = evt.TxnTypeCode,
             SchemeId = evt.SchemeId,
@@ -171,32 +239,32 @@ internal sealed class BatchPlan
     }
 
     /// <summary>Adds (<paramref name="sign"/> +1) or reverses (-1) an effect on the working balances.</summary>
-    private void Move(LedgerEffect effect, int sign, OrianEvent evt, List<JournalLine> lines)
+    private void Move(LedgerEffect effect, int sign, string transactionId, long version, List<JournalLine> lines)
     {
         if (effect.IsNone)
         {
             return;
         }
 
-        var accountNo = effect.AccountNo ?? throw new InvalidOperationException($"Transaction {evt.Id}: an effect with money must name an account.");
+        var accountNo = effect.AccountNo ?? throw new InvalidOperationException($"Transaction {transactionId}: an effect with money must name an account.");
         if (!_accounts.TryGetValue(accountNo, out var account))
         {
-            throw new InvalidOperationException($"Transaction {evt.Id}: account {accountNo} of its effect was not locked.");
+            throw new InvalidOperationException($"Transaction {transactionId}: account {accountNo} of its effect was not locked.");
         }
 
         var currency = effect.Currency!;
         if (effect.Held != 0)
         {
             account.HeldDelta += sign * effect.Held;
-            lines.Add(new JournalLine(evt.Id, evt.Version, accountNo, JournalKind.Hold, sign * effect.Held, currency, effect.Exponent, _now));
+            lines.Add(new JournalLine(transactionId, version, accountNo, JournalKind.Hold, sign * effect.Held, currency, effect.Exponent, _now));
         }
 
         if (effect.Posted != 0)
         {
-            var counter = effect.CounterAccount ?? throw new InvalidOperationException($"Transaction {evt.Id}: a posting must name its counter account.");
+            var counter = effect.CounterAccount ?? throw new InvalidOperationException($"Transaction {transactionId}: a posting must name its counter account.");
             account.PostedDelta += sign * effect.Posted;
-            lines.Add(new JournalLine(evt.Id, evt.Version, accountNo, JournalKind.Posting, sign * effect.Posted, currency, effect.Exponent, _now));
-            lines.Add(new JournalLine(evt.Id, evt.Version, counter, JournalKind.Posting, -sign * effect.Posted, currency, effect.Exponent, _now));
+            lines.Add(new JournalLine(transactionId, version, accountNo, JournalKind.Posting, sign * effect.Posted, currency, effect.Exponent, _now));
+            lines.Add(new JournalLine(transactionId, version, counter, JournalKind.Posting, -sign * effect.Posted, currency, effect.Exponent, _now));
         }
 
         account.AssertInvariants(accountNo);

@@ -27,6 +27,14 @@ public interface ILedgerUnitOfWork : IAsyncDisposable
     /// <summary>Locks and returns the existing rows among <paramref name="accountNos"/> (sorted by the caller).</summary>
     Task<IReadOnlyDictionary<string, AccountState>> LockAccountsAsync(IReadOnlyList<string> accountNos, CancellationToken cancellationToken);
 
+    /// <summary>Controls and today's approved spend of the accounts among <paramref name="accountNos"/>
+    /// that have any, for authorisation decisions. Spend counts decisions at or after <paramref name="dayStart"/>.</summary>
+    Task<IReadOnlyDictionary<string, (Authorisation.AccountControls Controls, long SpentToday)>> LoadAuthorisationDataAsync(
+        IReadOnlyList<string> accountNos, DateTimeOffset dayStart, CancellationToken cancellationToken);
+
+    /// <summary>The decision given to a version of a transaction, if any.</summary>
+    Task<Authorisation.Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken);
+
     /// <summary>The raw JSON of the applied <paramref name="version"/> of a transaction, if stored.</summary>
     Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using Orian.Authorisation;
 using Orian.Domain;
 
 namespace Orian.Ledger;
@@ -13,7 +14,16 @@ public sealed class LedgerChanges(DateTimeOffset at)
     public List<VersionRecord> Versions { get; } = [];
     public List<AccountWrite> Accounts { get; } = [];
     public List<JournalLine> Journal { get; } = [];
+    public List<DecisionRecord> Decisions { get; } = [];
+    public List<DecisionRevocation> Revocations { get; } = [];
 }
+
+/// <summary>An authorisation decision as given, with what it was based on and how long it took.</summary>
+public sealed record DecisionRecord(
+    string TransactionId, long Version, string? AccountNo, Decision Decision, Money? Amount, double LatencyMs, bool TimedOut, DateTimeOffset At);
+
+/// <summary>A committed decision replaced by the stand-in the request answered at its deadline.</summary>
+public sealed record DecisionRevocation(string TransactionId, long Version, Decision StandIn);
 
 /// <summary>The new state of a transaction row. <see cref="ExpectedVersion"/> is the version the
 /// batch read under lock (null: the row must not exist yet); the write must match it exactly.</summary>

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Orian.Authorisation;
+using Orian.Domain;
 using Orian.Wire;
 
 namespace Orian.Ledger;
@@ -13,7 +15,11 @@ public sealed class PendingEvent
         RawJson = System.Text.Encoding.UTF8.GetString(rawUtf8);
         PayloadHash = SHA256.HashData(rawUtf8);
         ReceivedAt = receivedAt;
+        Ticket = evt.Status == LifecycleStatus.AuthorisationRequested ? new DecisionTicket() : null;
     }
+
+    /// <summary>For an authorisation request: who answers it, the commit or the deadline.</summary>
+    public DecisionTicket? Ticket { get; }
 
     public OrianEvent Event { get; }
     public string RawJson { get; }

@@ -37,3 +37,23 @@ public sealed record TransactionResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<VersionModel> Versions);
+
+public sealed record ControlsResponse(
+    string AccountNo, string Status, long? MaxTransactionAmount, long? DailySpendLimit, IReadOnlyList<string> BlockedMerchantCategories, DateTimeOffset? UpdatedAt);
+
+public sealed record DecisionModel(
+    string TransactionId,
+    long Version,
+    string Result,
+    string ResultDetail,
+    string? ResultMessage,
+    string Reason,
+    AmountModel? Amount,
+    AmountModel? ApprovedAmount,
+    long HoldAmount,
+    double LatencyMs,
+    bool TimedOut,
+    bool Revoked,
+    DateTimeOffset DecidedAt);
+
+public sealed record DecisionsResponse(string AccountNo, IReadOnlyList<DecisionModel> Decisions);

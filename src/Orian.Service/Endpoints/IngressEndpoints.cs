@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Ledger;
 using Orian.Service.Configuration;
@@ -21,9 +22,12 @@ internal static class IngressEndpoints
         IngressAuthenticator authenticator,
         IngestPipeline pipeline,
         IOptions<IngressOptions> options,
+        IOptions<AuthorisationOptions> authorisation,
+        AuthorisationPolicy policy,
         TimeProvider time,
         ILogger<IngestPipeline> logger)
     {
+        var started = time.GetTimestamp();
         var settings = options.Value;
         var request = context.Request;
         if (!authenticator.HasValidCredentials(request))
@@ -61,6 +65,12 @@ internal static class IngressEndpoints
         }
 
         var pending = new PendingEvent(evt, body.Span, time.GetUtcNow());
+        if (pending.Ticket is { } ticket)
+        {
+            var remaining = TimeSpan.FromMilliseconds(authorisation.Value.DeadlineMs) - time.GetElapsedTime(started);
+            return await DecideAsync(pending, ticket, remaining, pipeline, policy, time, logger);
+        }
+
         if (!pipeline.TryEnqueue(pending, out var completion))
         {
             Log.Unavailable(logger, evt.Id, evt.Version, "partition full");
@@ -100,6 +110,45 @@ internal static class IngressEndpoints
 
         var flags = result.Flags == EventFlags.None ? null : result.Flags.ToNames();
         return TypedResults.Ok(new IngestResponse(evt.Id, evt.Version, result.Outcome.ToWire(), result.CurrentVersion, flags));
+    }
+
+    /// <summary>
+    /// An authorisation request: the cardholder is waiting, so the answer is always a decision. The
+    /// committed one if it is in before the deadline; otherwise the stand-in, which holds nothing
+    /// (the worker revokes a decision that commits after the request gave up).
+    /// </summary>
+    private static async Task<IResult> DecideAsync(
+        PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, IngestPipeline pipeline, AuthorisationPolicy policy, TimeProvider time, ILogger logger)
+    {
+        var evt = pending.Event;
+        if (!pipeline.TryEnqueue(pending, out var completion))
+        {
+            Log.StandIn(logger, evt.Id, evt.Version, "partition full; nothing stored");
+            return AuthorisationAnswer.For(pending, policy.StandIn("the service was at capacity"), null);
+        }
+
+        try
+        {
+            var result = await completion.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            return AuthorisationAnswer.For(pending, result.Decision ?? policy.StandIn("no decision was recorded"), result.Outcome.ToWire());
+        }
+        catch (TimeoutException) when (ticket.TryTimeOut())
+        {
+            Log.StandIn(logger, evt.Id, evt.Version, "deadline passed");
+            return AuthorisationAnswer.For(pending, policy.StandIn("the deadline passed before the decision was committed"), null);
+        }
+        catch (TimeoutException)
+        {
+            // The worker committed in the instant the deadline passed, and won: its decision stands.
+            var result = await completion;
+            return AuthorisationAnswer.For(pending, result.Decision ?? policy.StandIn("no decision was recorded"), result.Outcome.ToWire());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            ticket.TryTimeOut();
+            Log.StandIn(logger, evt.Id, evt.Version, $"database error {e.GetType().Name}; nothing stored");
+            return AuthorisationAnswer.For(pending, policy.StandIn("the ledger database was unavailable"), null);
+        }
     }
 
     private static IResult Reject(ILogger logger, string id, IResult problem, int status, string field, string reason)

@@ -17,7 +17,70 @@ internal static class OperatorEndpoints
         v1.MapGet("/accounts/{accountNo}", GetAccountAsync).WithName("GetAccount");
         v1.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal");
         v1.MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction");
+        v1.MapGet("/accounts/{accountNo}/controls", GetControlsAsync).WithName("GetControls");
+        v1.MapPut("/accounts/{accountNo}/controls", PutControlsAsync).WithName("PutControls");
+        v1.MapGet("/accounts/{accountNo}/decisions", GetDecisionsAsync).WithName("GetDecisions");
     }
+
+    private const int MaxControlsBodyBytes = 64 * 1024;
+
+    private static async Task<IResult> GetControlsAsync(string accountNo, IAuthorisationAdmin admin, CancellationToken cancellationToken)
+    {
+        var row = await admin.GetControlsAsync(accountNo, cancellationToken);
+        return row is null
+            ? TypedResults.Ok(new ControlsResponse(accountNo, "ACTIVE", null, null, [], null)) // no controls set: the defaults apply
+            : TypedResults.Ok(ToResponse(row));
+    }
+
+    private static async Task<IResult> PutControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (accountNo.Length > Orian.Wire.OrianParser.MaxIdLength)
+        {
+            return Problems.InvalidField("account_no", $"An account number has at most {Orian.Wire.OrianParser.MaxIdLength} characters.");
+        }
+
+        using var body = await RequestBody.ReadAsync(context.Request, MaxControlsBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(MaxControlsBodyBytes);
+        }
+
+        var (row, field, error) = ControlsRequest.Parse(accountNo, body.Span, time.GetUtcNow());
+        if (row is null)
+        {
+            return Problems.InvalidField(field!, error!);
+        }
+
+        await admin.PutControlsAsync(row, cancellationToken);
+        return TypedResults.Ok(ToResponse(row));
+    }
+
+    private static async Task<IResult> GetDecisionsAsync(string accountNo, IAuthorisationAdmin admin, CancellationToken cancellationToken, int limit = DefaultPageSize)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return Problems.InvalidField("limit", $"'limit' must be between 1 and {MaxPageSize}.");
+        }
+
+        var rows = await admin.GetDecisionsAsync(accountNo, limit, cancellationToken);
+        return TypedResults.Ok(new DecisionsResponse(accountNo, rows.Select(d => new DecisionModel(
+            d.TransactionId,
+            d.Version,
+            d.Result,
+            d.ResultDetail,
+            d.ResultMessage,
+            d.Reason,
+            d.Amount is { } a && d.Currency is { } c ? new AmountModel(a, new CurrencyModel(c, d.Exponent ?? 0)) : null,
+            d.ApprovedAmount is { } p && d.Currency is { } pc ? new AmountModel(p, new CurrencyModel(pc, d.Exponent ?? 0)) : null,
+            d.HoldAmount,
+            Math.Round(d.LatencyMs, 3),
+            d.TimedOut,
+            d.Revoked,
+            d.DecidedAt)).ToList()));
+    }
+
+    private static ControlsResponse ToResponse(ControlsRow row) =>
+        new(row.AccountNo, row.Status, row.MaxTransactionAmount, row.DailySpendLimit, row.Categories, row.UpdatedAt);
 
     private static async Task<IResult> GetAccountAsync(string accountNo, ILedgerReader reader, CancellationToken cancellationToken)
     {

@@ -9,6 +9,8 @@ namespace Orian.Service.Endpoints;
 [JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(JournalPageResponse))]
 [JsonSerializable(typeof(TransactionResponse))]
+[JsonSerializable(typeof(ControlsResponse))]
+[JsonSerializable(typeof(DecisionsResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,42 +1,38 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Orian.Authorisation;
 using Orian.Ledger;
 using Orian.Service.Configuration;
 
 namespace Orian.Service.Pipeline;
 
 /// <summary>
-/// The path from request to commit: N bounded channels, one worker each. A request's event goes to
-/// the partition of its account; the worker takes what has queued up (a batch), applies it in one
-/// database transaction, and only then completes the waiting requests. Ordering invariant: one
-/// account's events are applied in the order their requests were enqueued, because one partition has
-/// exactly one reader and commits batches one after another.
+/// The path from request to commit: N partitions, one worker each. A request's event goes to the
+/// partition of its account; the worker takes what has queued up (a batch), applies it in one
+/// database transaction, and only then completes the waiting requests. Ordering invariant: within a
+/// partition, events of one kind are applied in the order they were accepted, and one account's
+/// events are never applied by two workers, because a partition has exactly one reader and commits
+/// batches one after another. Authorisation requests overtake queued notifications.
 /// </summary>
 internal sealed class IngestPipeline : BackgroundService
 {
-    private readonly Channel<WorkItem>[] _partitions;
+    private readonly Partition[] _partitions;
     private readonly LedgerBatchApplier _applier;
+    private readonly AuthorisationPolicy _policy;
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
 
-    public IngestPipeline(LedgerBatchApplier applier, IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
+    public IngestPipeline(LedgerBatchApplier applier, AuthorisationPolicy policy, IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
     {
         _applier = applier;
+        _policy = policy;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _partitions = new Channel<WorkItem>[_options.Partitions];
+        _partitions = new Partition[_options.Partitions];
         for (var i = 0; i < _partitions.Length; i++)
         {
-            // Wait mode with TryWrite never waits: a full partition makes TryWrite return false, and
-            // the request is answered 503 at once. Nothing here grows without bound.
-            _partitions[i] = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(_options.PartitionCapacity)
-            {
-                FullMode = BoundedChannelFullMode.Wait,
-                SingleReader = true,
-                SingleWriter = false,
-            });
+            _partitions[i] = new Partition(_options);
         }
     }
 
@@ -45,7 +41,7 @@ internal sealed class IngestPipeline : BackgroundService
     {
         var item = new WorkItem(pending);
         completion = item.Completion;
-        return _partitions[PartitionKey.Of(pending.Event, _partitions.Length)].Writer.TryWrite(item);
+        return _partitions[PartitionKey.Of(pending.Event, _partitions.Length)].TryWrite(item);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,7 +61,7 @@ internal sealed class IngestPipeline : BackgroundService
         // Refuse new work, then let the workers finish what was accepted before the host stops.
         foreach (var partition in _partitions)
         {
-            partition.Writer.TryComplete();
+            partition.Complete();
         }
 
         if (ExecuteTask is { } running)
@@ -74,31 +70,34 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private async Task RunPartitionAsync(int partition, CancellationToken stoppingToken)
+    private async Task RunPartitionAsync(int index, CancellationToken stoppingToken)
     {
-        var reader = _partitions[partition].Reader;
+        var partition = _partitions[index];
         var batch = new List<WorkItem>(_options.MaxBatchSize);
-        // The workers drain until the channel is completed by StopAsync, not until stoppingToken:
+        // The worker drains until the partition is completed by StopAsync, not until stoppingToken:
         // everything accepted is applied (or answered with an error), never dropped.
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        while (true)
         {
             batch.Clear();
-            Drain(reader, batch);
-            if (batch.Count < _options.MaxBatchSize && _options.BatchLingerMs > 0 && !stoppingToken.IsCancellationRequested)
+            partition.Take(batch, _options.MaxBatchSize);
+            if (batch.Count == 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(_options.BatchLingerMs), _time, CancellationToken.None).ConfigureAwait(false);
-                Drain(reader, batch);
+                if (!await partition.WaitAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
             }
 
-            await ApplyAsync(partition, batch).ConfigureAwait(false);
-        }
-    }
+            if (batch[0].Pending.Ticket is null && batch.Count < _options.MaxBatchSize && _options.BatchLingerMs > 0
+                && !stoppingToken.IsCancellationRequested && !partition.HasAuthorisations)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(_options.BatchLingerMs), _time, CancellationToken.None).ConfigureAwait(false);
+                partition.Take(batch, _options.MaxBatchSize);
+            }
 
-    private void Drain(ChannelReader<WorkItem> reader, List<WorkItem> batch)
-    {
-        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
-        {
-            batch.Add(item);
+            await ApplyAsync(index, batch).ConfigureAwait(false);
         }
     }
 
@@ -108,12 +107,8 @@ internal sealed class IngestPipeline : BackgroundService
         try
         {
             var results = await _applier.ApplyAsync(batch.ConvertAll(w => w.Pending), CancellationToken.None).ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Complete(results[i]);
-            }
-
             Log.BatchCommitted(_logger, partition, batch.Count, _time.GetElapsedTime(started).TotalMilliseconds);
+            await CompleteAsync(batch, results).ConfigureAwait(false);
         }
         catch (Exception e) when (batch.Count > 1)
         {
@@ -137,12 +132,44 @@ internal sealed class IngestPipeline : BackgroundService
         try
         {
             var results = await _applier.ApplyAsync([item.Pending], CancellationToken.None).ConfigureAwait(false);
-            item.Complete(results[0]);
+            await CompleteAsync([item], results).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             Log.EventFailed(_logger, e, partition, item.Pending.Event.Id, item.Pending.Event.Version);
             item.Fail(e);
+        }
+    }
+
+    /// <summary>Answers the waiting requests. A decision whose request already gave up at its
+    /// deadline (and answered the stand-in) is revoked before this worker takes its next batch, so
+    /// no hold outlives an answer that did not grant it.</summary>
+    private async Task CompleteAsync(List<WorkItem> batch, ApplyResult[] results)
+    {
+        List<DecisionRevocation>? late = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var pending = batch[i].Pending;
+            if (pending.Ticket is { } ticket && !ticket.TryComplete() && results[i].Outcome == VersionOutcome.Applied)
+            {
+                Log.DecisionTooLate(_logger, pending.Event.Id, pending.Event.Version, results[i].Decision?.ResultText ?? "none");
+                (late ??= []).Add(new DecisionRevocation(pending.Event.Id, pending.Event.Version,
+                    _policy.StandIn("answered with the stand-in at the deadline; the decision committed too late")));
+            }
+
+            batch[i].Complete(results[i]);
+        }
+
+        if (late is not null)
+        {
+            try
+            {
+                await _applier.RevokeAsync(late, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Log.RevocationFailed(_logger, e, late.Count);
+            }
         }
     }
 }

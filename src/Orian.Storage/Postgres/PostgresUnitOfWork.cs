@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Orian.Authorisation;
 using Orian.Ledger;
 
 namespace Orian.Storage.Postgres;
@@ -30,6 +31,29 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         return rows.ToDictionary(r => r.AccountNo, r => new AccountState(r.AccountNo, r.Currency, r.Exponent, r.Posted, r.Held), StringComparer.Ordinal);
     }
 
+    public async Task<IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)>> LoadAuthorisationDataAsync(
+        IReadOnlyList<string> accountNos, DateTimeOffset dayStart, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, (AccountControls, long)>(StringComparer.Ordinal);
+        if (accountNos.Count == 0)
+        {
+            return result;
+        }
+
+        var ids = accountNos.ToArray();
+        var controls = await connection.QueryAsync<ControlsRow>(new CommandDefinition(
+            $"SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no = ANY(@ids)", new { ids }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var spent = await connection.QueryAsync<(string AccountNo, long Spent)>(new CommandDefinition(
+            "SELECT account_no, sum(hold_amount)::bigint FROM authorisation_decisions WHERE account_no = ANY(@ids) AND decided_at >= @dayStart GROUP BY account_no",
+            new { ids, dayStart }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        AuthorisationData.Merge(result, controls, spent);
+        return result;
+    }
+
+    public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
+            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToDecision();
+
     public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT raw_json FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'",
@@ -56,6 +80,23 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
                 raws = v.Select(x => x.RawJson).ToArray(),
                 receivedAts = v.Select(x => x.ReceivedAt.UtcDateTime).ToArray(),
             }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (changes.Decisions.Count > 0)
+        {
+            // Few per batch (authorisations commit in small batches of their own): one row at a time.
+            await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.InsertDecision,
+                changes.Decisions.Select(DecisionRow.From), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (changes.Revocations.Count > 0)
+        {
+            var affected = await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.RevokeDecision,
+                changes.Revocations.Select(AuthorisationData.RevocationParameters), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (affected != changes.Revocations.Count)
+            {
+                throw new ConcurrencyException($"Expected to revoke {changes.Revocations.Count} decisions, revoked {affected}.");
+            }
         }
 
         if (changes.Journal.Count > 0)

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Orian.Authorisation;
 using Orian.Ledger;
 
 namespace Orian.Storage.Sqlite;
@@ -43,6 +44,27 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         return result;
     }
 
+    public async Task<IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)>> LoadAuthorisationDataAsync(
+        IReadOnlyList<string> accountNos, DateTimeOffset dayStart, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, (AccountControls, long)>(StringComparer.Ordinal);
+        foreach (var chunk in accountNos.Chunk(500))
+        {
+            var controls = await connection.QueryAsync<ControlsRow>(new CommandDefinition(
+                $"SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no IN @chunk", new { chunk }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var spent = await connection.QueryAsync<(string AccountNo, long Spent)>(new CommandDefinition(
+                "SELECT account_no, sum(hold_amount) FROM authorisation_decisions WHERE account_no IN @chunk AND decided_at >= @dayStart GROUP BY account_no",
+                new { chunk, dayStart }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            AuthorisationData.Merge(result, controls, spent);
+        }
+
+        return result;
+    }
+
+    public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
+            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToDecision();
+
     public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT raw_json FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'",
@@ -66,6 +88,14 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
                 changes.Versions.Select(v => new { v.TransactionId, v.Version, Outcome = v.Outcome.ToWire(), v.PayloadHash, Flags = (int)v.Flags, v.RawJson, v.ReceivedAt }),
                 transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
+
+        if (changes.Decisions.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.InsertDecision,
+                changes.Decisions.Select(DecisionRow.From), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await ExpectRowsAsync(AuthorisationSql.RevokeDecision, changes.Revocations.Select(AuthorisationData.RevocationParameters).ToList(), "revoked decisions", cancellationToken).ConfigureAwait(false);
 
         if (changes.Journal.Count > 0)
         {

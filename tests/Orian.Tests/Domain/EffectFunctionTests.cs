@@ -1,3 +1,4 @@
+using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Tests.Support;
 
@@ -6,13 +7,30 @@ namespace Orian.Tests.Domain;
 /// <summary>Every row of the effect table in <c>domain.md</c>, as the pure function sees it.</summary>
 public sealed class EffectFunctionTests
 {
-    private static EffectResult Effect(Txn txn, TxnResult decision = TxnResult.None) => EffectFunction.Of(txn.Parse(), decision);
+    private static EffectResult Effect(Txn txn, Decision? decision = null) => EffectFunction.Of(txn.Parse(), decision);
+
+    private static Decision Approve(long hold) => new(TxnResult.Approved, ResultDetail.Successful, null, null, hold, "test");
 
     [Test]
     public void DebitAuthorisationRequestedApprovedByThisServiceHoldsTheAmount()
     {
-        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 250 }, TxnResult.Approved);
+        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 250 }, Approve(250));
         Assert.That(result, Is.EqualTo(EffectResult.Of(new LedgerEffect("ACC-1", "GBP", 2, 250, 0, null))));
+    }
+
+    [Test]
+    public void DebitAuthorisationRequestedPartiallyApprovedByThisServiceHoldsTheApprovedPart()
+    {
+        var partial = new Decision(TxnResult.PartiallyApproved, ResultDetail.Successful, null, new Money(60, "GBP", 2), 60, "test");
+        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 250 }, partial);
+        Assert.That(result.Effect.Held, Is.EqualTo(60));
+    }
+
+    [Test]
+    public void CreditAuthorisationRequestedApprovedByThisServiceHoldsNothing()
+    {
+        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Direction = "CREDIT", Result = null }, Approve(0));
+        Assert.That(result, Is.EqualTo(EffectResult.Of(LedgerEffect.None)));
     }
 
     [Test]
@@ -26,7 +44,7 @@ public sealed class EffectFunctionTests
     [Test]
     public void DebitAuthorisationRequestedDeclinedByThisServiceHoldsNothing()
     {
-        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = null }, TxnResult.Declined);
+        var result = Effect(new Txn { Status = "AUTHORISATION_REQUESTED", Result = null }, Decision.Decline(ResultDetail.InsufficientFunds, "test"));
         Assert.That(result.Effect.IsNone, Is.True);
         Assert.That(result.CarryPrevious, Is.False);
     }

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orian.Service.Configuration;
+
+/// <summary><c>Orian:Authorisation</c>: delegated authorisation decisions.</summary>
+public sealed class AuthorisationOptions
+{
+    public const string Section = "Orian:Authorisation";
+
+    /// <summary>Time from receipt within which a decision must be committed; after it the request is
+    /// answered with the stand-in. Default 1,500 ms (PPS's peers give issuers 2 s).</summary>
+    [Range(50, 30_000)]
+    public int DeadlineMs { get; set; } = 1500;
+
+    /// <summary>Approve what is available when it is less than the amount. Default false.</summary>
+    public bool PartialApproval { get; set; }
+
+    /// <summary>Per product class (<c>product_class_id</c>), overriding <see cref="PartialApproval"/>:
+    /// <c>Orian__Authorisation__PartialApprovalByProductClass__GIFT=true</c>.</summary>
+    public Dictionary<string, bool> PartialApprovalByProductClass { get; set; } = [];
+
+    /// <summary>The stand-in result: <c>DECLINED</c> (default) or <c>APPROVED</c>. A stand-in never holds money.</summary>
+    [RegularExpression("^(APPROVED|DECLINED)$")]
+    public string StandInResult { get; set; } = "DECLINED";
+
+    /// <summary>The stand-in's <c>result_detail</c>. Default <c>SYSTEM_ERROR</c>.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string StandInDetail { get; set; } = "SYSTEM_ERROR";
+}

@@ -1,0 +1,58 @@
+using Orian.Authorisation;
+using Orian.Domain;
+using Orian.Ledger;
+using Orian.Wire;
+
+namespace Orian.Storage;
+
+/// <summary>An <c>authorisation_decisions</c> row, as read and as written.</summary>
+public sealed class DecisionRow
+{
+    public string TransactionId { get; set; } = "";
+    public long Version { get; set; }
+    public string? AccountNo { get; set; }
+    public string Result { get; set; } = "";
+    public string ResultDetail { get; set; } = "";
+    public string? ResultMessage { get; set; }
+    public long? ApprovedAmount { get; set; }
+    public long HoldAmount { get; set; }
+    public long? Amount { get; set; }
+    public string? Currency { get; set; }
+    public int? Exponent { get; set; }
+    public string Reason { get; set; } = "";
+    public double LatencyMs { get; set; }
+    public bool TimedOut { get; set; }
+    public bool Revoked { get; set; }
+    public DateTimeOffset DecidedAt { get; set; }
+
+    internal const string Columns =
+        "transaction_id, version, account_no, result, result_detail, result_message, approved_amount, hold_amount, amount, currency, exponent, " +
+        "reason, latency_ms, timed_out, revoked, decided_at";
+
+    public Decision ToDecision() => new(
+        OrianParser.ParseResult(Result),
+        ResultDetail,
+        ResultMessage,
+        ApprovedAmount is { } approved && Currency is { } currency ? new Money(approved, currency, Exponent ?? 0) : null,
+        HoldAmount,
+        Reason);
+
+    internal static DecisionRow From(DecisionRecord r) => new()
+    {
+        TransactionId = r.TransactionId,
+        Version = r.Version,
+        AccountNo = r.AccountNo,
+        Result = r.Decision.ResultText,
+        ResultDetail = r.Decision.Detail,
+        ResultMessage = r.Decision.Message,
+        ApprovedAmount = r.Decision.ApprovedAmount?.Minor,
+        HoldAmount = r.Decision.HoldAmount,
+        Amount = r.Amount?.Minor,
+        Currency = r.Amount?.Currency,
+        Exponent = r.Amount?.Exponent,
+        Reason = r.Decision.Reason,
+        LatencyMs = r.LatencyMs,
+        TimedOut = r.TimedOut,
+        DecidedAt = r.At,
+    };
+}
