@@ -17,4 +17,8 @@ public sealed class DecisionTicket
     public bool TryComplete() => Interlocked.CompareExchange(ref _state, Completed, Pending) == Pending;
 
     public bool IsTimedOut => Volatile.Read(ref _state) == TimedOut;
+
+    /// <summary>Set by the deciding worker when the deadline had already passed, so it recorded the
+    /// stand-in itself: nothing to revoke after the commit.</summary>
+    public bool DecidedAsStandIn { get; set; }
 }

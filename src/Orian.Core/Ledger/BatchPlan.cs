@@ -81,6 +81,7 @@ internal sealed class BatchPlan
         if (timedOut)
         {
             decision = _policy.StandIn("the deadline passed before the decision could be committed");
+            pending.Ticket.DecidedAsStandIn = true;
         }
         else
         {

@@ -150,7 +150,7 @@ internal sealed class IngestPipeline : BackgroundService
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i].Pending;
-            if (pending.Ticket is { } ticket && !ticket.TryComplete() && results[i].Outcome == VersionOutcome.Applied)
+            if (pending.Ticket is { } ticket && !ticket.TryComplete() && results[i].Outcome == VersionOutcome.Applied && !ticket.DecidedAsStandIn)
             {
                 Log.DecisionTooLate(_logger, pending.Event.Id, pending.Event.Version, results[i].Decision?.ResultText ?? "none");
                 (late ??= []).Add(new DecisionRevocation(pending.Event.Id, pending.Event.Version,

@@ -21,6 +21,8 @@ internal sealed record Txn
     public long? ClearingAmount { get; init; }
     public long? ApprovedAmount { get; init; }
     public string Scheme { get; init; } = "MC";
+    public string? ProductClass { get; init; }
+    public string MerchantCategory { get; init; } = "5812";
     public string? Extra { get; init; }
 
     public string Json
@@ -34,6 +36,11 @@ internal sealed record Txn
                 w.WriteString("id", Id);
                 w.WriteNumber("version", Version);
                 w.WriteString("scheme_id", Scheme);
+                if (ProductClass is not null)
+                {
+                    w.WriteString("product_class_id", ProductClass);
+                }
+
                 w.WriteString("txn_lifecycle_status", Status);
                 if (Result is not null)
                 {
@@ -59,7 +66,7 @@ internal sealed record Txn
                 w.WriteStartObject(Direction == "CREDIT" ? "payer" : "payee");
                 w.WriteStartObject("acceptor");
                 w.WriteString("name", "Test Merchant");
-                w.WriteString("category_auth", "5812");
+                w.WriteString("category_auth", MerchantCategory);
                 w.WriteEndObject();
                 w.WriteEndObject();
                 w.WriteStartObject("txn_type");

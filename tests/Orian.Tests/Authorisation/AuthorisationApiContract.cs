@@ -1,0 +1,295 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Authorisation;
+
+/// <summary>Delegated authorisation over real HTTP on 127.0.0.1, against each storage provider.</summary>
+public abstract class AuthorisationApiContract
+{
+    internal abstract Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null);
+
+    private static Txn Request(string id, long amount, string account = "ACC-1", long version = 1) =>
+        new() { Id = id, Version = version, Status = "AUTHORISATION_REQUESTED", Result = null, Amount = amount, Account = account };
+
+    private static async Task FundAsync(TestService service, long amount, string account = "ACC-1", string id = "LOAD")
+    {
+        using var response = await service.PutAsync(new Txn { Id = id, Direction = "CREDIT", Status = "COMPLETE", Amount = amount, Account = account });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    private static async Task<JsonElement> AuthoriseAsync(TestService service, Txn request)
+    {
+        using var response = await service.PutAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var body = await TestService.JsonAsync(response);
+        Assert.That(body.GetProperty("id").GetString(), Is.EqualTo(request.Id), "the answer is the transaction resource");
+        return body.GetProperty("txn_result");
+    }
+
+    private static async Task<(long Posted, long Held)> BalancesAsync(TestService service, string account = "ACC-1")
+    {
+        var json = (await service.GetJsonOrNullAsync($"/v1/accounts/{account}"))!.Value;
+        return (json.GetProperty("posted").GetInt64(), json.GetProperty("held").GetInt64());
+    }
+
+    [Test]
+    public async Task ACoveredRequestIsApprovedAndHeldInTheSameCommit()
+    {
+        await using var service = await StartAsync();
+        await FundAsync(service, 1_000);
+        var result = await AuthoriseAsync(service, Request("A1", 250));
+
+        Assert.That(result.GetProperty("result").GetString(), Is.EqualTo("APPROVED"));
+        Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SUCCESSFUL"));
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 250L)));
+        var txn = (await service.GetJsonOrNullAsync("/v1/transactions/A1"))!.Value;
+        Assert.That(txn.GetProperty("result").GetString(), Is.EqualTo("APPROVED"));
+    }
+
+    [Test]
+    public async Task FiftyParallelRequestsOfOneHundredAgainstOneThousandApproveExactlyTen()
+    {
+        await using var service = await StartAsync();
+        await FundAsync(service, 1_000);
+        var results = await Task.WhenAll(Enumerable.Range(1, 50).Select(i => AuthoriseAsync(service, Request($"PAR-{i}", 100))));
+
+        var approved = results.Count(r => r.GetProperty("result").GetString() == "APPROVED");
+        var insufficient = results.Count(r => r.GetProperty("result_detail").GetString() == "INSUFFICIENT_FUNDS");
+        Assert.That(approved, Is.EqualTo(10));
+        Assert.That(insufficient, Is.EqualTo(40));
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 1_000L)));
+    }
+
+    [Test]
+    public async Task AReSentRequestReturnsTheFirstDecisionAndHoldsNothingMore()
+    {
+        await using var service = await StartAsync();
+        await FundAsync(service, 150);
+        var first = await AuthoriseAsync(service, Request("R1", 100));
+        var declined = await AuthoriseAsync(service, Request("R2", 100));
+        await FundAsync(service, 1_000, id: "LOAD-2"); // R2 would now be covered, but its answer stands
+
+        var again = await AuthoriseAsync(service, Request("R1", 100));
+        var declinedAgain = await AuthoriseAsync(service, Request("R2", 100));
+        Assert.That(again.GetProperty("result").GetString(), Is.EqualTo(first.GetProperty("result").GetString()));
+        Assert.That(again.GetProperty("result").GetString(), Is.EqualTo("APPROVED"));
+        Assert.That(declinedAgain.GetProperty("result_detail").GetString(), Is.EqualTo(declined.GetProperty("result_detail").GetString()));
+        Assert.That(declinedAgain.GetProperty("result_detail").GetString(), Is.EqualTo("INSUFFICIENT_FUNDS"));
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_150L, 100L)));
+    }
+
+    [Test]
+    public async Task AnUnknownAccountIsDeclinedAndNoAccountIsOpened()
+    {
+        await using var service = await StartAsync();
+        var result = await AuthoriseAsync(service, Request("U1", 100, account: "NOBODY"));
+        Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("ACCOUNT_NOT_FOUND"));
+        Assert.That(await service.GetJsonOrNullAsync("/v1/accounts/NOBODY"), Is.Null);
+    }
+
+    [Test]
+    public async Task PartialApprovalApprovesAndHoldsWhatIsAvailable()
+    {
+        await using var service = await StartAsync(settings: new() { ["Orian:Authorisation:PartialApproval"] = "true" });
+        await FundAsync(service, 60);
+        var result = await AuthoriseAsync(service, Request("PA1", 100));
+        Assert.That(result.GetProperty("result").GetString(), Is.EqualTo("PARTIALLY_APPROVED"));
+        Assert.That(result.GetProperty("approved_amount").GetProperty("amount").GetInt64(), Is.EqualTo(60));
+        Assert.That(result.GetProperty("approved_amount").GetProperty("currency").GetProperty("code").GetString(), Is.EqualTo("GBP"));
+        Assert.That(await BalancesAsync(service), Is.EqualTo((60L, 60L)));
+    }
+
+    [Test]
+    public async Task ACreditAuthorisationIsApprovedWithoutAHold()
+    {
+        await using var service = await StartAsync();
+        await FundAsync(service, 10);
+        var refund = Request("CR1", 500) with { Direction = "CREDIT" };
+        var result = await AuthoriseAsync(service, refund);
+        Assert.That(result.GetProperty("result").GetString(), Is.EqualTo("APPROVED"));
+        Assert.That(await BalancesAsync(service), Is.EqualTo((10L, 0L)));
+    }
+
+    [Test]
+    public async Task ASlowCommitAnswersTheStandInAndLeavesNoHold()
+    {
+        CommitGateStore? gate = null;
+        await using var service = await StartAsync(
+            s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerDatabase>())),
+            new() { ["Orian:Authorisation:DeadlineMs"] = "200" });
+        await FundAsync(service, 1_000);
+
+        gate!.Close(); // the decision will be written, but its commit waits until the request has given up
+        var result = await AuthoriseAsync(service, Request("SLOW", 100));
+        Assert.That(result.GetProperty("result").GetString(), Is.EqualTo("DECLINED"));
+        Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
+
+        gate.Open();
+        await FundAsync(service, 1, id: "FLUSH"); // same partition: answered only after the late decision was revoked
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_001L, 0L)));
+        var decision = (await service.GetJsonOrNullAsync("/v1/accounts/ACC-1/decisions"))!.Value.GetProperty("decisions")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.GetProperty("transaction_id").GetString(), Is.EqualTo("SLOW"));
+            Assert.That(decision.GetProperty("result").GetString(), Is.EqualTo("DECLINED"));
+            Assert.That(decision.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
+            Assert.That(decision.GetProperty("timed_out").GetBoolean(), Is.True);
+            Assert.That(decision.GetProperty("revoked").GetBoolean(), Is.True);
+            Assert.That(decision.GetProperty("hold_amount").GetInt64(), Is.Zero);
+        });
+        var txn = (await service.GetJsonOrNullAsync("/v1/transactions/SLOW"))!.Value;
+        Assert.That(txn.GetProperty("result").GetString(), Is.EqualTo("DECLINED"));
+        Assert.That(txn.GetProperty("effect").GetProperty("held").GetInt64(), Is.Zero);
+    }
+
+    [Test]
+    public async Task ARequestThatTimesOutBeforeItIsDecidedIsRecordedAsTheStandIn()
+    {
+        CommitGateStore? gate = null;
+        await using var service = await StartAsync(
+            s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerDatabase>())),
+            new() { ["Orian:Authorisation:DeadlineMs"] = "200" });
+        await FundAsync(service, 1_000);
+        gate!.GateBegin = true;
+        gate.Close(); // the worker cannot even start the transaction before the deadline
+
+        var result = await AuthoriseAsync(service, Request("LATE", 100));
+        Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
+        gate.Open();
+        await FundAsync(service, 1, id: "FLUSH");
+
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_001L, 0L)));
+        var decision = (await service.GetJsonOrNullAsync("/v1/accounts/ACC-1/decisions"))!.Value.GetProperty("decisions")[0];
+        Assert.That(decision.GetProperty("transaction_id").GetString(), Is.EqualTo("LATE"));
+        Assert.That(decision.GetProperty("timed_out").GetBoolean(), Is.True);
+        Assert.That(decision.GetProperty("revoked").GetBoolean(), Is.False);
+        Assert.That(decision.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
+
+        // PPS then sends what it decided itself (its own stand-in approved it): applied by the version rule.
+        using var pps = await service.PutAsync(new Txn { Id = "LATE", Version = 2, Status = "AUTHORISED", Amount = 100 });
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_001L, 100L)));
+    }
+
+    [Test]
+    public async Task AuthorisedForTheSameAmountKeepsExactlyOneHoldAndCompletePostsAndReleasesIt()
+    {
+        await using var service = await StartAsync();
+        await FundAsync(service, 1_000);
+        await AuthoriseAsync(service, Request("REC", 300));
+        using (var authorised = await service.PutAsync(new Txn { Id = "REC", Version = 2, Status = "AUTHORISED", Amount = 300 }))
+        {
+            Assert.That(authorised.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 300L)));
+        using (var complete = await service.PutAsync(new Txn { Id = "REC", Version = 3, Status = "COMPLETE", Amount = 300, ClearingAmount = 320 }))
+        {
+            Assert.That(complete.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        Assert.That(await BalancesAsync(service), Is.EqualTo((680L, 0L)));
+    }
+
+    [TestCase("COMPLETE", "DECLINED")]
+    [TestCase("CANCELLED", "APPROVED")]
+    [TestCase("EXPIRED", "APPROVED")]
+    public async Task ADeclineOrCancellationFromPpsReleasesOurHold(string status, string result)
+    {
+        await using var service = await StartAsync();
+        await FundAsync(service, 1_000);
+        await AuthoriseAsync(service, Request("REL", 400));
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 400L)));
+
+        using var later = await service.PutAsync(new Txn { Id = "REL", Version = 2, Status = status, Result = result, Amount = 400 });
+        Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 0L)));
+    }
+
+    [Test]
+    public async Task ControlsAreStoredAndDecideLaterRequests()
+    {
+        await using var service = await StartAsync();
+        await FundAsync(service, 10_000);
+        using (var put = await PutControlsAsync(service, "ACC-1",
+            "{\"status\":\"ACTIVE\",\"max_transaction_amount\":5000,\"daily_spend_limit\":1000,\"blocked_merchant_categories\":[\"7995\"]}"))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var controls = (await service.GetJsonOrNullAsync("/v1/accounts/ACC-1/controls"))!.Value;
+        Assert.That(controls.GetProperty("daily_spend_limit").GetInt64(), Is.EqualTo(1000));
+        Assert.That(controls.GetProperty("blocked_merchant_categories")[0].GetString(), Is.EqualTo("7995"));
+
+        Assert.That((await AuthoriseAsync(service, Request("C1", 6_000))).GetProperty("result_detail").GetString(), Is.EqualTo("LIMIT_EXCEEDED"));
+        Assert.That((await AuthoriseAsync(service, Request("C2", 100) with { MerchantCategory = "7995" })).GetProperty("result_detail").GetString(), Is.EqualTo("MERCHANT_BLOCKED"));
+        Assert.That((await AuthoriseAsync(service, Request("C3", 700))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"));
+        Assert.That((await AuthoriseAsync(service, Request("C4", 400))).GetProperty("result_detail").GetString(), Is.EqualTo("LIMIT_EXCEEDED"), "700 + 400 passes the daily 1000");
+
+        using (var block = await PutControlsAsync(service, "ACC-1", "{\"status\":\"BLOCKED\"}"))
+        {
+            Assert.That(block.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        Assert.That((await AuthoriseAsync(service, Request("C5", 1))).GetProperty("result_detail").GetString(), Is.EqualTo("ACCOUNT_BLOCKED"));
+
+        var decisions = (await service.GetJsonOrNullAsync("/v1/accounts/ACC-1/decisions"))!.Value.GetProperty("decisions");
+        Assert.That(decisions.GetArrayLength(), Is.EqualTo(5));
+        Assert.That(decisions.EnumerateArray().Select(d => d.GetProperty("reason").GetString()), Has.All.Not.Empty);
+        Assert.That(decisions.EnumerateArray().Select(d => d.GetProperty("latency_ms").GetDouble()), Has.All.GreaterThanOrEqualTo(0));
+    }
+
+    [TestCase("{}", "status")]
+    [TestCase("{\"status\":\"FROZEN\"}", "status")]
+    [TestCase("{\"status\":\"ACTIVE\",\"max_transaction_amount\":-5}", "max_transaction_amount")]
+    [TestCase("{\"status\":\"ACTIVE\",\"max_transaction_amount\":1.5}", "max_transaction_amount")]
+    [TestCase("{\"status\":\"ACTIVE\",\"daily_spend_limit\":\"100\"}", "daily_spend_limit")]
+    [TestCase("{\"status\":\"ACTIVE\",\"blocked_merchant_categories\":\"7995\"}", "blocked_merchant_categories")]
+    [TestCase("{\"status\":\"ACTIVE\",\"blocked_merchant_categories\":[\"79\"]}", "blocked_merchant_categories")]
+    [TestCase("{\"status\":\"ACTIVE\",\"blocked_merchant_categories\":[7995]}", "blocked_merchant_categories")]
+    [TestCase("not json", "$")]
+    public async Task InvalidControlsAreRejectedNamingTheFieldAndChangeNothing(string body, string field)
+    {
+        await using var service = await StartAsync();
+        using (var first = await PutControlsAsync(service, "ACC-1", "{\"status\":\"ACTIVE\",\"max_transaction_amount\":42}"))
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using var response = await PutControlsAsync(service, "ACC-1", body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That((await TestService.JsonAsync(response)).GetProperty("field").GetString(), Is.EqualTo(field));
+        var controls = (await service.GetJsonOrNullAsync("/v1/accounts/ACC-1/controls"))!.Value;
+        Assert.That(controls.GetProperty("max_transaction_amount").GetInt64(), Is.EqualTo(42));
+    }
+
+    [Test]
+    public async Task ControlsRequireTheOperatorKey()
+    {
+        await using var service = await StartAsync();
+        using var content = new StringContent("{\"status\":\"BLOCKED\"}", Encoding.UTF8, "application/json");
+        using var response = await service.Anonymous.PutAsync("/v1/accounts/ACC-1/controls", content);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var controls = (await service.GetJsonOrNullAsync("/v1/accounts/ACC-1/controls"))!.Value;
+        Assert.That(controls.GetProperty("status").GetString(), Is.EqualTo("ACTIVE"));
+    }
+
+    private static Task<HttpResponseMessage> PutControlsAsync(TestService service, string account, string body) =>
+        service.Operator.PutAsync($"/v1/accounts/{account}/controls", new StringContent(body, Encoding.UTF8, "application/json"));
+}
+
+[TestFixture]
+public sealed class PostgresAuthorisationApiTests : AuthorisationApiContract
+{
+    internal override async Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
+        await TestService.StartPostgresAsync(await PostgresServer.CreateDatabaseAsync("auth"), services, settings);
+}
+
+[TestFixture]
+public sealed class SqliteAuthorisationApiTests : AuthorisationApiContract
+{
+    internal override Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
+        TestService.StartSqliteAsync(services, settings);
+}

@@ -1,0 +1,42 @@
+using Orian.Service.Configuration;
+using Orian.Service.Pipeline;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Authorisation;
+
+/// <summary>Decisions must not queue behind notifications: a partition hands its worker waiting
+/// authorisation requests first, in a batch of their own.</summary>
+public sealed class PartitionPriorityTests
+{
+    private static WorkItem Item(Txn txn) => new(txn.Pending());
+
+    [Test]
+    public void AnAuthorisationOvertakesNotificationsQueuedBeforeIt()
+    {
+        var partition = new Partition(new PipelineOptions { PartitionCapacity = 100 });
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.That(partition.TryWrite(Item(new Txn { Id = $"N{i}" })), Is.True);
+        }
+
+        Assert.That(partition.TryWrite(Item(new Txn { Id = "AUTH", Status = "AUTHORISATION_REQUESTED", Result = null })), Is.True);
+
+        var first = new List<WorkItem>();
+        partition.Take(first, max: 256);
+        Assert.That(first.Select(w => w.Pending.Event.Id), Is.EqualTo(new[] { "AUTH" }));
+
+        var second = new List<WorkItem>();
+        partition.Take(second, max: 256);
+        Assert.That(second.Select(w => w.Pending.Event.Id), Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"N{i}")));
+    }
+
+    [Test]
+    public void EachLaneIsBoundedOnItsOwn()
+    {
+        var partition = new Partition(new PipelineOptions { PartitionCapacity = 2 });
+        Assert.That(partition.TryWrite(Item(new Txn { Id = "N1" })), Is.True);
+        Assert.That(partition.TryWrite(Item(new Txn { Id = "N2" })), Is.True);
+        Assert.That(partition.TryWrite(Item(new Txn { Id = "N3" })), Is.False, "notifications are full");
+        Assert.That(partition.TryWrite(Item(new Txn { Id = "A1", Status = "AUTHORISATION_REQUESTED", Result = null })), Is.True, "a full notification lane does not block decisions");
+    }
+}
