@@ -9,28 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 provider=${1:-sqlite}; seconds=${2:-20}; connections=${3:-64}
-port=5190
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-dotnet build -c Release src/Orian.Service -v quiet -nologo >/dev/null
-dll=src/Orian.Service/bin/Release/net10.0/Orian.Service.dll
-
-. scripts/throwaway-postgres.sh
-work=$(mktemp -d /tmp/orian-load.XXXXXX)
-svc=
-cleanup() { [ -n "$svc" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null; pg_stop; rm -rf "$work"; }
-trap cleanup EXIT
-
-case "$provider" in
-  sqlite) export Orian__Storage__Provider=sqlite Orian__Storage__ConnectionString="Data Source=$work/orian.db" ;;
-  postgres) pg_start; export Orian__Storage__Provider=postgres Orian__Storage__ConnectionString="$PG_URL;Maximum Pool Size=20" ;;
-  *) echo "usage: $0 sqlite|postgres [seconds] [connections]"; exit 2 ;;
-esac
-export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning
-export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
-dotnet "$dll" --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
-svc=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+. benchmarks/load/service.sh
+case "$provider" in sqlite|postgres) ;; *) echo "usage: $0 sqlite|postgres [seconds] [connections]"; exit 2 ;; esac
+service_start "$provider"
 
 echo "== $(nproc) cores, $provider, $connections connections, ${seconds}s, Orian ${Orian__Pipeline__Partitions:-default} partitions"
 echo "-- baseline: GET /health/live"

@@ -7,7 +7,7 @@ namespace Orian.Storage;
 internal static class AuthorisationData
 {
     public static void Merge(
-        Dictionary<string, (AccountControls, long)> into, IEnumerable<ControlsRow> controls, IEnumerable<(string AccountNo, long Spent)> spent)
+        Dictionary<string, (AccountControls Controls, long SpentToday)> into, IEnumerable<ControlsRow> controls, IEnumerable<(string AccountNo, long Spent)> spent)
     {
         foreach (var row in controls)
         {

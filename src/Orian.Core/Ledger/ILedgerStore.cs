@@ -21,16 +21,15 @@ public interface ILedgerStore
 /// </summary>
 public interface ILedgerUnitOfWork : IAsyncDisposable
 {
-    /// <summary>Locks and returns the existing rows among <paramref name="ids"/> (sorted by the caller).</summary>
-    Task<IReadOnlyDictionary<string, TransactionState>> LockTransactionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
-
-    /// <summary>Locks and returns the existing rows among <paramref name="accountNos"/> (sorted by the caller).</summary>
-    Task<IReadOnlyDictionary<string, AccountState>> LockAccountsAsync(IReadOnlyList<string> accountNos, CancellationToken cancellationToken);
-
-    /// <summary>Controls and today's approved spend of the accounts among <paramref name="accountNos"/>
-    /// that have any, for authorisation decisions. Spend counts decisions at or after <paramref name="dayStart"/>.</summary>
-    Task<IReadOnlyDictionary<string, (Authorisation.AccountControls Controls, long SpentToday)>> LoadAuthorisationDataAsync(
-        IReadOnlyList<string> accountNos, DateTimeOffset dayStart, CancellationToken cancellationToken);
+    /// <summary>
+    /// Locks and returns, in one go, the existing transaction rows among <paramref name="transactionIds"/>
+    /// and the account rows among <paramref name="accountNos"/> plus those the locked transactions'
+    /// effects name (both sorted by key, transactions first, so two batches never wait on each other
+    /// in a cycle). With <paramref name="authorisationDay"/>, also the controls and that day's
+    /// approved spend of <paramref name="accountNos"/>.
+    /// </summary>
+    Task<LockedRows> LockAsync(
+        IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken);
 
     /// <summary>The decision given to a version of a transaction, if any.</summary>
     Task<Authorisation.Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken);

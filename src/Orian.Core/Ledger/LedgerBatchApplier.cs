@@ -76,24 +76,11 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
         List<string> ids, IEnumerable<string> eventAccounts, bool decides, Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken)
     {
         await using var unit = await store.BeginAsync(cancellationToken).ConfigureAwait(false);
-        var transactions = await unit.LockTransactionsAsync(ids, cancellationToken).ConfigureAwait(false);
-
-        var accountNos = new SortedSet<string>(eventAccounts, StringComparer.Ordinal);
-        foreach (var state in transactions.Values)
-        {
-            if (state.Effect.AccountNo is { } accountNo)
-            {
-                accountNos.Add(accountNo);
-            }
-        }
-
-        var accounts = await unit.LockAccountsAsync([.. accountNos], cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        IReadOnlyDictionary<string, (AccountControls, long)> authorisationData = decides
-            ? await unit.LoadAuthorisationDataAsync([.. accountNos], new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero), cancellationToken).ConfigureAwait(false)
-            : new Dictionary<string, (AccountControls, long)>();
+        DateTimeOffset? day = decides ? new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero) : null;
+        var locked = await unit.LockAsync(ids, [.. new SortedSet<string>(eventAccounts, StringComparer.Ordinal)], day, cancellationToken).ConfigureAwait(false);
 
-        var plan = new BatchPlan(transactions, accounts, authorisationData, _policy, now);
+        var plan = new BatchPlan(locked.Transactions, locked.Accounts, locked.Authorisation, _policy, now);
         var result = await body(plan, unit).ConfigureAwait(false);
         await unit.WriteAsync(plan.ToChanges(), cancellationToken).ConfigureAwait(false);
         await unit.CommitAsync(cancellationToken).ConfigureAwait(false);

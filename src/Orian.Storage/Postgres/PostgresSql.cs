@@ -57,4 +57,21 @@ internal static class PostgresSql
         FROM unnest(@ids::text[], @versions::bigint[], @accounts::text[], @kinds::text[], @amounts::bigint[], @currencies::text[], @exponents::smallint[])
           AS u(i, v, a, k, m, c, e)
         """;
+
+    public const string InsertDecisions = """
+        INSERT INTO authorisation_decisions (transaction_id, version, account_no, result, result_detail, result_message, approved_amount,
+            hold_amount, amount, currency, exponent, reason, latency_ms, timed_out, revoked, decided_at)
+        SELECT i, v, a, r, d, m, p, h, x, c, e, why, l, t, false, @at
+        FROM unnest(@ids::text[], @versions::bigint[], @accounts::text[], @results::text[], @details::text[], @messages::text[], @approved::bigint[],
+                    @holds::bigint[], @amounts::bigint[], @currencies::text[], @exponents::smallint[], @reasons::text[], @latencies::double precision[],
+                    @timedOuts::boolean[])
+          AS u(i, v, a, r, d, m, p, h, x, c, e, why, l, t)
+        """;
+
+    public const string RevokeDecisions = """
+        UPDATE authorisation_decisions d
+        SET result = u.r, result_detail = u.dt, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = true, revoked = true
+        FROM unnest(@ids::text[], @versions::bigint[], @results::text[], @details::text[]) AS u(i, v, r, dt)
+        WHERE d.transaction_id = u.i AND d.version = u.v
+        """;
 }

@@ -7,7 +7,8 @@ namespace Orian.Storage.Sqlite;
 /// <summary>
 /// The embedded ledger: one SQLite file, created on first start. SQLite allows one writer at a time,
 /// so batches from every partition take turns through <see cref="_writeGate"/> (cheaper than letting
-/// them spin on SQLITE_BUSY); readers run beside them in WAL mode.
+/// them spin on SQLITE_BUSY) on one long-lived writer connection, configured once; readers use
+/// pooled connections beside it in WAL mode.
 /// </summary>
 public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
 {
@@ -15,6 +16,7 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
     private static bool _initialised;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private SqliteConnection? _writer; // guarded by _writeGate
 
     public SqliteLedgerDatabase(string connectionString)
         : base("sqlite")
@@ -53,21 +55,53 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
     public override async Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        SqliteConnection? connection = null;
         try
         {
-            connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
-            var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
-            return new SqliteUnitOfWork(connection, transaction, _writeGate);
+            _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = _writer.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
+            return new SqliteUnitOfWork(_writer, transaction, ReleaseWriter);
         }
         catch
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
+            await ReleaseWriter(broken: true).ConfigureAwait(false);
+            throw;
+        }
+    }
 
+    /// <summary>Ends a unit of work: the writer stays open for the next one unless it failed, in which
+    /// case it is closed and the next batch opens a fresh one.</summary>
+    private async ValueTask ReleaseWriter(bool broken)
+    {
+        try
+        {
+            if (broken && _writer is not null)
+            {
+                await _writer.DisposeAsync().ConfigureAwait(false);
+                _writer = null;
+            }
+        }
+        finally
+        {
             _writeGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            // synchronous FULL: a commit is on disk before we acknowledge it (NORMAL could lose the
+            // last commits on power loss). A 32 MiB page cache and memory-mapped reads keep the hot
+            // B-tree pages out of read() calls.
+            command.CommandText = "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -82,11 +116,7 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            // synchronous FULL: a commit is on disk before we acknowledge it (NORMAL could lose the
-            // last commits on power loss). A 32 MiB page cache and memory-mapped reads keep the hot
-            // B-tree pages out of read() calls; pooled connections keep their cache between batches.
-            command.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; " +
-                "PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;";
+            command.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
@@ -100,5 +130,9 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
     protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
-    public void Dispose() => _writeGate.Dispose();
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writeGate.Dispose();
+    }
 }

@@ -8,11 +8,33 @@ namespace Orian.Storage.Sqlite;
 /// <summary>One SQLite write transaction. The write lock taken by <c>BEGIN IMMEDIATE</c> is what
 /// "locking" rows means here. Statements run once per row on a reused prepared command, which on an
 /// in-process database costs microseconds.</summary>
-internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, SemaphoreSlim writeGate) : ILedgerUnitOfWork
+internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Func<bool, ValueTask> release) : ILedgerUnitOfWork
 {
     private bool _disposed;
+    private bool _committed;
 
-    public async Task<IReadOnlyDictionary<string, TransactionState>> LockTransactionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    public async Task<LockedRows> LockAsync(
+        IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
+    {
+        // In-process: separate statements cost microseconds, and BEGIN IMMEDIATE already holds the write lock.
+        var transactions = await ReadTransactionsAsync(transactionIds, cancellationToken).ConfigureAwait(false);
+        var all = new SortedSet<string>(accountNos, StringComparer.Ordinal);
+        foreach (var state in transactions.Values)
+        {
+            if (state.Effect.AccountNo is { } effectAccount)
+            {
+                all.Add(effectAccount);
+            }
+        }
+
+        var accounts = await ReadAccountsAsync([.. all], cancellationToken).ConfigureAwait(false);
+        var authorisation = authorisationDay is { } day
+            ? await LoadAuthorisationDataAsync(accountNos, day, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<string, (AccountControls, long)>();
+        return new LockedRows(transactions, accounts, authorisation);
+    }
+
+    private async Task<IReadOnlyDictionary<string, TransactionState>> ReadTransactionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, TransactionState>(ids.Count, StringComparer.Ordinal);
         foreach (var chunk in ids.Chunk(500))
@@ -28,7 +50,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         return result;
     }
 
-    public async Task<IReadOnlyDictionary<string, AccountState>> LockAccountsAsync(IReadOnlyList<string> accountNos, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, AccountState>> ReadAccountsAsync(IReadOnlyList<string> accountNos, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, AccountState>(accountNos.Count, StringComparer.Ordinal);
         foreach (var chunk in accountNos.Chunk(500))
@@ -44,10 +66,10 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         return result;
     }
 
-    public async Task<IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)>> LoadAuthorisationDataAsync(
+    private async Task<Dictionary<string, (AccountControls Controls, long SpentToday)>> LoadAuthorisationDataAsync(
         IReadOnlyList<string> accountNos, DateTimeOffset dayStart, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, (AccountControls, long)>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (AccountControls Controls, long SpentToday)>(StringComparer.Ordinal);
         foreach (var chunk in accountNos.Chunk(500))
         {
             var controls = await connection.QueryAsync<ControlsRow>(new CommandDefinition(
@@ -119,7 +141,11 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         }
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _committed = true;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -129,14 +155,19 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         }
 
         _disposed = true;
+        var broken = false;
         try
         {
             await transaction.DisposeAsync().ConfigureAwait(false); // rolls back if not committed
-            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (SqliteException)
+        {
+            broken = true; // the rollback itself failed: do not reuse this connection
         }
         finally
         {
-            writeGate.Release();
+            // A batch that did not commit may have left the connection in any state: start afresh.
+            await release(broken || !_committed).ConfigureAwait(false);
         }
     }
 }

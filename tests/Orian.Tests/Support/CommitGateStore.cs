@@ -57,15 +57,9 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
 
     private sealed class Unit(ILedgerUnitOfWork inner, CommitGateStore gate) : ILedgerUnitOfWork
     {
-        public Task<IReadOnlyDictionary<string, TransactionState>> LockTransactionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
-            inner.LockTransactionsAsync(ids, cancellationToken);
-
-        public Task<IReadOnlyDictionary<string, AccountState>> LockAccountsAsync(IReadOnlyList<string> accountNos, CancellationToken cancellationToken) =>
-            inner.LockAccountsAsync(accountNos, cancellationToken);
-
-        public Task<IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)>> LoadAuthorisationDataAsync(
-            IReadOnlyList<string> accountNos, DateTimeOffset dayStart, CancellationToken cancellationToken) =>
-            inner.LoadAuthorisationDataAsync(accountNos, dayStart, cancellationToken);
+        public Task<LockedRows> LockAsync(
+            IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken) =>
+            inner.LockAsync(transactionIds, accountNos, authorisationDay, cancellationToken);
 
         public Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
             inner.GetDecisionAsync(transactionId, version, cancellationToken);

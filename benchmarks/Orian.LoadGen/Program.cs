@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+// Open-loop load at fixed rates: authorisation requests and notifications are sent on schedule
+// whatever the answers do, and each latency is measured from the moment the request was due, so
+// a slow server cannot hide its queueing (no coordinated omission). Loopback only.
+//
+//   dotnet run -c Release --project benchmarks/Orian.LoadGen -- <base-url> <auth/s> <notifications/s> <seconds> <user:password>
+
+var baseUrl = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5190");
+var authRate = args.Length > 1 ? int.Parse(args[1]) : 1000;
+var notificationRate = args.Length > 2 ? int.Parse(args[2]) : 2000;
+var seconds = args.Length > 3 ? int.Parse(args[3]) : 20;
+var credentials = args.Length > 4 ? args[4] : "pps:load-test-password";
+if (!baseUrl.IsLoopback)
+{
+    Console.Error.WriteLine("Load only 127.0.0.1.");
+    return 2;
+}
+
+using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+{
+    BaseAddress = baseUrl,
+    Timeout = TimeSpan.FromSeconds(30),
+};
+client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+
+var run = $"g{Environment.ProcessId}";
+const int Accounts = 1000;
+
+// Fund every account generously so that decisions exercise the approve-and-hold path.
+await Task.WhenAll(Enumerable.Range(0, Accounts).Select(a => Send(Event($"{run}-fund-{a}", 1, "COMPLETE", "CREDIT", a, 100_000_000, "APPROVED"))));
+
+var auth = new Recorder("authorisation");
+var notify = new Recorder("notification");
+var clock = Stopwatch.StartNew();
+var inFlight = new List<Task>();
+var end = TimeSpan.FromSeconds(seconds);
+long authSent = 0, notificationSent = 0;
+while (clock.Elapsed < end)
+{
+    var now = clock.Elapsed;
+    while (authSent < now.TotalSeconds * authRate)
+    {
+        var due = TimeSpan.FromSeconds(authSent / (double)authRate);
+        var n = authSent++;
+        inFlight.Add(Measure(auth, due, Event($"{run}-a-{n}", 1, "AUTHORISATION_REQUESTED", "DEBIT", (int)(n % Accounts), 100 + n % 500, null)));
+    }
+
+    while (notificationSent < now.TotalSeconds * notificationRate)
+    {
+        var due = TimeSpan.FromSeconds(notificationSent / (double)notificationRate);
+        var n = notificationSent++;
+        var body = n % 2 == 0
+            ? Event($"{run}-n-{n}", 1, "AUTHORISED", "DEBIT", (int)(n % Accounts), 100 + n % 900, "APPROVED")
+            : Event($"{run}-n-{n - 1}", 2, "COMPLETE", "DEBIT", (int)((n - 1) % Accounts), 100 + (n - 1) % 900, "APPROVED");
+        inFlight.Add(Measure(notify, due, body));
+    }
+
+    if (inFlight.Count > 20_000)
+    {
+        inFlight.RemoveAll(t => t.IsCompleted);
+    }
+
+    await Task.Delay(1);
+}
+
+await Task.WhenAll(inFlight);
+Console.WriteLine($"offered: {authRate} authorisations/s + {notificationRate} notifications/s for {seconds} s (open loop)");
+auth.Print();
+notify.Print();
+return auth.Failures + notify.Failures == 0 ? 0 : 1;
+
+async Task Measure(Recorder recorder, TimeSpan due, (string Id, string Json) body)
+{
+    try
+    {
+        using var response = await Send(body);
+        recorder.Add((clock.Elapsed - due).TotalMilliseconds, response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+    catch (HttpRequestException)
+    {
+        recorder.Add((clock.Elapsed - due).TotalMilliseconds, false, "");
+    }
+}
+
+Task<HttpResponseMessage> Send((string Id, string Json) body) =>
+    client.PutAsync($"/v2/transactions/{body.Id}", new StringContent(body.Json, Encoding.UTF8, "application/json"));
+
+static (string Id, string Json) Event(string id, long version, string status, string direction, int account, long amount, string? result)
+{
+    var (mine, other) = direction == "CREDIT" ? ("payee", "payer") : ("payer", "payee");
+    var txnResult = result is null ? "" : $",\"txn_result\":{{\"result\":\"{result}\"}}";
+    var money = $"{{\"amount\":{amount},\"currency\":{{\"code\":\"GBP\",\"exponent\":2}}}}";
+    return (id, $"{{\"id\":\"{id}\",\"version\":{version},\"scheme_id\":\"MC\",\"txn_lifecycle_status\":\"{status}\"{txnResult}," +
+        $"\"{mine}\":{{\"account\":{{\"account_no\":\"G-{account}\"}}}},\"{other}\":{{\"acceptor\":{{\"category_auth\":\"5812\"}}}}," +
+        $"\"txn_type\":{{\"code\":\"PURCHASE\",\"direction\":\"{direction}\",\"financial\":true}}," +
+        $"\"authorisation\":{{\"txn_amounts\":{{\"requested_amount\":{money},\"cardholder_amount\":{money},\"cardholder_final_amount\":{money}}}}}}}");
+}
+
+internal sealed class Recorder(string name)
+{
+    private readonly List<double> _latencies = [];
+    private readonly Dictionary<string, int> _results = [];
+
+    public int Failures { get; private set; }
+
+    public void Add(double ms, bool ok, string body)
+    {
+        lock (_latencies)
+        {
+            _latencies.Add(ms);
+            if (!ok)
+            {
+                Failures++;
+            }
+
+            var key = !ok ? "failed" : body.Contains("\"SYSTEM_ERROR\"", StringComparison.Ordinal) ? "stand-in" : body.Contains("\"APPROVED\"", StringComparison.Ordinal) && body.Contains("txn_result", StringComparison.Ordinal) && name == "authorisation" ? "approved" : "ok";
+            _results[key] = _results.GetValueOrDefault(key) + 1;
+        }
+    }
+
+    public void Print()
+    {
+        _latencies.Sort();
+        double P(double p) => _latencies.Count == 0 ? 0 : _latencies[Math.Min(_latencies.Count - 1, (int)(p / 100 * _latencies.Count))];
+        var counts = string.Join(", ", _results.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value}"));
+        Console.WriteLine($"{name,-14} n={_latencies.Count,7}  p50 {P(50),7:0.00} ms  p99 {P(99),7:0.00} ms  p99.9 {P(99.9),7:0.00} ms  max {(_latencies.Count == 0 ? 0 : _latencies[^1]),7:0.00} ms  ({counts})");
+    }
+}

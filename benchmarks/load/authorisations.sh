@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Delegated authorisations at a fixed rate mixed with notifications, open loop (Orian.LoadGen):
+# latency of each kind from the moment its request was due.
+#
+#   benchmarks/load/authorisations.sh sqlite|postgres [auth/s=1000] [notifications/s=2000] [seconds=20]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+provider=${1:-postgres}; auth=${2:-1000}; notifications=${3:-2000}; seconds=${4:-20}
+dotnet build -c Release benchmarks/Orian.LoadGen -v quiet -nologo >/dev/null
+. benchmarks/load/service.sh
+service_start "$provider"
+echo "== $(nproc) cores, $provider, deadline ${Orian__Authorisation__DeadlineMs:-1500} ms"
+dotnet benchmarks/Orian.LoadGen/bin/Release/net10.0/Orian.LoadGen.dll "http://127.0.0.1:$port" "$auth" "$notifications" "$seconds" pps:load-test-password

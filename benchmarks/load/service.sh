@@ -1,0 +1,32 @@
+# Sourced by the load scripts: builds the Release service and starts it on 127.0.0.1:$port with an
+# empty ledger of the given provider (a temp SQLite file, or a throw-away PostgreSQL cluster).
+#   service_start sqlite|postgres    sets svc (pid), work (temp dir), port
+#   service_stop                     stops it and cleans up (installed as an EXIT trap)
+
+. scripts/throwaway-postgres.sh
+port=${ORIAN_LOAD_PORT:-5190}
+
+service_start() {
+  dotnet build -c Release src/Orian.Service -v quiet -nologo >/dev/null
+  work=$(mktemp -d /tmp/orian-load.XXXXXX)
+  trap service_stop EXIT
+  case "$1" in
+    sqlite) export Orian__Storage__Provider=sqlite Orian__Storage__ConnectionString="Data Source=$work/orian.db" ;;
+    postgres) pg_start; export Orian__Storage__Provider=postgres Orian__Storage__ConnectionString="$PG_URL;Maximum Pool Size=20${ORIAN_PG_EXTRA:-}" ;;
+    *) echo "provider must be sqlite or postgres"; exit 2 ;;
+  esac
+  export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Logging__LogLevel__Orian=${ORIAN_LOG_LEVEL:-Warning}
+  export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
+  dotnet src/Orian.Service/bin/Release/net10.0/Orian.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
+  svc=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0; sleep 0.2; done
+  echo "the service did not become ready:"; cat "$work/service.log"; exit 1
+}
+
+service_stop() {
+  [ -n "${svc:-}" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null
+  svc=
+  pg_stop
+  [ -n "${work:-}" ] && rm -rf "$work"
+  work=
+}
