@@ -39,6 +39,13 @@ public sealed class PostgresIngressApiTests : IngressApiContract
 
             using var read = await service.Operator.GetAsync("/v1/accounts/ACC-1");
             Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+
+            // The cardholder at the till still gets an answer: the stand-in, with nothing stored.
+            using var authorisation = await service.PutAsync(new Txn { Id = "O3", Status = "AUTHORISATION_REQUESTED", Result = null });
+            Assert.That(authorisation.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var result = (await TestService.JsonAsync(authorisation)).GetProperty("txn_result");
+            Assert.That(result.GetProperty("result").GetString(), Is.EqualTo("DECLINED"));
+            Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
         }
         finally
         {
@@ -49,6 +56,7 @@ public sealed class PostgresIngressApiTests : IngressApiContract
         using var after = await service.PutAsync(new Txn { Id = "O2" });
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await TestService.JsonAsync(after)).GetProperty("outcome").GetString(), Is.EqualTo("applied"));
+        Assert.That(await service.GetJsonOrNullAsync("/v1/transactions/O3"), Is.Null, "the stand-in stored nothing");
     }
 
     [Test]
