@@ -22,7 +22,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         ORDER BY account_no FOR UPDATE;
         """;
 
-    private const string AuthorisationSql = $"""
+    private const string AuthorisationReadSql = $"""
         SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no = ANY(@accounts);
         SELECT account_no, sum(hold_amount)::bigint FROM authorisation_decisions
         WHERE account_no = ANY(@accounts) AND decided_at >= @day GROUP BY account_no;
@@ -31,7 +31,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
     public async Task<LockedRows> LockAsync(
         IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
     {
-        var sql = authorisationDay is null ? LockSql : LockSql + AuthorisationSql;
+        var sql = authorisationDay is null ? LockSql : LockSql + AuthorisationReadSql;
         var parameters = new { ids = transactionIds.ToArray(), accounts = accountNos.ToArray(), day = authorisationDay ?? default };
         await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var transactions = (await reader.ReadAsync<TransactionRow>().ConfigureAwait(false)).ToDictionary(r => r.Id, r => r.ToState(), StringComparer.Ordinal);
@@ -50,7 +50,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
 
     public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
-            Storage.AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToDecision();
+            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToDecision();
 
     public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(

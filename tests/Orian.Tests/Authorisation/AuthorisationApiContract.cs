@@ -112,16 +112,24 @@ public abstract class AuthorisationApiContract
         Assert.That(await BalancesAsync(service), Is.EqualTo((10L, 0L)));
     }
 
-    [Test]
-    public async Task ASlowCommitAnswersTheStandInAndLeavesNoHold()
+    /// <summary>A service with a 200 ms deadline whose store the test can hold, and 1,000 on ACC-1.</summary>
+    private async Task<(TestService Service, CommitGateStore Gate)> StartGatedAndFundedAsync()
     {
         CommitGateStore? gate = null;
-        await using var service = await StartAsync(
+        var service = await StartAsync(
             s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerDatabase>())),
             new() { ["Orian:Authorisation:DeadlineMs"] = "200" });
         await FundAsync(service, 1_000);
+        return (service, gate!);
+    }
 
-        gate!.Close(); // the decision will be written, but its commit waits until the request has given up
+    [Test]
+    public async Task ASlowCommitAnswersTheStandInAndLeavesNoHold()
+    {
+        var (service, gate) = await StartGatedAndFundedAsync();
+        await using var _ = service;
+
+        gate.Close(); // the decision will be written, but its commit waits until the request has given up
         var result = await AuthoriseAsync(service, Request("SLOW", 100));
         Assert.That(result.GetProperty("result").GetString(), Is.EqualTo("DECLINED"));
         Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
@@ -147,12 +155,9 @@ public abstract class AuthorisationApiContract
     [Test]
     public async Task ARequestThatTimesOutBeforeItIsDecidedIsRecordedAsTheStandIn()
     {
-        CommitGateStore? gate = null;
-        await using var service = await StartAsync(
-            s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerDatabase>())),
-            new() { ["Orian:Authorisation:DeadlineMs"] = "200" });
-        await FundAsync(service, 1_000);
-        gate!.GateBegin = true;
+        var (service, gate) = await StartGatedAndFundedAsync();
+        await using var _ = service;
+        gate.GateBegin = true;
         gate.Close(); // the worker cannot even start the transaction before the deadline
 
         var result = await AuthoriseAsync(service, Request("LATE", 100));
