@@ -39,4 +39,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Revoking {Count} late decisions failed; their holds remain until PPS's next version of each transaction")]
     public static partial void RevocationFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Webhook dispatch round failed; retrying after the poll interval")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease ran out before the attempt was recorded; another dispatcher owns it")]
+    public static partial void LeaseLost(ILogger logger, long deliveryId);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} dead-lettered after {Attempts} attempts: {Error}")]
+    public static partial void DeadLettered(ILogger logger, long deliveryId, string eventId, string endpointId, int attempts, string error);
 }

@@ -47,6 +47,7 @@ public static class OrianApp
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthorisationOptions>().BindConfiguration(AuthorisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => CreatePolicy(sp.GetRequiredService<IOptions<AuthorisationOptions>>().Value));
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngressOptions>, OrianOptionsValidator>();
         services.AddSingleton<IValidateOptions<AdminOptions>, OrianOptionsValidator>();
 
@@ -55,6 +56,8 @@ public static class OrianApp
         services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<LedgerDatabase>());
         services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<LedgerDatabase>());
         services.AddSingleton<IAuthorisationAdmin>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddSingleton<Orian.Service.Outbox.OutboxSignal>();
         services.AddSingleton(sp => new LedgerBatchApplier(
             sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>()));
 
@@ -62,6 +65,8 @@ public static class OrianApp
         services.AddHostedService<SchemaMigrationService>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+        services.AddSingleton<Orian.Service.Outbox.WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Orian.Service.Outbox.WebhookDispatcher>());
 
         services.AddSingleton<IngressAuthenticator>();
         services.AddSingleton<ApiKeyFilter>();
@@ -83,6 +88,7 @@ public static class OrianApp
         app.UseStatusCodePages();
         app.MapIngress();
         app.MapOperatorApi();
+        app.MapWebhookApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
     }

@@ -8,7 +8,7 @@ namespace Orian.Storage;
 /// The parts of a SQL ledger that every provider shares: schema migration and the operator reads.
 /// A provider adds how to connect, how to lock rows for a batch, and how to write a batch fast.
 /// </summary>
-public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisationAdmin
+public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisationAdmin, IOutboxStore
 {
     private readonly IReadOnlyList<SchemaScript> _scripts;
 
@@ -26,6 +26,13 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
 
     /// <summary>A new open connection (from the provider's pool).</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>A row-locking clause for a queue claim (<c>FOR UPDATE OF x SKIP LOCKED</c> where the
+    /// database has it; empty on SQLite, where the write transaction locks everything).</summary>
+    protected abstract string SkipLockedClause(string alias);
+
+    /// <summary>Starts a read-write transaction outside the ledger's batches (outbox, operators).</summary>
+    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Starts a transaction that only one migrating process at a time may hold.</summary>
     protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -120,5 +127,152 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
             $"SELECT {DecisionRow.Columns} FROM authorisation_decisions WHERE account_no = @accountNo ORDER BY decided_at DESC, transaction_id DESC LIMIT @limit",
             new { accountNo, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.AsList();
+    }
+
+    public async Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var events = (await connection.QueryAsync<(long Id, string EventId, string EventType, DateTimeOffset CreatedAt)>(new CommandDefinition(
+            OutboxSql.PendingEvents + SkipLockedClause("outbox_events"), new { limit }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        var endpoints = (await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt)>(new CommandDefinition(
+            OutboxSql.EnabledEndpoints, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        var deliveries = new List<object>();
+        foreach (var e in events)
+        {
+            foreach (var endpoint in endpoints)
+            {
+                if (endpoint.CreatedAt <= e.CreatedAt && endpoint.Events.Split(',').Contains(e.EventType, StringComparer.Ordinal))
+                {
+                    deliveries.Add(new { e.EventId, EndpointId = endpoint.Id, At = now });
+                }
+            }
+        }
+
+        if (deliveries.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery, deliveries, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.MarkFannedOut, events.Select(e => new { e.Id }), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return events.Count;
+    }
+
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN ({OutboxSql.DueDeliveries}{SkipLockedClause("wd")})",
+            new { owner, leaseUntil, now, limit }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (claimed == 0)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        var rows = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
+            OutboxSql.ClaimedDetails, new { owner, leaseUntil }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    public async Task<bool> RecordAttemptAsync(string owner, AttemptOutcome o, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var sql = o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
+        var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
+        if (await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != 1)
+        {
+            return false; // the lease expired and another dispatcher took the delivery over
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempt, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (o.DisableEndpoint)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.DisableEndpoint,
+                new { reason = "410 Gone from the endpoint", now = o.At, endpointId = o.EndpointId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO webhook_endpoints ({OutboxSql.EndpointColumns}) VALUES (@Id, @Url, @Events, @Description, @Secret, @PreviousSecret, @PreviousSecretExpiresAt, @Status, @DisabledReason, @CreatedAt, @UpdatedAt)",
+            endpoint, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<WebhookEndpointRow>(new CommandDefinition(
+            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<WebhookEndpointRow>(new CommandDefinition(
+            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints ORDER BY created_at, id", cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+    }
+
+    public async Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhook_endpoints WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @newSecret, updated_at = @now WHERE id = @id",
+            new { id, newSecret, previousExpiresAt, now }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
+            $"SELECT {OutboxSql.DeliveryColumns} FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id " +
+            "WHERE (@state IS NULL OR d.state = @state) AND d.id > @afterId ORDER BY d.id LIMIT @limit",
+            new { state, afterId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+    }
+
+    public async Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var delivery = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
+            $"SELECT {OutboxSql.DeliveryColumns} FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id WHERE d.id = @id",
+            new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (delivery is null)
+        {
+            return null;
+        }
+
+        var attempts = await connection.QueryAsync<AttemptRow>(new CommandDefinition(
+            "SELECT id, attempt, attempted_at, status_code, latency_ms, error FROM delivery_attempts WHERE delivery_id = @id ORDER BY id",
+            new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (delivery, attempts.AsList());
+    }
+
+    public async Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL " +
+            "WHERE state = 'dead' AND (@id IS NULL OR id = @id)",
+            new { id, now }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Orian.Authorisation;
 using Orian.Domain;
+using Orian.Outbox;
 using Orian.Wire;
 
 namespace Orian.Ledger;
@@ -101,6 +102,7 @@ internal sealed class BatchPlan
         _decisionsInBatch[(evt.Id, evt.Version)] = decision;
         _changes.Decisions.Add(new DecisionRecord(
             evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, (_now - pending.ReceivedAt).TotalMilliseconds, timedOut, _now));
+        _changes.Outbox.Add(EventFactory.AuthorisationDecided(evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, timedOut, revoked: false, _now));
         return decision;
     }
 
@@ -118,6 +120,8 @@ internal sealed class BatchPlan
         }
 
         _changes.Revocations.Add(new DecisionRevocation(transactionId, version, standIn));
+        _changes.Outbox.Add(EventFactory.AuthorisationDecided(
+            transactionId, version, current?.AccountNo, standIn, current?.Amount, timedOut: true, revoked: true, _now));
     }
 
     public LedgerChanges ToChanges()
@@ -223,6 +227,14 @@ internal sealed class BatchPlan
         };
         _appliedInBatch[evt.Id] = pending.RawJson;
         _changedTransactions.Add(evt.Id);
+        _changes.Outbox.Add(EventFactory.TransactionUpdated(_transactions[evt.Id], _now));
+        if ((flags & EventFlags.Overdrawn) != 0 && next.AccountNo is { } overdrawn)
+        {
+            var account = _accounts[overdrawn];
+            _changes.Outbox.Add(EventFactory.AccountOverdrawn(
+                evt.Id, evt.Version, overdrawn, new AccountState(overdrawn, account.Currency, account.Exponent, account.Posted, account.Held), _now));
+        }
+
         return flags;
     }
 

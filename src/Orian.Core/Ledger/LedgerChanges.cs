@@ -16,6 +16,7 @@ public sealed class LedgerChanges(DateTimeOffset at)
     public List<JournalLine> Journal { get; } = [];
     public List<DecisionRecord> Decisions { get; } = [];
     public List<DecisionRevocation> Revocations { get; } = [];
+    public List<Outbox.OutboxEvent> Outbox { get; } = [];
 }
 
 /// <summary>An authorisation decision as given, with what it was based on and how long it took.</summary>

@@ -57,3 +57,19 @@ public sealed record DecisionModel(
     DateTimeOffset DecidedAt);
 
 public sealed record DecisionsResponse(string AccountNo, IReadOnlyList<DecisionModel> Decisions);
+
+public sealed record EndpointResponse(
+    string Id, string Url, IReadOnlyList<string> Events, string? Description, string Status, string? DisabledReason, DateTimeOffset CreatedAt,
+    string? Secret);
+
+public sealed record EndpointListResponse(IReadOnlyList<EndpointResponse> Endpoints);
+
+public sealed record AttemptModel(int Attempt, DateTimeOffset AttemptedAt, int? StatusCode, double LatencyMs, string? Error);
+
+public sealed record DeliveryResponse(
+    long Id, string EventId, string EventType, string EndpointId, string State, int Attempts, DateTimeOffset? NextAttemptAt, int? LastStatus,
+    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, IReadOnlyList<AttemptModel>? AttemptLog);
+
+public sealed record DeliveryListResponse(IReadOnlyList<DeliveryResponse> Deliveries, long? NextAfter);
+
+public sealed record RedriveResponse(int Redriven);

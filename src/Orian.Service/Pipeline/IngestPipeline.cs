@@ -18,12 +18,15 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly Partition[] _partitions;
     private readonly LedgerBatchApplier _applier;
     private readonly AuthorisationPolicy _policy;
+    private readonly Outbox.OutboxSignal _outbox;
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
 
-    public IngestPipeline(LedgerBatchApplier applier, AuthorisationPolicy policy, IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
+    public IngestPipeline(
+        LedgerBatchApplier applier, AuthorisationPolicy policy, Outbox.OutboxSignal outbox, IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
     {
+        _outbox = outbox;
         _applier = applier;
         _policy = policy;
         _options = options.Value;
@@ -146,6 +149,7 @@ internal sealed class IngestPipeline : BackgroundService
     /// no hold outlives an answer that did not grant it.</summary>
     private async Task CompleteAsync(List<WorkItem> batch, ApplyResult[] results)
     {
+        _outbox.Ring(); // the commit may have written events: wake the dispatcher now, not at its next poll
         List<DecisionRevocation>? late = null;
         for (var i = 0; i < batch.Count; i++)
         {

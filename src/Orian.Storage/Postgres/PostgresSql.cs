@@ -74,4 +74,11 @@ internal static class PostgresSql
         FROM unnest(@ids::text[], @versions::bigint[], @results::text[], @details::text[]) AS u(i, v, r, dt)
         WHERE d.transaction_id = u.i AND d.version = u.v
         """;
+
+    public const string InsertOutbox = """
+        INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at)
+        SELECT i, t, x, v, a, p, @at
+        FROM unnest(@ids::text[], @types::text[], @transactions::text[], @versions::bigint[], @accounts::text[], @payloads::text[]) AS u(i, t, x, v, a, p)
+        ON CONFLICT (event_id) DO NOTHING
+        """;
 }

@@ -71,6 +71,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         writes.Journal(changes.Journal);
         writes.Decisions(changes.Decisions);
         writes.Revocations(changes.Revocations);
+        writes.Outbox(changes.Outbox);
         if (writes.Count == 0)
         {
             return;

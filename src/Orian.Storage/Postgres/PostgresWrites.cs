@@ -135,6 +135,23 @@ internal sealed class PostgresWrites(DateTime at)
             ("details", r.Select(x => x.StandIn.Detail).ToArray()));
     }
 
+    public void Outbox(List<Orian.Outbox.OutboxEvent> o)
+    {
+        if (o.Count == 0)
+        {
+            return;
+        }
+
+        Add(PostgresSql.InsertOutbox, null, "outbox events",
+            ("ids", o.Select(x => x.EventId).ToArray()),
+            ("types", o.Select(x => x.Type).ToArray()),
+            ("transactions", o.Select(x => x.TransactionId).ToArray()),
+            ("versions", o.Select(x => x.Version).ToArray()),
+            ("accounts", o.Select(x => x.AccountNo).ToArray()),
+            ("payloads", o.Select(x => x.Payload).ToArray()),
+            ("at", at));
+    }
+
     public NpgsqlBatch ToBatch(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         var batch = new NpgsqlBatch(connection, transaction);

@@ -116,7 +116,7 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
+            command.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
@@ -126,6 +126,11 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
             throw;
         }
     }
+
+    protected override string SkipLockedClause(string alias) => "";
+
+    protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));

@@ -119,6 +119,11 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
 
         await ExpectRowsAsync(AuthorisationSql.RevokeDecision, changes.Revocations.Select(AuthorisationData.RevocationParameters).ToList(), "revoked decisions", cancellationToken).ConfigureAwait(false);
 
+        if (changes.Outbox.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent, changes.Outbox, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         if (changes.Journal.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(SqliteSql.InsertJournal,

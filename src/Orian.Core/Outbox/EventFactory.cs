@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Orian.Authorisation;
+using Orian.Domain;
+using Orian.Ledger;
+
+namespace Orian.Outbox;
+
+/// <summary>
+/// Builds the events of the outbox, in one envelope:
+/// <c>{"id", "type", "created_at", "data": {...}}</c>. <c>data.transaction_id</c> and
+/// <c>data.version</c> are the per-transaction sequence consumers order by.
+/// </summary>
+public static class EventFactory
+{
+    public static OutboxEvent TransactionUpdated(TransactionState state, DateTimeOffset at) =>
+        Build(EventTypes.TransactionUpdated, state.Id, state.Version, state.AccountNo ?? state.Effect.AccountNo, "", at, w =>
+        {
+            w.WriteString("status", state.Status);
+            WriteOptional(w, "result", state.Result);
+            WriteOptional(w, "result_detail", state.ResultDetail);
+            WriteOptional(w, "direction", state.Direction);
+            WriteOptional(w, "txn_type", state.TxnType);
+            WriteOptional(w, "scheme_id", state.SchemeId);
+            WriteOptional(w, "account_no", state.AccountNo);
+            WriteMoney(w, "amount", state.Amount);
+            w.WriteNumber("held", state.Effect.Held);
+            w.WriteNumber("posted", state.Effect.Posted);
+            w.WriteStartArray("flags");
+            foreach (var flag in state.Flags.ToNames())
+            {
+                w.WriteStringValue(flag);
+            }
+
+            w.WriteEndArray();
+        });
+
+    public static OutboxEvent AuthorisationDecided(string transactionId, long version, string? accountNo, Decision decision, Money? amount, bool timedOut, bool revoked, DateTimeOffset at) =>
+        Build(EventTypes.AuthorisationDecided, transactionId, version, accountNo, revoked ? "revoked" : "", at, w =>
+        {
+            WriteOptional(w, "account_no", accountNo);
+            w.WriteString("result", decision.ResultText);
+            w.WriteString("result_detail", decision.Detail);
+            WriteOptional(w, "result_message", decision.Message);
+            WriteMoney(w, "amount", amount);
+            WriteMoney(w, "approved_amount", decision.ApprovedAmount);
+            w.WriteNumber("hold_amount", decision.HoldAmount);
+            w.WriteString("reason", decision.Reason);
+            w.WriteBoolean("timed_out", timedOut);
+            w.WriteBoolean("revoked", revoked);
+        });
+
+    public static OutboxEvent AccountOverdrawn(string transactionId, long version, string accountNo, AccountState account, DateTimeOffset at) =>
+        Build(EventTypes.AccountOverdrawn, transactionId, version, accountNo, "", at, w =>
+        {
+            w.WriteString("account_no", accountNo);
+            w.WriteString("currency", account.Currency);
+            w.WriteNumber("exponent", account.Exponent);
+            w.WriteNumber("posted", account.Posted);
+            w.WriteNumber("held", account.Held);
+            w.WriteNumber("available", account.Available);
+        });
+
+    /// <summary>A stable id: the same cause always yields the same id.</summary>
+    public static string EventIdFor(string type, string transactionId, long version, string suffix)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{type}|{transactionId}|{version}|{suffix}"), hash);
+        return "evt_" + Convert.ToHexStringLower(hash[..13]);
+    }
+
+    private static OutboxEvent Build(string type, string transactionId, long version, string? accountNo, string suffix, DateTimeOffset at, Action<Utf8JsonWriter> data)
+    {
+        var id = EventIdFor(type, transactionId, version, suffix);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteString("type", type);
+            w.WriteString("created_at", at.UtcDateTime);
+            w.WriteStartObject("data");
+            w.WriteString("transaction_id", transactionId);
+            w.WriteNumber("version", version);
+            data(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return new OutboxEvent(id, type, transactionId, version, accountNo, Encoding.UTF8.GetString(buffer.WrittenSpan), at);
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteMoney(Utf8JsonWriter w, string name, Money? money)
+    {
+        if (money is not { } m)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartObject(name);
+        w.WriteNumber("amount", m.Minor);
+        w.WriteStartObject("currency");
+        w.WriteString("code", m.Currency);
+        w.WriteNumber("exponent", m.Exponent);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}

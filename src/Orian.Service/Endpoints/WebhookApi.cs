@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Orian.Outbox;
+using Orian.Security;
+using Orian.Service.Security;
+using Orian.Storage;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary>Operators' webhook API (requires <c>X-Api-Key</c>): tenant endpoints, and the deliveries
+/// of the outbox with every attempt, including re-driving dead-lettered ones.</summary>
+internal static class WebhookApi
+{
+    /// <summary>How long the old secret keeps signing after a rotation.</summary>
+    public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
+
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public static void MapWebhookApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        v1.MapPost("/webhook-endpoints", CreateAsync);
+        v1.MapGet("/webhook-endpoints", async (IOutboxStore store, CancellationToken ct) =>
+            TypedResults.Ok(new EndpointListResponse((await store.ListEndpointsAsync(ct)).Select(e => ToResponse(e, null)).ToList())));
+        v1.MapGet("/webhook-endpoints/{id}", async (string id, IOutboxStore store, CancellationToken ct) =>
+            await store.GetEndpointAsync(id, ct) is { } e ? TypedResults.Ok(ToResponse(e, null)) : Problems.NotFound($"Webhook endpoint '{id}'"));
+        v1.MapDelete("/webhook-endpoints/{id}", async (string id, IOutboxStore store, CancellationToken ct) =>
+            await store.DeleteEndpointAsync(id, ct) ? Results.NoContent() : Problems.NotFound($"Webhook endpoint '{id}'"));
+        v1.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync);
+        v1.MapGet("/deliveries", ListDeliveriesAsync);
+        v1.MapGet("/deliveries/{id:long}", async (long id, IOutboxStore store, CancellationToken ct) =>
+            await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}"));
+        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, IOutboxStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+        {
+            var count = await store.RedriveAsync(id, time.GetUtcNow(), ct);
+            signal.Ring();
+            return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
+        });
+        v1.MapPost("/deliveries/redrive", async (IOutboxStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+        {
+            var count = await store.RedriveAsync(null, time.GetUtcNow(), ct);
+            signal.Ring();
+            return TypedResults.Ok(new RedriveResponse(count));
+        });
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, IOutboxStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(MaxBodyBytes);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Span.ToArray());
+        }
+        catch (JsonException)
+        {
+            return Problems.InvalidField("$", "The body is not valid JSON.");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.InvalidField("$", "The body must be a JSON object.");
+            }
+
+            if (!root.TryGetProperty("url", out var urlElement) || urlElement.ValueKind != JsonValueKind.String
+                || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                return Problems.InvalidField("url", "'url' is required: an absolute http or https URL.");
+            }
+
+            if (!root.TryGetProperty("events", out var eventsElement) || eventsElement.ValueKind != JsonValueKind.Array || eventsElement.GetArrayLength() == 0)
+            {
+                return Problems.InvalidField("events", $"'events' is required: a non-empty array of {string.Join(", ", EventTypes.All)}.");
+            }
+
+            var events = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var e in eventsElement.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.String || !EventTypes.All.Contains(e.GetString()))
+                {
+                    return Problems.InvalidField("events", $"'{e}' is not an event type; use {string.Join(", ", EventTypes.All)}.");
+                }
+
+                events.Add(e.GetString()!);
+            }
+
+            string? description = null;
+            if (root.TryGetProperty("description", out var d) && d.ValueKind != JsonValueKind.Null)
+            {
+                if (d.ValueKind != JsonValueKind.String || d.GetString()!.Length > 500)
+                {
+                    return Problems.InvalidField("description", "'description' must be a string of at most 500 characters.");
+                }
+
+                description = d.GetString();
+            }
+
+            var now = time.GetUtcNow();
+            var endpoint = new WebhookEndpointRow
+            {
+                Id = "we_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
+                Url = url.ToString(),
+                Events = string.Join(',', events),
+                Description = description,
+                Secret = NewSecret(),
+                Status = "enabled",
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            await store.CreateEndpointAsync(endpoint, cancellationToken);
+            return TypedResults.Created($"/v1/webhook-endpoints/{endpoint.Id}", ToResponse(endpoint, endpoint.Secret));
+        }
+    }
+
+    private static async Task<IResult> RotateAsync(string id, IOutboxStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var secret = NewSecret();
+        if (!await store.RotateSecretAsync(id, secret, now + RotationOverlap, now, cancellationToken))
+        {
+            return Problems.NotFound($"Webhook endpoint '{id}'");
+        }
+
+        return TypedResults.Ok(ToResponse((await store.GetEndpointAsync(id, cancellationToken))!, secret));
+    }
+
+    private static async Task<IResult> ListDeliveriesAsync(IOutboxStore store, CancellationToken cancellationToken, string? state = null, long after = 0, int limit = 100)
+    {
+        if (state is not (null or "pending" or "delivered" or "dead"))
+        {
+            return Problems.InvalidField("state", "'state' must be pending, delivered or dead.");
+        }
+
+        if (limit is < 1 or > OperatorEndpoints.MaxPageSize)
+        {
+            return Problems.InvalidField("limit", $"'limit' must be between 1 and {OperatorEndpoints.MaxPageSize}.");
+        }
+
+        var rows = await store.ListDeliveriesAsync(state, after, limit, cancellationToken);
+        return TypedResults.Ok(new DeliveryListResponse(rows.Select(r => ToResponse(r, null)).ToList(), rows.Count == limit ? rows[^1].Id : null));
+    }
+
+    /// <summary>A Standard Webhooks secret: <c>whsec_</c> and 32 random bytes in Base64.</summary>
+    private static string NewSecret() => StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private static EndpointResponse ToResponse(WebhookEndpointRow e, string? secret) =>
+        new(e.Id, e.Url, e.EventList, e.Description, e.Status, e.DisabledReason, e.CreatedAt, secret);
+
+    private static DeliveryResponse ToResponse(DeliveryRow d, IReadOnlyList<AttemptRow>? attempts) =>
+        new(d.Id, d.EventId, d.EventType, d.EndpointId, d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastStatus, d.LastError,
+            d.CreatedAt, d.DeliveredAt,
+            attempts?.Select(a => new AttemptModel(a.Attempt, a.AttemptedAt, a.StatusCode, Math.Round(a.LatencyMs, 3), a.Error)).ToList());
+}

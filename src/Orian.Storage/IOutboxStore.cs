@@ -1,0 +1,30 @@
+namespace Orian.Storage;
+
+/// <summary>The outbox as the dispatcher and the operators see it.</summary>
+public interface IOutboxStore
+{
+    /// <summary>Turns up to <paramref name="limit"/> new events into one delivery per enabled endpoint
+    /// subscribed to their type (endpoints get events from their creation on). Returns events handled.</summary>
+    Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Leases up to <paramref name="limit"/> due deliveries to <paramref name="owner"/> until
+    /// <paramref name="leaseUntil"/>; several dispatchers may claim at once without sharing a delivery.</summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records an attempt if <paramref name="owner"/> still holds the lease; false if it lost it.</summary>
+    Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken cancellationToken);
+
+    Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken cancellationToken);
+    Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken cancellationToken);
+    Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the secret; the old one keeps signing until <paramref name="previousExpiresAt"/>.</summary>
+    Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken);
+    Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Puts dead deliveries (one, or all when <paramref name="id"/> is null) back to pending, due now.</summary>
+    Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken);
+}

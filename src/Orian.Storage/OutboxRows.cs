@@ -1,0 +1,70 @@
+namespace Orian.Storage;
+
+// Rows of the outbox tables, as Dapper reads them.
+
+/// <summary>A tenant's webhook endpoint.</summary>
+public sealed class WebhookEndpointRow
+{
+    public string Id { get; set; } = "";
+    public string Url { get; set; } = "";
+    public string Events { get; set; } = "";
+    public string? Description { get; set; }
+    public string Secret { get; set; } = "";
+    public string? PreviousSecret { get; set; }
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+    public string Status { get; set; } = "enabled";
+    public string? DisabledReason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public IReadOnlyList<string> EventList => Events.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>One event on its way to one endpoint.</summary>
+public sealed class DeliveryRow
+{
+    public long Id { get; set; }
+    public string EventId { get; set; } = "";
+    public string EventType { get; set; } = "";
+    public string EndpointId { get; set; } = "";
+    public string State { get; set; } = "";
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public int? LastStatus { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+}
+
+/// <summary>One try at sending a delivery.</summary>
+public sealed class AttemptRow
+{
+    public long Id { get; set; }
+    public int Attempt { get; set; }
+    public DateTimeOffset AttemptedAt { get; set; }
+    public int? StatusCode { get; set; }
+    public double LatencyMs { get; set; }
+    public string? Error { get; set; }
+}
+
+/// <summary>A delivery this dispatcher holds the lease of, with what it needs to send it.</summary>
+public sealed class ClaimedDelivery
+{
+    public long Id { get; set; }
+    public int Attempts { get; set; }
+    public string EventId { get; set; } = "";
+    public string EventType { get; set; } = "";
+    public string Payload { get; set; } = "";
+    public string EndpointId { get; set; } = "";
+    public string Url { get; set; } = "";
+    public string Secret { get; set; } = "";
+    public string? PreviousSecret { get; set; }
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+}
+
+/// <summary>What happened when a delivery was tried, and what to do next.</summary>
+/// <param name="NextAttemptAt">When to try again; null: delivered (<paramref name="Delivered"/>) or dead.</param>
+/// <param name="DisableEndpoint">The endpoint answered 410 Gone: stop sending to it.</param>
+public sealed record AttemptOutcome(
+    long DeliveryId, string EndpointId, int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error,
+    bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint);

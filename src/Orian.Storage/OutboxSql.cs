@@ -1,0 +1,73 @@
+namespace Orian.Storage;
+
+/// <summary>Outbox statements that read the same in SQLite and PostgreSQL (the claim differs only
+/// by PostgreSQL's <c>FOR UPDATE ... SKIP LOCKED</c>, added by the caller).</summary>
+internal static class OutboxSql
+{
+    public const string InsertEvent = """
+        INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at)
+        VALUES (@EventId, @Type, @TransactionId, @Version, @AccountNo, @Payload, @At)
+        ON CONFLICT (event_id) DO NOTHING
+        """;
+
+    public const string PendingEvents =
+        "SELECT id, event_id, event_type, created_at FROM outbox_events WHERE fanned_out = FALSE ORDER BY id LIMIT @limit";
+
+    public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled'";
+
+    public const string InsertDelivery = """
+        INSERT INTO webhook_deliveries (event_id, endpoint_id, state, attempts, next_attempt_at, created_at)
+        VALUES (@EventId, @EndpointId, 'pending', 0, @At, @At)
+        ON CONFLICT (event_id, endpoint_id) DO NOTHING
+        """;
+
+    public const string MarkFannedOut = "UPDATE outbox_events SET fanned_out = TRUE WHERE id = @Id";
+
+    public const string DueDeliveries = """
+        SELECT wd.id FROM webhook_deliveries wd JOIN webhook_endpoints e ON e.id = wd.endpoint_id
+        WHERE wd.state = 'pending' AND wd.next_attempt_at <= @now AND (wd.lease_until IS NULL OR wd.lease_until < @now) AND e.status = 'enabled'
+        ORDER BY wd.next_attempt_at, wd.id LIMIT @limit
+        """;
+
+    public const string ClaimedDetails = """
+        SELECT d.id, d.attempts, d.event_id, ev.event_type, ev.payload, e.id AS endpoint_id, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
+        FROM webhook_deliveries d
+        JOIN outbox_events ev ON ev.event_id = d.event_id
+        JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        WHERE d.lease_owner = @owner AND d.state = 'pending'
+        ORDER BY d.next_attempt_at, d.id
+        """;
+
+    public const string Delivered = """
+        UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = @now, last_status = @status, last_error = NULL,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    public const string Retry = """
+        UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = @next, last_status = @status, last_error = @error,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    public const string Dead = """
+        UPDATE webhook_deliveries SET state = 'dead', attempts = attempts + 1, last_status = @status, last_error = @error,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    public const string InsertAttempt = """
+        INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, error)
+        VALUES (@id, @attempt, @now, @status, @latencyMs, @error)
+        """;
+
+    public const string DisableEndpoint = """
+        UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = @reason, updated_at = @now WHERE id = @endpointId
+        """;
+
+    public const string EndpointColumns =
+        "id, url, events, description, secret, previous_secret, previous_secret_expires_at, status, disabled_reason, created_at, updated_at";
+
+    public const string DeliveryColumns =
+        "d.id, d.event_id, ev.event_type, d.endpoint_id, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.created_at, d.delivered_at";
+}
