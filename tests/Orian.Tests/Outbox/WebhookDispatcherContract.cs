@@ -1,0 +1,305 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orian.Ledger;
+using Orian.Outbox;
+using Orian.Security;
+using Orian.Service.Configuration;
+using Orian.Service.Outbox;
+using Orian.Storage;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Outbox;
+
+/// <summary>
+/// The dispatcher against a real database and a real receiver on 127.0.0.1, on a clock the test
+/// moves: signatures, the retry schedule, Retry-After, 410, timeouts, dead letters and re-drive, a
+/// crash between sending and recording, and a receiver that is down and comes back.
+/// </summary>
+public abstract class WebhookDispatcherContract
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private LedgerDatabase _db = null!;
+    private ManualTimeProvider _time = null!;
+    private WebhookReceiver _receiver = null!;
+
+    internal abstract Task<LedgerDatabase> CreateDatabaseAsync();
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await CreateDatabaseAsync();
+        await _db.MigrateAsync(CancellationToken.None);
+        _time = new ManualTimeProvider(Start);
+        _receiver = await WebhookReceiver.StartAsync();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _receiver.DisposeAsync();
+        switch (_db)
+        {
+            case IAsyncDisposable d: await d.DisposeAsync(); break;
+            case IDisposable d: d.Dispose(); break;
+        }
+    }
+
+    private WebhookDispatcher Dispatcher(IOutboxStore? store = null, Action<OutboxOptions>? configure = null)
+    {
+        var options = new OutboxOptions { RetrySchedule = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)], LeaseSeconds = 30, RequestTimeoutMs = 2000 };
+        configure?.Invoke(options);
+        return new WebhookDispatcher(store ?? _db, Options.Create(options), _time, new OutboxSignal(), NullLogger<WebhookDispatcher>.Instance);
+    }
+
+    private async Task<(string Id, byte[] Key)> EndpointAsync(string url, params string[] events)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var id = "we_test_" + Guid.NewGuid().ToString("N")[..8];
+        await _db.CreateEndpointAsync(new WebhookEndpointRow
+        {
+            Id = id,
+            Url = url,
+            Events = string.Join(',', events.Length == 0 ? [EventTypes.TransactionUpdated] : events),
+            Secret = StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(key),
+            Status = "enabled",
+            CreatedAt = _time.GetUtcNow(),
+            UpdatedAt = _time.GetUtcNow(),
+        }, CancellationToken.None);
+        return (id, key);
+    }
+
+    private Task ApplyAsync(Txn txn) =>
+        new LedgerBatchApplier(_db, _time).ApplyAsync([txn.Pending(_time.GetUtcNow())], CancellationToken.None);
+
+    private async Task<DeliveryRow> OnlyDeliveryAsync()
+    {
+        var all = await _db.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
+        Assert.That(all, Has.Count.EqualTo(1));
+        return all[0];
+    }
+
+    /// <summary>The signature as a receiver would check it, computed here independently.</summary>
+    private static bool Verifies(WebhookReceiver.Received r, byte[] key)
+    {
+        using var hmac = new HMACSHA256(key);
+        var expected = "v1," + Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{r.Id}.{r.Timestamp}.{r.Body}")));
+        return r.Signature.Split(' ').Contains(expected);
+    }
+
+    [Test]
+    public async Task AnAppliedVersionIsDeliveredSignedWithItsStableEventId()
+    {
+        var (_, key) = await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "W1", Version = 3, Amount = 250 });
+
+        Assert.That(await Dispatcher().RunOnceAsync(CancellationToken.None), Is.GreaterThan(0));
+        var received = _receiver.Requests.Single();
+        Assert.That(Verifies(received, key), Is.True, "signature verifies with the endpoint's secret");
+        Assert.That(received.Id, Is.EqualTo(EventFactory.EventIdFor(EventTypes.TransactionUpdated, "W1", 3, "")));
+        Assert.That(received.Timestamp, Is.EqualTo(Start.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var body = JsonDocument.Parse(received.Body);
+        Assert.That(body.RootElement.GetProperty("type").GetString(), Is.EqualTo("transaction.updated"));
+        Assert.That(body.RootElement.GetProperty("id").GetString(), Is.EqualTo(received.Id));
+        var data = body.RootElement.GetProperty("data");
+        Assert.That(data.GetProperty("transaction_id").GetString(), Is.EqualTo("W1"));
+        Assert.That(data.GetProperty("version").GetInt64(), Is.EqualTo(3));
+        Assert.That(data.GetProperty("amount").GetProperty("amount").GetInt64(), Is.EqualTo(250));
+        Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("delivered"));
+    }
+
+    [Test]
+    public async Task FailuresAreRetriedOnTheScheduleThenDeadLetteredAndReDriveDelivers()
+    {
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "R1" });
+        _receiver.Respond(3, WebhookReceiver.Status(500));
+        var dispatcher = Dispatcher();
+
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        var first = await OnlyDeliveryAsync();
+        Assert.That(first.State, Is.EqualTo("pending"));
+        Assert.That(first.NextAttemptAt - Start, Is.InRange(TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(5.5)), "5 s, with at most 10% jitter");
+
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "not due yet");
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        var second = await OnlyDeliveryAsync();
+        Assert.That(second.NextAttemptAt - _time.GetUtcNow(), Is.InRange(TimeSpan.FromSeconds(54), TimeSpan.FromSeconds(66)), "then 1 min");
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        var dead = await _db.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
+        Assert.That(dead!.Value.Delivery.State, Is.EqualTo("dead"));
+        Assert.That(dead.Value.Attempts.Select(a => a.StatusCode), Is.EqualTo(new int?[] { 500, 500, 500 }));
+
+        Assert.That(await _db.RedriveAsync(null, _time.GetUtcNow(), CancellationToken.None), Is.EqualTo(1));
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("delivered"));
+        Assert.That(_receiver.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(1), "the webhook-id never changes");
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(4));
+    }
+
+    [Test]
+    public async Task RetryAfterIsHonoured()
+    {
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "RA1" });
+        _receiver.Respond(1, WebhookReceiver.Status(429, "120"));
+
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        var delivery = await OnlyDeliveryAsync();
+        Assert.That(delivery.NextAttemptAt, Is.EqualTo(Start.AddSeconds(120)));
+        Assert.That(delivery.LastStatus, Is.EqualTo(429));
+    }
+
+    [Test]
+    public async Task GoneDisablesTheEndpointAndStopsFurtherDeliveries()
+    {
+        var (endpointId, _) = await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "G1" });
+        _receiver.Respond(1, WebhookReceiver.Status(410));
+        var dispatcher = Dispatcher();
+
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("dead"));
+        var endpoint = await _db.GetEndpointAsync(endpointId, CancellationToken.None);
+        Assert.That(endpoint!.Status, Is.EqualTo("disabled"));
+
+        await ApplyAsync(new Txn { Id = "G2" });
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
+        Assert.That(await _db.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AnEndpointThatDoesNotAnswerInTimeFailsTheAttempt()
+    {
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "T1" });
+        _receiver.Respond(1, WebhookReceiver.Hang);
+
+        await Dispatcher(configure: o => o.RequestTimeoutMs = 300).RunOnceAsync(CancellationToken.None);
+        var delivery = await _db.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
+        Assert.That(delivery!.Value.Delivery.State, Is.EqualTo("pending"));
+        Assert.That(delivery.Value.Attempts.Single().Error, Does.Contain("no answer within 300 ms"));
+    }
+
+    [Test]
+    public async Task ACrashBetweenSendingAndRecordingRedeliversWithTheSameWebhookId()
+    {
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "C1" });
+
+        var crashing = Dispatcher(new CrashAfterSendStore(_db));
+        Assert.That(() => crashing.RunOnceAsync(CancellationToken.None), Throws.InstanceOf<IOException>());
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
+
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "the lease still holds: nobody else sends it");
+
+        _time.Advance(TimeSpan.FromSeconds(31)); // the crashed dispatcher's lease runs out
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(2));
+        Assert.That(_receiver.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(1));
+        Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("delivered"));
+    }
+
+    [Test]
+    public async Task NothingIsLostWhileTheReceiverIsDownAndComesBack()
+    {
+        var port = WebhookReceiver.FreePort();
+        await EndpointAsync($"http://127.0.0.1:{port}/hook");
+        await ApplyAsync(new Txn { Id = "D1" });
+        await ApplyAsync(new Txn { Id = "D2" });
+        var dispatcher = Dispatcher(configure: o => o.RetrySchedule = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)]);
+
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        var pending = await _db.ListDeliveriesAsync("pending", 0, 100, CancellationToken.None);
+        Assert.That(pending, Has.Count.EqualTo(2));
+        Assert.That(pending.Select(p => p.Attempts), Has.All.EqualTo(2));
+
+        await using var back = await WebhookReceiver.StartAsync(port);
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await dispatcher.RunOnceAsync(CancellationToken.None);
+        Assert.That(back.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("transaction_id").GetString()).Order(),
+            Is.EqualTo(new[] { "D1", "D2" }));
+        Assert.That(await _db.ListDeliveriesAsync("delivered", 0, 100, CancellationToken.None), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task DuringASecretRotationBothSignaturesAreSent()
+    {
+        var (endpointId, oldKey) = await EndpointAsync(_receiver.Url);
+        var newKey = RandomNumberGenerator.GetBytes(32);
+        await _db.RotateSecretAsync(endpointId, StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(newKey), Start.AddHours(24), Start, CancellationToken.None);
+        await ApplyAsync(new Txn { Id = "ROT1" });
+
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        var received = _receiver.Requests.Single();
+        Assert.That(received.Signature.Split(' '), Has.Length.EqualTo(2));
+        Assert.That(Verifies(received, oldKey), Is.True);
+        Assert.That(Verifies(received, newKey), Is.True);
+
+        _time.Advance(TimeSpan.FromHours(25));
+        await ApplyAsync(new Txn { Id = "ROT2" });
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        var later = _receiver.Requests.Last();
+        Assert.That(later.Signature.Split(' '), Has.Length.EqualTo(1));
+        Assert.That(Verifies(later, newKey), Is.True);
+        Assert.That(Verifies(later, oldKey), Is.False);
+    }
+
+    [Test]
+    public async Task EndpointsGetOnlyTheTypesTheySubscribedTo()
+    {
+        await EndpointAsync(_receiver.Url, EventTypes.AccountOverdrawn);
+        await ApplyAsync(new Txn { Id = "L1", Direction = "CREDIT", Status = "COMPLETE", Amount = 50 }); // no overdraft
+        await ApplyAsync(new Txn { Id = "O1", Status = "COMPLETE", Amount = 80 });                        // overdraws by 30
+
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        var received = _receiver.Requests.Single();
+        using var body = JsonDocument.Parse(received.Body);
+        Assert.That(body.RootElement.GetProperty("type").GetString(), Is.EqualTo("account.overdrawn"));
+        Assert.That(body.RootElement.GetProperty("data").GetProperty("available").GetInt64(), Is.EqualTo(-30));
+    }
+
+    /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>
+    private sealed class CrashAfterSendStore(LedgerDatabase inner) : IOutboxStore
+    {
+        public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
+        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct) =>
+            inner.ClaimDueAsync(owner, now, leaseUntil, limit, ct);
+        public Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken ct) => throw new IOException("crashed before recording");
+        public Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken ct) => inner.CreateEndpointAsync(endpoint, ct);
+        public Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken ct) => inner.GetEndpointAsync(id, ct);
+        public Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken ct) => inner.ListEndpointsAsync(ct);
+        public Task<bool> DeleteEndpointAsync(string id, CancellationToken ct) => inner.DeleteEndpointAsync(id, ct);
+        public Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken ct) =>
+            inner.RotateSecretAsync(id, newSecret, previousExpiresAt, now, ct);
+        public Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken ct) => inner.ListDeliveriesAsync(state, afterId, limit, ct);
+        public Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken ct) => inner.GetDeliveryAsync(id, ct);
+        public Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken ct) => inner.RedriveAsync(id, now, ct);
+    }
+}
+
+[TestFixture]
+public sealed class PostgresWebhookDispatcherTests : WebhookDispatcherContract
+{
+    internal override async Task<LedgerDatabase> CreateDatabaseAsync() =>
+        new Orian.Storage.Postgres.PostgresLedgerDatabase(await PostgresServer.CreateDatabaseAsync("hooks"));
+}
+
+[TestFixture]
+public sealed class SqliteWebhookDispatcherTests : WebhookDispatcherContract
+{
+    internal override Task<LedgerDatabase> CreateDatabaseAsync() =>
+        Task.FromResult<LedgerDatabase>(new Orian.Storage.Sqlite.SqliteLedgerDatabase($"Data Source={Path.Combine(Path.GetTempPath(), $"orian-hooks-{Guid.NewGuid():N}.db")}"));
+}
