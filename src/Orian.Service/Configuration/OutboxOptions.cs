@@ -7,15 +7,35 @@ public sealed class OutboxOptions
 {
     public const string Section = "Orian:Outbox";
 
-    /// <summary>Waits before each retry after a failed attempt (the first attempt is immediate); a
-    /// delivery still failing after the last is dead-lettered. Default: 5 s, 5 min, 30 min, 2 h, 5 h,
-    /// 10 h, 10 h (Standard Webhooks' schedule): eight attempts over about 28 hours.</summary>
-    [MinLength(0)]
-    public List<TimeSpan> RetrySchedule { get; set; } =
-    [
-        TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),
-        TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10),
-    ];
+    /// <summary>Run the dispatcher in this instance. Default true; turn it off for instances that
+    /// should only take traffic (another instance, or several, dispatch).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>Waits before each retry after a failed attempt (the first attempt is immediate),
+    /// comma-separated with units ms, s, m, h; a delivery still failing after the last is
+    /// dead-lettered. An empty string means one attempt only. Default "5s,5m,30m,2h,5h,10h,10h"
+    /// (Standard Webhooks' schedule): eight attempts over about 28 hours. A string rather than a list
+    /// because configuration binding merges lists into their defaults instead of replacing them.</summary>
+    [RegularExpression(@"^\s*(\d+\s*(ms|s|m|h)\s*(,\s*\d+\s*(ms|s|m|h)\s*)*)?$", ErrorMessage = "Orian:Outbox:RetrySchedule must look like \"5s,5m,30m,2h\".")]
+    public string RetrySchedule { get; set; } = "5s,5m,30m,2h,5h,10h,10h";
+
+    /// <summary><see cref="RetrySchedule"/> as waits.</summary>
+    public IReadOnlyList<TimeSpan> GetRetryWaits() => ParseSchedule(RetrySchedule);
+
+    public static IReadOnlyList<TimeSpan> ParseSchedule(string schedule) =>
+        schedule.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+        {
+            var unit = part.EndsWith("ms", StringComparison.Ordinal) ? "ms" : part[^1..];
+            var value = long.Parse(part[..^unit.Length].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            return unit switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(value),
+                "s" => TimeSpan.FromSeconds(value),
+                "m" => TimeSpan.FromMinutes(value),
+                "h" => TimeSpan.FromHours(value),
+                _ => throw new FormatException($"'{part}' needs a unit: ms, s, m or h."),
+            };
+        }).ToList();
 
     /// <summary>Each wait is moved by up to this fraction either way, so retries of many deliveries
     /// do not arrive together. Default 0.1.</summary>

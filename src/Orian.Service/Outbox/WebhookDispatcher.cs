@@ -25,6 +25,7 @@ internal sealed class WebhookDispatcher : BackgroundService
 {
     private readonly IOutboxStore _store;
     private readonly OutboxOptions _options;
+    private readonly IReadOnlyList<TimeSpan> _schedule;
     private readonly TimeProvider _time;
     private readonly OutboxSignal _signal;
     private readonly ILogger<WebhookDispatcher> _logger;
@@ -37,6 +38,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     {
         _store = store;
         _options = options.Value;
+        _schedule = _options.GetRetryWaits();
         _time = time;
         _signal = signal;
         _logger = logger;
@@ -46,6 +48,11 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.DispatcherEnabled)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             int worked;
@@ -113,7 +120,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var latency = _time.GetElapsedTime(started).TotalMilliseconds;
         var gone = status == (int)HttpStatusCode.Gone;
         var delivered = error is null;
-        DateTimeOffset? next = delivered || gone || attempt > _options.RetrySchedule.Count ? null : now + (retryAfter ?? Jittered(_options.RetrySchedule[attempt - 1]));
+        DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
         var outcome = new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, error, delivered, next, gone);
         if (!await _store.RecordAttemptAsync(owner, outcome, cancellationToken))
         {

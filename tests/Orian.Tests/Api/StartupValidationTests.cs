@@ -48,4 +48,26 @@ public sealed class StartupValidationTests
         var start = () => TestService.StartAsync(settings);
         Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("SigningSecret"));
     }
+
+    [Test]
+    public void AMalformedRetryScheduleStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Outbox:RetrySchedule"] = "5s,soon";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("RetrySchedule"));
+    }
+
+    [TestCase("5s,5m,30m,2h,5h,10h,10h", 7, 36_000)]
+    [TestCase("500ms", 1, 0.5)]
+    [TestCase("", 0, 0)]
+    public void RetrySchedulesParseWithUnits(string schedule, int count, double lastSeconds)
+    {
+        var waits = Orian.Service.Configuration.OutboxOptions.ParseSchedule(schedule);
+        Assert.That(waits, Has.Count.EqualTo(count));
+        if (count > 0)
+        {
+            Assert.That(waits[^1].TotalSeconds, Is.EqualTo(lastSeconds));
+        }
+    }
 }

@@ -49,7 +49,7 @@ public abstract class WebhookDispatcherContract
 
     private WebhookDispatcher Dispatcher(IOutboxStore? store = null, Action<OutboxOptions>? configure = null)
     {
-        var options = new OutboxOptions { RetrySchedule = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)], LeaseSeconds = 30, RequestTimeoutMs = 2000 };
+        var options = new OutboxOptions { RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000 };
         configure?.Invoke(options);
         return new WebhookDispatcher(store ?? _db, Options.Create(options), _time, new OutboxSignal(), NullLogger<WebhookDispatcher>.Instance);
     }
@@ -217,7 +217,7 @@ public abstract class WebhookDispatcherContract
         await EndpointAsync($"http://127.0.0.1:{port}/hook");
         await ApplyAsync(new Txn { Id = "D1" });
         await ApplyAsync(new Txn { Id = "D2" });
-        var dispatcher = Dispatcher(configure: o => o.RetrySchedule = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)]);
+        var dispatcher = Dispatcher(configure: o => o.RetrySchedule = "5s, 5s, 5s");
 
         await dispatcher.RunOnceAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(6));
