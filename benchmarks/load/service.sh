@@ -7,6 +7,9 @@
 port=${ORIAN_LOAD_PORT:-5190}
 
 service_start() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use (a service left over from an earlier run?); set ORIAN_LOAD_PORT or stop it"; exit 1
+  fi
   dotnet build -c Release src/Orian.Service -v quiet -nologo >/dev/null
   work=$(mktemp -d /tmp/orian-load.XXXXXX)
   trap service_stop EXIT
@@ -19,7 +22,11 @@ service_start() {
   export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
   dotnet src/Orian.Service/bin/Release/net10.0/Orian.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
   svc=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0; sleep 0.2; done
+  for _ in $(seq 1 100); do
+    kill -0 "$svc" 2>/dev/null || { echo "the service exited:"; cat "$work/service.log"; exit 1; }
+    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0
+    sleep 0.2
+  done
   echo "the service did not become ready:"; cat "$work/service.log"; exit 1
 }
 

@@ -31,8 +31,24 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
     /// database has it; empty on SQLite, where the write transaction locks everything).</summary>
     protected abstract string SkipLockedClause(string alias);
 
-    /// <summary>Starts a read-write transaction outside the ledger's batches (outbox, operators).</summary>
-    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+    /// <summary>A read-write transaction outside the ledger's batches (the outbox). On SQLite it takes
+    /// its turn with the ledger's batches on the one writer connection instead of contending for the
+    /// database lock (whose busy handler sleeps, measured as 1 s stalls in acknowledgements).</summary>
+    protected abstract Task<WriteScope> BeginWriteScopeAsync(CancellationToken cancellationToken);
+
+    /// <summary>A connection with an open write transaction; disposing ends both (or returns the
+    /// shared writer).</summary>
+    protected sealed class WriteScope(DbConnection connection, DbTransaction transaction, Func<ValueTask> release) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = connection;
+        public DbTransaction Transaction { get; } = transaction;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync().ConfigureAwait(false);
+            await release().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Starts a transaction that only one migrating process at a time may hold.</summary>
     protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -131,8 +147,13 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
 
     public async Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!await ExistsAsync(OutboxSql.AnyPendingEvent, new { }, cancellationToken).ConfigureAwait(false))
+        {
+            return 0; // a read, no write lock: the common case when the dispatcher is woken by a commit it already handled
+        }
+
+        await using var scope = await BeginWriteScopeAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
         var events = (await connection.QueryAsync<(long Id, string EventId, string EventType, DateTimeOffset CreatedAt)>(new CommandDefinition(
             OutboxSql.PendingEvents + SkipLockedClause("outbox_events"), new { limit }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         if (events.Count == 0)
@@ -166,8 +187,13 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
 
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!await ExistsAsync(OutboxSql.AnyDueDelivery, new { now }, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        await using var scope = await BeginWriteScopeAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
         var claimed = await connection.ExecuteAsync(new CommandDefinition(
             $"UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN ({OutboxSql.DueDeliveries}{SkipLockedClause("wd")})",
             new { owner, leaseUntil, now, limit }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -185,8 +211,8 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
 
     public async Task<bool> RecordAttemptAsync(string owner, AttemptOutcome o, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginWriteScopeAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
         var sql = o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
         var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
         if (await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != 1)
@@ -203,6 +229,12 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    private async Task<bool> ExistsAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
     }
 
     public async Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken cancellationToken)

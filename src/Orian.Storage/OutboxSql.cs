@@ -13,6 +13,11 @@ internal static class OutboxSql
     public const string PendingEvents =
         "SELECT id, event_id, event_type, created_at FROM outbox_events WHERE fanned_out = FALSE ORDER BY id LIMIT @limit";
 
+    public const string AnyPendingEvent = "SELECT 1 FROM outbox_events WHERE fanned_out = FALSE LIMIT 1";
+
+    public const string AnyDueDelivery =
+        "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now) LIMIT 1";
+
     public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled'";
 
     public const string InsertDelivery = """

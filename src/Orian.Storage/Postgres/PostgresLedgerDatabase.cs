@@ -69,8 +69,20 @@ public sealed class PostgresLedgerDatabase : LedgerDatabase, IAsyncDisposable
 
     protected override string SkipLockedClause(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
 
-    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    protected override async Task<WriteScope> BeginWriteScopeAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            return new WriteScope(connection, transaction, () => connection.DisposeAsync());
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {

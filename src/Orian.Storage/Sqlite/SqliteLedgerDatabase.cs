@@ -129,8 +129,21 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
 
     protected override string SkipLockedClause(string alias) => "";
 
-    protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    protected override async Task<WriteScope> BeginWriteScopeAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = _writer.BeginTransaction(deferred: false);
+            return new WriteScope(_writer, transaction, () => ReleaseWriter(broken: false));
+        }
+        catch
+        {
+            await ReleaseWriter(broken: true).ConfigureAwait(false);
+            throw;
+        }
+    }
 
     protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
