@@ -2,11 +2,21 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 
-// Open-loop load at fixed rates: authorisation requests and notifications are sent on schedule
-// whatever the answers do, and each latency is measured from the moment the request was due, so
-// a slow server cannot hide its queueing (no coordinated omission). Loopback only.
+// Two measurements against a running service on 127.0.0.1:
 //
-//   dotnet run -c Release --project benchmarks/Orian.LoadGen -- <base-url> <auth/s> <notifications/s> <seconds> <user:password>
+// 1. Open-loop load at fixed rates: authorisation requests and notifications are sent on schedule
+//    whatever the answers do, and each latency is measured from the moment the request was due, so
+//    a slow server cannot hide its queueing (no coordinated omission).
+//      dotnet run -c Release --project benchmarks/Orian.LoadGen -- <base-url> <auth/s> <notifications/s> <seconds> <user:password>
+//
+// 2. Webhook dispatch: registers an endpoint pointing at a receiver in this process, sends N events,
+//    and measures how fast their signed webhooks arrive.
+//      dotnet run -c Release --project benchmarks/Orian.LoadGen -- dispatch <base-url> <events> <user:password> <operator-key>
+
+if (args.Length > 0 && args[0] == "dispatch")
+{
+    return await Dispatch.RunAsync(new Uri(args[1]), int.Parse(args[2]), args[3], args[4]);
+}
 
 var baseUrl = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5190");
 var authRate = args.Length > 1 ? int.Parse(args[1]) : 1000;

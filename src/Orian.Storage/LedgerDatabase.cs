@@ -27,6 +27,10 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
     /// <summary>A new open connection (from the provider's pool).</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>"<paramref name="column"/> is one of @ids" in the provider's dialect (PostgreSQL takes
+    /// an array parameter; Dapper expands a list for SQLite).</summary>
+    protected abstract string IdIn(string column);
+
     /// <summary>A row-locking clause for a queue claim (<c>FOR UPDATE OF x SKIP LOCKED</c> where the
     /// database has it; empty on SQLite, where the write transaction locks everything).</summary>
     protected abstract string SkipLockedClause(string alias);
@@ -147,9 +151,12 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
 
     public async Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        if (!await ExistsAsync(OutboxSql.AnyPendingEvent, new { }, cancellationToken).ConfigureAwait(false))
+        // Reads first, without the write lock. With no enabled endpoint there is nothing to do at
+        // all: events older than an endpoint never go to it, so unmarked events can simply wait.
+        if (!await ExistsAsync(OutboxSql.AnyEnabledEndpoint, new { }, cancellationToken).ConfigureAwait(false)
+            || !await ExistsAsync(OutboxSql.AnyPendingEvent, new { }, cancellationToken).ConfigureAwait(false))
         {
-            return 0; // a read, no write lock: the common case when the dispatcher is woken by a commit it already handled
+            return 0;
         }
 
         await using var scope = await BeginWriteScopeAsync(cancellationToken).ConfigureAwait(false);
@@ -180,7 +187,10 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery, deliveries, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.MarkFannedOut, events.Select(e => new { e.Id }), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        // One statement for the whole round, naming exactly the rows read (and locked) above: with
+        // SKIP LOCKED another dispatcher may hold rows in between, which are not ours to mark.
+        await connection.ExecuteAsync(new CommandDefinition($"UPDATE outbox_events SET fanned_out = TRUE WHERE {IdIn("id")}",
+            new { ids = events.Select(e => e.Id).ToArray() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return events.Count;
     }

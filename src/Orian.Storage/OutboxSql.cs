@@ -13,6 +13,8 @@ internal static class OutboxSql
     public const string PendingEvents =
         "SELECT id, event_id, event_type, created_at FROM outbox_events WHERE fanned_out = FALSE ORDER BY id LIMIT @limit";
 
+    public const string AnyEnabledEndpoint = "SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' LIMIT 1";
+
     public const string AnyPendingEvent = "SELECT 1 FROM outbox_events WHERE fanned_out = FALSE LIMIT 1";
 
     public const string AnyDueDelivery =
@@ -26,7 +28,6 @@ internal static class OutboxSql
         ON CONFLICT (event_id, endpoint_id) DO NOTHING
         """;
 
-    public const string MarkFannedOut = "UPDATE outbox_events SET fanned_out = TRUE WHERE id = @Id";
 
     public const string DueDeliveries = """
         SELECT wd.id FROM webhook_deliveries wd JOIN webhook_endpoints e ON e.id = wd.endpoint_id

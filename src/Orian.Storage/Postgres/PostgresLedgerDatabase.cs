@@ -69,6 +69,8 @@ public sealed class PostgresLedgerDatabase : LedgerDatabase, IAsyncDisposable
 
     protected override string SkipLockedClause(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
 
+    protected override string IdIn(string column) => $"{column} = ANY(@ids)";
+
     protected override async Task<WriteScope> BeginWriteScopeAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -129,6 +129,8 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
 
     protected override string SkipLockedClause(string alias) => "";
 
+    protected override string IdIn(string column) => $"{column} IN @ids";
+
     protected override async Task<WriteScope> BeginWriteScopeAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
