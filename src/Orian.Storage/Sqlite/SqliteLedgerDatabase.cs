@@ -54,12 +54,19 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
 
     public override async Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken)
     {
+        var (writer, transaction) = await BeginOnWriterAsync(cancellationToken).ConfigureAwait(false);
+        return new SqliteUnitOfWork(writer, transaction, ReleaseWriter);
+    }
+
+    /// <summary>Waits for the writer's turn and begins a write transaction on it (BEGIN IMMEDIATE:
+    /// the database write lock is taken now, not at the first write).</summary>
+    private async Task<(SqliteConnection Writer, SqliteTransaction Transaction)> BeginOnWriterAsync(CancellationToken cancellationToken)
+    {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-            var transaction = _writer.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: take the write lock now
-            return new SqliteUnitOfWork(_writer, transaction, ReleaseWriter);
+            return (_writer, _writer.BeginTransaction(deferred: false));
         }
         catch
         {
@@ -133,18 +140,8 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
 
     protected override async Task<WriteScope> BeginWriteScopeAsync(CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-            var transaction = _writer.BeginTransaction(deferred: false);
-            return new WriteScope(_writer, transaction, () => ReleaseWriter(broken: false));
-        }
-        catch
-        {
-            await ReleaseWriter(broken: true).ConfigureAwait(false);
-            throw;
-        }
+        var (writer, transaction) = await BeginOnWriterAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteScope(writer, transaction, () => ReleaseWriter(broken: false));
     }
 
     protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
