@@ -24,13 +24,4 @@ public static class VersionOutcomeNames
         VersionOutcome.Conflict => "conflict",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
-
-    public static VersionOutcome FromWire(string text) => text switch
-    {
-        "applied" => VersionOutcome.Applied,
-        "duplicate" => VersionOutcome.Duplicate,
-        "stale" => VersionOutcome.Stale,
-        "conflict" => VersionOutcome.Conflict,
-        _ => throw new ArgumentOutOfRangeException(nameof(text), text, null),
-    };
 }

@@ -14,8 +14,6 @@ internal sealed class IngressAuthenticator(IOptions<IngressOptions> options, Tim
         ? null
         : StandardWebhookSignature.KeyFromSecret(options.Value.SigningSecret);
 
-    public bool RequiresSignature => _signingKey is not null;
-
     public bool HasValidCredentials(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();

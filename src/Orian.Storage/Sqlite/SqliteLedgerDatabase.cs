@@ -50,8 +50,6 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
 
     public override StorageProvider Provider => StorageProvider.Sqlite;
 
-    public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
-
     public override async Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken)
     {
         var (writer, transaction) = await BeginOnWriterAsync(cancellationToken).ConfigureAwait(false);
