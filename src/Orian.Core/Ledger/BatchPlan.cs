@@ -13,7 +13,7 @@ namespace Orian.Ledger;
 internal sealed class BatchPlan
 {
     private readonly Dictionary<string, TransactionState> _transactions;
-    private readonly Dictionary<string, long> _lockedVersions = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, TransactionState> _locked;
     private readonly Dictionary<string, string> _appliedInBatch = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkingAccount> _accounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedTransactions = new(StringComparer.Ordinal);
@@ -33,11 +33,8 @@ internal sealed class BatchPlan
     {
         _authorisationData = authorisationData;
         _policy = policy;
+        _locked = transactions;
         _transactions = new Dictionary<string, TransactionState>(transactions, StringComparer.Ordinal);
-        foreach (var (id, state) in transactions)
-        {
-            _lockedVersions[id] = state.Version;
-        }
 
         foreach (var (accountNo, account) in accounts)
         {
@@ -128,7 +125,7 @@ internal sealed class BatchPlan
     {
         foreach (var id in _changedTransactions.Order(StringComparer.Ordinal))
         {
-            long? expected = _lockedVersions.TryGetValue(id, out var v) ? v : null;
+            long? expected = _locked.TryGetValue(id, out var read) ? read.Version : null;
             _changes.Transactions.Add(new TransactionWrite(_transactions[id], expected, _now));
         }
 

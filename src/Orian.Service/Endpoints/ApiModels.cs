@@ -7,7 +7,11 @@ public sealed record IngestResponse(string Id, long Version, string Outcome, lon
 
 public sealed record CurrencyModel(string Code, int Exponent);
 
-public sealed record AmountModel(long Amount, CurrencyModel Currency);
+public sealed record AmountModel(long Amount, CurrencyModel Currency)
+{
+    public static AmountModel? Of(long? amount, string? currency, int exponent) =>
+        amount is { } a && currency is { } c ? new AmountModel(a, new CurrencyModel(c, exponent)) : null;
+}
 
 public sealed record AccountResponse(
     string AccountNo, string Currency, int Exponent, long Posted, long Held, long Available, bool Overdrawn, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

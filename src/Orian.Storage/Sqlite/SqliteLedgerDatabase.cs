@@ -91,16 +91,21 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    /// <summary>The writer: a pooled connection, plus the settings that only writing needs.
+    /// synchronous FULL: a commit is on disk before we acknowledge it (NORMAL could lose the last
+    /// commits on power loss). A 32 MiB page cache and memory-mapped reads keep the hot B-tree pages
+    /// out of read() calls.</summary>
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken) =>
+        await ConfigureAsync((SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false),
+            "PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;", cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs <paramref name="pragmas"/> on an open connection; closes it if they fail.</summary>
+    private static async Task<SqliteConnection> ConfigureAsync(SqliteConnection connection, string pragmas, CancellationToken cancellationToken)
     {
-        var connection = (SqliteConnection)await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var command = connection.CreateCommand();
-            // synchronous FULL: a commit is on disk before we acknowledge it (NORMAL could lose the
-            // last commits on power loss). A 32 MiB page cache and memory-mapped reads keep the hot
-            // B-tree pages out of read() calls.
-            command.CommandText = "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;";
+            command.CommandText = pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
@@ -120,16 +125,14 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
         }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+
+        return await ConfigureAsync(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", cancellationToken).ConfigureAwait(false);
     }
 
     protected override string SkipLockedClause(string alias) => "";
