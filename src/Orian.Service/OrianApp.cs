@@ -71,6 +71,7 @@ public static class OrianApp
         services.AddSingleton<IngressAuthenticator>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -336,6 +336,19 @@ public abstract class IngressApiContract
         Assert.That((await TestService.JsonAsync(bad)).GetProperty("field").GetString(), Is.EqualTo("limit"));
     }
 
+    [TestCase("Testing")]
+    [TestCase("Development")]
+    public async Task AQueryValueThatCannotBeBoundIsA400Problem(string environment)
+    {
+        await using var service = await StartAsync(settings: new() { ["__environment"] = environment });
+        foreach (var path in new[] { "/v1/accounts/ACC-1/journal?limit=abc", "/v1/deliveries?after=x", "/v1/accounts/ACC-1/decisions?limit=1.5" })
+        {
+            using var response = await service.Operator.GetAsync(path);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), path);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), path);
+        }
+    }
+
     [Test]
     public async Task HealthEndpointsReportLiveAndReady()
     {

@@ -51,6 +51,12 @@ internal sealed class TestService : IAsyncDisposable
             defaults[key] = value;
         }
 
+        // A test can ask for another environment through the settings ("__environment").
+        if (defaults.Remove("__environment", out var chosen) && chosen is not null)
+        {
+            environment = chosen;
+        }
+
         var app = OrianApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(defaults);
