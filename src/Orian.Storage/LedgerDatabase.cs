@@ -153,8 +153,7 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
     {
         // Reads first, without the write lock. With no enabled endpoint there is nothing to do at
         // all: events older than an endpoint never go to it, so unmarked events can simply wait.
-        if (!await ExistsAsync(OutboxSql.AnyEnabledEndpoint, new { }, cancellationToken).ConfigureAwait(false)
-            || !await ExistsAsync(OutboxSql.AnyPendingEvent, new { }, cancellationToken).ConfigureAwait(false))
+        if (!await ExistsAsync(OutboxSql.AnyWorkToFanOut, new { }, cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }

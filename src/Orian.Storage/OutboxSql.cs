@@ -13,9 +13,9 @@ internal static class OutboxSql
     public const string PendingEvents =
         "SELECT id, event_id, event_type, created_at FROM outbox_events WHERE fanned_out = FALSE ORDER BY id LIMIT @limit";
 
-    public const string AnyEnabledEndpoint = "SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' LIMIT 1";
-
-    public const string AnyPendingEvent = "SELECT 1 FROM outbox_events WHERE fanned_out = FALSE LIMIT 1";
+    /// <summary>A row when there is something to fan out: an enabled endpoint and an unhandled event.</summary>
+    public const string AnyWorkToFanOut =
+        "SELECT 1 WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled') AND EXISTS (SELECT 1 FROM outbox_events WHERE fanned_out = FALSE)";
 
     public const string AnyDueDelivery =
         "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now) LIMIT 1";
