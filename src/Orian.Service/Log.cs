@@ -48,4 +48,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} dead-lettered after {Attempts} attempts: {Error}")]
     public static partial void DeadLettered(ILogger logger, long deliveryId, string eventId, string endpointId, int attempts, string error);
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Payments Orchestrator bearer token obtained; valid until {ExpiresAt:O}")]
+    public static partial void OrchestratorToken(ILogger logger, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Payments Orchestrator refused the bearer token (401); getting a new one")]
+    public static partial void OrchestratorTokenRefused(ILogger logger);
 }

@@ -50,6 +50,8 @@ public static class OrianApp
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngressOptions>, OrianOptionsValidator>();
         services.AddSingleton<IValidateOptions<AdminOptions>, OrianOptionsValidator>();
+        services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OrchestratorOptions>, OrianOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LedgerDatabase>(sp => CreateDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value, builder.Environment.ContentRootPath));
@@ -57,6 +59,8 @@ public static class OrianApp
         services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<LedgerDatabase>());
         services.AddSingleton<IAuthorisationAdmin>(sp => sp.GetRequiredService<LedgerDatabase>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddSingleton<IInstructionLinkStore>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddSingleton<Orian.Service.Outbox.OrchestratorClient>();
         services.AddSingleton<Orian.Service.Outbox.OutboxSignal>();
         services.AddSingleton(sp => new LedgerBatchApplier(
             sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>()));
@@ -90,6 +94,7 @@ public static class OrianApp
         app.MapIngress();
         app.MapOperatorApi();
         app.MapWebhookApi();
+        app.MapInstructionLinkApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
     }

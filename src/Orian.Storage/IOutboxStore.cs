@@ -8,8 +8,10 @@ public interface IOutboxStore
     Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     /// <summary>Leases up to <paramref name="limit"/> due deliveries to <paramref name="owner"/> until
-    /// <paramref name="leaseUntil"/>; several dispatchers may claim at once without sharing a delivery.</summary>
-    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+    /// <paramref name="leaseUntil"/>; several dispatchers may claim at once without sharing a delivery.
+    /// Deliveries to the Payments Orchestrator only when <paramref name="includeOrchestrator"/> (this
+    /// instance is configured to reach it).</summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken cancellationToken);
 
     /// <summary>Records an attempt if <paramref name="owner"/> still holds the lease; false if it lost it.</summary>
     Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken cancellationToken);

@@ -8,7 +8,7 @@ namespace Orian.Storage;
 /// The parts of a SQL ledger that every provider shares: schema migration and the operator reads.
 /// A provider adds how to connect, how to lock rows for a batch, and how to write a batch fast.
 /// </summary>
-public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisationAdmin, IOutboxStore
+public abstract partial class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisationAdmin, IOutboxStore
 {
     private readonly IReadOnlyList<SchemaScript> _scripts;
 
@@ -160,13 +160,15 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
 
         await using var scope = await BeginWriteScopeAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
-        var events = (await connection.QueryAsync<(long Id, string EventId, string EventType, DateTimeOffset CreatedAt)>(new CommandDefinition(
+        await LockLinksAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var events = (await connection.QueryAsync<PendingEvent>(new CommandDefinition(
             OutboxSql.PendingEvents + SkipLockedClause("outbox_events"), new { limit }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         if (events.Count == 0)
         {
             return 0;
         }
 
+        await ApplyLinksAsync(connection, transaction, events, now, cancellationToken).ConfigureAwait(false);
         var endpoints = (await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt)>(new CommandDefinition(
             OutboxSql.EnabledEndpoints, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         var deliveries = new List<object>();
@@ -194,7 +196,7 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
         return events.Count;
     }
 
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken cancellationToken)
     {
         if (!await ExistsAsync(OutboxSql.AnyDueDelivery, new { now }, cancellationToken).ConfigureAwait(false))
         {
@@ -205,7 +207,7 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         var claimed = await connection.ExecuteAsync(new CommandDefinition(
             $"UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN ({OutboxSql.DueDeliveries}{SkipLockedClause("wd")})",
-            new { owner, leaseUntil, now, limit }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { owner, leaseUntil, now, limit, orchestrator = includeOrchestrator }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (claimed == 0)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -258,27 +260,27 @@ public abstract class LedgerDatabase : ILedgerStore, ILedgerReader, IAuthorisati
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints WHERE id = @id AND kind = 'webhook'", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints ORDER BY created_at, id", cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints WHERE kind = 'webhook' ORDER BY created_at, id", cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 
     public async Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhook_endpoints WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhook_endpoints WHERE id = @id AND kind = 'webhook'", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
     }
 
     public async Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @newSecret, updated_at = @now WHERE id = @id",
+            "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @newSecret, updated_at = @now WHERE id = @id AND kind = 'webhook'",
             new { id, newSecret, previousExpiresAt, now }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
     }
 

@@ -56,6 +56,9 @@ public sealed class ClaimedDelivery
     public string EventType { get; set; } = "";
     public string Payload { get; set; } = "";
     public string EndpointId { get; set; } = "";
+
+    /// <summary><c>webhook</c>, or <c>orchestrator</c> for an instruction update to the Payments Orchestrator.</summary>
+    public string EndpointKind { get; set; } = "webhook";
     public string Url { get; set; } = "";
     public string Secret { get; set; } = "";
     public string? PreviousSecret { get; set; }

@@ -11,16 +11,18 @@ internal static class OutboxSql
         """;
 
     public const string PendingEvents =
-        "SELECT id, event_id, event_type, created_at FROM outbox_events WHERE fanned_out = FALSE ORDER BY id LIMIT @limit";
+        "SELECT id, event_id, event_type, transaction_id, version, payload, created_at FROM outbox_events WHERE fanned_out = FALSE ORDER BY id LIMIT @limit";
 
-    /// <summary>A row when there is something to fan out: an enabled endpoint and an unhandled event.</summary>
+    /// <summary>A row when there is something to fan out: an unhandled event, and an enabled webhook
+    /// endpoint or an instruction link it may concern.</summary>
     public const string AnyWorkToFanOut =
-        "SELECT 1 WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled') AND EXISTS (SELECT 1 FROM outbox_events WHERE fanned_out = FALSE)";
+        "SELECT 1 WHERE (EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook') OR EXISTS (SELECT 1 FROM instruction_links)) " +
+        "AND EXISTS (SELECT 1 FROM outbox_events WHERE fanned_out = FALSE)";
 
     public const string AnyDueDelivery =
         "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now) LIMIT 1";
 
-    public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled'";
+    public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook'";
 
     public const string InsertDelivery = """
         INSERT INTO webhook_deliveries (event_id, endpoint_id, state, attempts, next_attempt_at, created_at)
@@ -32,11 +34,12 @@ internal static class OutboxSql
     public const string DueDeliveries = """
         SELECT wd.id FROM webhook_deliveries wd JOIN webhook_endpoints e ON e.id = wd.endpoint_id
         WHERE wd.state = 'pending' AND wd.next_attempt_at <= @now AND (wd.lease_until IS NULL OR wd.lease_until < @now) AND e.status = 'enabled'
+            AND (e.kind = 'webhook' OR @orchestrator)
         ORDER BY wd.next_attempt_at, wd.id LIMIT @limit
         """;
 
     public const string ClaimedDetails = """
-        SELECT d.id, d.attempts, d.event_id, ev.event_type, ev.payload, e.id AS endpoint_id, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
+        SELECT d.id, d.attempts, d.event_id, ev.event_type, ev.payload, e.id AS endpoint_id, e.kind AS endpoint_kind, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         FROM webhook_deliveries d
         JOIN outbox_events ev ON ev.event_id = d.event_id
         JOIN webhook_endpoints e ON e.id = d.endpoint_id

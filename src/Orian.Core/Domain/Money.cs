@@ -5,4 +5,20 @@ namespace Orian.Domain;
 public readonly record struct Money(long Minor, string Currency, int Exponent)
 {
     public override string ToString() => $"{Minor} {Currency} (e{Exponent})";
+
+    /// <summary>The amount in major units with exactly <see cref="Exponent"/> decimals, from integers
+    /// only: GBP 1234 (e2) is "12.34", JPY 500 (e0) is "500", BHD -5 (e3) is "-0.005". For peers that
+    /// take decimal amounts (the Payments Orchestrator).</summary>
+    public string ToDecimalString()
+    {
+        var digits = Math.Abs((decimal)Minor).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sign = Minor < 0 ? "-" : "";
+        if (Exponent == 0)
+        {
+            return sign + digits;
+        }
+
+        digits = digits.PadLeft(Exponent + 1, '0');
+        return $"{sign}{digits[..^Exponent]}.{digits[^Exponent..]}";
+    }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Ledger;
+using Orian.Orchestrator;
 
 namespace Orian.Outbox;
 
@@ -35,6 +36,7 @@ public static class EventFactory
             }
 
             w.WriteEndArray();
+            WriteLink(w, null);
         });
 
     public static OutboxEvent AuthorisationDecided(string transactionId, long version, string? accountNo, Decision decision, Money? amount, bool timedOut, bool revoked, DateTimeOffset at) =>
@@ -50,6 +52,7 @@ public static class EventFactory
             w.WriteString("reason", decision.Reason);
             w.WriteBoolean("timed_out", timedOut);
             w.WriteBoolean("revoked", revoked);
+            WriteLink(w, null);
         });
 
     public static OutboxEvent AccountOverdrawn(string transactionId, long version, string accountNo, AccountState account, DateTimeOffset at) =>
@@ -61,7 +64,86 @@ public static class EventFactory
             w.WriteNumber("posted", account.Posted);
             w.WriteNumber("held", account.Held);
             w.WriteNumber("available", account.Available);
+            WriteLink(w, null);
         });
+
+    /// <summary>A linked Payments Orchestrator instruction changes status because its transaction
+    /// reached <paramref name="version"/>. Sent to the Orchestrator and to subscribed tenants.</summary>
+    public static OutboxEvent InstructionUpdated(InstructionChange change, DateTimeOffset at) =>
+        Build(EventTypes.InstructionUpdated, change.TransactionId, change.Version, change.AccountNo,
+            $"{change.Link.OrderRef}|{change.Link.InstructionRef}|{change.Status}", at, w =>
+            {
+                WriteLink(w, change.Link);
+                w.WriteString("status", change.Status);
+                WriteOptional(w, "previous_status", change.PreviousStatus);
+                w.WriteString("transaction_status", change.TransactionStatus);
+                WriteOptional(w, "result", change.Result);
+                WriteOptional(w, "account_no", change.AccountNo);
+                WriteMoney(w, "amount", change.Amount);
+                w.WriteString("occurred_at", change.OccurredAt.UtcDateTime);
+            });
+
+    /// <summary><paramref name="payload"/> (an event of this factory) with the link's references in
+    /// its <c>data</c>, so that tenants see which order and instruction an event is about.</summary>
+    public static string WithLink(string payload, InstructionLinkRefs link)
+    {
+        using var document = JsonDocument.Parse(payload);
+        var buffer = new ArrayBufferWriter<byte>(payload.Length + 128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.NameEquals("data"))
+                {
+                    w.WriteStartObject("data");
+                    foreach (var field in property.Value.EnumerateObject())
+                    {
+                        if (!field.NameEquals("order_ref") && !field.NameEquals("instruction_ref") && !field.NameEquals("metadata"))
+                        {
+                            field.WriteTo(w);
+                        }
+                    }
+
+                    WriteLink(w, link);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    property.WriteTo(w);
+                }
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The link references of an event's transaction; null (all three fields null) until
+    /// the fan-out finds a link.</summary>
+    private static void WriteLink(Utf8JsonWriter w, InstructionLinkRefs? link)
+    {
+        if (link is null)
+        {
+            w.WriteNull("order_ref");
+            w.WriteNull("instruction_ref");
+            w.WriteNull("metadata");
+            return;
+        }
+
+        w.WriteString("order_ref", link.OrderRef);
+        w.WriteString("instruction_ref", link.InstructionRef);
+        if (link.MetadataJson is { } metadata)
+        {
+            w.WritePropertyName("metadata");
+            w.WriteRawValue(metadata);
+        }
+        else
+        {
+            w.WriteNull("metadata");
+        }
+    }
 
     /// <summary>A stable id: the same cause always yields the same id.</summary>
     public static string EventIdFor(string type, string transactionId, long version, string suffix)

@@ -5,7 +5,7 @@ namespace Orian.Service.Configuration;
 
 /// <summary>Secrets must be configured outside Development; a bad secret stops start-up with a
 /// message that says which setting to fix.</summary>
-internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IValidateOptions<IngressOptions>, IValidateOptions<AdminOptions>
+internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IValidateOptions<IngressOptions>, IValidateOptions<AdminOptions>, IValidateOptions<OrchestratorOptions>
 {
     public ValidateOptionsResult Validate(string? name, IngressOptions options)
     {
@@ -64,5 +64,51 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IVal
         }
 
         return ValidateOptionsResult.Success;
+    }
+
+    public ValidateOptionsResult Validate(string? name, OrchestratorOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var failures = new List<string>();
+        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            failures.Add("Orian:Orchestrator:BaseUrl must be an absolute http or https URL.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PublicKey) || options.PublicKey.Contains(':', StringComparison.Ordinal))
+        {
+            failures.Add("Orian:Orchestrator:PublicKey (env Orian__Orchestrator__PublicKey) is required with a BaseUrl, and cannot contain ':'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PrivateKey) || !IsBase64(options.PrivateKey))
+        {
+            failures.Add("Orian:Orchestrator:PrivateKey (env Orian__Orchestrator__PrivateKey) is required with a BaseUrl: the Base64 private key.");
+        }
+
+        foreach (var (setting, value) in new[] { ("AccountId", options.AccountId), ("TenantId", options.TenantId) })
+        {
+            if (!Guid.TryParseExact(value, "D", out _))
+            {
+                failures.Add($"Orian:Orchestrator:{setting} must be a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
+            }
+        }
+
+        if (!options.UpdatePath.StartsWith('/') || !options.UpdatePath.Contains("{orderRef}", StringComparison.Ordinal)
+            || !options.UpdatePath.Contains("{instructionRef}", StringComparison.Ordinal))
+        {
+            failures.Add("Orian:Orchestrator:UpdatePath must start with '/' and contain {orderRef} and {instructionRef}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsBase64(string value)
+    {
+        Span<byte> buffer = stackalloc byte[value.Length];
+        return Convert.TryFromBase64String(value, buffer, out var written) && written > 0;
     }
 }

@@ -77,3 +77,16 @@ public sealed record DeliveryResponse(
 public sealed record DeliveryListResponse(IReadOnlyList<DeliveryResponse> Deliveries, long? NextAfter);
 
 public sealed record RedriveResponse(int Redriven);
+
+/// <param name="InstructionStatus">The last status queued for the instruction (null: none yet).</param>
+/// <param name="InstructionStatusVersion">The transaction version that status came from.</param>
+/// <param name="Queued">On a write: the status this write queued for the Orchestrator, if any.</param>
+/// <param name="Updates">On a read: every update queued for the Orchestrator, and its delivery.</param>
+public sealed record InstructionLinkResponse(
+    string TransactionId, string OrderRef, string InstructionRef, Dictionary<string, string>? Metadata,
+    string? InstructionStatus, long? InstructionStatusVersion, string? Queued, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    IReadOnlyList<InstructionUpdateModel>? Updates);
+
+public sealed record InstructionUpdateModel(
+    long DeliveryId, string EventId, long Version, string Status, string State, int Attempts, int? LastStatusCode, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);

@@ -16,6 +16,8 @@ namespace Orian.Service.Endpoints;
 [JsonSerializable(typeof(DeliveryResponse))]
 [JsonSerializable(typeof(DeliveryListResponse))]
 [JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(InstructionLinkResponse))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

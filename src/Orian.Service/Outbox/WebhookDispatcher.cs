@@ -20,6 +20,8 @@ namespace Orian.Service.Outbox;
 /// failed attempt is retried on the schedule (with jitter, or after <c>Retry-After</c>); after the
 /// last one the delivery is dead-lettered for an operator to re-drive. <c>410 Gone</c> disables the
 /// endpoint. Each endpoint has its own circuit breaker and every request a timeout (Polly).
+/// Instruction updates for the Payments Orchestrator travel the same way, sent by
+/// <see cref="OrchestratorClient"/> instead of as a webhook.
 /// </summary>
 internal sealed class WebhookDispatcher : BackgroundService
 {
@@ -29,13 +31,16 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly OutboxSignal _signal;
     private readonly ILogger<WebhookDispatcher> _logger;
+    private readonly OrchestratorClient _orchestrator;
     private readonly HttpClient _client;
     private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.Ordinal);
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private long _claims;
 
-    public WebhookDispatcher(IOutboxStore store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(
+        IOutboxStore store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, OrchestratorClient orchestrator, ILogger<WebhookDispatcher> logger)
     {
+        _orchestrator = orchestrator;
         _store = store;
         _options = options.Value;
         _schedule = _options.GetRetryWaits();
@@ -79,7 +84,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var now = _time.GetUtcNow();
         var fanned = await _store.FanOutAsync(now, _options.BatchSize, cancellationToken);
         var owner = $"{_instance}:{Interlocked.Increment(ref _claims)}"; // one token per claim
-        var claimed = await _store.ClaimDueAsync(owner, now, now.AddSeconds(_options.LeaseSeconds), _options.BatchSize, cancellationToken);
+        var claimed = await _store.ClaimDueAsync(owner, now, now.AddSeconds(_options.LeaseSeconds), _options.BatchSize, _orchestrator.Enabled, cancellationToken);
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
             async (delivery, ct) => await DeliverAsync(owner, delivery, ct));
         return fanned + claimed.Count;
@@ -95,7 +100,10 @@ internal sealed class WebhookDispatcher : BackgroundService
         try
         {
             using var response = await PipelineFor(delivery.EndpointId).ExecuteAsync(
-                async ct => await _client.SendAsync(Request(delivery), HttpCompletionOption.ResponseHeadersRead, ct), cancellationToken);
+                async ct => IsOrchestrator(delivery)
+                    ? await _orchestrator.SendUpdateAsync(delivery, ct)
+                    : await _client.SendAsync(Request(delivery), HttpCompletionOption.ResponseHeadersRead, ct),
+                cancellationToken);
             status = (int)response.StatusCode;
             retryAfter = RetryAfter(response);
             if (!response.IsSuccessStatusCode)
@@ -118,7 +126,7 @@ internal sealed class WebhookDispatcher : BackgroundService
 
         var now = _time.GetUtcNow();
         var latency = _time.GetElapsedTime(started).TotalMilliseconds;
-        var gone = status == (int)HttpStatusCode.Gone;
+        var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
         var outcome = new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, error, delivered, next, gone);
@@ -131,6 +139,8 @@ internal sealed class WebhookDispatcher : BackgroundService
             Log.DeadLettered(_logger, delivery.Id, delivery.EventId, delivery.EndpointId, attempt, error ?? "");
         }
     }
+
+    private static bool IsOrchestrator(ClaimedDelivery delivery) => delivery.EndpointKind == "orchestrator";
 
     private HttpRequestMessage Request(ClaimedDelivery delivery)
     {

@@ -14,6 +14,9 @@ public sealed class PostgresLedgerDatabase : LedgerDatabase, IAsyncDisposable
     /// <summary>Key of the advisory lock that lets one instance at a time run schema scripts.</summary>
     private const long MigrationLockKey = 0x4f5249414e; // "ORIAN"
 
+    /// <summary>Key of the advisory lock that link writes and outbox fan-outs share.</summary>
+    private const long LinkLockKey = 0x4f5249414e4c4b; // "ORIANLK"
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresLedgerDatabase(string connectionString)
@@ -68,6 +71,8 @@ public sealed class PostgresLedgerDatabase : LedgerDatabase, IAsyncDisposable
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     protected override string SkipLockedClause(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
+
+    protected override string? LinkLockStatement => $"SELECT pg_advisory_xact_lock({LinkLockKey})";
 
     protected override string IdIn(string column) => $"{column} = ANY(@ids)";
 

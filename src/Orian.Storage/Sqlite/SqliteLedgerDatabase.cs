@@ -137,6 +137,8 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
 
     protected override string SkipLockedClause(string alias) => "";
 
+    protected override string? LinkLockStatement => null; // the one writer connection already serialises them
+
     protected override string IdIn(string column) => $"{column} IN @ids";
 
     protected override async Task<WriteScope> BeginWriteScopeAsync(CancellationToken cancellationToken)

@@ -51,7 +51,8 @@ public abstract class WebhookDispatcherContract
     {
         var options = new OutboxOptions { RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000 };
         configure?.Invoke(options);
-        return new WebhookDispatcher(store ?? _db, Options.Create(options), _time, new OutboxSignal(), NullLogger<WebhookDispatcher>.Instance);
+        var orchestrator = new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
+        return new WebhookDispatcher(store ?? _db, Options.Create(options), _time, new OutboxSignal(), orchestrator, NullLogger<WebhookDispatcher>.Instance);
     }
 
     private async Task<(string Id, byte[] Key)> EndpointAsync(string url, params string[] events)
@@ -275,8 +276,8 @@ public abstract class WebhookDispatcherContract
     private sealed class CrashAfterSendStore(LedgerDatabase inner) : IOutboxStore
     {
         public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
-        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct) =>
-            inner.ClaimDueAsync(owner, now, leaseUntil, limit, ct);
+        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken ct) =>
+            inner.ClaimDueAsync(owner, now, leaseUntil, limit, includeOrchestrator, ct);
         public Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken ct) => throw new IOException("crashed before recording");
         public Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken ct) => inner.CreateEndpointAsync(endpoint, ct);
         public Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken ct) => inner.GetEndpointAsync(id, ct);

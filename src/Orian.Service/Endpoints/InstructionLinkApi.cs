@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Orian.Orchestrator;
+using Orian.Service.Security;
+using Orian.Storage;
+using Orian.Wire;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary>
+/// Operators' links from ORIAN transactions to Payments Orchestrator instructions (requires
+/// <c>X-Api-Key</c>): <c>PUT/GET/DELETE /v1/instruction-links/{transaction_id}</c>. A linked
+/// transaction's status changes reach the instruction (see <c>docs/outbox.md</c>).
+/// </summary>
+internal static class InstructionLinkApi
+{
+    private const int MaxBodyBytes = 16 * 1024;
+    private const int MaxMetadataEntries = 20;
+    private const int MaxMetadataKey = 40;
+    private const int MaxMetadataValue = 500;
+
+    public static void MapInstructionLinkApi(this IEndpointRouteBuilder app)
+    {
+        var links = app.MapGroup("/v1/instruction-links").AddEndpointFilter<ApiKeyFilter>();
+        links.MapPut("/{transactionId}", PutAsync);
+        links.MapGet("/{transactionId}", GetAsync);
+        links.MapDelete("/{transactionId}", async (string transactionId, IInstructionLinkStore store, CancellationToken ct) =>
+            await store.DeleteLinkAsync(transactionId, ct) ? Results.NoContent() : Problems.NotFound($"The link of transaction '{transactionId}'"));
+    }
+
+    private static async Task<IResult> PutAsync(
+        string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken cancellationToken)
+    {
+        if (transactionId.Length > OrianParser.MaxIdLength)
+        {
+            return Problems.InvalidField("transaction_id", $"The transaction id must be at most {OrianParser.MaxIdLength} characters.");
+        }
+
+        using var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.TooLarge(MaxBodyBytes);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Span.ToArray());
+        }
+        catch (JsonException)
+        {
+            return Problems.InvalidField("$", "The body is not valid JSON.");
+        }
+
+        InstructionLinkRefs refs;
+        using (document)
+        {
+            if (Parse(document.RootElement) is { } problem)
+            {
+                return problem;
+            }
+
+            var root = document.RootElement;
+            var metadata = root.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetRawText() : null;
+            refs = new InstructionLinkRefs(root.GetProperty("order_ref").GetString()!, root.GetProperty("instruction_ref").GetString()!, metadata);
+        }
+
+        var written = await store.PutLinkAsync(transactionId, refs, time.GetUtcNow(), cancellationToken);
+        if (written.Queued is not null)
+        {
+            signal.Ring(); // an update is waiting for the dispatcher
+        }
+
+        var response = ToResponse(written.Link, written.Queued, null);
+        return written.Created
+            ? TypedResults.Created($"/v1/instruction-links/{Uri.EscapeDataString(transactionId)}", response)
+            : TypedResults.Ok(response);
+    }
+
+    /// <summary>A problem naming the first bad field, or null when the body is a valid link.</summary>
+    private static IResult? Parse(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Problems.InvalidField("$", "The body must be a JSON object.");
+        }
+
+        foreach (var field in (ReadOnlySpan<string>)["order_ref", "instruction_ref"])
+        {
+            if (!root.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || !InstructionStatus.IsValidReference(value.GetString()))
+            {
+                return Problems.InvalidField(field, $"'{field}' is required: 1 to 50 characters of a-z, A-Z, 0-9, '-', '_' and '.'.");
+            }
+        }
+
+        if (!root.TryGetProperty("metadata", out var metadata) || metadata.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            return Problems.InvalidField("metadata", "'metadata' must be an object of string values.");
+        }
+
+        var count = 0;
+        foreach (var entry in metadata.EnumerateObject())
+        {
+            if (++count > MaxMetadataEntries)
+            {
+                return Problems.InvalidField("metadata", $"'metadata' holds at most {MaxMetadataEntries} entries.");
+            }
+
+            if (entry.Name.Length is 0 or > MaxMetadataKey || entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString()!.Length > MaxMetadataValue)
+            {
+                return Problems.InvalidField($"metadata.{entry.Name}",
+                    $"Metadata keys are 1 to {MaxMetadataKey} characters and values strings of at most {MaxMetadataValue}.");
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<IResult> GetAsync(string transactionId, IInstructionLinkStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetLinkAsync(transactionId, cancellationToken) is not { } link)
+        {
+            return Problems.NotFound($"The link of transaction '{transactionId}'");
+        }
+
+        var updates = await store.GetInstructionUpdatesAsync(transactionId, cancellationToken);
+        return TypedResults.Ok(ToResponse(link, null, updates));
+    }
+
+    private static InstructionLinkResponse ToResponse(InstructionLinkRow link, string? queued, IReadOnlyList<InstructionUpdateRow>? updates) => new(
+        link.TransactionId,
+        link.OrderRef,
+        link.InstructionRef,
+        link.Metadata is null ? null : JsonSerializer.Deserialize(link.Metadata, OrianJsonContext.Default.DictionaryStringString),
+        link.LastStatus,
+        link.LastVersion,
+        queued,
+        link.CreatedAt,
+        link.UpdatedAt,
+        updates?.Select(u => new InstructionUpdateModel(
+            u.DeliveryId, u.EventId, u.Version, StatusOf(u.Payload), u.State, u.Attempts, u.LastStatus, u.LastError, u.CreatedAt, u.DeliveredAt)).ToList());
+
+    private static string StatusOf(string payload)
+    {
+        using var document = JsonDocument.Parse(payload);
+        return document.RootElement.GetProperty("data").GetProperty("status").GetString()!;
+    }
+}
