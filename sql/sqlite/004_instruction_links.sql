@@ -24,4 +24,9 @@ INSERT INTO webhook_endpoints (id, url, events, description, secret, status, cre
 VALUES ('orchestrator', '', '', 'Payments Orchestrator instruction status updates', '', 'enabled',
         '1970-01-01 00:00:00+00:00', '1970-01-01 00:00:00+00:00', 'orchestrator');
 
+-- What an instruction.updated event is about ("orderRef/instructionRef"): an update to the
+-- Orchestrator always sends the newest status queued for its instruction, so a retried older
+-- update can never move an instruction back.
+ALTER TABLE outbox_events ADD COLUMN subject TEXT NULL;
+
 CREATE INDEX ix_outbox_events_transaction ON outbox_events (transaction_id, event_type);

@@ -99,7 +99,9 @@ public abstract partial class LedgerDatabase : IInstructionLinkStore
 
         var change = new InstructionChange(link.TransactionId, version, link.Refs, mapped, link.LastStatus, status, result, accountNo, amount, occurredAt);
         var evt = EventFactory.InstructionUpdated(change, now);
-        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent, evt, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertSubjectEvent,
+            new { evt.EventId, evt.Type, evt.TransactionId, evt.Version, evt.AccountNo, evt.Payload, evt.At, Subject = $"{link.OrderRef}/{link.InstructionRef}" },
+            transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery,
             new { evt.EventId, EndpointId = OrchestratorEndpointId, At = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         link.LastStatus = mapped;

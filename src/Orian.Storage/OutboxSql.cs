@@ -4,6 +4,13 @@ namespace Orian.Storage;
 /// by PostgreSQL's <c>FOR UPDATE ... SKIP LOCKED</c>, added by the caller).</summary>
 internal static class OutboxSql
 {
+    /// <summary>An instruction update: an event with its subject (the instruction it is about).</summary>
+    public const string InsertSubjectEvent = """
+        INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at, subject)
+        VALUES (@EventId, @Type, @TransactionId, @Version, @AccountNo, @Payload, @At, @Subject)
+        ON CONFLICT (event_id) DO NOTHING
+        """;
+
     public const string InsertEvent = """
         INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at)
         VALUES (@EventId, @Type, @TransactionId, @Version, @AccountNo, @Payload, @At)
@@ -39,7 +46,13 @@ internal static class OutboxSql
         """;
 
     public const string ClaimedDetails = """
-        SELECT d.id, d.attempts, d.event_id, ev.event_type, ev.payload, e.id AS endpoint_id, e.kind AS endpoint_kind, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
+        SELECT d.id, d.attempts, d.event_id, ev.event_type,
+            CASE WHEN e.kind = 'orchestrator' THEN COALESCE((
+                SELECT newest.payload FROM outbox_events newest
+                WHERE newest.transaction_id = ev.transaction_id AND newest.event_type = ev.event_type AND newest.subject = ev.subject
+                ORDER BY newest.version DESC, newest.id DESC LIMIT 1), ev.payload)
+            ELSE ev.payload END AS payload,
+            e.id AS endpoint_id, e.kind AS endpoint_kind, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
         FROM webhook_deliveries d
         JOIN outbox_events ev ON ev.event_id = d.event_id
         JOIN webhook_endpoints e ON e.id = d.endpoint_id

@@ -1,0 +1,323 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orian.Ledger;
+using Orian.Orchestrator;
+using Orian.Outbox;
+using Orian.Security;
+using Orian.Service.Configuration;
+using Orian.Service.Outbox;
+using Orian.Storage;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Outbox;
+
+/// <summary>
+/// Instruction updates against a real database and a stand-in Orchestrator on 127.0.0.1 that checks
+/// the HMAC as documented, on a clock the test moves: the status mapping end to end, only changes,
+/// late links, out-of-order versions, retries that never move an instruction back, the token cached
+/// and refreshed, and the link references in tenant webhooks.
+/// </summary>
+public abstract class OrchestratorContract
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private LedgerDatabase _db = null!;
+    private ManualTimeProvider _time = null!;
+    private OrchestratorServer _orchestrator = null!;
+    private readonly List<IDisposable> _clients = [];
+
+    internal abstract Task<LedgerDatabase> CreateDatabaseAsync();
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _db = await CreateDatabaseAsync();
+        await _db.MigrateAsync(CancellationToken.None);
+        _time = new ManualTimeProvider(Start);
+        _orchestrator = await OrchestratorServer.StartAsync(_time);
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        _clients.ForEach(c => c.Dispose());
+        await _orchestrator.DisposeAsync();
+        switch (_db)
+        {
+            case IAsyncDisposable d: await d.DisposeAsync(); break;
+            case IDisposable d: d.Dispose(); break;
+        }
+    }
+
+    private WebhookDispatcher Dispatcher(string? privateKey = null)
+    {
+        var options = new OrchestratorOptions
+        {
+            BaseUrl = _orchestrator.BaseUrl,
+            PublicKey = OrchestratorServer.PublicKey,
+            PrivateKey = privateKey ?? _orchestrator.PrivateKeyBase64,
+            AccountId = OrchestratorServer.AccountId,
+            TenantId = OrchestratorServer.TenantId,
+        };
+        var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance);
+        _clients.Add(client);
+        var outbox = new OutboxOptions { RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000 };
+        return new WebhookDispatcher(_db, Options.Create(outbox), _time, new OutboxSignal(), client, NullLogger<WebhookDispatcher>.Instance);
+    }
+
+    /// <summary>Dispatch rounds until one finds nothing to do.</summary>
+    private static async Task DrainAsync(WebhookDispatcher dispatcher)
+    {
+        for (var round = 0; round < 10 && await dispatcher.RunOnceAsync(CancellationToken.None) > 0; round++)
+        {
+        }
+    }
+
+    private Task ApplyAsync(params Txn[] txns) =>
+        new LedgerBatchApplier(_db, _time).ApplyAsync(txns.Select(t => t.Pending(_time.GetUtcNow())).ToList(), CancellationToken.None);
+
+    private Task<LinkWrite> LinkAsync(string transactionId, string order = "ORD-1", string instruction = "INS-1", string? metadata = null) =>
+        _db.PutLinkAsync(transactionId, new InstructionLinkRefs(order, instruction, metadata), _time.GetUtcNow(), CancellationToken.None);
+
+    private string[] Statuses() => _orchestrator.Updates.Select(u => u.Status).ToArray();
+
+    [Test]
+    public async Task EachStatusChangeOfALinkedTransactionIsSentOnceWithTheDocumentedCall()
+    {
+        var dispatcher = Dispatcher();
+        await LinkAsync("L1", "order-77", "instr_1.a");
+        await ApplyAsync(new Txn { Id = "L1", Version = 1, Status = "AUTHORISED", Amount = 1234 });
+        await DrainAsync(dispatcher);
+
+        var first = _orchestrator.Updates.Single();
+        Assert.That(_orchestrator.Refusals, Is.Empty);
+        Assert.That((first.OrderRef, first.InstructionRef), Is.EqualTo(("order-77", "instr_1.a")));
+        Assert.That(first.Status, Is.EqualTo("PROCESSING"));
+        Assert.That(first.Body.GetProperty("transactionId").GetString(), Is.EqualTo("L1"));
+        Assert.That(first.Version, Is.EqualTo(1));
+        Assert.That(first.Body.GetProperty("amount").GetRawText(), Is.EqualTo("12.34"), "a decimal in major units, from 1234 minor units");
+        Assert.That(first.Body.GetProperty("currency").GetString(), Is.EqualTo("GBP"));
+        Assert.That(first.Body.GetProperty("occurredAt").GetDateTimeOffset(), Is.EqualTo(Start));
+        Assert.That(first.Body.EnumerateObject().Select(p => p.Name),
+            Is.EquivalentTo(new[] { "status", "transactionId", "version", "amount", "currency", "occurredAt" }));
+
+        // The same status again (a new amount) is not a change; completion is.
+        await ApplyAsync(new Txn { Id = "L1", Version = 2, Status = "AUTHORISED", Amount = 1500 });
+        await DrainAsync(dispatcher);
+        Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING" }));
+        await ApplyAsync(new Txn { Id = "L1", Version = 3, Status = "COMPLETE", Amount = 1500 });
+        await DrainAsync(dispatcher);
+        Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING", "SETTLED" }));
+        Assert.That(_orchestrator.Updates.Last().Version, Is.EqualTo(3));
+
+        // A re-sent version changes nothing and sends nothing.
+        await ApplyAsync(new Txn { Id = "L1", Version = 3, Status = "COMPLETE", Amount = 1500 });
+        await DrainAsync(dispatcher);
+        Assert.That(Statuses(), Has.Length.EqualTo(2));
+        Assert.That(_orchestrator.IdentityCalls, Is.EqualTo(1), "one token for all calls");
+        var link = await _db.GetLinkAsync("L1", CancellationToken.None);
+        Assert.That((link!.LastStatus, link.LastVersion), Is.EqualTo(("SETTLED", (long?)3)));
+    }
+
+    [TestCase("COMPLETE", "DECLINED", "FAILED")]
+    [TestCase("CANCELLED", "APPROVED", "VOID")]
+    [TestCase("EXPIRED", "APPROVED", "VOID")]
+    [TestCase("MANUALLY_EXPIRED", "APPROVED", "VOID")]
+    public async Task AnEndStateIsSentAfterTheAuthorisation(string status, string result, string expected)
+    {
+        var dispatcher = Dispatcher();
+        await LinkAsync("M1");
+        await ApplyAsync(new Txn { Id = "M1", Version = 1, Status = "AUTHORISED" });
+        await ApplyAsync(new Txn { Id = "M1", Version = 2, Status = status, Result = result });
+        await DrainAsync(dispatcher);
+        Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING", expected }).Or.EqualTo(new[] { expected, expected }),
+            "both updates go out; whichever is sent last carries the newest status");
+        Assert.That(_orchestrator.Updates.Last().Status, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task ALinkMadeAfterTheTransactionMovedStillSendsItsStatus()
+    {
+        var dispatcher = Dispatcher();
+        await ApplyAsync(new Txn { Id = "LATE", Version = 2, Status = "COMPLETE", Amount = 900 });
+        await DrainAsync(dispatcher);
+        Assert.That(_orchestrator.Updates, Is.Empty);
+
+        var written = await LinkAsync("LATE");
+        Assert.That((written.Created, written.Queued), Is.EqualTo((true, "SETTLED")));
+        await DrainAsync(dispatcher);
+        var update = _orchestrator.Updates.Single();
+        Assert.That((update.Status, update.Version), Is.EqualTo(("SETTLED", 2L)));
+
+        // Writing the same link again queues nothing; pointing it at another instruction tells that one.
+        Assert.That((await LinkAsync("LATE")).Queued, Is.Null);
+        Assert.That((await LinkAsync("LATE", "ORD-2", "INS-9")).Queued, Is.EqualTo("SETTLED"));
+        await DrainAsync(dispatcher);
+        Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Is.EqualTo(new[] { "INS-1", "INS-9" }));
+    }
+
+    [Test]
+    public async Task AnOlderVersionArrivingLateSendsNothing()
+    {
+        var dispatcher = Dispatcher();
+        await LinkAsync("OOO");
+        await ApplyAsync(new Txn { Id = "OOO", Version = 2, Status = "COMPLETE" });
+        await DrainAsync(dispatcher);
+        await ApplyAsync(new Txn { Id = "OOO", Version = 1, Status = "AUTHORISED" }); // stale
+        await DrainAsync(dispatcher);
+        Assert.That(Statuses(), Is.EqualTo(new[] { "SETTLED" }));
+    }
+
+    [Test]
+    public async Task ARetriedOlderUpdateCarriesTheNewestStatusSoTheInstructionNeverMovesBack()
+    {
+        var dispatcher = Dispatcher();
+        await LinkAsync("RB");
+        _orchestrator.Respond(1, 503);
+        await ApplyAsync(new Txn { Id = "RB", Version = 1, Status = "AUTHORISED" });
+        await DrainAsync(dispatcher);                      // PROCESSING refused, retry due in 5 s
+        await ApplyAsync(new Txn { Id = "RB", Version = 2, Status = "COMPLETE" });
+        await DrainAsync(dispatcher);                      // SETTLED delivered
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await DrainAsync(dispatcher);                      // the retry of the first update
+
+        Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING", "SETTLED", "SETTLED" }));
+        var deliveries = await _db.GetInstructionUpdatesAsync("RB", CancellationToken.None);
+        Assert.That(deliveries.Select(d => d.State), Is.EqualTo(new[] { "delivered", "delivered" }));
+        Assert.That(deliveries[0].Attempts, Is.EqualTo(2));
+        var correlations = _orchestrator.Updates.Select(u => u.CorrelationId).ToArray();
+        Assert.That(correlations[2], Is.EqualTo(correlations[0]), "a retry keeps its correlation id");
+        Assert.That(correlations[1], Is.Not.EqualTo(correlations[0]));
+    }
+
+    [Test]
+    public async Task TheTokenIsCachedRefreshedBeforeItExpiresAndReplacedWhenRefused()
+    {
+        var dispatcher = Dispatcher();
+        for (var i = 1; i <= 3; i++)
+        {
+            await LinkAsync($"TK{i}", instruction: $"INS-{i}");
+            await ApplyAsync(new Txn { Id = $"TK{i}", Status = "AUTHORISED" });
+            await DrainAsync(dispatcher);
+        }
+
+        Assert.That(_orchestrator.Updates, Has.Count.EqualTo(3));
+        Assert.That(_orchestrator.IdentityCalls, Is.EqualTo(1), "the token is reused");
+
+        // 30 s before expiry is inside the 60 s refresh margin: a new token before the call.
+        _time.Advance(_orchestrator.TokenLifetime - TimeSpan.FromSeconds(30));
+        await LinkAsync("TK4", instruction: "INS-4");
+        await ApplyAsync(new Txn { Id = "TK4", Status = "AUTHORISED" });
+        await DrainAsync(dispatcher);
+        Assert.That(_orchestrator.IdentityCalls, Is.EqualTo(2));
+        Assert.That(_orchestrator.Refusals, Is.Empty, "no call went out with an expired token");
+
+        // Revoked on the Orchestrator's side: the 401 gets a new token and the call is made again.
+        _orchestrator.RevokeTokens();
+        await LinkAsync("TK5", instruction: "INS-5");
+        await ApplyAsync(new Txn { Id = "TK5", Status = "AUTHORISED" });
+        await DrainAsync(dispatcher);
+        Assert.That(_orchestrator.IdentityCalls, Is.EqualTo(3));
+        Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Does.Contain("INS-5"));
+        Assert.That((await _db.GetInstructionUpdatesAsync("TK5", CancellationToken.None)).Single().State, Is.EqualTo("delivered"));
+    }
+
+    [Test]
+    public async Task AWrongPrivateKeyIsRefusedAndTheUpdateWaitsForItsRetry()
+    {
+        var dispatcher = Dispatcher(privateKey: Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        await LinkAsync("BADKEY");
+        await ApplyAsync(new Txn { Id = "BADKEY", Status = "AUTHORISED" });
+        await DrainAsync(dispatcher);
+
+        Assert.That(_orchestrator.Updates, Is.Empty);
+        Assert.That(_orchestrator.Refusals, Does.Contain("identity: the signature does not match"));
+        var update = (await _db.GetInstructionUpdatesAsync("BADKEY", CancellationToken.None)).Single();
+        Assert.That(update.State, Is.EqualTo("pending"));
+        Assert.That(update.LastError, Does.Contain("identity"));
+    }
+
+    [Test]
+    public async Task AnOrchestratorThatIsDownGetsTheUpdateWhenItIsBack()
+    {
+        var dispatcher = Dispatcher();
+        await LinkAsync("DOWN");
+        _orchestrator.Respond(2, 500);
+        await ApplyAsync(new Txn { Id = "DOWN", Status = "AUTHORISED" });
+        await DrainAsync(dispatcher);
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await DrainAsync(dispatcher);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await DrainAsync(dispatcher);
+
+        var update = (await _db.GetInstructionUpdatesAsync("DOWN", CancellationToken.None)).Single();
+        Assert.That((update.State, update.Attempts), Is.EqualTo(("delivered", 3)));
+        Assert.That(_orchestrator.Updates.Select(u => u.CorrelationId).Distinct().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TenantsGetInstructionUpdatedAndTheLinkReferencesInTransactionEvents()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var key = RandomNumberGenerator.GetBytes(32);
+        await _db.CreateEndpointAsync(new WebhookEndpointRow
+        {
+            Id = "we_links",
+            Url = receiver.Url,
+            Events = $"{EventTypes.TransactionUpdated},{EventTypes.InstructionUpdated}",
+            Secret = StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(key),
+            CreatedAt = _time.GetUtcNow(),
+            UpdatedAt = _time.GetUtcNow(),
+        }, CancellationToken.None);
+        await LinkAsync("TEN", "ORD-5", "INS-5", """{"policy":"P-123"}""");
+        await ApplyAsync(new Txn { Id = "TEN", Status = "COMPLETE", Amount = 700 });
+        await DrainAsync(Dispatcher());
+
+        var bodies = receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        var byType = bodies.ToDictionary(b => b.GetProperty("type").GetString()!, b => b.GetProperty("data"));
+        Assert.That(byType.Keys, Is.EquivalentTo(new[] { "transaction.updated", "instruction.updated" }));
+        foreach (var data in byType.Values)
+        {
+            Assert.That(data.GetProperty("order_ref").GetString(), Is.EqualTo("ORD-5"));
+            Assert.That(data.GetProperty("instruction_ref").GetString(), Is.EqualTo("INS-5"));
+            Assert.That(data.GetProperty("metadata").GetProperty("policy").GetString(), Is.EqualTo("P-123"));
+        }
+
+        var instruction = byType["instruction.updated"];
+        Assert.That(instruction.GetProperty("status").GetString(), Is.EqualTo("SETTLED"));
+        Assert.That(instruction.GetProperty("previous_status").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(instruction.GetProperty("transaction_status").GetString(), Is.EqualTo("COMPLETE"));
+        Assert.That(instruction.GetProperty("amount").GetProperty("amount").GetInt64(), Is.EqualTo(700));
+        Assert.That(_orchestrator.Updates.Single().Status, Is.EqualTo("SETTLED"));
+    }
+
+    [Test]
+    public async Task WithoutAnOrchestratorConfiguredUpdatesWaitInsteadOfBeingLost()
+    {
+        var none = new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
+        _clients.Add(none);
+        var idle = new WebhookDispatcher(_db, Options.Create(new OutboxOptions()), _time, new OutboxSignal(), none, NullLogger<WebhookDispatcher>.Instance);
+        await LinkAsync("WAIT");
+        await ApplyAsync(new Txn { Id = "WAIT", Status = "AUTHORISED" });
+        await DrainAsync(idle);
+        Assert.That((await _db.GetInstructionUpdatesAsync("WAIT", CancellationToken.None)).Single().State, Is.EqualTo("pending"));
+
+        await DrainAsync(Dispatcher());
+        Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING" }));
+    }
+}
+
+[TestFixture]
+public sealed class PostgresOrchestratorTests : OrchestratorContract
+{
+    internal override async Task<LedgerDatabase> CreateDatabaseAsync() =>
+        new Orian.Storage.Postgres.PostgresLedgerDatabase(await PostgresServer.CreateDatabaseAsync("orch"));
+}
+
+[TestFixture]
+public sealed class SqliteOrchestratorTests : OrchestratorContract
+{
+    internal override Task<LedgerDatabase> CreateDatabaseAsync() =>
+        Task.FromResult<LedgerDatabase>(new Orian.Storage.Sqlite.SqliteLedgerDatabase($"Data Source={Path.Combine(Path.GetTempPath(), $"orian-orch-{Guid.NewGuid():N}.db")}"));
+}
