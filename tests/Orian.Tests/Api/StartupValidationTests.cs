@@ -70,4 +70,15 @@ public sealed class StartupValidationTests
             Assert.That(waits[^1].TotalSeconds, Is.EqualTo(lastSeconds));
         }
     }
+
+    [Test]
+    public void AnOrchestratorWithoutKeysStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Orchestrator:BaseUrl"] = "https://orchestrator.example";
+        settings["Orian:Orchestrator:AccountId"] = "not-a-uuid";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>()
+            .With.Message.Contains("Orian__Orchestrator__PrivateKey").And.Message.Contains("AccountId"));
+    }
 }

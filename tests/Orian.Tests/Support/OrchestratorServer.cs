@@ -30,6 +30,7 @@ internal sealed class OrchestratorServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte> _nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<int> _script = new();
     private int _identityCalls;
+    private TaskCompletionSource _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private OrchestratorServer(WebApplication app, TimeProvider clock)
     {
@@ -47,6 +48,9 @@ internal sealed class OrchestratorServer : IAsyncDisposable
     public int IdentityCalls => Volatile.Read(ref _identityCalls);
 
     public ConcurrentQueue<Update> Updates { get; } = new();
+
+    /// <summary>Completes when the next update call has been accepted.</summary>
+    public Task NextUpdate => _updated.Task;
 
     /// <summary>Why requests were refused (for assertions and for failure messages).</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
@@ -162,6 +166,9 @@ internal sealed class OrchestratorServer : IAsyncDisposable
 
         var update = new Update(orderRef, instructionRef, JsonDocument.Parse(body).RootElement.Clone(), headers["x-correlation-id"].ToString());
         Updates.Enqueue(update);
+        var updated = _updated;
+        _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        updated.TrySetResult();
         return Results.StatusCode(_script.TryDequeue(out var status) ? status : 200);
     }
 
