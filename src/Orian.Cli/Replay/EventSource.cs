@@ -5,7 +5,9 @@ namespace Orian.Cli.Replay;
 
 /// <summary>One ORIAN transaction read from a file, with where it came from.</summary>
 /// <param name="Location">"file:line" of the object's opening brace.</param>
-public sealed record ReplayEvent(string Id, long Version, string? Status, string Json, string Location);
+/// <param name="Key">What orders it: the PPS account it moves (or its id when it names none).
+/// Events with one key are sent one after another, as PPS sends them.</param>
+public sealed record ReplayEvent(string Id, long Version, string? Status, string Json, string Location, string Key);
 
 /// <summary>Something in a file that cannot be sent, with where it is.</summary>
 public sealed record SourceError(string Location, string Message)
@@ -164,7 +166,25 @@ public static class EventSource
         }
 
         var status = element.TryGetProperty("txn_lifecycle_status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-        events.Add(new ReplayEvent(id.GetString()!, v, status, element.GetRawText(), location));
+        events.Add(new ReplayEvent(id.GetString()!, v, status, element.GetRawText(), location, AccountOf(element) ?? "id:" + id.GetString()));
+    }
+
+    /// <summary>The account the event moves: the payee's for a credit, else the payer's.</summary>
+    private static string? AccountOf(JsonElement element)
+    {
+        var credit = element.TryGetProperty("txn_type", out var type) && type.ValueKind == JsonValueKind.Object
+            && type.TryGetProperty("direction", out var direction) && direction.ValueKind == JsonValueKind.String && direction.GetString() == "CREDIT";
+        foreach (var party in credit ? ["payee", "payer"] : new[] { "payer", "payee" })
+        {
+            if (element.TryGetProperty(party, out var p) && p.ValueKind == JsonValueKind.Object
+                && p.TryGetProperty("account", out var account) && account.ValueKind == JsonValueKind.Object
+                && account.TryGetProperty("account_no", out var no) && no.ValueKind == JsonValueKind.String)
+            {
+                return "account:" + no.GetString();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Line numbers of byte offsets, for offsets that only move forward.</summary>

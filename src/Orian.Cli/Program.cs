@@ -1,0 +1,4 @@
+using Orian.Cli;
+using Spectre.Console;
+
+return await OrianCli.RunAsync(args, AnsiConsole.Console, Console.Out, Environment.GetEnvironmentVariable);

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using Orian.Cli.Replay;
+using Spectre.Console;
+
+namespace Orian.Cli;
+
+/// <summary>Tables for people, JSON for scripts.</summary>
+internal static class Render
+{
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static void ReplaySummary(IAnsiConsole console, ReplayReport report, string target)
+    {
+        var sent = report.Sent.Count();
+        var seconds = Math.Max(report.Elapsed.TotalSeconds, 0.001);
+        var title = report.Interrupted
+            ? $"Interrupted: {sent} of {report.Plan.Count} events sent to {target} in {seconds:0.0} s"
+            : $"{sent} events sent to {target} in {seconds:0.0} s ({sent / seconds:0} events/s)";
+        var outcomes = new Table().Title(Markup.Escape(title)).AddColumn("outcome").AddColumn(new TableColumn("events").RightAligned());
+        foreach (var outcome in ReplayRunner.Outcomes)
+        {
+            var count = report.Count(outcome);
+            var colour = outcome switch
+            {
+                "rejected" or "failed" when count > 0 => "red",
+                "conflict" when count > 0 => "yellow",
+                _ => "default",
+            };
+            outcomes.AddRow($"[{colour}]{outcome}[/]", count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (report.NotSent > 0)
+        {
+            outcomes.AddRow("[yellow]not sent[/]", report.NotSent.ToString(CultureInfo.InvariantCulture));
+        }
+
+        outcomes.AddRow("latency p50 / p99", string.Create(CultureInfo.InvariantCulture, $"{report.Percentile(0.50):0.0} / {report.Percentile(0.99):0.0} ms"));
+        console.Write(outcomes);
+
+        if (report.Decisions.Count > 0)
+        {
+            var decisions = new Table().Title("authorisation decisions").AddColumn("result").AddColumn(new TableColumn("events").RightAligned());
+            foreach (var (decision, count) in report.Decisions)
+            {
+                decisions.AddRow(Markup.Escape(decision), count.ToString(CultureInfo.InvariantCulture));
+            }
+
+            console.Write(decisions);
+        }
+
+        if (report.Rejections.Count > 0)
+        {
+            var reasons = new Table().Title("rejected and failed, by reason").AddColumn("reason").AddColumn(new TableColumn("events").RightAligned());
+            foreach (var (reason, count) in report.Rejections.Take(20))
+            {
+                reasons.AddRow(Markup.Escape(reason), count.ToString(CultureInfo.InvariantCulture));
+            }
+
+            console.Write(reasons);
+            foreach (var r in report.Sent.Where(r => r.Outcome is "rejected" or "failed").Take(20))
+            {
+                console.MarkupLineInterpolated($"[red]{r.Event.Location}[/] {r.Event.Id} v{r.Event.Version}: {r.Reason}");
+            }
+        }
+    }
+
+    public static void ReplayJson(TextWriter output, ReplayReport report)
+    {
+        var summary = new Dictionary<string, object?>
+        {
+            ["planned"] = report.Plan.Count,
+            ["sent"] = report.Sent.Count(),
+            ["interrupted"] = report.Interrupted,
+            ["elapsed_ms"] = Math.Round(report.Elapsed.TotalMilliseconds, 1),
+            ["outcomes"] = ReplayRunner.Outcomes.ToDictionary(o => o, report.Count),
+            ["decisions"] = report.Decisions.ToDictionary(d => d.Decision, d => d.Count),
+            ["latency_ms"] = new Dictionary<string, double> { ["p50"] = Math.Round(report.Percentile(0.5), 2), ["p99"] = Math.Round(report.Percentile(0.99), 2) },
+            ["problems"] = report.Sent.Where(r => r.Outcome is "rejected" or "failed").Select(r => new Dictionary<string, object?>
+            {
+                ["location"] = r.Event.Location,
+                ["id"] = r.Event.Id,
+                ["version"] = r.Event.Version,
+                ["outcome"] = r.Outcome,
+                ["status"] = r.StatusCode,
+                ["reason"] = r.Reason,
+            }).ToList(),
+        };
+        output.WriteLine(JsonSerializer.Serialize(summary, Indented));
+    }
+
+    public static void Account(IAnsiConsole console, JsonElement a)
+    {
+        var exponent = a.GetProperty("exponent").GetInt32();
+        var currency = a.GetProperty("currency").GetString();
+        var table = new Table().Title(Markup.Escape($"account {a.GetProperty("account_no").GetString()} ({currency})"))
+            .AddColumn("balance").AddColumn(new TableColumn("minor units").RightAligned()).AddColumn(new TableColumn(currency ?? "").RightAligned());
+        foreach (var name in new[] { "posted", "held", "available" })
+        {
+            var minor = a.GetProperty(name).GetInt64();
+            table.AddRow(name, minor.ToString(CultureInfo.InvariantCulture), Major(minor, exponent));
+        }
+
+        console.Write(table);
+        if (a.TryGetProperty("overdrawn", out var overdrawn) && overdrawn.ValueKind == JsonValueKind.True)
+        {
+            console.MarkupLine("[red]overdrawn[/]");
+        }
+    }
+
+    public static void Transaction(IAnsiConsole console, JsonElement t)
+    {
+        var grid = new Table().Title(Markup.Escape($"transaction {t.GetProperty("id").GetString()}")).AddColumn("field").AddColumn("value");
+        foreach (var property in t.EnumerateObject())
+        {
+            if (property.Name == "versions")
+            {
+                continue;
+            }
+
+            grid.AddRow(Markup.Escape(property.Name), Markup.Escape(Flat(property.Value)));
+        }
+
+        console.Write(grid);
+        if (t.TryGetProperty("versions", out var versions))
+        {
+            var table = new Table().Title("versions received").AddColumn(new TableColumn("version").RightAligned()).AddColumn("outcome").AddColumn("flags").AddColumn("received at");
+            foreach (var v in versions.EnumerateArray())
+            {
+                table.AddRow(
+                    v.GetProperty("version").GetInt64().ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(v.GetProperty("outcome").GetString() ?? ""),
+                    Markup.Escape(Flat(v.GetProperty("flags"))),
+                    Markup.Escape(v.GetProperty("received_at").GetString() ?? ""));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    public static void Deliveries(IAnsiConsole console, JsonElement page)
+    {
+        var table = new Table().AddColumn(new TableColumn("id").RightAligned()).AddColumn("event").AddColumn("type").AddColumn("endpoint")
+            .AddColumn("state").AddColumn(new TableColumn("attempts").RightAligned()).AddColumn("last status").AddColumn("last error");
+        var rows = 0;
+        foreach (var d in page.GetProperty("deliveries").EnumerateArray())
+        {
+            rows++;
+            var state = d.GetProperty("state").GetString() ?? "";
+            table.AddRow(
+                d.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(d.GetProperty("event_id").GetString() ?? ""),
+                Markup.Escape(d.GetProperty("event_type").GetString() ?? ""),
+                Markup.Escape(d.GetProperty("endpoint_id").GetString() ?? ""),
+                state == "dead" ? "[red]dead[/]" : Markup.Escape(state),
+                d.GetProperty("attempts").GetInt32().ToString(CultureInfo.InvariantCulture),
+                d.TryGetProperty("last_status", out var s) ? Flat(s) : "",
+                Markup.Escape(d.TryGetProperty("last_error", out var e) ? Flat(e) : ""));
+        }
+
+        console.Write(table);
+        console.MarkupLineInterpolated($"{rows} {(rows == 1 ? "delivery" : "deliveries")}");
+    }
+
+    private static string Major(long minor, int exponent) => new Orian.Domain.Money(minor, "", exponent).ToDecimalString();
+
+    private static string Flat(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.Null => "",
+        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Flat)),
+        _ => value.GetRawText(),
+    };
+}
