@@ -71,7 +71,10 @@ public static class OrianCli
 
         public RootCommand Build(IAnsiConsole console, TextWriter output)
         {
-            var root = new RootCommand("orian: replay ORIAN transaction files into an Orian service, and inspect accounts, transactions and webhook deliveries.")
+            var root = new RootCommand(
+                "orian: replay ORIAN transaction files into an Orian service, and inspect accounts, transactions and webhook deliveries.\n" +
+                "Exit codes: 0 done; 1 events rejected or undeliverable; 2 invalid input or usage (nothing sent); " +
+                "3 service unreachable or credentials refused; 4 not found; 130 interrupted (Ctrl-C, after a partial summary).")
             {
                 Options = { _target, _user, _password, _apiKey, _json },
             };
@@ -164,9 +167,9 @@ public static class OrianCli
                 }
 
                 var sent = report.Sent.ToList();
-                if (sent.Count > 0 && sent.All(e => e.Outcome == "failed" && e.StatusCode is null or 401))
+                if (sent.Any(e => e.StatusCode == 401) || (sent.Count > 0 && sent.All(e => e.Outcome == "failed" && e.StatusCode is null)))
                 {
-                    return ExitCodes.Unreachable;
+                    return ExitCodes.Unreachable; // credentials refused, or nothing answered at all
                 }
 
                 return report.Clean ? ExitCodes.Ok : ExitCodes.Rejected;

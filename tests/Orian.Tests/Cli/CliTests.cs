@@ -1,0 +1,232 @@
+using System.Text.Json;
+using Orian.Cli;
+using Orian.Cli.Replay;
+using Orian.Tests.Support;
+using Spectre.Console;
+
+namespace Orian.Tests.Cli;
+
+/// <summary>The <c>orian</c> commands, run in-process against the service on 127.0.0.1 exactly as
+/// from a terminal (arguments in, text and an exit code out).</summary>
+[TestFixture]
+public sealed class CliTests
+{
+    /// <summary>Scenarios whose end state does not depend on arrival order: no delegated decisions
+    /// (they depend on the balance at the time), no conflicting bodies, no unknown statuses.</summary>
+    private static readonly string[] OrderFree =
+    [
+        "02-clearing-above-authorisation", "03-authorisation-expiry", "04-manual-expiry", "06-same-day-reversal", "07-partial-reversal",
+        "08-offline-clearing-overdraws", "09-refund", "10-load", "11-foreign-currency", "12-partial-approval", "15-balance-enquiry",
+    ];
+
+    private readonly List<string> _folders = [];
+
+    [TearDown]
+    public void TearDown()
+    {
+        foreach (var folder in _folders)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        _folders.Clear();
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(TestService service, params string[] args)
+    {
+        using var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 240;
+        var environment = new Dictionary<string, string?>
+        {
+            ["ORIAN_TARGET"] = service.Address.ToString(),
+            ["ORIAN_PPS_USER"] = TestService.PpsUser,
+            ["ORIAN_PPS_PASSWORD"] = TestService.PpsPassword,
+            ["ORIAN_API_KEY"] = TestService.ApiKey,
+        };
+        var code = await OrianCli.RunAsync(args, console, writer, name => environment.GetValueOrDefault(name));
+        return (code, writer.ToString());
+    }
+
+    private string Folder(params string[] scenarios)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"orian-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        _folders.Add(folder);
+        foreach (var scenario in scenarios)
+        {
+            foreach (var file in Directory.EnumerateFiles(Repository.Samples, scenario + ".*"))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+        }
+
+        return folder;
+    }
+
+    private static async Task<Dictionary<string, (long Posted, long Held)>> BalancesAsync(TestService service, IEnumerable<string> accounts)
+    {
+        var balances = new Dictionary<string, (long, long)>();
+        foreach (var account in accounts)
+        {
+            var a = (await service.GetJsonOrNullAsync($"/v1/accounts/{account}"))!.Value;
+            balances[account] = (a.GetProperty("posted").GetInt64(), a.GetProperty("held").GetInt64());
+        }
+
+        return balances;
+    }
+
+    [Test]
+    public async Task ShuffledAndDuplicatedReplayEndsWithTheSameBalancesAsInOrder()
+    {
+        var folder = Folder(OrderFree);
+        var accounts = OrderFree.Select(s => "SMP-" + s[..2]).ToList();
+        await using var inOrder = await TestService.StartSqliteAsync();
+        await using var shuffled = await TestService.StartPostgresAsync(await PostgresServer.CreateDatabaseAsync("cli"));
+
+        var (first, output) = await RunAsync(inOrder, "replay", folder, "--concurrency", "1");
+        Assert.That(first, Is.EqualTo(ExitCodes.Ok), output);
+        var (second, summary) = await RunAsync(shuffled, "replay", folder, "--shuffle", "--duplicate", "0.5", "--seed", "7", "--concurrency", "8", "--json");
+        Assert.That(second, Is.EqualTo(ExitCodes.Ok), summary);
+
+        using var json = JsonDocument.Parse(summary);
+        var outcomes = json.RootElement.GetProperty("outcomes");
+        var events = OrderFree.Sum(s => EventSource.Read([Folder(s)]).Events.Count);
+        Assert.That(json.RootElement.GetProperty("sent").GetInt32(), Is.EqualTo(events + (int)Math.Round(events * 0.5)));
+        Assert.That(outcomes.GetProperty("duplicate").GetInt32() + outcomes.GetProperty("stale").GetInt32(), Is.GreaterThan(0), "the copies were seen as copies");
+        Assert.That(outcomes.GetProperty("rejected").GetInt32() + outcomes.GetProperty("failed").GetInt32(), Is.Zero);
+        Assert.That(await BalancesAsync(shuffled, accounts), Is.EqualTo(await BalancesAsync(inOrder, accounts)));
+    }
+
+    [Test]
+    public async Task ReplayingAgainIsHarmless()
+    {
+        var folder = Folder("09-refund");
+        await using var service = await TestService.StartSqliteAsync();
+        Assert.That((await RunAsync(service, "replay", folder)).Code, Is.EqualTo(ExitCodes.Ok));
+        var before = await BalancesAsync(service, ["SMP-09"]);
+
+        var (code, output) = await RunAsync(service, "replay", folder);
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(output, Does.Match(@"duplicate\s*│\s*3\b"), output);
+        Assert.That(await BalancesAsync(service, ["SMP-09"]), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task ADryRunNamesTheFileAndLineOfABrokenEventAndSendsNothing()
+    {
+        var folder = Folder();
+        var broken = Path.Combine(folder, "broken.json");
+        await File.WriteAllTextAsync(broken, """
+            [
+              { "id": "DRY-1", "version": 1, "txn_lifecycle_status": "COMPLETE" },
+              { "id": "DRY-2", "version": 1, "txn_lifecycle_status": "COMPLETE",
+                "authorisation": { "txn_amounts": { "cardholder_amount": { "amount": 10 } } } }
+            ]
+            """);
+        await using var service = await TestService.StartSqliteAsync();
+
+        var (code, output) = await RunAsync(service, "replay", folder, "--dry-run");
+        Assert.That(code, Is.EqualTo(ExitCodes.InvalidInput));
+        Assert.That(output, Does.Contain($"{broken}:3: authorisation.txn_amounts.cardholder_amount.currency"), output);
+        Assert.That(await service.GetJsonOrNullAsync("/v1/transactions/DRY-1"), Is.Null, "a dry run sends nothing");
+    }
+
+    [Test]
+    public async Task AFileThatIsNotJsonIsRefusedWithItsLineBeforeAnythingIsSent()
+    {
+        var folder = Folder();
+        var file = Path.Combine(folder, "events.jsonl");
+        await File.WriteAllTextAsync(file, "{\"id\":\"BAD-1\",\"version\":1,\"txn_lifecycle_status\":\"COMPLETE\"}\n{\"id\":\"BAD-2\",\"version\":\n");
+        await using var service = await TestService.StartSqliteAsync();
+
+        var (code, output) = await RunAsync(service, "replay", file);
+        Assert.That(code, Is.EqualTo(ExitCodes.InvalidInput));
+        Assert.That(output, Does.Contain($"{file}:2: not valid JSON"), output);
+        Assert.That(await service.GetJsonOrNullAsync("/v1/transactions/BAD-1"), Is.Null);
+    }
+
+    [Test]
+    public async Task AnEventTheServiceRejectsGivesExitCodeOneAndItsReason()
+    {
+        var folder = Folder();
+        var file = Path.Combine(folder, "mixed.json");
+        var good = new Txn { Id = "REJ-OK", Account = "CLI-REJ" }.Json;
+        // Parses locally (an id and a version), but the service refuses a negative version.
+        await File.WriteAllTextAsync(file, $"[{good},\n{{\"id\":\"REJ-BAD\",\"version\":-1,\"txn_lifecycle_status\":\"COMPLETE\"}}]");
+        await using var service = await TestService.StartSqliteAsync();
+
+        var (code, output) = await RunAsync(service, "replay", file);
+        Assert.That(code, Is.EqualTo(ExitCodes.Rejected), output);
+        Assert.That(output, Does.Match(@"applied\s*│\s*1\b"), output);
+        Assert.That(output, Does.Match(@"rejected\s*│\s*1\b"), output);
+        Assert.That(output, Does.Contain($"{file}:2 REJ-BAD v-1: 400 version"), output);
+        Assert.That(await service.GetJsonOrNullAsync("/v1/transactions/REJ-OK"), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task WrongCredentialsAreReportedAsUnreachable()
+    {
+        var folder = Folder("10-load");
+        await using var service = await TestService.StartSqliteAsync();
+        var (code, output) = await RunAsync(service, "replay", folder, "--password", "wrong-password");
+        Assert.That(code, Is.EqualTo(ExitCodes.Unreachable), output);
+        Assert.That(output, Does.Contain("401"), output);
+        Assert.That(await service.GetJsonOrNullAsync("/v1/accounts/SMP-10"), Is.Null);
+    }
+
+    [Test]
+    public async Task AccountTxnAndDeliveriesShowWhatTheServiceHolds()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        Assert.That((await RunAsync(service, "replay", Folder("02-clearing-above-authorisation"))).Code, Is.EqualTo(ExitCodes.Ok));
+
+        var (code, table) = await RunAsync(service, "account", "SMP-02");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(table, Does.Match(@"posted\s*│\s*2600\s*│\s*26\.00"), table);
+
+        var (jsonCode, json) = await RunAsync(service, "account", "SMP-02", "--json");
+        Assert.That(jsonCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(JsonDocument.Parse(json).RootElement.GetProperty("available").GetInt64(), Is.EqualTo(2600));
+
+        var (txnCode, txn) = await RunAsync(service, "txn", "S02-MEAL");
+        Assert.That(txnCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(txn, Does.Match(@"│\s*1\s*│\s*applied").And.Match(@"│\s*2\s*│\s*applied"), txn);
+
+        Assert.That((await RunAsync(service, "txn", "NO-SUCH-TXN")).Code, Is.EqualTo(ExitCodes.NotFound));
+        var (deliveriesCode, deliveries) = await RunAsync(service, "deliveries", "--state", "dead");
+        Assert.That(deliveriesCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(deliveries, Does.Contain("0 deliveries"));
+        var (redriveCode, redrive) = await RunAsync(service, "deliveries", "redrive", "--all");
+        Assert.That((redriveCode, redrive.Trim()), Is.EqualTo((ExitCodes.Ok, "Re-drove 0 deliveries.")));
+    }
+
+    [Test]
+    public async Task UsageErrorsExitWithTwo()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        Assert.That((await RunAsync(service, "deliveries", "redrive")).Code, Is.EqualTo(ExitCodes.InvalidInput), "neither an id nor --all");
+        Assert.That((await RunAsync(service, "replay", Folder(), "--duplicate", "2")).Code, Is.EqualTo(ExitCodes.InvalidInput));
+        Assert.That((await RunAsync(service, "replay", "/no/such/folder")).Code, Is.EqualTo(ExitCodes.InvalidInput));
+    }
+
+    [Test]
+    public async Task AnInterruptedReplayStopsSendingAndReportsWhatItSent()
+    {
+        var (events, _) = EventSource.Read([Folder("07-partial-reversal")]);
+        await using var service = await TestService.StartSqliteAsync();
+        using var stop = new CancellationTokenSource();
+        var report = await new ReplayRunner(service.Pps, TimeProvider.System).RunAsync(events, new ReplayOptions(Concurrency: 1), _ => stop.Cancel(), stop.Token);
+
+        Assert.That(report.Interrupted, Is.True);
+        Assert.That(report.Sent.Count(), Is.EqualTo(1), "the request in flight finished; no new one started");
+        Assert.That(report.NotSent, Is.EqualTo(events.Count - 1));
+        Assert.That(report.Clean, Is.False);
+    }
+}
