@@ -238,7 +238,8 @@ public static class OrianCli
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(new HttpRequestMessage(method, path), ct);
+                using var request = new HttpRequestMessage(method, path);
+                response = await client.SendAsync(request, ct);
             }
             catch (HttpRequestException e)
             {

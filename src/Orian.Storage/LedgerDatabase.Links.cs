@@ -99,12 +99,19 @@ public abstract partial class LedgerDatabase : IInstructionLinkStore
 
         var change = new InstructionChange(link.TransactionId, version, link.Refs, mapped, link.LastStatus, status, result, accountNo, amount, occurredAt);
         var evt = EventFactory.InstructionUpdated(change, now);
-        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertSubjectEvent,
+        // The id comes from the cause, so an update this instruction was already sent (a link
+        // deleted and written again) is not queued twice.
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertSubjectEvent,
             new { evt.EventId, evt.Type, evt.TransactionId, evt.Version, evt.AccountNo, evt.Payload, evt.At, Subject = $"{link.OrderRef}/{link.InstructionRef}" },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        link.LastStatus = mapped;
+        if (inserted == 0)
+        {
+            return null;
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertDelivery,
             new { evt.EventId, EndpointId = OrchestratorEndpointId, At = now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        link.LastStatus = mapped;
         return mapped;
     }
 

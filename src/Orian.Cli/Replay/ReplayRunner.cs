@@ -34,14 +34,24 @@ public sealed class ReplayRunner(HttpClient client, TimeProvider time)
         var started = time.GetTimestamp();
         // One lane per concurrent request; an account's events all go to one lane, in plan order,
         // so its authorisations see the balance the events before them left (as when PPS sent them).
-        var lanes = Math.Max(1, options.Concurrency);
-        var workers = Enumerable.Range(0, lanes).Select(async lane =>
+        var lanes = new List<int>[Math.Max(1, options.Concurrency)];
+        for (var lane = 0; lane < lanes.Length; lane++)
         {
-            for (var i = 0; i < plan.Count && !cancellationToken.IsCancellationRequested; i++)
+            lanes[lane] = [];
+        }
+
+        for (var i = 0; i < plan.Count; i++)
+        {
+            lanes[LaneOf(plan[i].Key, lanes.Length)].Add(i);
+        }
+
+        var workers = lanes.Select(async indices =>
+        {
+            foreach (var i in indices)
             {
-                if (LaneOf(plan[i].Key, lanes) != lane)
+                if (cancellationToken.IsCancellationRequested)
                 {
-                    continue;
+                    return;
                 }
 
                 if (options.Rate > 0)

@@ -108,7 +108,7 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IVal
 
     private static bool IsBase64(string value)
     {
-        Span<byte> buffer = stackalloc byte[value.Length];
+        var buffer = new byte[value.Length];
         return Convert.TryFromBase64String(value, buffer, out var written) && written > 0;
     }
 }

@@ -155,6 +155,12 @@ public abstract class OrchestratorContract
         Assert.That((await LinkAsync("LATE", "ORD-2", "INS-9")).Queued, Is.EqualTo("SETTLED"));
         await DrainAsync(dispatcher);
         Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Is.EqualTo(new[] { "INS-1", "INS-9" }));
+
+        // Deleted and written again: that instruction was already told, so nothing is queued twice.
+        Assert.That(await _db.DeleteLinkAsync("LATE", CancellationToken.None), Is.True);
+        Assert.That((await LinkAsync("LATE", "ORD-2", "INS-9")).Queued, Is.Null);
+        await DrainAsync(dispatcher);
+        Assert.That(_orchestrator.Updates, Has.Count.EqualTo(2));
     }
 
     [Test]
