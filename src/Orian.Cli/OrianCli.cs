@@ -252,7 +252,7 @@ public static class OrianCli
                 var text = await response.Content.ReadAsStringAsync(ct);
                 if (!response.IsSuccessStatusCode)
                 {
-                    var detail = Problem(text) ?? $"HTTP {(int)response.StatusCode}";
+                    var detail = ReplayRunner.ProblemDetail(text) ?? $"HTTP {(int)response.StatusCode}";
                     console.MarkupLineInterpolated($"[red]{(int)response.StatusCode}:[/] {detail}");
                     return response.StatusCode switch
                     {
@@ -340,18 +340,5 @@ public static class OrianCli
                 task.StopTask();
             });
         return report!;
-    }
-
-    private static string? Problem(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -160,7 +160,8 @@ public sealed class ReplayRunner(HttpClient client, TimeProvider time)
     private static string RejectionReason(int status, string text) =>
         ProblemField(text) is { } field ? $"{status} {field}: {ProblemDetail(text)}" : $"{status}: {ProblemDetail(text) ?? "rejected"}";
 
-    private static string? ProblemDetail(string text) => ProblemString(text, "detail");
+    /// <summary>The <c>detail</c> of an RFC 7807 problem body, if the text is one.</summary>
+    internal static string? ProblemDetail(string text) => ProblemString(text, "detail");
 
     private static string? ProblemField(string text) => ProblemString(text, "field");
 

@@ -35,28 +35,18 @@ internal static class InstructionLinkApi
             return Problems.InvalidField("transaction_id", $"The transaction id must be at most {OrianParser.MaxIdLength} characters.");
         }
 
-        using var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
-        if (body is null)
+        var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (document is null)
         {
-            return Problems.TooLarge(MaxBodyBytes);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.Span.ToArray());
-        }
-        catch (JsonException)
-        {
-            return Problems.InvalidField("$", "The body is not valid JSON.");
+            return problem!;
         }
 
         InstructionLinkRefs refs;
         using (document)
         {
-            if (Parse(document.RootElement) is { } problem)
+            if (Parse(document.RootElement) is { } invalid)
             {
-                return problem;
+                return invalid;
             }
 
             var root = document.RootElement;
@@ -79,11 +69,6 @@ internal static class InstructionLinkApi
     /// <summary>A problem naming the first bad field, or null when the body is a valid link.</summary>
     private static IResult? Parse(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return Problems.InvalidField("$", "The body must be a JSON object.");
-        }
-
         foreach (var field in (ReadOnlySpan<string>)["order_ref", "instruction_ref"])
         {
             if (!root.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || !InstructionStatus.IsValidReference(value.GetString()))

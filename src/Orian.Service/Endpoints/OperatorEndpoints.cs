@@ -39,13 +39,14 @@ internal static class OperatorEndpoints
             return Problems.InvalidField("account_no", $"An account number has at most {Orian.Wire.OrianParser.MaxIdLength} characters.");
         }
 
-        using var body = await RequestBody.ReadAsync(context.Request, MaxControlsBodyBytes, cancellationToken);
-        if (body is null)
+        var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxControlsBodyBytes, cancellationToken);
+        if (document is null)
         {
-            return Problems.TooLarge(MaxControlsBodyBytes);
+            return problem!;
         }
 
-        var (row, field, error) = ControlsRequest.Parse(accountNo, body.Span, time.GetUtcNow());
+        using var _ = document;
+        var (row, field, error) = ControlsRequest.Parse(accountNo, document.RootElement, time.GetUtcNow());
         if (row is null)
         {
             return Problems.InvalidField(field!, error!);

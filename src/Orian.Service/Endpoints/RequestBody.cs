@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 
 namespace Orian.Service.Endpoints;
 
@@ -47,6 +48,35 @@ internal sealed class RequestBody : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
+    }
+
+    /// <summary>Reads a body that must be a JSON object of at most <paramref name="maxBytes"/>: the
+    /// document (the caller disposes it), or the problem to answer (413, or 400 naming <c>$</c>).</summary>
+    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadJsonObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        using var body = await ReadAsync(request, maxBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return (null, Problems.TooLarge(maxBytes));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Span.ToArray());
+        }
+        catch (JsonException)
+        {
+            return (null, Problems.InvalidField("$", "The body is not valid JSON."));
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            return (null, Problems.InvalidField("$", "The body must be a JSON object."));
+        }
+
+        return (document, null);
     }
 
     public void Dispose()

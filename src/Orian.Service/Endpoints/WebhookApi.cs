@@ -46,30 +46,15 @@ internal static class WebhookApi
 
     private static async Task<IResult> CreateAsync(HttpContext context, IOutboxStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
-        if (body is null)
+        var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (document is null)
         {
-            return Problems.TooLarge(MaxBodyBytes);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body.Span.ToArray());
-        }
-        catch (JsonException)
-        {
-            return Problems.InvalidField("$", "The body is not valid JSON.");
+            return problem!;
         }
 
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return Problems.InvalidField("$", "The body must be a JSON object.");
-            }
-
             if (!root.TryGetProperty("url", out var urlElement) || urlElement.ValueKind != JsonValueKind.String
                 || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {

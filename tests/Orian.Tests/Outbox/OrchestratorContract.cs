@@ -43,11 +43,7 @@ public abstract class OrchestratorContract
     {
         _clients.ForEach(c => c.Dispose());
         await _orchestrator.DisposeAsync();
-        switch (_db)
-        {
-            case IAsyncDisposable d: await d.DisposeAsync(); break;
-            case IDisposable d: d.Dispose(); break;
-        }
+        await TestDatabases.DisposeAsync(_db);
     }
 
     private WebhookDispatcher Dispatcher(string? privateKey = null)
@@ -317,13 +313,11 @@ public abstract class OrchestratorContract
 [TestFixture]
 public sealed class PostgresOrchestratorTests : OrchestratorContract
 {
-    internal override async Task<LedgerDatabase> CreateDatabaseAsync() =>
-        new Orian.Storage.Postgres.PostgresLedgerDatabase(await PostgresServer.CreateDatabaseAsync("orch"));
+    internal override Task<LedgerDatabase> CreateDatabaseAsync() => TestDatabases.PostgresAsync("orch");
 }
 
 [TestFixture]
 public sealed class SqliteOrchestratorTests : OrchestratorContract
 {
-    internal override Task<LedgerDatabase> CreateDatabaseAsync() =>
-        Task.FromResult<LedgerDatabase>(new Orian.Storage.Sqlite.SqliteLedgerDatabase($"Data Source={Path.Combine(Path.GetTempPath(), $"orian-orch-{Guid.NewGuid():N}.db")}"));
+    internal override Task<LedgerDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabases.Sqlite("orch"));
 }

@@ -40,11 +40,7 @@ public abstract class WebhookDispatcherContract
     public async Task TearDown()
     {
         await _receiver.DisposeAsync();
-        switch (_db)
-        {
-            case IAsyncDisposable d: await d.DisposeAsync(); break;
-            case IDisposable d: d.Dispose(); break;
-        }
+        await TestDatabases.DisposeAsync(_db);
     }
 
     private WebhookDispatcher Dispatcher(IOutboxStore? store = null, Action<OutboxOptions>? configure = null)
@@ -294,13 +290,11 @@ public abstract class WebhookDispatcherContract
 [TestFixture]
 public sealed class PostgresWebhookDispatcherTests : WebhookDispatcherContract
 {
-    internal override async Task<LedgerDatabase> CreateDatabaseAsync() =>
-        new Orian.Storage.Postgres.PostgresLedgerDatabase(await PostgresServer.CreateDatabaseAsync("hooks"));
+    internal override Task<LedgerDatabase> CreateDatabaseAsync() => TestDatabases.PostgresAsync("hooks");
 }
 
 [TestFixture]
 public sealed class SqliteWebhookDispatcherTests : WebhookDispatcherContract
 {
-    internal override Task<LedgerDatabase> CreateDatabaseAsync() =>
-        Task.FromResult<LedgerDatabase>(new Orian.Storage.Sqlite.SqliteLedgerDatabase($"Data Source={Path.Combine(Path.GetTempPath(), $"orian-hooks-{Guid.NewGuid():N}.db")}"));
+    internal override Task<LedgerDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabases.Sqlite("hooks"));
 }

@@ -31,11 +31,7 @@ public abstract class LedgerStoreContract
     [TearDown]
     public async Task DisposeLedger()
     {
-        switch (_db)
-        {
-            case IAsyncDisposable d: await d.DisposeAsync(); break;
-            case IDisposable d: d.Dispose(); break;
-        }
+        await TestDatabases.DisposeAsync(_db);
     }
 
     private Task<ApplyResult[]> Apply(params Txn[] txns) => _applier.ApplyAsync(txns.Select(t => t.Pending()).ToList(), CancellationToken.None);
