@@ -37,6 +37,8 @@ public sealed class DecisionRow
         HoldAmount,
         Reason);
 
+    public DecisionState ToState() => new(ToDecision(), Revoked, DecidedAt);
+
     internal static DecisionRow From(DecisionRecord r) => new()
     {
         TransactionId = r.TransactionId,

@@ -95,9 +95,34 @@ public abstract partial class LedgerDatabase : ILedgerStore, ILedgerReader, IAut
     public async Task<AccountRecord?> GetAccountAsync(string accountNo, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(
             "SELECT account_no, currency, exponent, posted, held, created_at, updated_at FROM accounts WHERE account_no = @accountNo",
             new { accountNo }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (row is not null)
+        {
+            LedgerInvariants.CheckAfterRead(new AccountState(row.AccountNo, row.Currency, row.Exponent, row.Posted, row.Held));
+        }
+
+        return row;
+    }
+
+    public async Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken) =>
+        await ExistsAsync("SELECT 1 FROM outbox_events WHERE event_id = @outboxEventId", new { outboxEventId }, cancellationToken).ConfigureAwait(false);
+
+    public async Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginWriteScopeAsync(cancellationToken).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
+            AuthorisationSql.InsertStandIn, AuthorisationData.StandInParameters(record), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<StandInRow>(new CommandDefinition(
+            AuthorisationSql.SelectOpenStandIns, new { limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToRecord()).ToList();
     }
 
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string accountNo, long afterId, int limit, CancellationToken cancellationToken)

@@ -10,8 +10,16 @@ public sealed class DecisionTicket
     private const int Pending = 0, TimedOut = 1, Completed = 2;
     private int _state;
 
-    /// <summary>The request's side: true if it may answer the stand-in (nothing was answered yet).</summary>
-    public bool TryTimeOut() => Interlocked.CompareExchange(ref _state, TimedOut, Pending) == Pending;
+    /// <summary>The request's side: true if it may answer the stand-in (nothing was answered yet).
+    /// <paramref name="now"/> is kept as the moment the stand-in was answered.</summary>
+    public bool TryTimeOut(DateTimeOffset now)
+    {
+        TimedOutAt = now; // written before the exchange publishes it; read only once IsTimedOut
+        return Interlocked.CompareExchange(ref _state, TimedOut, Pending) == Pending;
+    }
+
+    /// <summary>When the request answered the stand-in (meaningful once <see cref="IsTimedOut"/>).</summary>
+    public DateTimeOffset TimedOutAt { get; private set; }
 
     /// <summary>The worker's side, after its commit: true if the committed decision is the answer.</summary>
     public bool TryComplete() => Interlocked.CompareExchange(ref _state, Completed, Pending) == Pending;

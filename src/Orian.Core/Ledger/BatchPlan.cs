@@ -17,6 +17,7 @@ internal sealed class BatchPlan
     private readonly Dictionary<string, string> _appliedInBatch = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkingAccount> _accounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedTransactions = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Id, string Hash)> _bodiesInBatch = [];
     private readonly Dictionary<(string, long), Decision> _decisionsInBatch = [];
     private readonly IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)> _authorisationData;
     private readonly Dictionary<string, long> _spentInBatch = new(StringComparer.Ordinal);
@@ -38,6 +39,7 @@ internal sealed class BatchPlan
 
         foreach (var (accountNo, account) in accounts)
         {
+            LedgerInvariants.CheckAfterRead(account);
             _accounts[accountNo] = new WorkingAccount(account.Currency, account.Exponent, account.Posted, account.Held, isNew: false);
         }
 
@@ -65,9 +67,25 @@ internal sealed class BatchPlan
                 ?? _policy.StandIn($"version {evt.Version} was {outcome.ToWire()} and has no decision of its own");
         }
 
-        _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, flags, pending.RawJson, pending.ReceivedAt));
+        var body = outcome switch
+        {
+            VersionOutcome.Applied => pending.RawJson,
+            VersionOutcome.Conflict when await IsNewBodyAsync(unit, pending, cancellationToken).ConfigureAwait(false) => pending.RawJson,
+            _ => null, // a duplicate's body is the applied one; a stale version changes nothing
+        };
+        if (body is not null)
+        {
+            _bodiesInBatch.Add((evt.Id, Convert.ToHexString(pending.PayloadHash)));
+        }
+
+        _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, flags, body, pending.ReceivedAt));
         return new ApplyResult(outcome, _transactions[evt.Id].Version, flags, decision);
     }
+
+    /// <summary>A conflicting body is kept for operators the first time it is seen, not on every re-send.</summary>
+    private async ValueTask<bool> IsNewBodyAsync(ILedgerUnitOfWork unit, PendingEvent pending, CancellationToken cancellationToken) =>
+        !_bodiesInBatch.Contains((pending.Event.Id, Convert.ToHexString(pending.PayloadHash)))
+        && !await unit.HasPayloadAsync(pending.Event.Id, pending.PayloadHash, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Decides an authorisation request from the working (locked) state of its account, and
     /// records the decision. A request whose deadline already passed gets the stand-in it was answered.</summary>
@@ -103,11 +121,48 @@ internal sealed class BatchPlan
         return decision;
     }
 
-    /// <summary>Replaces a committed decision by the stand-in its request was answered with: the hold
-    /// it placed is released if that version is still the transaction's latest.</summary>
-    public void Revoke(string transactionId, long version, Decision standIn)
+    /// <summary>
+    /// Settles a stand-in answer: records it (if not yet), and if a decision that disagrees with it
+    /// was committed for the same request, replaces that decision by the stand-in, releasing its hold
+    /// if the version is still the transaction's latest. Idempotent: a decision already revoked, or
+    /// one made after the stand-in was answered (a re-sent request), is left alone.
+    /// </summary>
+    /// <param name="state">The decision of the request's version, read in this transaction.</param>
+    /// <param name="noDecisionBefore">Records answered before this and still without a decision are
+    /// closed as <see cref="StandInResolutions.NoDecision"/>; younger ones stay open, since a slow
+    /// commit may still bring one.</param>
+    public void ResolveStandIn(StandInRecord record, DecisionState? state, DateTimeOffset noDecisionBefore)
     {
-        if (_transactions.TryGetValue(transactionId, out var current) && current.Version == version && !current.Effect.IsNone)
+        _changes.StandIns.Add(record);
+        string? resolution;
+        if (state is null)
+        {
+            resolution = record.AnsweredAt < noDecisionBefore ? StandInResolutions.NoDecision : null;
+        }
+        else if (state.DecidedAt > record.AnsweredAt)
+        {
+            resolution = StandInResolutions.DecidedLater;
+        }
+        else if (state.Revoked || (state.Decision.HoldAmount == 0 && state.Decision.Result == record.StandIn.Result && state.Decision.Detail == record.StandIn.Detail))
+        {
+            resolution = StandInResolutions.AlreadyAgrees;
+        }
+        else
+        {
+            Revoke(record.TransactionId, record.Version, record.StandIn);
+            resolution = StandInResolutions.Revoked;
+        }
+
+        if (resolution is not null)
+        {
+            _changes.ResolvedStandIns.Add(new StandInResolution(record.TransactionId, record.Version, resolution));
+        }
+    }
+
+    private void Revoke(string transactionId, long version, Decision standIn)
+    {
+        _transactions.TryGetValue(transactionId, out var current);
+        if (current is not null && current.Version == version && !current.Effect.IsNone)
         {
             var lines = new List<JournalLine>(2);
             Move(current.Effect, -1, transactionId, version, lines);
@@ -165,11 +220,21 @@ internal sealed class BatchPlan
         return applied is not null && SameJson(applied, pending.RawJson) ? VersionOutcome.Duplicate : VersionOutcome.Conflict;
     }
 
+    /// <summary>The same JSON value. A stored body that no longer parses (written before the edge
+    /// refused such bodies) compares as different: a conflict to look at, never an exception that
+    /// would fail the event on every retry.</summary>
     private static bool SameJson(string a, string b)
     {
-        using var left = JsonDocument.Parse(a);
-        using var right = JsonDocument.Parse(b);
-        return JsonElement.DeepEquals(left.RootElement, right.RootElement);
+        try
+        {
+            using var left = JsonDocument.Parse(a);
+            using var right = JsonDocument.Parse(b);
+            return JsonElement.DeepEquals(left.RootElement, right.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private EventFlags Apply(PendingEvent pending, TransactionState? current, Decision? decision)
@@ -256,23 +321,23 @@ internal sealed class BatchPlan
             return;
         }
 
-        var accountNo = effect.AccountNo ?? throw new InvalidOperationException($"Transaction {transactionId}: an effect with money must name an account.");
+        var accountNo = effect.AccountNo ?? throw new LedgerInvariantException($"Transaction {transactionId}: an effect with money must name an account.");
         if (!_accounts.TryGetValue(accountNo, out var account))
         {
-            throw new InvalidOperationException($"Transaction {transactionId}: account {accountNo} of its effect was not locked.");
+            throw new LedgerInvariantException($"Transaction {transactionId}: account {accountNo} of its effect was not locked.");
         }
 
         var currency = effect.Currency!;
         if (effect.Held != 0)
         {
-            account.HeldDelta += sign * effect.Held;
+            account.HeldDelta = checked(account.HeldDelta + sign * effect.Held);
             lines.Add(new JournalLine(transactionId, version, accountNo, JournalKind.Hold, sign * effect.Held, currency, effect.Exponent, _now));
         }
 
         if (effect.Posted != 0)
         {
-            var counter = effect.CounterAccount ?? throw new InvalidOperationException($"Transaction {transactionId}: a posting must name its counter account.");
-            account.PostedDelta += sign * effect.Posted;
+            var counter = effect.CounterAccount ?? throw new LedgerInvariantException($"Transaction {transactionId}: a posting must name its counter account.");
+            account.PostedDelta = checked(account.PostedDelta + sign * effect.Posted);
             lines.Add(new JournalLine(transactionId, version, accountNo, JournalKind.Posting, sign * effect.Posted, currency, effect.Exponent, _now));
             lines.Add(new JournalLine(transactionId, version, counter, JournalKind.Posting, -sign * effect.Posted, currency, effect.Exponent, _now));
         }
@@ -291,7 +356,7 @@ internal sealed class BatchPlan
             {
                 if (lines[j].AccountNo == line.AccountNo && lines[j].Kind == line.Kind && lines[j].Currency == line.Currency)
                 {
-                    line = line with { Amount = line.Amount + lines[j].Amount };
+                    line = line with { Amount = checked(line.Amount + lines[j].Amount) };
                     lines.RemoveAt(j--);
                 }
             }
@@ -310,16 +375,10 @@ internal sealed class BatchPlan
         public bool IsNew { get; } = isNew;
         public long PostedDelta { get; set; }
         public long HeldDelta { get; set; }
-        public long Posted => posted + PostedDelta;
-        public long Held => held + HeldDelta;
-        public long Available => Posted - Held;
+        public long Posted => checked(posted + PostedDelta);
+        public long Held => checked(held + HeldDelta);
+        public long Available => checked(Posted - Held);
 
-        public void AssertInvariants(string accountNo)
-        {
-            if (Held < 0)
-            {
-                throw new InvalidOperationException($"Account {accountNo}: held would fall below zero ({Held}); the ledger refuses the batch.");
-            }
-        }
+        public void AssertInvariants(string accountNo) => LedgerInvariants.CheckBeforeWrite(accountNo, Posted, Held);
     }
 }

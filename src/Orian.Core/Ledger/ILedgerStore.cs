@@ -9,9 +9,25 @@ public interface ILedgerStore
     /// <summary>Starts the database transaction one batch is applied in.</summary>
     Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken);
 
-    /// <summary>True for failures that a fresh attempt of the whole batch can cure: a lost race
-    /// (<see cref="ConcurrencyException"/>), a deadlock victim, a serialization failure.</summary>
+    /// <summary>
+    /// True for failures that another attempt can cure: a lost race (<see cref="ConcurrencyException"/>),
+    /// a deadlock victim, a serialization failure, a lost or refused connection, a timeout, a busy or
+    /// full database. False for everything a retry would meet again (a constraint the data breaks, a
+    /// value the database refuses, a bug). Each provider lists its error codes here, and this is the
+    /// only place they are classified: a batch is re-run on true, and a request answered 503 on true,
+    /// 4xx/500 on false (<c>docs/edge.md</c>).
+    /// </summary>
     bool IsTransient(Exception exception);
+
+    /// <summary>Whether the batch that wrote the outbox event <paramref name="outboxEventId"/> has
+    /// committed: asked on a fresh connection after a COMMIT failed without saying whether it happened.</summary>
+    Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken);
+
+    /// <summary>Records a stand-in answer in a transaction of its own (an existing record is kept).</summary>
+    Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Stand-in records not yet settled, oldest first.</summary>
+    Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -34,8 +50,14 @@ public interface ILedgerUnitOfWork : IAsyncDisposable
     /// <summary>The decision given to a version of a transaction, if any.</summary>
     Task<Authorisation.Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken);
 
+    /// <summary>The decision of a version with its revocation flag and time, if any.</summary>
+    Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken);
+
     /// <summary>The raw JSON of the applied <paramref name="version"/> of a transaction, if stored.</summary>
     Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken);
+
+    /// <summary>Whether a body with this hash is already stored for the transaction.</summary>
+    Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken);
 
     /// <summary>Writes the changes; throws <see cref="ConcurrencyException"/> when a conditional write
     /// finds the database other than the batch read it.</summary>

@@ -38,21 +38,26 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
     }
 
     /// <summary>
-    /// Replaces committed decisions by the stand-in their requests were answered with at the deadline,
-    /// releasing the holds they placed: the ledger must agree with what PPS was told.
+    /// Settles stand-in answers in one transaction: each is recorded (if not yet), and a decision
+    /// committed for the same request that disagrees with it is revoked, its hold released, once.
+    /// The worker calls this right after a late commit; the reconciler calls it on start-up and
+    /// periodically for every record still open, so a crash or a database error in between only
+    /// delays the revocation.
     /// </summary>
-    public Task RevokeAsync(IReadOnlyList<DecisionRevocation> revocations, CancellationToken cancellationToken)
+    /// <param name="noDecisionBefore">Records older than this with no decision committed are closed.</param>
+    public Task ResolveStandInsAsync(IReadOnlyList<StandInRecord> records, DateTimeOffset noDecisionBefore, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(revocations.Count);
-        var ids = revocations.Select(r => r.TransactionId).Distinct().Order(StringComparer.Ordinal).ToList();
-        return WithRetriesAsync(() => RunAsync(ids, [], decides: false, (plan, _) =>
+        ArgumentOutOfRangeException.ThrowIfZero(records.Count);
+        var ids = records.Select(r => r.TransactionId).Distinct().Order(StringComparer.Ordinal).ToList();
+        return WithRetriesAsync(() => RunAsync(ids, [], decides: false, async (plan, unit) =>
         {
-            foreach (var r in revocations)
+            foreach (var record in records)
             {
-                plan.Revoke(r.TransactionId, r.Version, r.StandIn);
+                var state = await unit.GetDecisionStateAsync(record.TransactionId, record.Version, cancellationToken).ConfigureAwait(false);
+                plan.ResolveStandIn(record, state, noDecisionBefore);
             }
 
-            return Task.FromResult(true);
+            return true;
         }, cancellationToken));
     }
 
@@ -64,10 +69,11 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
             {
                 return await attempt().ConfigureAwait(false);
             }
-            catch (Exception e) when (n < MaxAttempts && store.IsTransient(e))
+            catch (Exception e) when (n < MaxAttempts && (store.IsTransient(e) || e is CommitNotAppliedException))
             {
-                // Another writer changed a row we read, or the database picked us as a deadlock
-                // victim: everything was rolled back, so running again from fresh reads is safe.
+                // Another writer changed a row we read, the database picked us as a deadlock victim,
+                // or a COMMIT failed and did not happen: nothing of the attempt is in the database,
+                // so running again from fresh reads is safe.
             }
         }
     }
@@ -82,8 +88,41 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
 
         var plan = new BatchPlan(locked.Transactions, locked.Accounts, locked.Authorisation, _policy, now);
         var result = await body(plan, unit).ConfigureAwait(false);
-        await unit.WriteAsync(plan.ToChanges(), cancellationToken).ConfigureAwait(false);
-        await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var changes = plan.ToChanges();
+        await unit.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (changes.Outbox.Count > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            // A COMMIT that fails (the connection lost while it ran, say) may have happened or not.
+            // Answering "not stored" for a batch that did commit would tell PPS the stand-in while a
+            // hold stands, so ask the database, on a fresh connection, for a row only this batch wrote.
+            bool committed;
+            try
+            {
+                committed = await store.HasCommittedAsync(changes.Outbox[0].EventId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception check) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new AmbiguousCommitException(e, check);
+            }
+
+            if (!committed)
+            {
+                throw new CommitNotAppliedException(e);
+            }
+        }
+
         return result;
     }
 }
+
+/// <summary>A COMMIT failed and the batch is confirmed not to be in the database: safe to run again.</summary>
+public sealed class CommitNotAppliedException(Exception inner) : Exception("The commit failed and did not happen.", inner);
+
+/// <summary>A COMMIT failed and the database could not be asked whether it happened. Transient: a
+/// re-sent event is then applied or recognised as a duplicate by the version rule.</summary>
+public sealed class AmbiguousCommitException(Exception commitFailure, Exception checkFailure)
+    : Exception("The commit failed and whether it happened is unknown.", new AggregateException(commitFailure, checkFailure));

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Orian.Domain;
+using Orian.Edge;
 
 namespace Orian.Wire;
 
@@ -15,7 +17,7 @@ namespace Orian.Wire;
 /// </remarks>
 public static class OrianParser
 {
-    public const int MaxIdLength = 64;
+    public const int MaxIdLength = EdgeLimits.MaxIdLength;
     public const int MaxExponent = 9;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
@@ -23,6 +25,14 @@ public static class OrianParser
     /// <summary>Parses <paramref name="utf8Json"/>; on failure returns null and sets <paramref name="error"/>.</summary>
     public static OrianEvent? Parse(ReadOnlySpan<byte> utf8Json, out ParseError? error)
     {
+        // The reader does not validate the UTF-8 inside strings it is not asked to decode, and a
+        // stored body must be text every consumer can read: check the whole body first.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            error = new ParseError("$", $"The body is not valid UTF-8 (byte {FirstInvalidUtf8(utf8Json) + 1}).");
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
@@ -38,8 +48,30 @@ public static class OrianParser
         {
             error = new ParseError("$", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
         }
+        catch (InvalidOperationException)
+        {
+            // The reader's other refusal of malformed text (a string it cannot decode). Every known
+            // case is caught earlier with its field; this keeps an unforeseen one a 400, not a 500.
+            error = new ParseError("$", "The body is not valid JSON text.");
+        }
 
         return null;
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var index = 0;
+        while (index < bytes.Length)
+        {
+            if (System.Buffers.OperationStatus.Done != System.Text.Rune.DecodeFromUtf8(bytes[index..], out _, out var consumed))
+            {
+                return index;
+            }
+
+            index += consumed;
+        }
+
+        return index;
     }
 
     private static OrianEvent ReadRoot(ref Utf8JsonReader reader)
@@ -56,20 +88,22 @@ public static class OrianParser
         PartyFields payer = default, payee = default;
         TxnAmounts authorisation = default, clearing = default;
 
-        while (NextProperty(ref reader))
+        var seen = 0;
+        var root = new FieldPath("$");
+        while (NextProperty(ref reader, root))
         {
-            if (reader.ValueTextEquals("id"u8)) { id = ReadIdentifier(ref reader, new("id")); }
-            else if (reader.ValueTextEquals("version"u8)) { version = ReadVersion(ref reader); }
-            else if (reader.ValueTextEquals("txn_lifecycle_status"u8)) { statusText = ReadInternedString(ref reader, new("txn_lifecycle_status")); }
-            else if (reader.ValueTextEquals("scheme_id"u8)) { schemeId = ReadInternedString(ref reader, new("scheme_id")); }
-            else if (reader.ValueTextEquals("product_class_id"u8)) { productClass = ReadInternedString(ref reader, new("product_class_id")); }
-            else if (reader.ValueTextEquals("txn_type"u8)) { txnType = ReadTxnType(ref reader); }
-            else if (reader.ValueTextEquals("txn_result"u8)) { result = ReadResult(ref reader); }
-            else if (reader.ValueTextEquals("payer"u8)) { payer = ReadParty(ref reader, "payer"); }
-            else if (reader.ValueTextEquals("payee"u8)) { payee = ReadParty(ref reader, "payee"); }
-            else if (reader.ValueTextEquals("authorisation"u8)) { authorisation = ReadPhase(ref reader, "authorisation"); }
-            else if (reader.ValueTextEquals("clearing"u8)) { clearing = ReadPhase(ref reader, "clearing"); }
-            else { reader.Skip(); }
+            if (reader.ValueTextEquals("id"u8)) { Once(ref seen, 1, new("id")); id = ReadIdentifier(ref reader, new("id")); }
+            else if (reader.ValueTextEquals("version"u8)) { Once(ref seen, 2, new("version")); version = ReadVersion(ref reader); }
+            else if (reader.ValueTextEquals("txn_lifecycle_status"u8)) { Once(ref seen, 4, new("txn_lifecycle_status")); statusText = ReadCode(ref reader, new("txn_lifecycle_status")); }
+            else if (reader.ValueTextEquals("scheme_id"u8)) { Once(ref seen, 8, new("scheme_id")); schemeId = ReadCode(ref reader, new("scheme_id")); }
+            else if (reader.ValueTextEquals("product_class_id"u8)) { Once(ref seen, 16, new("product_class_id")); productClass = ReadCode(ref reader, new("product_class_id")); }
+            else if (reader.ValueTextEquals("txn_type"u8)) { Once(ref seen, 32, new("txn_type")); txnType = ReadTxnType(ref reader); }
+            else if (reader.ValueTextEquals("txn_result"u8)) { Once(ref seen, 64, new("txn_result")); result = ReadResult(ref reader); }
+            else if (reader.ValueTextEquals("payer"u8)) { Once(ref seen, 128, new("payer")); payer = ReadParty(ref reader, "payer"); }
+            else if (reader.ValueTextEquals("payee"u8)) { Once(ref seen, 256, new("payee")); payee = ReadParty(ref reader, "payee"); }
+            else if (reader.ValueTextEquals("authorisation"u8)) { Once(ref seen, 512, new("authorisation")); authorisation = ReadPhase(ref reader, "authorisation"); }
+            else if (reader.ValueTextEquals("clearing"u8)) { Once(ref seen, 1024, new("clearing")); clearing = ReadPhase(ref reader, "clearing"); }
+            else { SkipValue(ref reader, root); }
         }
 
         if (reader.Read())
@@ -102,7 +136,7 @@ public static class OrianParser
             PayerAccountNo = payer.AccountNo,
             PayeeAccountNo = payee.AccountNo,
             MerchantCategory = payee.MerchantCategory ?? payer.MerchantCategory,
-            MaskedPan = payer.MaskedPan ?? payee.MaskedPan,
+            MaskedPan = CardNumbers.Mask(payer.MaskedPan ?? payee.MaskedPan),
             Authorisation = authorisation,
             Clearing = clearing,
         };
@@ -155,13 +189,14 @@ public static class OrianParser
             return f;
         }
 
-        while (NextProperty(ref reader))
+        var seen = 0;
+        while (NextProperty(ref reader, path))
         {
-            if (reader.ValueTextEquals("code"u8)) { f.Code = ReadInternedString(ref reader, path.Then("code")); }
-            else if (reader.ValueTextEquals("direction"u8)) { f.DirectionText = ReadInternedString(ref reader, path.Then("direction")); }
-            else if (reader.ValueTextEquals("reversal"u8)) { f.Reversal = ReadBool(ref reader, path.Then("reversal")) ?? false; }
-            else if (reader.ValueTextEquals("financial"u8)) { f.Financial = ReadBool(ref reader, path.Then("financial")); }
-            else { reader.Skip(); }
+            if (reader.ValueTextEquals("code"u8)) { Once(ref seen, 1, path.Then("code")); f.Code = ReadCode(ref reader, path.Then("code")); }
+            else if (reader.ValueTextEquals("direction"u8)) { Once(ref seen, 2, path.Then("direction")); f.DirectionText = ReadCode(ref reader, path.Then("direction")); }
+            else if (reader.ValueTextEquals("reversal"u8)) { Once(ref seen, 4, path.Then("reversal")); f.Reversal = ReadBool(ref reader, path.Then("reversal")) ?? false; }
+            else if (reader.ValueTextEquals("financial"u8)) { Once(ref seen, 8, path.Then("financial")); f.Financial = ReadBool(ref reader, path.Then("financial")); }
+            else { SkipValue(ref reader, path); }
         }
 
         f.Direction = ParseDirection(f.DirectionText);
@@ -186,13 +221,14 @@ public static class OrianParser
             return f;
         }
 
-        while (NextProperty(ref reader))
+        var seen = 0;
+        while (NextProperty(ref reader, path))
         {
-            if (reader.ValueTextEquals("result"u8)) { f.ResultText = ReadInternedString(ref reader, path.Then("result")); }
-            else if (reader.ValueTextEquals("result_detail"u8)) { f.Detail = ReadInternedString(ref reader, path.Then("result_detail")); }
-            else if (reader.ValueTextEquals("result_message"u8)) { f.Message = ReadString(ref reader, path.Then("result_message")); }
-            else if (reader.ValueTextEquals("approved_amount"u8)) { f.ApprovedAmount = ReadMoney(ref reader, path.Then("approved_amount")); }
-            else { reader.Skip(); }
+            if (reader.ValueTextEquals("result"u8)) { Once(ref seen, 1, path.Then("result")); f.ResultText = ReadCode(ref reader, path.Then("result")); }
+            else if (reader.ValueTextEquals("result_detail"u8)) { Once(ref seen, 2, path.Then("result_detail")); f.Detail = ReadCode(ref reader, path.Then("result_detail")); }
+            else if (reader.ValueTextEquals("result_message"u8)) { Once(ref seen, 4, path.Then("result_message")); f.Message = ReadText(ref reader, path.Then("result_message"), EdgeLimits.MaxMessageLength); }
+            else if (reader.ValueTextEquals("approved_amount"u8)) { Once(ref seen, 8, path.Then("approved_amount")); f.ApprovedAmount = ReadMoney(ref reader, path.Then("approved_amount")); }
+            else { SkipValue(ref reader, path); }
         }
 
         f.Result = ParseResult(f.ResultText);
@@ -215,12 +251,13 @@ public static class OrianParser
             return f;
         }
 
-        while (NextProperty(ref reader))
+        var seen = 0;
+        while (NextProperty(ref reader, path))
         {
-            if (reader.ValueTextEquals("account"u8)) { f.AccountNo = ReadSingleField(ref reader, path.Then("account"), "account_no"u8, "account_no", StringKind.Identifier); }
-            else if (reader.ValueTextEquals("acceptor"u8)) { f.MerchantCategory = ReadSingleField(ref reader, path.Then("acceptor"), "category_auth"u8, "category_auth", StringKind.Interned); }
-            else if (reader.ValueTextEquals("card"u8)) { f.MaskedPan = ReadSingleField(ref reader, path.Then("card"), "masked_pan"u8, "masked_pan", StringKind.Plain); }
-            else { reader.Skip(); }
+            if (reader.ValueTextEquals("account"u8)) { Once(ref seen, 1, path.Then("account")); f.AccountNo = ReadSingleField(ref reader, path.Then("account"), "account_no"u8, "account_no", StringKind.Identifier); }
+            else if (reader.ValueTextEquals("acceptor"u8)) { Once(ref seen, 2, path.Then("acceptor")); f.MerchantCategory = ReadSingleField(ref reader, path.Then("acceptor"), "category_auth"u8, "category_auth", StringKind.Code); }
+            else if (reader.ValueTextEquals("card"u8)) { Once(ref seen, 4, path.Then("card")); f.MaskedPan = ReadSingleField(ref reader, path.Then("card"), "masked_pan"u8, "masked_pan", StringKind.Code); }
+            else { SkipValue(ref reader, path); }
         }
 
         return f;
@@ -228,12 +265,10 @@ public static class OrianParser
 
     private enum StringKind
     {
-        /// <summary>A key (account number): validated, allocated.</summary>
+        /// <summary>A key (account number): printable ASCII, allocated.</summary>
         Identifier,
-        /// <summary>A value from a small set (merchant category): shared.</summary>
-        Interned,
-        /// <summary>Anything else: allocated as is.</summary>
-        Plain,
+        /// <summary>A short code (merchant category, masked PAN): clean text, shared when it repeats.</summary>
+        Code,
     }
 
     /// <summary>Reads one string field of an object and skips the rest of it.</summary>
@@ -245,20 +280,17 @@ public static class OrianParser
             return null;
         }
 
-        while (NextProperty(ref reader))
+        var seen = 0;
+        while (NextProperty(ref reader, path))
         {
             if (reader.ValueTextEquals(name))
             {
-                value = kind switch
-                {
-                    StringKind.Identifier => ReadIdentifier(ref reader, path.Then(nameText)),
-                    StringKind.Interned => ReadInternedString(ref reader, path.Then(nameText)),
-                    _ => ReadString(ref reader, path.Then(nameText)),
-                };
+                Once(ref seen, 1, path.Then(nameText));
+                value = kind == StringKind.Identifier ? ReadIdentifier(ref reader, path.Then(nameText)) : ReadCode(ref reader, path.Then(nameText));
             }
             else
             {
-                reader.Skip();
+                SkipValue(ref reader, path);
             }
         }
 
@@ -274,10 +306,11 @@ public static class OrianParser
             return amounts;
         }
 
-        while (NextProperty(ref reader))
+        var seen = 0;
+        while (NextProperty(ref reader, path))
         {
-            if (reader.ValueTextEquals("txn_amounts"u8)) { amounts = ReadAmounts(ref reader, path.Then("txn_amounts")); }
-            else { reader.Skip(); }
+            if (reader.ValueTextEquals("txn_amounts"u8)) { Once(ref seen, 1, path.Then("txn_amounts")); amounts = ReadAmounts(ref reader, path.Then("txn_amounts")); }
+            else { SkipValue(ref reader, path); }
         }
 
         return amounts;
@@ -291,12 +324,13 @@ public static class OrianParser
             return default;
         }
 
-        while (NextProperty(ref reader))
+        var seen = 0;
+        while (NextProperty(ref reader, path))
         {
-            if (reader.ValueTextEquals("requested_amount"u8)) { requested = ReadMoney(ref reader, path.Then("requested_amount")); }
-            else if (reader.ValueTextEquals("cardholder_amount"u8)) { cardholder = ReadMoney(ref reader, path.Then("cardholder_amount")); }
-            else if (reader.ValueTextEquals("cardholder_final_amount"u8)) { final = ReadMoney(ref reader, path.Then("cardholder_final_amount")); }
-            else { reader.Skip(); }
+            if (reader.ValueTextEquals("requested_amount"u8)) { Once(ref seen, 1, path.Then("requested_amount")); requested = ReadMoney(ref reader, path.Then("requested_amount")); }
+            else if (reader.ValueTextEquals("cardholder_amount"u8)) { Once(ref seen, 2, path.Then("cardholder_amount")); cardholder = ReadMoney(ref reader, path.Then("cardholder_amount")); }
+            else if (reader.ValueTextEquals("cardholder_final_amount"u8)) { Once(ref seen, 4, path.Then("cardholder_final_amount")); final = ReadMoney(ref reader, path.Then("cardholder_final_amount")); }
+            else { SkipValue(ref reader, path); }
         }
 
         return new TxnAmounts(requested, cardholder, final);
@@ -315,25 +349,30 @@ public static class OrianParser
         string? code = null;
         int? exponent = null;
         var sawCurrency = false;
-        while (NextProperty(ref reader))
+        var seen = 0;
+        while (NextProperty(ref reader, path))
         {
             if (reader.ValueTextEquals("amount"u8))
             {
+                Once(ref seen, 1, path.Then("amount"));
                 minor = ReadInt64(ref reader, path.Then("amount"));
             }
             else if (reader.ValueTextEquals("currency"u8))
             {
-                sawCurrency = EnterObject(ref reader, path.Then("currency"));
-                while (sawCurrency && NextProperty(ref reader))
+                var currency = path.Then("currency");
+                Once(ref seen, 2, currency);
+                sawCurrency = EnterObject(ref reader, currency);
+                var seenInCurrency = 0;
+                while (sawCurrency && NextProperty(ref reader, currency))
                 {
-                    if (reader.ValueTextEquals("code"u8)) { code = ReadCurrencyCode(ref reader, path.Then("currency").Then("code")); }
-                    else if (reader.ValueTextEquals("exponent"u8)) { exponent = ReadExponent(ref reader, path.Then("currency").Then("exponent")); }
-                    else { reader.Skip(); }
+                    if (reader.ValueTextEquals("code"u8)) { Once(ref seenInCurrency, 1, currency.Then("code")); code = ReadCurrencyCode(ref reader, currency.Then("code")); }
+                    else if (reader.ValueTextEquals("exponent"u8)) { Once(ref seenInCurrency, 2, currency.Then("exponent")); exponent = ReadExponent(ref reader, currency.Then("exponent")); }
+                    else { SkipValue(ref reader, currency); }
                 }
             }
             else
             {
-                reader.Skip();
+                SkipValue(ref reader, path);
             }
         }
 
@@ -348,6 +387,7 @@ public static class OrianParser
         }
 
         if (minor < 0) { throw new WireException(path.Then("amount").ToString(), $"'{path}.amount' must not be negative; reversals are expressed by the lifecycle status."); }
+        if (minor > EdgeLimits.MaxAmountMinor) { throw new WireException(path.Then("amount").ToString(), $"'{path}.amount' must be at most {EdgeLimits.MaxAmountMinor} minor units."); }
         if (!sawCurrency) { throw new WireException(path.Then("currency").ToString(), $"'{path}' has an amount but no currency."); }
         if (code is null) { throw Missing(path.Then("currency").Then("code")); }
         if (exponent is null) { throw Missing(path.Then("currency").Then("exponent")); }
@@ -356,7 +396,7 @@ public static class OrianParser
 
     private static string ReadCurrencyCode(ref Utf8JsonReader reader, FieldPath path)
     {
-        var code = ReadInternedString(ref reader, path);
+        var code = ReadCode(ref reader, path);
         if (code is null || code.Length != 3 || !(char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1]) && char.IsAsciiLetterUpper(code[2])))
         {
             throw new WireException(path.ToString(), $"'{path}' must be a three-letter ISO 4217 code such as \"GBP\".");
@@ -376,11 +416,77 @@ public static class OrianParser
         return (int)value.Value;
     }
 
-    /// <summary>Moves to the next property name of the current object; false at its end.</summary>
-    private static bool NextProperty(ref Utf8JsonReader reader)
+    /// <summary>Moves to the next property name of the current object; false at its end. An escaped
+    /// name is decoded first, so that a lone surrogate in it is refused here, naming the object,
+    /// rather than thrown from a comparison.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader, FieldPath path)
     {
         reader.Read();
-        return reader.TokenType == JsonTokenType.PropertyName;
+        if (reader.TokenType != JsonTokenType.PropertyName)
+        {
+            return false;
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            CheckEscapedText(ref reader, path);
+        }
+
+        return true;
+    }
+
+    /// <summary>A value of a member we do not read, skipped token by token so that every escaped
+    /// string in it is still checked: the body is stored, and must decode wherever it is read.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader, FieldPath path)
+    {
+        reader.Read();
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            var depth = reader.CurrentDepth;
+            while (reader.Read() && !(reader.CurrentDepth == depth && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray))
+            {
+                if (reader.ValueIsEscaped && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
+                {
+                    CheckEscapedText(ref reader, path);
+                }
+            }
+        }
+        else if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
+        {
+            CheckEscapedText(ref reader, path);
+        }
+    }
+
+    /// <summary>An escaped string anywhere in the body: it must decode (no unpaired surrogate) and
+    /// hold no NUL, which no text column and few consumers accept.</summary>
+    private static void CheckEscapedText(ref Utf8JsonReader reader, FieldPath path)
+    {
+        string text;
+        try
+        {
+            text = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new WireException(path.ToString(), $"A name or string in '{path}' is not valid Unicode (an unpaired surrogate escape such as \\ud800).");
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new WireException(path.ToString(), $"A name or string in '{path}' contains a NUL character (\\u0000).");
+        }
+    }
+
+    /// <summary>Refuses a second occurrence of a member we read: which one counts would otherwise
+    /// depend on the reader, and two readers of one body could disagree about the money.</summary>
+    private static void Once(ref int seen, int bit, FieldPath path)
+    {
+        if ((seen & bit) != 0)
+        {
+            throw new WireException(path.ToString(), $"'{path}' appears more than once.");
+        }
+
+        seen |= bit;
     }
 
     /// <summary>Reads the value of the current property: true at the start of an object, false for
@@ -432,50 +538,72 @@ public static class OrianParser
         };
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, FieldPath path)
+    /// <summary>A string (or null): decoded, then held to <see cref="TextRules.IsCleanText"/>.</summary>
+    private static string? ReadText(ref Utf8JsonReader reader, FieldPath path, int maxLength)
     {
         reader.Read();
-        return reader.TokenType switch
+        if (reader.TokenType == JsonTokenType.Null)
         {
-            JsonTokenType.String => reader.GetString(),
-            JsonTokenType.Null => null,
-            _ => throw new WireException(path.ToString(), $"'{path}' must be a string."),
-        };
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new WireException(path.ToString(), $"'{path}' must be a string.");
+        }
+
+        return Clean(DecodeString(ref reader, path), path, maxLength);
     }
 
-    private static string? ReadInternedString(ref Utf8JsonReader reader, FieldPath path)
+    /// <summary>A short code (status, result, scheme, currency ...): clean text of at most
+    /// <see cref="EdgeLimits.MaxCodeLength"/> characters, shared when unescaped and repeating.</summary>
+    private static string? ReadCode(ref Utf8JsonReader reader, FieldPath path)
     {
         reader.Read();
-        return reader.TokenType switch
+        var value = reader.TokenType switch
         {
-            JsonTokenType.String when !reader.ValueIsEscaped => Interned.Get(reader.ValueSpan),
-            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.String when !reader.ValueIsEscaped && reader.ValueSpan.Length <= EdgeLimits.MaxCodeLength * 3 => Interned.Get(reader.ValueSpan),
+            JsonTokenType.String => DecodeString(ref reader, path),
             JsonTokenType.Null => null,
             _ => throw new WireException(path.ToString(), $"'{path}' must be a string."),
         };
+        return value is null ? null : Clean(value, path, EdgeLimits.MaxCodeLength);
     }
+
+    private static string DecodeString(ref Utf8JsonReader reader, FieldPath path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new WireException(path.ToString(), $"'{path}' is not valid Unicode (an unpaired surrogate escape such as \\ud800).");
+        }
+    }
+
+    private static string Clean(string value, FieldPath path, int maxLength) =>
+        TextRules.IsCleanText(value, maxLength) ? value : throw new WireException(path.ToString(), TextRules.Explain(path.ToString(), maxLength));
 
     /// <summary>An identifier (transaction id, account number): a non-empty string of printable
     /// ASCII, bounded in length so it fits every store's key column.</summary>
     private static string ReadIdentifier(ref Utf8JsonReader reader, FieldPath path)
     {
-        var value = ReadString(ref reader, path);
+        reader.Read();
+        var value = reader.TokenType switch
+        {
+            JsonTokenType.String => DecodeString(ref reader, path),
+            JsonTokenType.Null => null,
+            _ => throw new WireException(path.ToString(), $"'{path}' must be a string."),
+        };
         if (string.IsNullOrEmpty(value))
         {
             throw Missing(path);
         }
 
-        if (value.Length > MaxIdLength)
+        if (!TextRules.IsIdentifier(value))
         {
-            throw new WireException(path.ToString(), $"'{path}' must be at most {MaxIdLength} characters.");
-        }
-
-        foreach (var c in value)
-        {
-            if (c is < '!' or > '~')
-            {
-                throw new WireException(path.ToString(), $"'{path}' must be printable ASCII without spaces.");
-            }
+            throw new WireException(path.ToString(), $"'{path}' must be 1 to {MaxIdLength} characters of printable ASCII without spaces.");
         }
 
         return value;

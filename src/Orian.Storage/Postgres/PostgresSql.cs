@@ -72,7 +72,19 @@ internal static class PostgresSql
         UPDATE authorisation_decisions d
         SET result = u.r, result_detail = u.dt, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = true, revoked = true
         FROM unnest(@ids::text[], @versions::bigint[], @results::text[], @details::text[]) AS u(i, v, r, dt)
-        WHERE d.transaction_id = u.i AND d.version = u.v
+        WHERE d.transaction_id = u.i AND d.version = u.v AND NOT d.revoked
+        """;
+
+    public const string InsertStandIns = """
+        INSERT INTO authorisation_standins (transaction_id, version, result, result_detail, reason, answered_at)
+        SELECT * FROM unnest(@ids::text[], @versions::bigint[], @results::text[], @details::text[], @reasons::text[], @answeredAts::timestamptz[])
+        ON CONFLICT (transaction_id, version) DO NOTHING
+        """;
+
+    public const string ResolveStandIns = """
+        UPDATE authorisation_standins s SET resolved_at = @at, resolution = u.r
+        FROM unnest(@ids::text[], @versions::bigint[], @resolutions::text[]) AS u(i, v, r)
+        WHERE s.transaction_id = u.i AND s.version = u.v AND s.resolved_at IS NULL
         """;
 
     public const string InsertOutbox = """

@@ -36,7 +36,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var transactions = (await reader.ReadAsync<TransactionRow>().ConfigureAwait(false)).ToDictionary(r => r.Id, r => r.ToState(), StringComparer.Ordinal);
         var accounts = (await reader.ReadAsync<AccountRecord>().ConfigureAwait(false))
-            .ToDictionary(r => r.AccountNo, r => new AccountState(r.AccountNo, r.Currency, r.Exponent, r.Posted, r.Held), StringComparer.Ordinal);
+            .ToDictionary(r => r.AccountNo, r => LedgerInvariants.CheckAfterRead(new AccountState(r.AccountNo, r.Currency, r.Exponent, r.Posted, r.Held)), StringComparer.Ordinal);
         var authorisation = new Dictionary<string, (AccountControls Controls, long SpentToday)>(StringComparer.Ordinal);
         if (authorisationDay is not null)
         {
@@ -51,6 +51,14 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
     public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
             AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToDecision();
+
+    public async Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
+            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToState();
+
+    public async Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
+            AuthorisationSql.HasPayload, new { transactionId, payloadHash }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
 
     public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
@@ -71,6 +79,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         writes.Journal(changes.Journal);
         writes.Decisions(changes.Decisions);
         writes.Revocations(changes.Revocations);
+        writes.StandIns(changes.StandIns, changes.ResolvedStandIns);
         writes.Outbox(changes.Outbox);
         if (writes.Count == 0)
         {

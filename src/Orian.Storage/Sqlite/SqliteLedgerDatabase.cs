@@ -116,8 +116,15 @@ public sealed class SqliteLedgerDatabase : LedgerDatabase, IDisposable
         }
     }
 
+    /// <summary>
+    /// The SQLite half of the one classification of failures (<c>docs/edge.md</c>). Transient: a lost
+    /// race (<see cref="ConcurrencyException"/>), SQLITE_BUSY (5) and SQLITE_LOCKED (6), and the
+    /// file-system conditions an operator can cure: SQLITE_IOERR (10), SQLITE_FULL (13),
+    /// SQLITE_CANTOPEN (14). Not transient: SQLITE_CONSTRAINT (19, a CHECK the data breaks),
+    /// SQLITE_CORRUPT (11), SQLITE_TOOBIG (18), SQLITE_MISMATCH (20) and the rest.
+    /// </summary>
     public override bool IsTransient(Exception exception) =>
-        exception is ConcurrencyException || exception is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED
+        exception is ConcurrencyException or TimeoutException || exception is SqliteException { SqliteErrorCode: 5 or 6 or 10 or 13 or 14 };
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -59,7 +59,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
                 "SELECT account_no, currency, exponent, posted, held FROM accounts WHERE account_no IN @chunk", new { chunk }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             foreach (var row in rows)
             {
-                result[row.AccountNo] = new AccountState(row.AccountNo, row.Currency, row.Exponent, row.Posted, row.Held);
+                result[row.AccountNo] = LedgerInvariants.CheckAfterRead(new AccountState(row.AccountNo, row.Currency, row.Exponent, row.Posted, row.Held));
             }
         }
 
@@ -86,6 +86,14 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
     public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
             AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToDecision();
+
+    public async Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
+            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToState();
+
+    public async Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            AuthorisationSql.HasPayload, new { transactionId, payloadHash }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
 
     public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
@@ -118,6 +126,18 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         }
 
         await ExpectRowsAsync(AuthorisationSql.RevokeDecision, changes.Revocations.Select(AuthorisationData.RevocationParameters).ToList(), "revoked decisions", cancellationToken).ConfigureAwait(false);
+        if (changes.StandIns.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.InsertStandIn,
+                changes.StandIns.Select(AuthorisationData.StandInParameters), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        if (changes.ResolvedStandIns.Count > 0)
+        {
+            // Not count-checked: a record another instance settled first stays as it was.
+            await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.ResolveStandIn,
+                changes.ResolvedStandIns.Select(r => AuthorisationData.ResolutionParameters(r, changes.At)), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
 
         if (changes.Outbox.Count > 0)
         {
