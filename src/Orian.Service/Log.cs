@@ -1,7 +1,10 @@
+using Orian.Service.Diagnostics;
+
 namespace Orian.Service;
 
 /// <summary>Every log line the service writes, source-generated (no formatting unless enabled).
-/// Card data appears only as the masked PAN that ORIAN itself sends.</summary>
+/// Every string that came from a client is an <see cref="Untrusted"/>: escaped, truncated, and with
+/// card numbers masked when the line is written.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Ledger on {Provider}; schema at version {SchemaVersion}")]
@@ -14,31 +17,46 @@ internal static partial class Log
     public static partial void BatchFailed(ILogger logger, Exception exception, int partition, int count);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Partition {Partition}: transaction {TransactionId} version {Version} could not be committed")]
-    public static partial void EventFailed(ILogger logger, Exception exception, int partition, string transactionId, long version);
+    public static partial void EventFailed(ILogger logger, Exception exception, int partition, Untrusted transactionId, long version);
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Rejected transaction {PathId}: {Status} {Field}: {Reason}")]
-    public static partial void Rejected(ILogger logger, string pathId, int status, string field, string reason);
+    public static partial void Rejected(ILogger logger, Untrusted pathId, int status, string field, Untrusted reason);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version} (card {MaskedPan}) stored with flags {Flags}")]
-    public static partial void Flagged(ILogger logger, string transactionId, long version, string? maskedPan, string flags);
+    public static partial void Flagged(ILogger logger, Untrusted transactionId, long version, Untrusted maskedPan, string flags);
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Transaction {TransactionId} version {Version} leaves account {AccountNo} overdrawn")]
-    public static partial void Overdrawn(ILogger logger, string transactionId, long version, string? accountNo);
+    public static partial void Overdrawn(ILogger logger, Untrusted transactionId, long version, Untrusted accountNo);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version}: {Reason}; answered 503")]
-    public static partial void Unavailable(ILogger logger, string transactionId, long version, string reason);
+    public static partial void Unavailable(ILogger logger, Untrusted transactionId, long version, string reason);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version} conflicts with the version already applied")]
-    public static partial void Conflict(ILogger logger, string transactionId, long version);
+    public static partial void Conflict(ILogger logger, Untrusted transactionId, long version);
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: deadline passed; answered the stand-in ({Why})")]
-    public static partial void StandIn(ILogger logger, string transactionId, long version, string why);
+    public static partial void StandIn(ILogger logger, Untrusted transactionId, long version, string why);
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: decision {Result} committed after the deadline; revoking it")]
-    public static partial void DecisionTooLate(ILogger logger, string transactionId, long version, string result);
+    public static partial void DecisionTooLate(ILogger logger, Untrusted transactionId, long version, string result);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Revoking {Count} late decisions failed; their holds remain until PPS's next version of each transaction")]
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Settling {Count} stand-in answers failed; the reconciler will try again")]
     public static partial void RevocationFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: the stand-in answer was not recorded within {BudgetMs} ms; answering anyway, recording continues")]
+    public static partial void StandInRecordSlow(ILogger logger, Untrusted transactionId, long version, int budgetMs);
+
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Stand-in reconciliation settled {Count} records")]
+    public static partial void StandInsSettled(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Error, Message = "Stand-in reconciliation failed; retrying at the next interval")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "Transaction {TransactionId} version {Version} cannot be applied ({Class}); answered {Status}")]
+    public static partial void EventRefused(ILogger logger, Exception exception, Untrusted transactionId, long version, string @class, int status);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Error, Message = "Request {Method} {Path} failed ({Class}); answered {Status}")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string method, Untrusted path, string @class, int status);
 
     [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Webhook dispatch round failed; retrying after the poll interval")]
     public static partial void DispatchFailed(ILogger logger, Exception exception);

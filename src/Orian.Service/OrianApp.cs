@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orian.Authorisation;
 using Orian.Ledger;
 using Orian.Service.Configuration;
+using Orian.Service.Diagnostics;
 using Orian.Service.Endpoints;
 using Orian.Service.Health;
 using Orian.Service.Pipeline;
@@ -29,7 +30,20 @@ public static class OrianApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+            var limits = kestrel.Limits;
+            limits.MaxConcurrentConnections = server.MaxConnections;
+            limits.MaxConcurrentUpgradedConnections = server.MaxConnections;
+            limits.MaxRequestHeadersTotalSize = server.MaxRequestHeadersTotalBytes;
+            limits.MaxRequestHeaderCount = server.MaxRequestHeaderCount;
+            limits.MaxRequestLineSize = server.MaxRequestLineBytes;
+            limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
+            limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveTimeoutSeconds);
+        });
         builder.AddOrian();
         configure?.Invoke(builder); // after AddOrian, so a host (the tests) can replace a registration
 
@@ -41,6 +55,7 @@ public static class OrianApp
     public static void AddOrian(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
@@ -67,6 +82,10 @@ public static class OrianApp
 
         // Hosted services start in registration order: the schema is current before the first batch.
         services.AddHostedService<SchemaMigrationService>();
+        services.AddSingleton<FailureClassifier>();
+        services.AddSingleton<StandInReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // settles stand-ins left by a crash before traffic
+        services.AddSingleton<StandInRecorder>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddSingleton<Orian.Service.Outbox.WebhookDispatcher>();
@@ -76,7 +95,7 @@ public static class OrianApp
         services.AddSingleton<ApiKeyFilter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
-        services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.AddExceptionHandler<FailureHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
             // The web defaults (camelCase) would override the context's own policy: ORIAN and our API are snake_case.

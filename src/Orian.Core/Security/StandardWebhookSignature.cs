@@ -31,26 +31,32 @@ public static class StandardWebhookSignature
     public static string Sign(byte[] key, string id, long timestampSeconds, ReadOnlySpan<byte> body)
     {
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(key, SignedContent(id, timestampSeconds, body), mac);
+        HMACSHA256.HashData(key, SignedContent(id, timestampSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), body), mac);
         return "v1," + Convert.ToBase64String(mac);
     }
+
+    /// <summary>The most digits a timestamp may have: seconds since 1970 fit in ten until 2286.</summary>
+    private const int MaxTimestampDigits = 12;
 
     /// <summary>True when <paramref name="signatureHeader"/> (space-separated <c>v1,...</c> entries)
     /// holds a valid signature and the timestamp is within <see cref="Tolerance"/> of <paramref name="now"/>.</summary>
     public static bool Verify(byte[] key, string? id, string? timestamp, string? signatureHeader, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(signatureHeader) || !long.TryParse(timestamp, out var seconds))
+        // The timestamp is verified as the bytes that were sent: plain ASCII digits (no sign, no
+        // spaces, no leading zeros), compared in whole seconds without building a date, so neither
+        // an extreme value nor a reformatted one ("+000...") can reach the HMAC or throw.
+        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(signatureHeader) || !TryParseTimestamp(timestamp, out var seconds))
         {
             return false;
         }
 
-        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > Tolerance)
+        if (Math.Abs(now.ToUnixTimeSeconds() - seconds) > (long)Tolerance.TotalSeconds)
         {
             return false;
         }
 
         Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(key, SignedContent(id, seconds, body), expected);
+        HMACSHA256.HashData(key, SignedContent(id, timestamp!, body), expected);
         Span<byte> given = stackalloc byte[64];
         foreach (var part in signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -66,9 +72,30 @@ public static class StandardWebhookSignature
         return false;
     }
 
-    private static byte[] SignedContent(string id, long timestampSeconds, ReadOnlySpan<byte> body)
+    private static bool TryParseTimestamp(string? text, out long seconds)
     {
-        var prefix = Encoding.UTF8.GetBytes($"{id}.{timestampSeconds}.");
+        seconds = 0;
+        if (string.IsNullOrEmpty(text) || text.Length > MaxTimestampDigits || (text.Length > 1 && text[0] == '0'))
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            seconds = seconds * 10 + (c - '0');
+        }
+
+        return true;
+    }
+
+    private static byte[] SignedContent(string id, string timestamp, ReadOnlySpan<byte> body)
+    {
+        var prefix = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
         var content = new byte[prefix.Length + body.Length];
         prefix.CopyTo(content, 0);
         body.CopyTo(content.AsSpan(prefix.Length));

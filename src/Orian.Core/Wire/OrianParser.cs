@@ -20,7 +20,7 @@ public static class OrianParser
     public const int MaxIdLength = EdgeLimits.MaxIdLength;
     public const int MaxExponent = 9;
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonText.MaxDepth };
 
     /// <summary>Parses <paramref name="utf8Json"/>; on failure returns null and sets <paramref name="error"/>.</summary>
     public static OrianEvent? Parse(ReadOnlySpan<byte> utf8Json, out ParseError? error)
@@ -457,23 +457,12 @@ public static class OrianParser
         }
     }
 
-    /// <summary>An escaped string anywhere in the body: it must decode (no unpaired surrogate) and
-    /// hold no NUL, which no text column and few consumers accept.</summary>
+    /// <summary>An escaped string anywhere in the body must meet <see cref="JsonText.CheckEscaped"/>.</summary>
     private static void CheckEscapedText(ref Utf8JsonReader reader, FieldPath path)
     {
-        string text;
-        try
+        if (JsonText.CheckEscaped(ref reader) is { } problem)
         {
-            text = reader.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw new WireException(path.ToString(), $"A name or string in '{path}' is not valid Unicode (an unpaired surrogate escape such as \\ud800).");
-        }
-
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new WireException(path.ToString(), $"A name or string in '{path}' contains a NUL character (\\u0000).");
+            throw new WireException(path.ToString(), $"A name or string in '{path}' {problem}.");
         }
     }
 

@@ -26,4 +26,19 @@ public sealed class AuthorisationOptions
     /// <summary>The stand-in's <c>result_detail</c>. Default <c>SYSTEM_ERROR</c>.</summary>
     [Required(AllowEmptyStrings = false)]
     public string StandInDetail { get; set; } = "SYSTEM_ERROR";
+
+    /// <summary>How long a request that answers the stand-in waits for its durable record before
+    /// answering anyway (the record then follows). Default 250 ms: inside PPS's 2 s with a 1.5 s deadline.</summary>
+    [Range(0, 5_000)]
+    public int StandInRecordBudgetMs { get; set; } = 250;
+
+    /// <summary>How often open stand-in records are settled (besides start-up and right after a late
+    /// commit). Default 30 s.</summary>
+    [Range(1_000, 3_600_000)]
+    public int ReconcileIntervalMs { get; set; } = 30_000;
+
+    /// <summary>How long a stand-in record waits for a decision to commit before it is closed as
+    /// having none. Default 15 minutes: far beyond any batch's database timeouts and retries.</summary>
+    [Range(1, 86_400)]
+    public int StandInHorizonSeconds { get; set; } = 900;
 }

@@ -13,7 +13,7 @@ internal static class AuthorisationAnswer
 {
     public static IResult For(PendingEvent pending, Decision decision, string? outcome)
     {
-        var resource = JsonNode.Parse(pending.RawJson)!.AsObject();
+        var resource = JsonNode.Parse(pending.AnswerJson ?? pending.RawJson)!.AsObject();
         var result = new JsonObject
         {
             ["result"] = decision.ResultText,

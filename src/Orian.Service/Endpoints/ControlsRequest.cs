@@ -75,8 +75,8 @@ internal static class ControlsRequest
             return (null, null);
         }
 
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var amount) && amount > 0
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var amount) && amount is > 0 and <= Orian.Edge.EdgeLimits.MaxBalanceMinor
             ? (amount, null)
-            : (null, $"'{name}' must be a positive integer (minor units) or null for no limit.");
+            : (null, $"'{name}' must be a positive integer of at most {Orian.Edge.EdgeLimits.MaxBalanceMinor} (minor units), or null for no limit.");
     }
 }

@@ -3,6 +3,7 @@ using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Ledger;
 using Orian.Service.Configuration;
+using Orian.Service.Diagnostics;
 using Orian.Service.Pipeline;
 using Orian.Service.Security;
 using Orian.Wire;
@@ -21,6 +22,8 @@ internal static class IngressEndpoints
         HttpContext context,
         IngressAuthenticator authenticator,
         IngestPipeline pipeline,
+        StandInRecorder standIns,
+        FailureClassifier classifier,
         IOptions<IngressOptions> options,
         IOptions<AuthorisationOptions> authorisation,
         AuthorisationPolicy policy,
@@ -29,46 +32,17 @@ internal static class IngressEndpoints
     {
         var started = time.GetTimestamp();
         var settings = options.Value;
-        var request = context.Request;
-        if (!authenticator.HasValidCredentials(request))
+        var (pending, problem) = await ReadEventAsync(id, context, authenticator, settings, time, logger);
+        if (pending is null)
         {
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"orian\", charset=\"UTF-8\"";
-            return Reject(logger, id, Problems.Unauthorized("Send the PPS credentials with HTTP Basic authentication."), 401, "Authorization", "bad credentials");
+            return problem!;
         }
 
-        if (request.ContentType is { Length: > 0 } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            return Reject(logger, id, Problems.UnsupportedMediaType(contentType), 415, "Content-Type", contentType);
-        }
-
-        using var body = await RequestBody.ReadAsync(request, settings.MaxBodyBytes, context.RequestAborted);
-        if (body is null)
-        {
-            return Reject(logger, id, Problems.TooLarge(settings.MaxBodyBytes), 413, "$", "body too large");
-        }
-
-        if (!authenticator.HasValidSignature(request, body.Span))
-        {
-            return Reject(logger, id, Problems.Unauthorized("The webhook-signature header is missing, invalid or outside the 5-minute window."), 401, "webhook-signature", "bad signature");
-        }
-
-        var evt = OrianParser.Parse(body.Span, out var error);
-        if (evt is null)
-        {
-            return Reject(logger, id, Problems.InvalidField(error!.Field, error.Message), 400, error.Field, error.Message);
-        }
-
-        if (!string.Equals(evt.Id, id, StringComparison.Ordinal))
-        {
-            const string detail = "The 'id' in the body must equal the id in the path.";
-            return Reject(logger, id, Problems.InvalidField("id", detail), 400, "id", detail);
-        }
-
-        var pending = new PendingEvent(evt, body.Span, time.GetUtcNow());
+        var evt = pending.Event;
         if (pending.Ticket is { } ticket)
         {
             var remaining = TimeSpan.FromMilliseconds(authorisation.Value.DeadlineMs) - time.GetElapsedTime(started);
-            return await DecideAsync(pending, ticket, remaining, pipeline, policy, time, logger);
+            return await DecideAsync(pending, ticket, remaining, pipeline, standIns, policy, time, logger);
         }
 
         if (!pipeline.TryEnqueue(pending, out var completion))
@@ -89,8 +63,7 @@ internal static class IngressEndpoints
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.Unavailable(logger, evt.Id, evt.Version, e.GetType().Name);
-            return Problems.Unavailable(context, "The ledger database is unavailable; the event was not stored.", settings.RetryAfterSeconds);
+            return Failed(context, e, evt, classifier, settings, logger);
         }
 
         if ((result.Flags & ~EventFlags.Overdrawn) != EventFlags.None)
@@ -112,13 +85,76 @@ internal static class IngressEndpoints
         return TypedResults.Ok(new IngestResponse(evt.Id, evt.Version, result.Outcome.ToWire(), result.CurrentVersion, flags));
     }
 
+    /// <summary>Everything checked before an event may enter the pipeline: credentials, content
+    /// type, size, signature, the ORIAN body (docs/edge.md), the path id. The request's buffer is
+    /// returned to the pool here, before the (possibly long) wait for the commit.</summary>
+    private static async Task<(PendingEvent? Pending, IResult? Problem)> ReadEventAsync(
+        string id, HttpContext context, IngressAuthenticator authenticator, IngressOptions settings, TimeProvider time, ILogger logger)
+    {
+        var request = context.Request;
+        if (!authenticator.HasValidCredentials(request))
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"orian\", charset=\"UTF-8\"";
+            return (null, Reject(logger, id, Problems.Unauthorized("Send the PPS credentials with HTTP Basic authentication."), 401, "Authorization", "bad credentials"));
+        }
+
+        if (request.ContentType is { Length: > 0 } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Reject(logger, id, Problems.UnsupportedMediaType(contentType), 415, "Content-Type", contentType));
+        }
+
+        using var body = await RequestBody.ReadAsync(request, settings.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return (null, Reject(logger, id, Problems.TooLarge(settings.MaxBodyBytes), 413, "$", "body too large"));
+        }
+
+        if (!authenticator.HasValidSignature(request, body.Span))
+        {
+            return (null, Reject(logger, id, Problems.Unauthorized("The webhook-signature header is missing, invalid or outside the 5-minute window."), 401, "webhook-signature", "bad signature"));
+        }
+
+        var evt = OrianParser.Parse(body.Span, out var error);
+        if (evt is null)
+        {
+            return (null, Reject(logger, id, Problems.InvalidField(error!.Field, error.Message), 400, error.Field, error.Message));
+        }
+
+        if (!string.Equals(evt.Id, id, StringComparison.Ordinal))
+        {
+            const string detail = "The 'id' in the body must equal the id in the path.";
+            return (null, Reject(logger, id, Problems.InvalidField("id", detail), 400, "id", detail));
+        }
+
+        return (new PendingEvent(evt, body.Span, time.GetUtcNow()), null);
+    }
+
+    /// <summary>A notification whose event failed to commit: 503 only when a retry may work.</summary>
+    private static IResult Failed(HttpContext context, Exception e, OrianEvent evt, FailureClassifier classifier, IngressOptions settings, ILogger logger)
+    {
+        var kind = classifier.Classify(e);
+        switch (kind)
+        {
+            case FailureClass.Transient:
+                Log.Unavailable(logger, evt.Id, evt.Version, e.GetType().Name);
+                return Problems.Unavailable(context, "The ledger database is unavailable; the event was not stored.", settings.RetryAfterSeconds);
+            case FailureClass.Refused:
+                Log.EventRefused(logger, e, evt.Id, evt.Version, kind.ToString(), StatusCodes.Status422UnprocessableEntity);
+                return Problems.Refused(e.Message);
+            default:
+                Log.EventRefused(logger, e, evt.Id, evt.Version, kind.ToString(), StatusCodes.Status500InternalServerError);
+                return Problems.Fault(context);
+        }
+    }
+
     /// <summary>
     /// An authorisation request: the cardholder is waiting, so the answer is always a decision. The
-    /// committed one if it is in before the deadline; otherwise the stand-in, which holds nothing
-    /// (the worker revokes a decision that commits after the request gave up).
+    /// committed one if it is in before the deadline; otherwise the stand-in, recorded durably first
+    /// (within a budget), so that a decision committed anyway is revoked even after a crash
+    /// (docs/authorisation.md).
     /// </summary>
     private static async Task<IResult> DecideAsync(
-        PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, IngestPipeline pipeline, AuthorisationPolicy policy, TimeProvider time, ILogger logger)
+        PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, IngestPipeline pipeline, StandInRecorder standIns, AuthorisationPolicy policy, TimeProvider time, ILogger logger)
     {
         var evt = pending.Event;
         if (!pipeline.TryEnqueue(pending, out var completion))
@@ -127,15 +163,15 @@ internal static class IngressEndpoints
             return AuthorisationAnswer.For(pending, policy.StandIn("the service was at capacity"), null);
         }
 
+        string why;
         try
         {
             var result = await completion.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
             return AuthorisationAnswer.For(pending, result.Decision ?? policy.StandIn("no decision was recorded"), result.Outcome.ToWire());
         }
-        catch (TimeoutException) when (ticket.TryTimeOut())
+        catch (TimeoutException) when (ticket.TryTimeOut(time.GetUtcNow()))
         {
-            Log.StandIn(logger, evt.Id, evt.Version, "deadline passed");
-            return AuthorisationAnswer.For(pending, policy.StandIn("the deadline passed before the decision was committed"), null);
+            why = "the deadline passed before the decision was committed";
         }
         catch (TimeoutException)
         {
@@ -145,10 +181,16 @@ internal static class IngressEndpoints
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            ticket.TryTimeOut();
-            Log.StandIn(logger, evt.Id, evt.Version, $"database error {e.GetType().Name}; nothing stored");
-            return AuthorisationAnswer.For(pending, policy.StandIn("the ledger database was unavailable"), null);
+            // The batch failed (the worker never completes a failed item's ticket, so this claims the
+            // answer); its commit may still be in doubt, so the stand-in is recorded like a late one.
+            ticket.TryTimeOut(time.GetUtcNow());
+            why = $"the ledger database failed ({e.GetType().Name})";
         }
+
+        var standIn = policy.StandIn(why);
+        Log.StandIn(logger, evt.Id, evt.Version, why);
+        await standIns.RecordAsync(new StandInRecord(evt.Id, evt.Version, standIn, ticket.TimedOutAt));
+        return AuthorisationAnswer.For(pending, standIn, null);
     }
 
     private static IResult Reject(ILogger logger, string id, IResult problem, int status, string field, string reason)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orian.Edge;
 using Orian.Orchestrator;
 using Orian.Service.Security;
 using Orian.Storage;
@@ -20,7 +21,7 @@ internal static class InstructionLinkApi
 
     public static void MapInstructionLinkApi(this IEndpointRouteBuilder app)
     {
-        var links = app.MapGroup("/v1/instruction-links").AddEndpointFilter<ApiKeyFilter>();
+        var links = app.MapGroup("/v1/instruction-links").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
         links.MapPut("/{transactionId}", PutAsync);
         links.MapGet("/{transactionId}", GetAsync);
         links.MapDelete("/{transactionId}", async (string transactionId, IInstructionLinkStore store, CancellationToken ct) =>
@@ -30,11 +31,6 @@ internal static class InstructionLinkApi
     private static async Task<IResult> PutAsync(
         string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken cancellationToken)
     {
-        if (transactionId.Length > OrianParser.MaxIdLength)
-        {
-            return Problems.InvalidField("transaction_id", $"The transaction id must be at most {OrianParser.MaxIdLength} characters.");
-        }
-
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (document is null)
         {
@@ -92,13 +88,14 @@ internal static class InstructionLinkApi
         {
             if (++count > MaxMetadataEntries)
             {
-                return Problems.InvalidField("metadata", $"'metadata' holds at most {MaxMetadataEntries} entries.");
+                return Problems.InvalidField(TextRules.IsCleanText(entry.Name, MaxMetadataKey) && entry.Name.Length > 0 ? $"metadata.{entry.Name}" : "metadata", $"'metadata' holds at most {MaxMetadataEntries} entries.");
             }
 
-            if (entry.Name.Length is 0 or > MaxMetadataKey || entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString()!.Length > MaxMetadataValue)
+            if (entry.Name.Length == 0 || !TextRules.IsCleanText(entry.Name, MaxMetadataKey)
+                || entry.Value.ValueKind != JsonValueKind.String || !TextRules.IsCleanText(entry.Value.GetString(), MaxMetadataValue, allowLineBreaks: true))
             {
-                return Problems.InvalidField($"metadata.{entry.Name}",
-                    $"Metadata keys are 1 to {MaxMetadataKey} characters and values strings of at most {MaxMetadataValue}.");
+                return Problems.InvalidField(TextRules.IsCleanText(entry.Name, MaxMetadataKey) && entry.Name.Length > 0 ? $"metadata.{entry.Name}" : "metadata",
+                    $"Metadata keys are 1 to {MaxMetadataKey} characters and values strings of at most {MaxMetadataValue}, without control characters (line breaks allowed in values).");
             }
         }
 

@@ -13,7 +13,7 @@ internal static class OperatorEndpoints
 
     public static void MapOperatorApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
         v1.MapGet("/accounts/{accountNo}", GetAccountAsync).WithName("GetAccount");
         v1.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal");
         v1.MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction");
@@ -34,11 +34,6 @@ internal static class OperatorEndpoints
 
     private static async Task<IResult> PutControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (accountNo.Length > Orian.Wire.OrianParser.MaxIdLength)
-        {
-            return Problems.InvalidField("account_no", $"An account number has at most {Orian.Wire.OrianParser.MaxIdLength} characters.");
-        }
-
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxControlsBodyBytes, cancellationToken);
         if (document is null)
         {

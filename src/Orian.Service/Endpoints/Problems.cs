@@ -39,6 +39,23 @@ internal static class Problems
         title: "Not found.",
         type: "urn:orian:problem:not-found");
 
+    /// <summary>422: the request is well formed but can never be applied; nothing was stored.</summary>
+    public static IResult Refused(string detail) => TypedResults.Problem(
+        detail: detail,
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The ledger cannot apply this request.",
+        type: "urn:orian:problem:ledger-refused");
+
+    /// <summary>500 for this request alone, with the trace id an operator finds the log line by.</summary>
+    public static IResult Fault(HttpContext context) => TypedResults.Problem(
+        detail: "The request failed in the service; nothing was stored. Quote the trace id to an operator.",
+        statusCode: StatusCodes.Status500InternalServerError,
+        title: "Internal error.",
+        type: "urn:orian:problem:internal",
+        extensions: new Dictionary<string, object?> { ["traceId"] = TraceId(context) });
+
+    public static string TraceId(HttpContext context) => System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+
     /// <summary>503 with <c>Retry-After</c>: nothing was acknowledged, the sender should try again.</summary>
     public static IResult Unavailable(HttpContext context, string detail, int retryAfterSeconds)
     {

@@ -60,10 +60,15 @@ internal sealed class RequestBody : IDisposable
             return (null, Problems.TooLarge(maxBytes));
         }
 
+        if (Orian.Edge.JsonText.Check(body.Span) is { } invalid)
+        {
+            return (null, Problems.InvalidField("$", invalid));
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.Span.ToArray());
+            document = JsonDocument.Parse(body.Span.ToArray(), new JsonDocumentOptions { MaxDepth = Orian.Edge.JsonText.MaxDepth });
         }
         catch (JsonException)
         {

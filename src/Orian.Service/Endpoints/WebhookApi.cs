@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Orian.Edge;
 using Orian.Outbox;
 using Orian.Security;
 using Orian.Service.Security;
@@ -15,10 +16,12 @@ internal static class WebhookApi
     public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
 
     private const int MaxBodyBytes = 16 * 1024;
+    private const int MaxUrlLength = 2048;
+    private const int MaxDescriptionLength = 500;
 
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
         v1.MapPost("/webhook-endpoints", CreateAsync);
         v1.MapGet("/webhook-endpoints", async (IOutboxStore store, CancellationToken ct) =>
             TypedResults.Ok(new EndpointListResponse((await store.ListEndpointsAsync(ct)).Select(e => ToResponse(e, null)).ToList())));
@@ -56,9 +59,10 @@ internal static class WebhookApi
         {
             var root = document.RootElement;
             if (!root.TryGetProperty("url", out var urlElement) || urlElement.ValueKind != JsonValueKind.String
+                || !TextRules.IsCleanText(urlElement.GetString(), MaxUrlLength)
                 || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {
-                return Problems.InvalidField("url", "'url' is required: an absolute http or https URL.");
+                return Problems.InvalidField("url", $"'url' is required: an absolute http or https URL of at most {MaxUrlLength} characters.");
             }
 
             if (!root.TryGetProperty("events", out var eventsElement) || eventsElement.ValueKind != JsonValueKind.Array || eventsElement.GetArrayLength() == 0)
@@ -80,9 +84,9 @@ internal static class WebhookApi
             string? description = null;
             if (root.TryGetProperty("description", out var d) && d.ValueKind != JsonValueKind.Null)
             {
-                if (d.ValueKind != JsonValueKind.String || d.GetString()!.Length > 500)
+                if (d.ValueKind != JsonValueKind.String || !TextRules.IsCleanText(d.GetString(), MaxDescriptionLength, allowLineBreaks: true))
                 {
-                    return Problems.InvalidField("description", "'description' must be a string of at most 500 characters.");
+                    return Problems.InvalidField("description", TextRules.Explain("description", MaxDescriptionLength, allowLineBreaks: true));
                 }
 
                 description = d.GetString();
@@ -92,7 +96,7 @@ internal static class WebhookApi
             var endpoint = new WebhookEndpointRow
             {
                 Id = "we_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
-                Url = url.ToString(),
+                Url = url.AbsoluteUri, // escaped form: percent-encodings stay encoded, never decoded into control characters
                 Events = string.Join(',', events),
                 Description = description,
                 Secret = NewSecret(),

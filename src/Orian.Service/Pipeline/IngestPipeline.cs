@@ -19,14 +19,17 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly LedgerBatchApplier _applier;
     private readonly AuthorisationPolicy _policy;
     private readonly Outbox.OutboxSignal _outbox;
+    private readonly StandInReconciler _reconciler;
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
 
     public IngestPipeline(
-        LedgerBatchApplier applier, AuthorisationPolicy policy, Outbox.OutboxSignal outbox, IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
+        LedgerBatchApplier applier, AuthorisationPolicy policy, Outbox.OutboxSignal outbox, StandInReconciler reconciler,
+        IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
     {
         _outbox = outbox;
+        _reconciler = reconciler;
         _applier = applier;
         _policy = policy;
         _options = options.Value;
@@ -144,21 +147,27 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    /// <summary>Answers the waiting requests. A decision whose request already gave up at its
-    /// deadline (and answered the stand-in) is revoked before this worker takes its next batch, so
-    /// no hold outlives an answer that did not grant it.</summary>
+    /// <summary>Answers the waiting requests. A request that already gave up at its deadline (and
+    /// answered the stand-in) is settled before this worker takes its next batch: the stand-in is
+    /// recorded and a decision committed for it revoked, so no hold outlives an answer that did not
+    /// grant it. If that fails, the reconciler retries it; the request's own durable record of the
+    /// stand-in covers a crash in between.</summary>
     private async Task CompleteAsync(List<WorkItem> batch, ApplyResult[] results)
     {
         _outbox.Ring(); // the commit may have written events: wake the dispatcher now, not at its next poll
-        List<DecisionRevocation>? late = null;
+        List<StandInRecord>? late = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i].Pending;
-            if (pending.Ticket is { } ticket && !ticket.TryComplete() && results[i].Outcome == VersionOutcome.Applied && !ticket.DecidedAsStandIn)
+            if (pending.Ticket is { } ticket && !ticket.TryComplete())
             {
-                Log.DecisionTooLate(_logger, pending.Event.Id, pending.Event.Version, results[i].Decision?.ResultText ?? "none");
-                (late ??= []).Add(new DecisionRevocation(pending.Event.Id, pending.Event.Version,
-                    _policy.StandIn("answered with the stand-in at the deadline; the decision committed too late")));
+                if (!ticket.DecidedAsStandIn)
+                {
+                    Log.DecisionTooLate(_logger, pending.Event.Id, pending.Event.Version, results[i].Decision?.ResultText ?? "none");
+                }
+
+                (late ??= []).Add(new StandInRecord(pending.Event.Id, pending.Event.Version,
+                    _policy.StandIn("answered with the stand-in at the deadline; the decision committed too late"), ticket.TimedOutAt));
             }
 
             batch[i].Complete(results[i]);
@@ -166,13 +175,22 @@ internal sealed class IngestPipeline : BackgroundService
 
         if (late is not null)
         {
-            try
+            await SettleAsync(late).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SettleAsync(List<StandInRecord> late)
+    {
+        try
+        {
+            await _applier.ResolveStandInsAsync(late, DateTimeOffset.MinValue, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.RevocationFailed(_logger, e, late.Count);
+            foreach (var record in late)
             {
-                await _applier.RevokeAsync(late, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                Log.RevocationFailed(_logger, e, late.Count);
+                _reconciler.Retry(record);
             }
         }
     }

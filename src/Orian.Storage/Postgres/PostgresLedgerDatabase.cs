@@ -60,20 +60,23 @@ public sealed class PostgresLedgerDatabase : LedgerDatabase, IAsyncDisposable
     }
 
     /// <summary>
-    /// The PostgreSQL half of the one classification of failures (<c>docs/edge.md</c>). Transient:
-    /// a lost race (<see cref="ConcurrencyException"/>; 23505 unique_violation, a row another
-    /// instance inserted first; 40001 serialization_failure; 40P01 deadlock_detected; 55P03
-    /// lock_not_available), a connection that failed or was cut (class 08; 57P01–57P03 the server
-    /// shutting down or starting; an <see cref="NpgsqlException"/> without a server error, which is
-    /// Npgsql's I/O and timeout failure), a statement cancelled by a timeout (57014), a server out of
-    /// resources (class 53). Anything else the server reports (class 22 data exception, class 23
-    /// constraint violations, class 42, XX000) would fail again on retry: not transient.
+    /// The PostgreSQL half of the one classification of failures (<c>docs/edge.md</c>). The rule: a
+    /// failure is transient when its cause lies outside the event, in a race or in the environment,
+    /// so the same event can succeed later; it is not when the event's own data (class 22 data
+    /// exception, class 23 constraint violation) or our code (class 42, XX000) caused it, since a
+    /// retry would meet it again. Transient: a lost race (<see cref="ConcurrencyException"/>; 23505
+    /// unique_violation, a row another instance inserted first; 40001 serialization_failure; 40P01
+    /// deadlock_detected; 55P03 lock_not_available), a connection that failed or was cut (class 08;
+    /// class 57, the server shutting down, starting or cancelling on a timeout; 55000, a database
+    /// not accepting connections; an <see cref="NpgsqlException"/> without a server error, which is
+    /// Npgsql's I/O and timeout failure), a server out of resources (class 53), and a database an
+    /// operator must fix (class 28 credentials, 3D000 no such database).
     /// </summary>
     public override bool IsTransient(Exception exception) => exception switch
     {
         ConcurrencyException or TimeoutException => true,
-        PostgresException { SqlState: "40001" or "40P01" or "23505" or "55P03" or "57014" or "57P01" or "57P02" or "57P03" } => true,
-        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("53", StringComparison.Ordinal),
+        PostgresException { SqlState: "40001" or "40P01" or "23505" or "55P03" or "55000" or "3D000" } => true,
+        PostgresException p => p.SqlState[..2] is "08" or "53" or "57" or "28",
         NpgsqlException => true,
         System.Net.Sockets.SocketException or IOException => true,
         _ => false,

@@ -210,13 +210,17 @@ public abstract class LedgerStoreContract
     }
 
     [Test]
-    public async Task StoresTheRawJsonOfEveryVersionReceived()
+    public async Task StoresTheBodyOfAnAppliedVersionAndOnlyTheHashAndTimeOfADuplicate()
     {
         var txn = new Txn { Extra = "kept verbatim" };
         await Apply(txn, txn);
         await using var connection = await OpenAsync();
-        var raws = (await connection.QueryAsync<string>("SELECT raw_json FROM transaction_versions ORDER BY seq")).ToList();
-        Assert.That(raws, Is.EqualTo(new[] { txn.Json, txn.Json }));
+        var rows = (await connection.QueryAsync<(string Outcome, byte[] Hash, string? Raw)>(
+            "SELECT outcome, payload_hash, raw_json FROM transaction_versions ORDER BY seq")).ToList();
+        Assert.That(rows.Select(r => r.Outcome), Is.EqualTo(new[] { "applied", "duplicate" }));
+        Assert.That(rows[0].Raw, Is.EqualTo(txn.Json));
+        Assert.That(rows[1].Raw, Is.Null, "a re-send does not store the body again");
+        Assert.That(rows[1].Hash, Is.EqualTo(rows[0].Hash));
     }
 
     [Test]

@@ -5,7 +5,9 @@ namespace Orian.Tests.Support;
 
 /// <summary>
 /// The real store, whose commits (or, with <see cref="GateBegin"/>, whose transactions) wait while
-/// the test holds the gate closed: a forced slow commit without sleeping. Open by default.
+/// the test holds the gate closed: a forced slow commit without sleeping. Open by default. It can
+/// also inject the faults a network and a database produce: a COMMIT that fails after or instead of
+/// happening, and a database that stops accepting transactions from this instance.
 /// </summary>
 internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
 {
@@ -14,6 +16,19 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
 
     /// <summary>Hold transactions at their start instead of at their commit.</summary>
     public bool GateBegin { get; set; }
+
+    /// <summary>The next COMMIT happens, then fails as if the connection dropped before the answer.</summary>
+    public bool FailAfterNextCommit { get; set; }
+
+    /// <summary>The next COMMIT fails without happening (the transaction is rolled back).</summary>
+    public bool FailInsteadOfNextCommit { get; set; }
+
+    /// <summary>Every new transaction fails to start: this instance has lost its database.</summary>
+    public bool RefuseTransactions { get; set; }
+
+    /// <summary>Transactions started after a gated commit let go fail (set with <see cref="Close"/>):
+    /// the database is lost between a late commit and whatever was to follow it.</summary>
+    public bool RefuseAfterGate { get; set; }
 
     /// <summary>Completes when a unit of work is waiting at the closed gate.</summary>
     public Task Waiting => _waiting.Task;
@@ -28,6 +43,11 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
 
     public async Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken)
     {
+        if (RefuseTransactions)
+        {
+            throw new TimeoutException("Injected: the database cannot be reached.");
+        }
+
         if (GateBegin)
         {
             await PassAsync(cancellationToken);
@@ -37,6 +57,13 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
     }
 
     public bool IsTransient(Exception exception) => inner.IsTransient(exception);
+
+    public Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken) => inner.HasCommittedAsync(outboxEventId, cancellationToken);
+
+    public Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken) => inner.RecordStandInAsync(record, cancellationToken);
+
+    public Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken) =>
+        RefuseTransactions ? throw new TimeoutException("Injected: the database cannot be reached.") : inner.GetOpenStandInsAsync(limit, cancellationToken);
 
     private async Task PassAsync(CancellationToken cancellationToken)
     {
@@ -67,16 +94,38 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
         public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
             inner.GetAppliedPayloadAsync(transactionId, version, cancellationToken);
 
+        public Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>
+            inner.GetDecisionStateAsync(transactionId, version, cancellationToken);
+
+        public Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken) =>
+            inner.HasPayloadAsync(transactionId, payloadHash, cancellationToken);
+
         public Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken) => inner.WriteAsync(changes, cancellationToken);
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
             if (!gate.GateBegin)
             {
+                var gated = !gate._open.Task.IsCompleted;
                 await gate.PassAsync(cancellationToken);
+                if (gated && gate.RefuseAfterGate)
+                {
+                    gate.RefuseTransactions = true; // from the instant this commit lands, nothing else gets in
+                }
+            }
+
+            if (gate.FailInsteadOfNextCommit)
+            {
+                gate.FailInsteadOfNextCommit = false;
+                throw new TimeoutException("Injected: the connection dropped before the COMMIT reached the database.");
             }
 
             await inner.CommitAsync(cancellationToken);
+            if (gate.FailAfterNextCommit)
+            {
+                gate.FailAfterNextCommit = false;
+                throw new TimeoutException("Injected: the connection dropped after the COMMIT, before its answer.");
+            }
         }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -24,4 +24,10 @@ internal sealed class GatedLedgerStore(ILedgerStore inner) : ILedgerStore
     }
 
     public bool IsTransient(Exception exception) => inner.IsTransient(exception);
+
+    public Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken) => inner.HasCommittedAsync(outboxEventId, cancellationToken);
+
+    public Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken) => inner.RecordStandInAsync(record, cancellationToken);
+
+    public Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken) => inner.GetOpenStandInsAsync(limit, cancellationToken);
 }

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Options;
+using Orian.Ledger;
+using Orian.Service.Configuration;
+
+namespace Orian.Service.Pipeline;
+
+/// <summary>
+/// Makes the ledger agree with every stand-in answer: a decision committed for a request that was
+/// answered with the stand-in is revoked, once, with its journal line and event (docs/authorisation.md).
+/// Runs at start-up (before the service takes traffic, so a crash between a late commit and its
+/// revocation is repaired first), every <see cref="AuthorisationOptions.ReconcileIntervalMs"/>, and
+/// whenever the worker hands over a record it could not settle itself.
+/// </summary>
+internal sealed class StandInReconciler(
+    LedgerBatchApplier applier, ILedgerStore store, IOptions<AuthorisationOptions> options, TimeProvider time, ILogger<StandInReconciler> logger) : BackgroundService
+{
+    private const int PageSize = 100;
+    private const int MaxPending = 10_000;
+
+    /// <summary>Records that could not be written or settled yet, kept until the next round.
+    /// Bounded: past <see cref="MaxPending"/> the oldest wait for their durable copy.</summary>
+    private readonly Queue<StandInRecord> _pending = new();
+    private readonly System.Threading.Channels.Channel<bool> _doorbell = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
+    public void Retry(StandInRecord record)
+    {
+        lock (_pending)
+        {
+            if (_pending.Count >= MaxPending)
+            {
+                _pending.Dequeue();
+            }
+
+            _pending.Enqueue(record);
+        }
+
+        Wake();
+    }
+
+    private void Wake() => _doorbell.Writer.TryWrite(true);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMilliseconds(options.Value.ReconcileIntervalMs);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                // Whichever comes first, a ring or the interval; the other is cancelled.
+                await Task.WhenAny(_doorbell.Reader.WaitToReadAsync(wait.Token).AsTask(), Task.Delay(interval, time, wait.Token)).ConfigureAwait(false);
+                await wait.CancelAsync().ConfigureAwait(false);
+            }
+
+            _doorbell.Reader.TryRead(out _);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One round: the records handed over in memory, then every open record in the database.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            StandInRecord[] handed;
+            lock (_pending)
+            {
+                handed = [.. _pending];
+                _pending.Clear();
+            }
+
+            var noDecisionBefore = time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.StandInHorizonSeconds);
+            if (handed.Length > 0)
+            {
+                try
+                {
+                    await applier.ResolveStandInsAsync(handed, noDecisionBefore, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    foreach (var record in handed)
+                    {
+                        Retry(record);
+                    }
+
+                    throw;
+                }
+            }
+
+            var settled = handed.Length;
+            var open = await store.GetOpenStandInsAsync(PageSize, cancellationToken).ConfigureAwait(false);
+            if (open.Count > 0)
+            {
+                await applier.ResolveStandInsAsync(open, noDecisionBefore, cancellationToken).ConfigureAwait(false);
+                settled += open.Count;
+            }
+
+            if (settled > 0)
+            {
+                Log.StandInsSettled(logger, settled);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ReconcileFailed(logger, e);
+        }
+    }
+}
