@@ -22,6 +22,15 @@ public static class OrianApp
     /// <summary>Where the service listens when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>Framework log categories whose lines carry raw client input.</summary>
+    public static readonly string[] UntrustedLogCategories =
+    [
+        "Microsoft.AspNetCore.Hosting.Diagnostics",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Http.Result",
+    ];
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -45,6 +54,14 @@ public static class OrianApp
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveTimeoutSeconds);
         });
         builder.AddOrian();
+        // The framework's request lines (hosting, routing, Kestrel's bad-request reports) write the
+        // decoded path as the client sent it: line breaks and card numbers included. Orian logs every
+        // request it refuses itself, escaped and masked, so these stay at Warning whatever the
+        // configuration says for Microsoft.AspNetCore as a whole.
+        foreach (var category in UntrustedLogCategories)
+        {
+            builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
         configure?.Invoke(builder); // after AddOrian, so a host (the tests) can replace a registration
 
         var app = builder.Build();

@@ -148,7 +148,7 @@ public static class CardNumbers
         return Encoding.UTF8.GetString(copy is null ? json : copy);
     }
 
-    /// <summary>The slow path: string values compared after unescaping; a PAN's whole token is
+    /// <summary>The slow path: every string value compared after unescaping; a PAN's whole token is
     /// replaced by its masked, unescaped form.</summary>
     private static string MaskJsonByTokens(ReadOnlySpan<byte> json)
     {
@@ -159,7 +159,7 @@ public static class CardNumbers
         {
             while (reader.Read())
             {
-                if (reader.TokenType != JsonTokenType.String || !reader.ValueIsEscaped)
+                if (reader.TokenType != JsonTokenType.String || (!reader.ValueIsEscaped && !IsPan(reader.ValueSpan)))
                 {
                     continue;
                 }

@@ -22,7 +22,7 @@ public sealed class PendingEvent
             Ticket = new DecisionTicket();
             // The answer echoes the resource to the PPS that sent it, exactly as sent (its id may
             // look like a card number); only then does the original text outlive the request.
-            AnswerJson = System.Text.Encoding.UTF8.GetString(rawUtf8);
+            AnswerUtf8 = rawUtf8.ToArray();
         }
     }
 
@@ -36,7 +36,7 @@ public sealed class PendingEvent
     public string RawJson { get; }
 
     /// <summary>For an authorisation request, the body exactly as received, for the answer.</summary>
-    public string? AnswerJson { get; }
+    public byte[]? AnswerUtf8 { get; }
 
     public byte[] PayloadHash { get; }
     public DateTimeOffset ReceivedAt { get; }
