@@ -36,6 +36,20 @@ public class HotPathBenchmarks
     [Benchmark(Description = "parse+validate+effect (clearing)")]
     public LedgerEffect ParseValidateEffectClearing() => Effect(_clearing);
 
+    [Benchmark(Description = "parse+validate+pending event (auth request)")]
+    public Orian.Ledger.PendingEvent ParsePending() => Pending(_example);
+
+    [Benchmark(Description = "parse+validate+pending event (clearing)")]
+    public Orian.Ledger.PendingEvent ParsePendingClearing() => Pending(_clearing);
+
+    /// <summary>What the endpoint does with a body before it enters a partition: parse, validate,
+    /// and build the pending event (the stored text, with card numbers masked, and its SHA-256).</summary>
+    private static Orian.Ledger.PendingEvent Pending(byte[] body)
+    {
+        var evt = OrianParser.Parse(body, out var error) ?? throw new InvalidOperationException(error!.Message);
+        return new Orian.Ledger.PendingEvent(evt, body, DateTimeOffset.UnixEpoch);
+    }
+
     private static readonly Decision Approved = new(TxnResult.Approved, ResultDetail.Successful, null, null, 100, "covered");
 
     private static LedgerEffect Effect(byte[] body)

@@ -49,7 +49,9 @@ public static class OrianApp
             limits.MaxRequestHeadersTotalSize = server.MaxRequestHeadersTotalBytes;
             limits.MaxRequestHeaderCount = server.MaxRequestHeaderCount;
             limits.MaxRequestLineSize = server.MaxRequestLineBytes;
-            limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            // Never below the ingress limit, so an oversized ORIAN body always gets the endpoint's own 413 problem.
+            var ingress = context.Configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions();
+            limits.MaxRequestBodySize = Math.Max(server.MaxRequestBodyBytes, ingress.MaxBodyBytes + 1L);
             limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveTimeoutSeconds);
         });

@@ -5,7 +5,7 @@ using Orian.Wire;
 namespace Orian.Authorisation;
 
 /// <summary>
-/// The delegated authorisation decision (<c>domain.md</c>) as a pure function, rules in order:
+/// The delegated authorisation decision (<c>docs/authorisation.md</c>) as a pure function, rules in order:
 /// 1 the account is known and not blocked; 2 operator controls (maximum per transaction, daily spend,
 /// blocked merchant categories); 3 the available balance covers the amount; 4 else a partial approval
 /// of what is available, where allowed; 5 else insufficient funds. Credits (refunds) and non-financial

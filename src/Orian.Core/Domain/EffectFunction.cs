@@ -4,7 +4,7 @@ using Orian.Wire;
 namespace Orian.Domain;
 
 /// <summary>
-/// The financial effect of one ORIAN transaction version: the table in <c>domain.md</c> as a pure
+/// The financial effect of one ORIAN transaction version: the table in <c>docs/ledger.md</c> as a pure
 /// function. Because the ledger always holds effect(highest version), any arrival order, duplicate
 /// or gap converges on the same balances.
 /// </summary>

@@ -14,7 +14,7 @@ public enum TxnResult : byte
 
 public static class TxnResultExtensions
 {
-    /// <summary>Approved in the sense of <c>domain.md</c>: the money moves (fully or in part).</summary>
+    /// <summary>Approved in the sense of <c>docs/ledger.md</c>: the money moves (fully or in part).</summary>
     public static bool IsApproved(this TxnResult result) =>
         result is TxnResult.Approved or TxnResult.PartiallyApproved or TxnResult.ApprovedWithException;
 }

@@ -8,6 +8,13 @@ namespace Orian.Edge;
 /// the Luhn check is treated as a PAN and shown as its first six and last four digits, the digits
 /// between replaced by '*': the form ORIAN's own <c>masked_pan</c> takes.
 /// </summary>
+/// <remarks>
+/// The values of <c>id</c> and <c>account_no</c> members are identifiers, not card data: validated
+/// as such, stored as keys in their own columns, and one 17-digit transaction id in ten passes the
+/// Luhn check (ORIAN's own example, 18020114280135473, does). Masking them would make the stored
+/// body disagree with its key and logs unsearchable by id, while the key column keeps the value
+/// anyway; so they are left as sent.
+/// </remarks>
 public static class CardNumbers
 {
     public const int MinLength = 13;
@@ -57,6 +64,33 @@ public static class CardNumbers
         }
 
         return sum % 10 == 0;
+    }
+
+    /// <summary>Whether the string opening at <paramref name="quote"/> is the value of an <c>id</c>
+    /// or <c>account_no</c> member: looking back, optional whitespace, ':', optional whitespace, and
+    /// a member name that is exactly one of those.</summary>
+    private static bool IsIdentifierValue(ReadOnlySpan<byte> json, int quote)
+    {
+        var i = quote - 1;
+        while (i >= 0 && json[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            i--;
+        }
+
+        if (i < 0 || json[i] != ':')
+        {
+            return false;
+        }
+
+        i--;
+        while (i >= 0 && json[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            i--;
+        }
+
+        var name = json[..(i + 1)];
+        return name.EndsWith("\"id\""u8) && (name.Length == 4 || name[^5] != '\\')
+            || name.EndsWith("\"account_no\""u8) && (name.Length == 12 || name[^13] != '\\');
     }
 
     private static int LuhnTerm(int digit, bool doubled) => !doubled ? digit : digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
@@ -136,7 +170,7 @@ public static class CardNumbers
                 end++;
             }
 
-            if (start > 0 && json[start - 1] == '"' && end < json.Length && json[end] == '"' && IsPan(json[start..end]))
+            if (start > 0 && json[start - 1] == '"' && end < json.Length && json[end] == '"' && IsPan(json[start..end]) && !IsIdentifierValue(json, start - 1))
             {
                 copy ??= json.ToArray();
                 copy.AsSpan(start + 6, end - start - 10).Fill((byte)'*');
@@ -155,11 +189,18 @@ public static class CardNumbers
         var output = new StringBuilder(json.Length);
         var copied = 0;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        var identifier = false;
         try
         {
             while (reader.Read())
             {
-                if (reader.TokenType != JsonTokenType.String || (!reader.ValueIsEscaped && !IsPan(reader.ValueSpan)))
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    identifier = reader.ValueTextEquals("id"u8) || reader.ValueTextEquals("account_no"u8);
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.String || identifier || (!reader.ValueIsEscaped && !IsPan(reader.ValueSpan)))
                 {
                     continue;
                 }

@@ -1,6 +1,6 @@
 namespace Orian.Ledger;
 
-/// <summary>What the version rule made of one received version (<c>domain.md</c>, "Version rule").
+/// <summary>What the version rule made of one received version (<c>docs/ledger.md</c>).
 /// Every outcome is acknowledged: PPS must not retry something that was handled.</summary>
 public enum VersionOutcome : byte
 {

@@ -5,7 +5,7 @@ namespace Orian.Orchestrator;
 
 /// <summary>
 /// The Payments Orchestrator status an ORIAN transaction gives the instruction it is linked to
-/// (seed 001 statuses; the mapping of <c>domain.md</c>).
+/// (the Orchestrator's instruction statuses; the mapping in <c>docs/outbox.md</c>).
 /// </summary>
 public static class InstructionStatus
 {
@@ -50,7 +50,7 @@ public static class InstructionStatus
     }
 
     /// <summary>Whether <paramref name="value"/> is an Orchestrator order or instruction reference:
-    /// 1 to 50 characters of <c>[a-zA-Z0-9-_.]</c> (seed 002).</summary>
+    /// 1 to 50 characters of <c>[a-zA-Z0-9-_.]</c> (the Orchestrator's reference format).</summary>
     public static bool IsValidReference(string? value)
     {
         if (string.IsNullOrEmpty(value) || value.Length > 50)

@@ -4,7 +4,7 @@ using System.Text;
 namespace Orian.Orchestrator;
 
 /// <summary>
-/// The Payments Orchestrator's request HMAC (seed 000; the formula in <c>domain.md</c>):
+/// The Payments Orchestrator's request HMAC (the formula in <c>docs/outbox.md</c>):
 /// <c>Authorization: Hmac {publicKey}:{nonce}:{epochSeconds}:{signature}</c> where
 /// <c>signature = Base64(HMACSHA256(Base64Decode(privateKey), "{publicKey}:{nonce}:{epochSeconds}:{hashedBody}"))</c>
 /// and <c>hashedBody = Base64(SHA256(body))</c>, or the empty string when there is no body.

@@ -48,6 +48,6 @@ public sealed class OrianEvent
         _ => PayerAccountNo ?? PayeeAccountNo,
     };
 
-    /// <summary>The amounts that count: clearing when present, which "always takes precedence" (seed 003).</summary>
+    /// <summary>The amounts that count: clearing when present, which "always takes precedence" (ORIAN's own rule).</summary>
     public TxnAmounts EffectiveAmounts => Clearing.IsEmpty ? Authorisation : Clearing;
 }

@@ -10,11 +10,17 @@ namespace Orian.Service.Diagnostics;
 /// masks any run of digits that is a card number. Log methods take this type, not string, so a raw
 /// client string cannot reach a log line by accident.
 /// </summary>
-internal readonly struct Untrusted(string? value)
+internal readonly struct Untrusted(string? value, bool maskCards = true)
 {
     public const int MaxChars = 80;
 
-    public static implicit operator Untrusted(string? value) => new(value);
+    /// <summary>Free text from a client (a path id, a content type, a masked PAN): escaped, cut, masked.</summary>
+    public static Untrusted Text(string? value) => new(value);
+
+    /// <summary>A transaction id or account number the parser has validated as an identifier:
+    /// escaped like any client string, but not masked (see <c>CardNumbers</c>), so that logs can be
+    /// searched by id.</summary>
+    public static Untrusted Id(string? value) => new(value, maskCards: false);
 
     public override string ToString()
     {
@@ -23,7 +29,8 @@ internal readonly struct Untrusted(string? value)
             return "(none)";
         }
 
-        var text = CardNumbers.MaskRuns(value.Length > MaxChars ? value[..MaxChars] : value);
+        var cut = value.Length > MaxChars ? value[..MaxChars] : value;
+        var text = maskCards ? CardNumbers.MaskRuns(cut) : cut;
         var builder = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {

@@ -16,6 +16,11 @@ internal sealed class FailureHandler(
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client hung up: there is no one to answer, and nothing failed
+        }
+
         var kind = classifier.Classify(exception);
         var (status, title, type, detail) = kind switch
         {
@@ -23,7 +28,7 @@ internal sealed class FailureHandler(
             FailureClass.Refused => (StatusCodes.Status422UnprocessableEntity, "The ledger cannot apply this request.", "urn:orian:problem:ledger-refused", exception.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal error.", "urn:orian:problem:internal", "The request failed in the service. Quote the trace id to an operator."),
         };
-        Log.RequestFailed(logger, exception, httpContext.Request.Method, httpContext.Request.Path.Value, kind.ToString(), status);
+        Log.RequestFailed(logger, exception, httpContext.Request.Method, Untrusted.Text(httpContext.Request.Path.Value), kind.ToString(), status);
         httpContext.Response.StatusCode = status;
         if (kind == FailureClass.Transient)
         {

@@ -47,7 +47,7 @@ internal static class IngressEndpoints
 
         if (!pipeline.TryEnqueue(pending, out var completion))
         {
-            Log.Unavailable(logger, evt.Id, evt.Version, "partition full");
+            Log.Unavailable(logger, Untrusted.Id(evt.Id), evt.Version, "partition full");
             return Problems.Unavailable(context, "The service is at capacity; the event was not stored.", settings.RetryAfterSeconds);
         }
 
@@ -58,7 +58,7 @@ internal static class IngressEndpoints
         }
         catch (TimeoutException)
         {
-            Log.Unavailable(logger, evt.Id, evt.Version, "commit timed out");
+            Log.Unavailable(logger, Untrusted.Id(evt.Id), evt.Version, "commit timed out");
             return Problems.Unavailable(context, "The event could not be committed in time; resend it (a resend is harmless).", settings.RetryAfterSeconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -68,17 +68,17 @@ internal static class IngressEndpoints
 
         if ((result.Flags & ~EventFlags.Overdrawn) != EventFlags.None)
         {
-            Log.Flagged(logger, evt.Id, evt.Version, evt.MaskedPan, result.Flags.ToString());
+            Log.Flagged(logger, Untrusted.Id(evt.Id), evt.Version, Untrusted.Text(evt.MaskedPan), result.Flags.ToString());
         }
         else if (result.Flags == EventFlags.Overdrawn)
         {
             // An account condition, not a data problem: the account API shows it; no warning per event.
-            Log.Overdrawn(logger, evt.Id, evt.Version, evt.AccountNo);
+            Log.Overdrawn(logger, Untrusted.Id(evt.Id), evt.Version, Untrusted.Id(evt.AccountNo));
         }
 
         if (result.Outcome == VersionOutcome.Conflict)
         {
-            Log.Conflict(logger, evt.Id, evt.Version);
+            Log.Conflict(logger, Untrusted.Id(evt.Id), evt.Version);
         }
 
         var flags = result.Flags == EventFlags.None ? null : result.Flags.ToNames();
@@ -136,13 +136,13 @@ internal static class IngressEndpoints
         switch (kind)
         {
             case FailureClass.Transient:
-                Log.Unavailable(logger, evt.Id, evt.Version, e.GetType().Name);
+                Log.Unavailable(logger, Untrusted.Id(evt.Id), evt.Version, e.GetType().Name);
                 return Problems.Unavailable(context, "The ledger database is unavailable; the event was not stored.", settings.RetryAfterSeconds);
             case FailureClass.Refused:
-                Log.EventRefused(logger, e, evt.Id, evt.Version, kind.ToString(), StatusCodes.Status422UnprocessableEntity);
+                Log.EventRefused(logger, e, Untrusted.Id(evt.Id), evt.Version, kind.ToString(), StatusCodes.Status422UnprocessableEntity);
                 return Problems.Refused(e.Message);
             default:
-                Log.EventRefused(logger, e, evt.Id, evt.Version, kind.ToString(), StatusCodes.Status500InternalServerError);
+                Log.EventRefused(logger, e, Untrusted.Id(evt.Id), evt.Version, kind.ToString(), StatusCodes.Status500InternalServerError);
                 return Problems.Fault(context);
         }
     }
@@ -159,7 +159,7 @@ internal static class IngressEndpoints
         var evt = pending.Event;
         if (!pipeline.TryEnqueue(pending, out var completion))
         {
-            Log.StandIn(logger, evt.Id, evt.Version, "partition full; nothing stored");
+            Log.StandIn(logger, Untrusted.Id(evt.Id), evt.Version, "partition full; nothing stored");
             return AuthorisationAnswer.For(pending, policy.StandIn("the service was at capacity"), null);
         }
 
@@ -188,14 +188,14 @@ internal static class IngressEndpoints
         }
 
         var standIn = policy.StandIn(why);
-        Log.StandIn(logger, evt.Id, evt.Version, why);
+        Log.StandIn(logger, Untrusted.Id(evt.Id), evt.Version, why);
         await standIns.RecordAsync(new StandInRecord(evt.Id, evt.Version, standIn, ticket.TimedOutAt));
         return AuthorisationAnswer.For(pending, standIn, null);
     }
 
     private static IResult Reject(ILogger logger, string id, IResult problem, int status, string field, string reason)
     {
-        Log.Rejected(logger, id, status, field, reason);
+        Log.Rejected(logger, Untrusted.Text(id), status, field, Untrusted.Text(reason));
         return problem;
     }
 }

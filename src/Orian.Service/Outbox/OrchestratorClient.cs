@@ -14,8 +14,8 @@ using Orian.Storage;
 namespace Orian.Service.Outbox;
 
 /// <summary>
-/// Sends instruction status updates to the Payments Orchestrator, authenticated as it documents
-/// (seed 000): an HMAC-signed <c>POST /v1/identity/hmac</c> buys a bearer token, which is cached and
+/// Sends instruction status updates to the Payments Orchestrator, authenticated as it documents:
+/// an HMAC-signed <c>POST /v1/identity/hmac</c> buys a bearer token, which is cached and
 /// replaced <see cref="OrchestratorOptions.TokenRefreshSeconds"/> before it expires (or at once if
 /// the Orchestrator refuses it); every call carries <c>x-account-id</c>, <c>x-tenant-id</c> and a
 /// <c>x-correlation-id</c> that stays the same across retries of one update.

@@ -3,6 +3,8 @@ using Orian.Authorisation;
 using Orian.Ledger;
 using Orian.Service.Configuration;
 
+using Orian.Service.Diagnostics;
+
 namespace Orian.Service.Pipeline;
 
 /// <summary>
@@ -128,7 +130,7 @@ internal sealed class IngestPipeline : BackgroundService
         }
         catch (Exception e)
         {
-            Log.EventFailed(_logger, e, partition, batch[0].Pending.Event.Id, batch[0].Pending.Event.Version);
+            Log.EventFailed(_logger, e, partition, Untrusted.Id(batch[0].Pending.Event.Id), batch[0].Pending.Event.Version);
             batch[0].Fail(e);
         }
     }
@@ -142,7 +144,7 @@ internal sealed class IngestPipeline : BackgroundService
         }
         catch (Exception e)
         {
-            Log.EventFailed(_logger, e, partition, item.Pending.Event.Id, item.Pending.Event.Version);
+            Log.EventFailed(_logger, e, partition, Untrusted.Id(item.Pending.Event.Id), item.Pending.Event.Version);
             item.Fail(e);
         }
     }
@@ -163,7 +165,7 @@ internal sealed class IngestPipeline : BackgroundService
             {
                 if (!ticket.DecidedAsStandIn)
                 {
-                    Log.DecisionTooLate(_logger, pending.Event.Id, pending.Event.Version, results[i].Decision?.ResultText ?? "none");
+                    Log.DecisionTooLate(_logger, Untrusted.Id(pending.Event.Id), pending.Event.Version, results[i].Decision?.ResultText ?? "none");
                 }
 
                 (late ??= []).Add(new StandInRecord(pending.Event.Id, pending.Event.Version,

@@ -20,7 +20,7 @@ internal sealed class StandInRecorder(
         var budget = options.Value.StandInRecordBudgetMs;
         if (await Task.WhenAny(write, Task.Delay(TimeSpan.FromMilliseconds(budget), time)).ConfigureAwait(false) != write)
         {
-            Log.StandInRecordSlow(logger, new Untrusted(record.TransactionId), record.Version, budget);
+            Log.StandInRecordSlow(logger, Untrusted.Id(record.TransactionId), record.Version, budget);
         }
     }
 

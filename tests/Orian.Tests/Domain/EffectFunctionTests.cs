@@ -4,7 +4,7 @@ using Orian.Tests.Support;
 
 namespace Orian.Tests.Domain;
 
-/// <summary>Every row of the effect table in <c>domain.md</c>, as the pure function sees it.</summary>
+/// <summary>Every row of the effect table in <c>docs/ledger.md</c>, as the pure function sees it.</summary>
 public sealed class EffectFunctionTests
 {
     private static EffectResult Effect(Txn txn, Decision? decision = null) => EffectFunction.Of(txn.Parse(), decision);

@@ -50,7 +50,7 @@ public sealed class InstructionStatusTests
     public void MinorUnitsBecomeAnExactDecimal(long minor, int exponent, string expected) =>
         Assert.That(new Money(minor, "XXX", exponent).ToDecimalString(), Is.EqualTo(expected));
 
-    // Vectors computed with Python's hmac and hashlib from the formula in domain.md (key = bytes 0..31).
+    // Vectors computed with Python's hmac and hashlib from the formula in docs/outbox.md (key = bytes 0..31).
     private static readonly byte[] Key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
 
     [Test]

@@ -92,11 +92,22 @@ public sealed class EdgeProperties
         new[] { e.Authorisation.Requested, e.Authorisation.Cardholder, e.Authorisation.CardholderFinal, e.Clearing.Requested, e.Clearing.Cardholder, e.Clearing.CardholderFinal, e.ApprovedAmount }
             .Where(m => m is not null).Select(m => m!.Value.Minor);
 
+    /// <summary>No string value is a card number, except those of identifier members (<c>id</c>,
+    /// <c>account_no</c>), which are keys and kept as sent (see <see cref="CardNumbers"/>).</summary>
     private static bool NoPan(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => !CardNumbers.IsPan(element.GetString()),
-        JsonValueKind.Object => element.EnumerateObject().All(p => NoPan(p.Value)),
+        JsonValueKind.Object => element.EnumerateObject().All(p => p.Name is "id" or "account_no" || NoPan(p.Value)),
         JsonValueKind.Array => element.EnumerateArray().All(NoPan),
         _ => true,
     };
+
+    [Test]
+    public void IdentifierMembersAreKeptAsSentAndEveryOtherCardNumberIsMasked()
+    {
+        var masked = CardNumbers.MaskJson("""{"id":"18020114280135473","n":{"account_no" : "4111111111111111","x":"4111111111111111"},"ids":"4111111111111111"}"""u8);
+        Assert.That(masked, Is.EqualTo("""{"id":"18020114280135473","n":{"account_no" : "4111111111111111","x":"411111******1111"},"ids":"411111******1111"}"""));
+        var escaped = CardNumbers.MaskJson("""{"id":"18020114280135473","x":"4111111111111111"}"""u8);
+        Assert.That(escaped, Is.EqualTo("""{"id":"18020114280135473","x":"411111******1111"}"""));
+    }
 }

@@ -114,6 +114,27 @@ public abstract class LateDecisionContract
     }
 
     [Test]
+    public async Task ALateCommitThatAlsoFailedToAnswerIsStillRevoked()
+    {
+        // Before: the failed batch was re-run event by event, saw "duplicate", and skipped the revocation.
+        var database = await CreateDatabaseAsync();
+        var (services, gate) = Gated();
+        await using var service = await database.StartServiceAsync(services, new() { ["Orian:Authorisation:DeadlineMs"] = "200" });
+        await PutAsync(service, new Txn { Id = "LOAD", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000 });
+        gate().FailAfterNextCommit = true;
+        gate().Close();
+
+        var answer = await PutAsync(service, Request("LATE-AMB", 300));
+        Assert.That(answer.GetProperty("txn_result").GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
+        gate().Open();
+        await PutAsync(service, new Txn { Id = "FLUSH", Direction = "CREDIT", Status = "COMPLETE", Amount = 1 }); // same partition: after the settlement
+
+        Assert.That(await BalancesAsync(service), Is.EqualTo((1_001L, 0L)));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM authorisation_decisions WHERE transaction_id = 'LATE-AMB' AND revoked"), Is.EqualTo(1));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM transaction_versions WHERE transaction_id = 'LATE-AMB'"), Is.EqualTo(1), "recorded once");
+    }
+
+    [Test]
     public async Task ANotificationWhoseCommitLandedButFailedToAnswerIsAcknowledgedOnce()
     {
         var database = await CreateDatabaseAsync();

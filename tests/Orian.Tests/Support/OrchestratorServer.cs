@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 namespace Orian.Tests.Support;
 
 /// <summary>
-/// A stand-in Payments Orchestrator on Kestrel at 127.0.0.1 that authenticates as seed 000
+/// A stand-in Payments Orchestrator on Kestrel at 127.0.0.1 that authenticates as the Orchestrator's API documentation
 /// documents, computed here independently of the service's code: <c>POST /v1/identity/hmac</c>
 /// checks the <c>Hmac</c> header (public key, signature, a 5-minute window on its own clock, and no
 /// nonce twice) and issues a bearer token; the status update call needs a live token and the
