@@ -6,6 +6,7 @@ using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Ledger;
 using Orian.Orchestrator;
+using Orian.Wire;
 
 namespace Orian.Outbox;
 
@@ -194,12 +195,6 @@ public static class EventFactory
             return;
         }
 
-        w.WriteStartObject(name);
-        w.WriteNumber("amount", m.Minor);
-        w.WriteStartObject("currency");
-        w.WriteString("code", m.Currency);
-        w.WriteNumber("exponent", m.Exponent);
-        w.WriteEndObject();
-        w.WriteEndObject();
+        w.WriteAmount(name, m);
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Orian.Authorisation;
 using Orian.Ledger;
+using Orian.Wire;
 
 namespace Orian.Service.Endpoints;
 
@@ -58,13 +59,7 @@ internal static class AuthorisationAnswer
 
         if (decision.ApprovedAmount is { } approved)
         {
-            writer.WriteStartObject("approved_amount");
-            writer.WriteNumber("amount", approved.Minor);
-            writer.WriteStartObject("currency");
-            writer.WriteString("code", approved.Currency);
-            writer.WriteNumber("exponent", approved.Exponent);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            writer.WriteAmount("approved_amount", approved);
         }
 
         writer.WriteEndObject();
