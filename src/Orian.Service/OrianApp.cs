@@ -43,6 +43,7 @@ public static class OrianApp
         {
             kestrel.AddServerHeader = false;
             var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+            ValidateServerOptions(server); // before Kestrel sees them: a bad limit names its setting
             var limits = kestrel.Limits;
             limits.MaxConcurrentConnections = server.MaxConnections;
             limits.MaxConcurrentUpgradedConnections = server.MaxConnections;
@@ -135,6 +136,16 @@ public static class OrianApp
         app.MapInstructionLinkApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+    }
+
+    private static void ValidateServerOptions(ServerOptions server)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(server, new(server), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions),
+                results.Select(r => $"{ServerOptions.Section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
     }
 
     private static AuthorisationPolicy CreatePolicy(AuthorisationOptions options) => new(
