@@ -14,10 +14,15 @@ namespace Orian.Service.Endpoints;
 /// </summary>
 internal static class InstructionLinkApi
 {
-    private const int MaxBodyBytes = 16 * 1024;
-    private const int MaxMetadataEntries = 20;
-    private const int MaxMetadataKey = 40;
-    private const int MaxMetadataValue = 500;
+    // The Payments Orchestrator's own metadata limits, so that a tenant can mirror an instruction's
+    // metadata here: 50 keys, names of up to 40 characters, values of up to 500.
+    public const int MaxMetadataEntries = 50;
+    public const int MaxMetadataKey = 40;
+    public const int MaxMetadataValue = 500;
+
+    /// <summary>Room for a link with full metadata even if every character is sent as a six-byte
+    /// <c>\uXXXX</c> escape (50 × (40 + 500) × 6 ≈ 160 KB), plus the references.</summary>
+    private const int MaxBodyBytes = 256 * 1024;
 
     public static void MapInstructionLinkApi(this IEndpointRouteBuilder app)
     {
@@ -83,19 +88,34 @@ internal static class InstructionLinkApi
             return Problems.InvalidField("metadata", "'metadata' must be an object of string values.");
         }
 
-        var count = 0;
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in metadata.EnumerateObject())
         {
-            if (++count > MaxMetadataEntries)
+            var field = $"metadata.{Diagnostics.Untrusted.Text(entry.Name)}";
+            if (names.Count == MaxMetadataEntries)
             {
-                return Problems.InvalidField(TextRules.IsCleanText(entry.Name, MaxMetadataKey) && entry.Name.Length > 0 ? $"metadata.{entry.Name}" : "metadata", $"'metadata' holds at most {MaxMetadataEntries} entries.");
+                return Problems.InvalidField(field, $"'metadata' holds at most {MaxMetadataEntries} keys; '{entry.Name}' would be key {MaxMetadataEntries + 1}.");
             }
 
-            if (entry.Name.Length == 0 || !TextRules.IsCleanText(entry.Name, MaxMetadataKey)
-                || entry.Value.ValueKind != JsonValueKind.String || !TextRules.IsCleanText(entry.Value.GetString(), MaxMetadataValue, allowLineBreaks: true))
+            if (!names.Add(entry.Name))
             {
-                return Problems.InvalidField(TextRules.IsCleanText(entry.Name, MaxMetadataKey) && entry.Name.Length > 0 ? $"metadata.{entry.Name}" : "metadata",
-                    $"Metadata keys are 1 to {MaxMetadataKey} characters and values strings of at most {MaxMetadataValue}, without control characters (line breaks allowed in values).");
+                return Problems.InvalidField(field, $"The metadata key '{entry.Name}' appears more than once.");
+            }
+
+            if (entry.Name.Length is 0 or > MaxMetadataKey || !TextRules.IsCleanText(entry.Name, MaxMetadataKey))
+            {
+                return Problems.InvalidField(field, $"A metadata key is 1 to {MaxMetadataKey} characters without control characters; this one has {entry.Name.Length}.");
+            }
+
+            if (entry.Value.ValueKind != JsonValueKind.String)
+            {
+                return Problems.InvalidField(field, $"The value of metadata key '{entry.Name}' must be a string.");
+            }
+
+            if (!TextRules.IsCleanText(entry.Value.GetString(), MaxMetadataValue, allowLineBreaks: true))
+            {
+                return Problems.InvalidField(field,
+                    $"The value of metadata key '{entry.Name}' must be at most {MaxMetadataValue} characters without control characters (line breaks allowed); it has {entry.Value.GetString()!.Length}.");
             }
         }
 
