@@ -120,9 +120,17 @@ internal static class IngressEndpoints
             return (null, Reject(logger, id, Problems.InvalidField(error!.Field, error.Message), 400, error.Field, error.Message));
         }
 
-        if (!string.Equals(evt.Id, id, StringComparison.Ordinal))
+        var pathId = PathId.Of(context, id);
+        if (!Orian.Edge.TextRules.IsIdentifier(pathId))
         {
-            const string detail = "The 'id' in the body must equal the id in the path.";
+            var detail = $"The id in the path, percent-decoded, must be 1 to {Orian.Edge.EdgeLimits.MaxIdLength} characters of printable ASCII without spaces "
+                + "(reserved characters such as '/', '?', '#' and '%' percent-encoded).";
+            return (null, Reject(logger, id, Problems.InvalidField("id", detail), 400, "id", detail));
+        }
+
+        if (!string.Equals(evt.Id, pathId, StringComparison.Ordinal))
+        {
+            var detail = $"The id in the path, percent-decoded, is '{pathId}'; the 'id' in the body is '{evt.Id}'. They must be equal.";
             return (null, Reject(logger, id, Problems.InvalidField("id", detail), 400, "id", detail));
         }
 

@@ -105,8 +105,9 @@ internal static class OperatorEndpoints
         return TypedResults.Ok(new JournalPageResponse(accountNo, models, next));
     }
 
-    private static async Task<IResult> GetTransactionAsync(string id, ILedgerReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> GetTransactionAsync(string id, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken)
     {
+        id = PathId.Of(context, id); // "a%2Fb" in the route is the id "a/b", as on ingress
         var found = await reader.GetTransactionAsync(id, cancellationToken);
         if (found is not { } row)
         {

@@ -144,6 +144,41 @@ public abstract class IngressApiContract
             "authorisation.txn_amounts.cardholder_final_amount.currency").SetName("AmountWithoutCurrencyIs400AndLeavesNoTrace");
     }
 
+    [TestCase("a/b")]
+    [TestCase("a?b")]
+    [TestCase("a#b")]
+    [TestCase("a%b")]
+    [TestCase("a%2Fb")]
+    [TestCase("a+b")]
+    [TestCase("x:y@z;w=1")]
+    [TestCase("~!$&'()*,")]
+    public async Task AnIdWithReservedCharactersIsAppliedWhenItsPathIsPercentEncoded(string id)
+    {
+        await using var service = await StartAsync();
+        var (status, body) = await Send(service, new Txn { Id = id });
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body.ToString());
+        Assert.That(body.GetProperty("id").GetString(), Is.EqualTo(id));
+        var txn = await service.GetJsonOrNullAsync($"/v1/transactions/{Uri.EscapeDataString(id)}");
+        Assert.That(txn?.GetProperty("id").GetString(), Is.EqualTo(id), "read back by the same encoding");
+    }
+
+    [TestCase("a%2Fb", "a/c", "is 'a/b'; the 'id' in the body is 'a/c'")]
+    [TestCase("a%252Fb", "a/b", "is 'a%2Fb'; the 'id' in the body is 'a/b'")]
+    [TestCase("a%20b", "x", "The id in the path, percent-decoded, must be 1 to 64 characters of printable ASCII")]
+    [TestCase("%C3%A9", "x", "The id in the path, percent-decoded, must be 1 to 64 characters of printable ASCII")]
+    public async Task APathIdThatIsNotTheBodyIdSaysWhichRuleItBroke(string path, string bodyId, string says)
+    {
+        await using var service = await StartAsync();
+        var json = new Txn { Id = "PLACEHOLDER" }.Json.Replace("\"PLACEHOLDER\"", System.Text.Json.JsonSerializer.Serialize(bodyId), StringComparison.Ordinal);
+        using var response = await service.Pps.PutAsync($"/v2/transactions/{path}", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var problem = await TestService.JsonAsync(response);
+        Assert.That(problem.GetProperty("field").GetString(), Is.EqualTo("id"));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(says));
+    }
+
     [TestCaseSource(nameof(BadRequests))]
     public async Task BadRequest(string pathId, string body, string field)
     {
