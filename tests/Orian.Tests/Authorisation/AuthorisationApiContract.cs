@@ -212,6 +212,60 @@ public abstract class AuthorisationApiContract
         Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 0L)));
     }
 
+    private async Task<TestService> StartWithDailyLimitAsync(long limit)
+    {
+        var service = await StartAsync();
+        await FundAsync(service, 10_000);
+        using var put = await PutControlsAsync(service, "ACC-1", $"{{\"status\":\"ACTIVE\",\"daily_spend_limit\":{limit}}}");
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        return service;
+    }
+
+    [TestCase("CANCELLED")]
+    [TestCase("EXPIRED")]
+    [TestCase("MANUALLY_EXPIRED")]
+    public async Task DailySpendGivesBackAnAuthorisationPpsLaterEnded(string status)
+    {
+        await using var service = await StartWithDailyLimitAsync(1_000);
+        Assert.That((await AuthoriseAsync(service, Request("D1", 700))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"));
+        Assert.That((await AuthoriseAsync(service, Request("D2", 700))).GetProperty("result_detail").GetString(), Is.EqualTo("LIMIT_EXCEEDED"), "700 + 700 > 1000");
+
+        using (var ended = await service.PutAsync(new Txn { Id = "D1", Version = 2, Status = status, Amount = 700 }))
+        {
+            Assert.That(ended.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        Assert.That((await AuthoriseAsync(service, Request("D3", 700))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "the ended 700 no longer counts");
+    }
+
+    [Test]
+    public async Task DailySpendCountsAPartialReversalAtItsReducedAmount()
+    {
+        await using var service = await StartWithDailyLimitAsync(1_000);
+        Assert.That((await AuthoriseAsync(service, Request("P1", 800))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"));
+        using (var cleared = await service.PutAsync(new Txn { Id = "P1", Version = 2, Status = "COMPLETE", Amount = 800, ClearingAmount = 300 }))
+        {
+            Assert.That(cleared.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        Assert.That((await AuthoriseAsync(service, Request("P2", 600))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "300 + 600 <= 1000");
+        Assert.That((await AuthoriseAsync(service, Request("P3", 200))).GetProperty("result_detail").GetString(), Is.EqualTo("LIMIT_EXCEEDED"), "300 + 600 + 200 > 1000");
+    }
+
+    [Test]
+    public async Task DailySpendCountsTodaysDebitsWhoeverDecidedThemAndNotCredits()
+    {
+        await using var service = await StartWithDailyLimitAsync(1_000);
+        using (var byPps = await service.PutAsync(new Txn { Id = "PPS-1", Status = "AUTHORISED", Amount = 600 }))
+        {
+            Assert.That(byPps.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        await FundAsync(service, 5_000, id: "LOAD-2"); // a credit is not spend
+        Assert.That((await AuthoriseAsync(service, Request("Q1", 500))).GetProperty("result_detail").GetString(), Is.EqualTo("LIMIT_EXCEEDED"), "600 authorised by PPS + 500 > 1000");
+        Assert.That((await AuthoriseAsync(service, Request("Q2", 400))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "600 + 400 <= 1000");
+    }
+
     [Test]
     public async Task ControlsAreStoredAndDecideLaterRequests()
     {
