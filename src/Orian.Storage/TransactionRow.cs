@@ -26,12 +26,13 @@ internal sealed class TransactionRow
     public long EffectPosted { get; set; }
     public string? EffectCounter { get; set; }
     public int Flags { get; set; }
+    public string? SecureAuthResult { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     public const string Columns =
         "id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent, " +
-        "effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, created_at, updated_at";
+        "effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, secure_auth_result, created_at, updated_at";
 
     public TransactionState ToState() => new()
     {
@@ -48,6 +49,7 @@ internal sealed class TransactionRow
         Amount = Amount is { } a && Currency is { } c ? new Money(a, c, Exponent ?? 0) : null,
         Effect = new LedgerEffect(EffectAccount, EffectCurrency, EffectExponent, EffectHeld, EffectPosted, EffectCounter),
         Flags = (EventFlags)Flags,
+        SecureAuthResult = SecureAuthResult,
     };
 
     /// <summary>The parameters of an insert or update of this row (SQLite binds one row at a time).</summary>
@@ -76,6 +78,7 @@ internal sealed class TransactionRow
             EffectPosted = s.Effect.Posted,
             EffectCounter = s.Effect.CounterAccount,
             Flags = (int)s.Flags,
+            s.SecureAuthResult,
             write.ExpectedVersion,
             write.At,
         };

@@ -20,6 +20,8 @@ public enum EventFlags
     CurrencyMismatch = 1 << 5,
     /// <summary>After this event the account's available balance is below zero.</summary>
     Overdrawn = 1 << 6,
+    /// <summary>A <c>txn_secure_auth_result</c> value ORIAN does not list: kept, liability UNKNOWN.</summary>
+    UnknownSecureAuthResult = 1 << 7,
 }
 
 public static class EventFlagsExtensions
@@ -33,6 +35,7 @@ public static class EventFlagsExtensions
         (EventFlags.MissingAccount, "missing_account"),
         (EventFlags.CurrencyMismatch, "currency_mismatch"),
         (EventFlags.Overdrawn, "overdrawn"),
+        (EventFlags.UnknownSecureAuthResult, "unknown_secure_auth_result"),
     ];
 
     /// <summary>The flags as the snake_case names the APIs show.</summary>

@@ -243,6 +243,11 @@ internal sealed class BatchPlan
         var previous = current?.Effect ?? LedgerEffect.None;
         var computed = EffectFunction.Of(evt, decision);
         var flags = computed.Flags;
+        if (evt.SecureAuthResult is { } secureAuth && !SecureAuth.Of(secureAuth).IsKnown)
+        {
+            flags |= EventFlags.UnknownSecureAuthResult;
+        }
+
         var next = computed.CarryPrevious ? previous : computed.Effect;
 
         if (!computed.CarryPrevious && !next.IsNone)
@@ -286,6 +291,7 @@ internal sealed class BatchPlan
             Amount = amount,
             Effect = next,
             Flags = flags,
+            SecureAuthResult = evt.SecureAuthResult ?? current?.SecureAuthResult,
         };
         _appliedInBatch[evt.Id] = pending.RawJson;
         _changedTransactions.Add(evt.Id);

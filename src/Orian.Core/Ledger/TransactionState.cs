@@ -19,4 +19,7 @@ public sealed record TransactionState
     public Money? Amount { get; init; }
     public required LedgerEffect Effect { get; init; }
     public EventFlags Flags { get; init; }
+
+    /// <summary>The 3-D Secure result of the newest applied version that carried one.</summary>
+    public string? SecureAuthResult { get; init; }
 }

@@ -37,8 +37,28 @@ public static class EventFactory
             }
 
             w.WriteEndArray();
+            WriteSecureAuth(w, state.SecureAuthResult);
             WriteLink(w, null);
         });
+
+    /// <summary>The 3-D Secure result with its liability and indicators, or null.</summary>
+    public static void WriteSecureAuth(Utf8JsonWriter w, string? result)
+    {
+        if (result is null)
+        {
+            w.WriteNull("secure_auth");
+            return;
+        }
+
+        var s = SecureAuth.Of(result);
+        w.WriteStartObject("secure_auth");
+        w.WriteString("result", s.Result);
+        w.WriteString("liability", s.Liability);
+        WriteOptional(w, "aav_leading_indicator", s.AavLeadingIndicator);
+        WriteOptional(w, "sli", s.Sli.Length == 0 ? null : s.Sli);
+        WriteOptional(w, "exemption_flag", s.ExemptionFlag);
+        w.WriteEndObject();
+    }
 
     public static OutboxEvent AuthorisationDecided(string transactionId, long version, string? accountNo, Decision decision, Money? amount, bool timedOut, bool revoked, DateTimeOffset at) =>
         Build(EventTypes.AuthorisationDecided, transactionId, version, accountNo, revoked ? "revoked" : "", at, w =>

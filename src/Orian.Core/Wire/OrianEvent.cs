@@ -37,6 +37,9 @@ public sealed class OrianEvent
     public string? MerchantCategory { get; init; }
     public string? MaskedPan { get; init; }
 
+    /// <summary><c>acceptance.txn_secure_auth_result</c>, as sent (the 3-D Secure outcome).</summary>
+    public string? SecureAuthResult { get; init; }
+
     public TxnAmounts Authorisation { get; init; }
     public TxnAmounts Clearing { get; init; }
 

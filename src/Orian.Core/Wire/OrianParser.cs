@@ -81,7 +81,7 @@ public static class OrianParser
             throw new WireException("$", "The body must be a JSON object.");
         }
 
-        string? id = null, statusText = null, schemeId = null, productClass = null;
+        string? id = null, statusText = null, schemeId = null, productClass = null, secureAuth = null;
         long? version = null;
         TxnTypeFields txnType = default;
         ResultFields result = default;
@@ -103,6 +103,7 @@ public static class OrianParser
             else if (reader.ValueTextEquals("payee"u8)) { Once(ref seen, 256, new("payee")); payee = ReadParty(ref reader, "payee"); }
             else if (reader.ValueTextEquals("authorisation"u8)) { Once(ref seen, 512, new("authorisation")); authorisation = ReadPhase(ref reader, "authorisation"); }
             else if (reader.ValueTextEquals("clearing"u8)) { Once(ref seen, 1024, new("clearing")); clearing = ReadPhase(ref reader, "clearing"); }
+            else if (reader.ValueTextEquals("acceptance"u8)) { Once(ref seen, 2048, new("acceptance")); secureAuth = ReadSingleField(ref reader, new("acceptance"), "txn_secure_auth_result"u8, "txn_secure_auth_result", StringKind.Code); }
             else { SkipValue(ref reader, root); }
         }
 
@@ -137,6 +138,7 @@ public static class OrianParser
             PayeeAccountNo = payee.AccountNo,
             MerchantCategory = payee.MerchantCategory ?? payer.MerchantCategory,
             MaskedPan = CardNumbers.Mask(payer.MaskedPan ?? payee.MaskedPan),
+            SecureAuthResult = secureAuth,
             Authorisation = authorisation,
             Clearing = clearing,
         };

@@ -38,9 +38,19 @@ public sealed record TransactionResponse(
     AmountModel? Amount,
     EffectModel Effect,
     string[] Flags,
+    SecureAuthModel? SecureAuth,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<VersionModel> Versions);
+
+/// <summary>The 3-D Secure result and who carries the liability, with the indicators that prove it.</summary>
+public sealed record SecureAuthModel(string Result, string Liability, string? AavLeadingIndicator, string? Sli, string? ExemptionFlag)
+{
+    public static SecureAuthModel? Of(string? result) => result is null ? null : From(Orian.Domain.SecureAuth.Of(result));
+
+    private static SecureAuthModel From(Orian.Domain.SecureAuth s) =>
+        new(s.Result, s.Liability, s.AavLeadingIndicator, s.Sli.Length == 0 ? null : s.Sli, s.ExemptionFlag);
+}
 
 public sealed record ControlsResponse(
     string AccountNo, string Status, long? MaxTransactionAmount, long? DailySpendLimit, IReadOnlyList<string> BlockedMerchantCategories, DateTimeOffset? UpdatedAt);

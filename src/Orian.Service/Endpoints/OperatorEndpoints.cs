@@ -129,6 +129,7 @@ internal static class OperatorEndpoints
             AmountModel.Of(s.Amount?.Minor, s.Amount?.Currency, s.Amount?.Exponent ?? 0),
             new EffectModel(s.Effect.AccountNo, s.Effect.Held, s.Effect.Posted, s.Effect.Currency, s.Effect.CounterAccount),
             s.Flags.ToNames(),
+            SecureAuthModel.Of(s.SecureAuthResult),
             row.CreatedAt,
             row.UpdatedAt,
             versions.Select(v => new VersionModel(v.Version, v.Outcome, ((EventFlags)v.Flags).ToNames(), v.ReceivedAt)).ToList()));

@@ -41,6 +41,7 @@ internal sealed class PostgresWrites(DateTime at)
             ("effectPosteds", s.Select(x => x.Effect.Posted).ToArray()),
             ("effectCounters", s.Select(x => x.Effect.CounterAccount).ToArray()),
             ("flags", s.Select(x => (int)x.Flags).ToArray()),
+            ("secureAuths", s.Select(x => x.SecureAuthResult).ToArray()),
             ("at", at));
     }
 

@@ -199,6 +199,11 @@ public sealed class CliTests
         Assert.That(txnCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(txn, Does.Match(@"│\s*1\s*│\s*applied").And.Match(@"│\s*2\s*│\s*applied"), txn);
 
+        Assert.That((await RunAsync(service, "replay", Folder("16-3ds-results"))).Code, Is.EqualTo(ExitCodes.Ok));
+        var (secureCode, secure) = await RunAsync(service, "txn", "S16-WEB2");
+        Assert.That(secureCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(secure, Does.Contain("secure_auth").And.Contain("EXEMPT_LOW_VALUE_MERCHANT").And.Contain("MERCHANT").And.Contain("04"), secure);
+
         Assert.That((await RunAsync(service, "txn", "NO-SUCH-TXN")).Code, Is.EqualTo(ExitCodes.NotFound));
         var (deliveriesCode, deliveries) = await RunAsync(service, "deliveries", "--state", "dead");
         Assert.That(deliveriesCode, Is.EqualTo(ExitCodes.Ok));

@@ -77,6 +77,10 @@ public sealed class SampleScenarioTests
             Assert.That(actual.GetProperty("txn_lifecycle_status").GetString(), Is.EqualTo(transaction.Value.GetProperty("status").GetString()), transaction.Name);
             Assert.That(actual.GetProperty("flags").EnumerateArray().Select(f => f.GetString()),
                 Is.EquivalentTo(transaction.Value.GetProperty("flags").EnumerateArray().Select(f => f.GetString())), transaction.Name);
+            if (transaction.Value.TryGetProperty("liability", out var liability))
+            {
+                Assert.That(actual.GetProperty("secure_auth").GetProperty("liability").GetString(), Is.EqualTo(liability.GetString()), $"{transaction.Name} 3DS liability");
+            }
         }
     }
 
