@@ -25,6 +25,7 @@ internal sealed class TransactionRow
     public long EffectHeld { get; set; }
     public long EffectPosted { get; set; }
     public string? EffectCounter { get; set; }
+    public bool EffectCounterIsAccount { get; set; }
     public int Flags { get; set; }
     public string? SecureAuthResult { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -32,7 +33,7 @@ internal sealed class TransactionRow
 
     public const string Columns =
         "id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent, " +
-        "effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, secure_auth_result, created_at, updated_at";
+        "effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags, secure_auth_result, created_at, updated_at";
 
     public TransactionState ToState() => new()
     {
@@ -47,7 +48,7 @@ internal sealed class TransactionRow
         SchemeId = SchemeId,
         AccountNo = AccountNo,
         Amount = Amount is { } a && Currency is { } c ? new Money(a, c, Exponent ?? 0) : null,
-        Effect = new LedgerEffect(EffectAccount, EffectCurrency, EffectExponent, EffectHeld, EffectPosted, EffectCounter),
+        Effect = new LedgerEffect(EffectAccount, EffectCurrency, EffectExponent, EffectHeld, EffectPosted, EffectCounter, EffectCounterIsAccount),
         Flags = (EventFlags)Flags,
         SecureAuthResult = SecureAuthResult,
     };
@@ -77,6 +78,7 @@ internal sealed class TransactionRow
             EffectHeld = s.Effect.Held,
             EffectPosted = s.Effect.Posted,
             EffectCounter = s.Effect.CounterAccount,
+            EffectCounterIsAccount = s.Effect.CounterIsAccount,
             Flags = (int)s.Flags,
             s.SecureAuthResult,
             write.ExpectedVersion,

@@ -52,7 +52,7 @@ public static class EffectFunction
         }
 
         // Approved, partially approved or approved with exception from here on.
-        if (evt.Direction == Direction.Credit && evt.Status != LifecycleStatus.Complete)
+        if (evt.Direction == Direction.Credit && evt.Status != LifecycleStatus.Complete && !evt.IsTransfer)
         {
             return EffectResult.Of(LedgerEffect.None); // a credit is not spendable until complete
         }
@@ -68,6 +68,15 @@ public static class EffectFunction
         if (evt.AccountNo is not { } account)
         {
             return EffectResult.Carry(EventFlags.MissingAccount);
+        }
+
+        if (evt.IsTransfer)
+        {
+            // The payer's money is held while authorised and leaves when complete; the payee is
+            // credited on completion only (a credit is not spendable before).
+            return EffectResult.Of(evt.Status == LifecycleStatus.Complete
+                ? LedgerEffect.Transfer(account, evt.PayeeAccountNo!, x)
+                : LedgerEffect.Hold(account, x));
         }
 
         return (evt.Direction, evt.Status) switch

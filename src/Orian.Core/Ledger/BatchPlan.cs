@@ -252,8 +252,11 @@ internal sealed class BatchPlan
 
         if (!computed.CarryPrevious && !next.IsNone)
         {
-            var account = AccountFor(next);
-            if (account.Currency != next.Currency || account.Exponent != next.Exponent)
+            var account = AccountFor(next.AccountNo!, next.Currency!, next.Exponent);
+            // A transfer moves nothing, on either side, if the payee already keeps another currency.
+            var payeeDiffers = evt.IsTransfer && _accounts.TryGetValue(evt.PayeeAccountNo!, out var payee)
+                && (payee.Currency != next.Currency || payee.Exponent != next.Exponent);
+            if (account.Currency != next.Currency || account.Exponent != next.Exponent || payeeDiffers)
             {
                 flags |= EventFlags.CurrencyMismatch;
                 next = previous;
@@ -306,13 +309,13 @@ internal sealed class BatchPlan
         return flags;
     }
 
-    /// <summary>The working account for an effect, opened on first use in the effect's currency.</summary>
-    private WorkingAccount AccountFor(LedgerEffect effect)
+    /// <summary>The working account, opened on first use in the currency of the money that opens it
+    /// (a load, a debit, or a transfer's credit).</summary>
+    private WorkingAccount AccountFor(string accountNo, string currency, int exponent)
     {
-        var accountNo = effect.AccountNo!;
         if (!_accounts.TryGetValue(accountNo, out var account))
         {
-            account = new WorkingAccount(effect.Currency!, effect.Exponent, 0, 0, isNew: true);
+            account = new WorkingAccount(currency, exponent, 0, 0, isNew: true);
             _accounts[accountNo] = account;
         }
 
@@ -346,6 +349,13 @@ internal sealed class BatchPlan
             account.PostedDelta = checked(account.PostedDelta + sign * effect.Posted);
             lines.Add(new JournalLine(transactionId, version, accountNo, JournalKind.Posting, sign * effect.Posted, currency, effect.Exponent, _now));
             lines.Add(new JournalLine(transactionId, version, counter, JournalKind.Posting, -sign * effect.Posted, currency, effect.Exponent, _now));
+            if (effect.CounterIsAccount)
+            {
+                // The payee leg: a PPS account's balance, not a settlement account's journal only.
+                var payee = AccountFor(counter, currency, effect.Exponent);
+                payee.PostedDelta = checked(payee.PostedDelta - sign * effect.Posted);
+                payee.AssertInvariants(counter);
+            }
         }
 
         account.AssertInvariants(accountNo);

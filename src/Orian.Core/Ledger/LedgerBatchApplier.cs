@@ -22,7 +22,7 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
         return WithRetriesAsync(async () =>
         {
             var ids = batch.Select(p => p.Event.Id).Distinct().Order(StringComparer.Ordinal).ToList();
-            var accountNos = batch.Select(p => p.Event.AccountNo).OfType<string>();
+            var accountNos = batch.SelectMany(p => p.Event.TouchedAccounts());
             var decides = batch.Any(p => p.Ticket is not null);
             return await RunAsync(ids, accountNos, decides, async (plan, unit) =>
             {

@@ -43,13 +43,34 @@ public sealed class OrianEvent
     public TxnAmounts Authorisation { get; init; }
     public TxnAmounts Clearing { get; init; }
 
-    /// <summary>The PPS account this event moves: the payer's for a debit, the payee's for a credit.</summary>
+    /// <summary>A financial transaction between two PPS accounts: the payer is debited, the payee
+    /// credited, as one entry between them (ORIAN: "Where the Payee is a PPS account we would expect
+    /// the balance to be credited ... where the Payer is a PPS account ... debited").</summary>
+    public bool IsTransfer => Financial && PayerAccountNo is { } payer && PayeeAccountNo is { } payee && !string.Equals(payer, payee, StringComparison.Ordinal);
+
+    /// <summary>The PPS account this event is decided on and filed under: the payer's for a debit or a
+    /// transfer, the payee's for a credit.</summary>
     public string? AccountNo => Direction switch
     {
+        _ when IsTransfer => PayerAccountNo,
         Direction.Debit => PayerAccountNo,
         Direction.Credit => PayeeAccountNo,
         _ => PayerAccountNo ?? PayeeAccountNo,
     };
+
+    /// <summary>Every PPS account the event can move: its account, and a transfer's payee.</summary>
+    public IEnumerable<string> TouchedAccounts()
+    {
+        if (AccountNo is { } account)
+        {
+            yield return account;
+        }
+
+        if (IsTransfer)
+        {
+            yield return PayeeAccountNo!;
+        }
+    }
 
     /// <summary>The amounts that count: clearing when present, which "always takes precedence" (ORIAN's own rule).</summary>
     public TxnAmounts EffectiveAmounts => Clearing.IsEmpty ? Authorisation : Clearing;

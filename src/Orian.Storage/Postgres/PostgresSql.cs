@@ -7,16 +7,18 @@ internal static class PostgresSql
         unnest(@ids::text[], @versions::bigint[], @expected::bigint[], @hashes::bytea[], @statuses::text[], @results::text[], @details::text[],
                @directions::text[], @types::text[], @schemes::text[], @accounts::text[], @amounts::bigint[], @currencies::text[], @exponents::smallint[],
                @effectAccounts::text[], @effectCurrencies::text[], @effectExponents::smallint[], @effectHelds::bigint[], @effectPosteds::bigint[],
-               @effectCounters::text[], @flags::integer[], @secureAuths::text[])
+               @effectCounters::text[], @counterIsAccounts::boolean[], @flags::integer[], @secureAuths::text[])
           AS u(id, version, expected, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent,
-               effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, secure_auth_result)
+               effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags, secure_auth_result)
         """;
 
     public const string InsertTransactions = $"""
         INSERT INTO transactions (id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
-            currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, secure_auth_result, created_at, updated_at)
+            currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags,
+            secure_auth_result, created_at, updated_at)
         SELECT id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
-            currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, secure_auth_result, @at, @at
+            currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags,
+            secure_auth_result, @at, @at
         FROM {TransactionArrays}
         ON CONFLICT (id) DO NOTHING
         """;
@@ -25,7 +27,7 @@ internal static class PostgresSql
         UPDATE transactions t SET version = u.version, payload_hash = u.payload_hash, status = u.status, result = u.result,
             result_detail = u.result_detail, direction = u.direction, txn_type = u.txn_type, scheme_id = u.scheme_id, account_no = u.account_no,
             amount = u.amount, currency = u.currency, exponent = u.exponent, effect_account = u.effect_account, effect_currency = u.effect_currency,
-            effect_exponent = u.effect_exponent, effect_held = u.effect_held, effect_posted = u.effect_posted, effect_counter = u.effect_counter,
+            effect_exponent = u.effect_exponent, effect_held = u.effect_held, effect_posted = u.effect_posted, effect_counter = u.effect_counter, effect_counter_is_account = u.effect_counter_is_account,
             flags = u.flags, secure_auth_result = u.secure_auth_result, updated_at = @at
         FROM {TransactionArrays}
         WHERE t.id = u.id AND t.version = u.expected

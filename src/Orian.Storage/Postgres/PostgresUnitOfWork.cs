@@ -18,7 +18,8 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         SELECT {TransactionRow.Columns} FROM transactions WHERE id = ANY(@ids) ORDER BY id FOR UPDATE;
         SELECT account_no, currency, exponent, posted, held FROM accounts
         WHERE account_no = ANY(@accounts)
-           OR account_no IN (SELECT effect_account FROM transactions WHERE id = ANY(@ids) AND effect_account IS NOT NULL)
+           OR account_no IN (SELECT effect_account FROM transactions WHERE id = ANY(@ids) AND effect_account IS NOT NULL
+                             UNION ALL SELECT effect_counter FROM transactions WHERE id = ANY(@ids) AND effect_counter_is_account)
         ORDER BY account_no FOR UPDATE;
         """;
 

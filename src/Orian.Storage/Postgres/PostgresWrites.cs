@@ -40,6 +40,7 @@ internal sealed class PostgresWrites(DateTime at)
             ("effectHelds", s.Select(x => x.Effect.Held).ToArray()),
             ("effectPosteds", s.Select(x => x.Effect.Posted).ToArray()),
             ("effectCounters", s.Select(x => x.Effect.CounterAccount).ToArray()),
+            ("counterIsAccounts", s.Select(x => x.Effect.CounterIsAccount).ToArray()),
             ("flags", s.Select(x => (int)x.Flags).ToArray()),
             ("secureAuths", s.Select(x => x.SecureAuthResult).ToArray()),
             ("at", at));

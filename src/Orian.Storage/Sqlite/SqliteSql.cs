@@ -5,9 +5,9 @@ internal static class SqliteSql
 {
     public const string InsertTransaction = """
         INSERT INTO transactions (id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no,
-            amount, currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, flags, secure_auth_result, created_at, updated_at)
+            amount, currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags, secure_auth_result, created_at, updated_at)
         VALUES (@Id, @Version, @PayloadHash, @Status, @Result, @ResultDetail, @Direction, @TxnType, @SchemeId, @AccountNo,
-            @Amount, @Currency, @Exponent, @EffectAccount, @EffectCurrency, @EffectExponent, @EffectHeld, @EffectPosted, @EffectCounter, @Flags, @SecureAuthResult, @At, @At)
+            @Amount, @Currency, @Exponent, @EffectAccount, @EffectCurrency, @EffectExponent, @EffectHeld, @EffectPosted, @EffectCounter, @EffectCounterIsAccount, @Flags, @SecureAuthResult, @At, @At)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -15,7 +15,7 @@ internal static class SqliteSql
         UPDATE transactions SET version = @Version, payload_hash = @PayloadHash, status = @Status, result = @Result, result_detail = @ResultDetail,
             direction = @Direction, txn_type = @TxnType, scheme_id = @SchemeId, account_no = @AccountNo, amount = @Amount, currency = @Currency,
             exponent = @Exponent, effect_account = @EffectAccount, effect_currency = @EffectCurrency, effect_exponent = @EffectExponent,
-            effect_held = @EffectHeld, effect_posted = @EffectPosted, effect_counter = @EffectCounter, flags = @Flags, secure_auth_result = @SecureAuthResult, updated_at = @At
+            effect_held = @EffectHeld, effect_posted = @EffectPosted, effect_counter = @EffectCounter, effect_counter_is_account = @EffectCounterIsAccount, flags = @Flags, secure_auth_result = @SecureAuthResult, updated_at = @At
         WHERE id = @Id AND version = @ExpectedVersion
         """;
 

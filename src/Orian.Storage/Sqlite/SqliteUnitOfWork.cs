@@ -25,6 +25,11 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
             {
                 all.Add(effectAccount);
             }
+
+            if (state.Effect is { CounterIsAccount: true, CounterAccount: { } payee })
+            {
+                all.Add(payee); // the payee leg of a stored transfer
+            }
         }
 
         var accounts = await ReadAccountsAsync([.. all], cancellationToken).ConfigureAwait(false);

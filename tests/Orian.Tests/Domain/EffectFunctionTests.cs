@@ -34,6 +34,34 @@ public sealed class EffectFunctionTests
     }
 
     [Test]
+    public void AnAuthorisedTransferHoldsOnThePayerOnly()
+    {
+        var result = Effect(new Txn { Status = "AUTHORISED", Account = "A", PayeeAccount = "B", Amount = 300 });
+        Assert.That(result, Is.EqualTo(EffectResult.Of(new LedgerEffect("A", "GBP", 2, 300, 0, null))));
+    }
+
+    [TestCase("DEBIT")]
+    [TestCase("CREDIT")]
+    public void ACompletedTransferPostsFromThePayerToThePayeeWhateverTheDirectionSays(string direction)
+    {
+        var result = Effect(new Txn { Status = "COMPLETE", Direction = direction, Account = "A", PayeeAccount = "B", Amount = 300 });
+        Assert.That(result, Is.EqualTo(EffectResult.Of(new LedgerEffect("A", "GBP", 2, 0, -300, "B", CounterIsAccount: true))));
+    }
+
+    [TestCase("CANCELLED", "APPROVED")]
+    [TestCase("COMPLETE", "DECLINED")]
+    public void AnEndedOrDeclinedTransferMovesNothing(string status, string result) =>
+        Assert.That(Effect(new Txn { Status = status, Result = result, Account = "A", PayeeAccount = "B" }), Is.EqualTo(EffectResult.Of(LedgerEffect.None)));
+
+    [Test]
+    public void ATransferToTheSameAccountIsAnOrdinaryDebit()
+    {
+        var result = Effect(new Txn { Status = "COMPLETE", Account = "A", PayeeAccount = "A", Amount = 300 });
+        Assert.That(result.Effect.CounterIsAccount, Is.False);
+        Assert.That(result.Effect.CounterAccount, Is.EqualTo("scheme:MC:GBP"));
+    }
+
+    [Test]
     public void DebitAuthorisationRequestedWithoutOurDecisionHoldsNothing()
     {
         // The request's own txn_result is PPS's, not ours: it must not reserve money.

@@ -21,6 +21,8 @@ public sealed class OrderingProperties
     private static readonly string[] Results = ["APPROVED", "DECLINED", "PARTIALLY_APPROVED", "APPROVED_WITH_EXCEPTION"];
     private static readonly string[] Accounts = ["ACC-1", "ACC-2"];
 
+    /// <summary>A version; <paramref name="direction"/> "TRANSFER" is a debit from one of the two
+    /// accounts to the other (both legs move).</summary>
     private static Gen<Txn> VersionOf(string id, long version, string direction) =>
         from status in Gen.Elements(Statuses)
         from result in Gen.Elements(Results)
@@ -34,15 +36,16 @@ public sealed class OrderingProperties
             Version = version,
             Status = status,
             Result = result,
-            Direction = direction,
+            Direction = direction == "TRANSFER" ? "DEBIT" : direction,
             Account = account,
+            PayeeAccount = direction == "TRANSFER" ? Accounts.Single(a => a != account) : null,
             Amount = amount,
             ClearingAmount = clearing,
             ApprovedAmount = result == "PARTIALLY_APPROVED" ? approved : null,
         };
 
     private static Gen<List<Txn>> TransactionOf(int index) =>
-        from direction in Gen.Frequency((3, Gen.Constant("DEBIT")), (1, Gen.Constant("CREDIT")))
+        from direction in Gen.Frequency((3, Gen.Constant("DEBIT")), (1, Gen.Constant("CREDIT")), (2, Gen.Constant("TRANSFER")))
         from count in Gen.Choose(1, 4)
         from firstVersion in Gen.Choose(0, 2)
         from versions in Gen.CollectToList(Enumerable.Range(firstVersion, count), v => VersionOf($"T{index}", v, direction))
@@ -116,7 +119,7 @@ public sealed class OrderingProperties
     private sealed record Scenario(List<List<Txn>> Transactions, List<Txn> Deliveries, int[] BatchSizes)
     {
         public override string ToString() =>
-            string.Join(" | ", Deliveries.Select(d => $"{d.Id}v{d.Version} {d.Status}/{d.Result} {d.Direction} {d.Account} {d.Amount}/{d.ClearingAmount}/{d.ApprovedAmount}"))
+            string.Join(" | ", Deliveries.Select(d => $"{d.Id}v{d.Version} {d.Status}/{d.Result} {d.Direction} {d.Account}{(d.PayeeAccount is null ? "" : "->" + d.PayeeAccount)} {d.Amount}/{d.ClearingAmount}/{d.ApprovedAmount}"))
             + $" in batches of [{string.Join(",", BatchSizes)}]";
     }
 

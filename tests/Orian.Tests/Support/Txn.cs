@@ -25,6 +25,9 @@ internal sealed record Txn
     public string MerchantCategory { get; init; } = "5812";
     public string? Extra { get; init; }
 
+    /// <summary>For a transfer: the payee's PPS account (the payer's is <see cref="Account"/>).</summary>
+    public string? PayeeAccount { get; init; }
+
     public string Json
     {
         get
@@ -55,7 +58,7 @@ internal sealed record Txn
                     w.WriteEndObject();
                 }
 
-                w.WriteStartObject(Direction == "CREDIT" ? "payee" : "payer");
+                w.WriteStartObject(Direction == "CREDIT" && PayeeAccount is null ? "payee" : "payer");
                 w.WriteStartObject("account");
                 w.WriteString("account_no", Account);
                 w.WriteEndObject();
@@ -63,11 +66,21 @@ internal sealed record Txn
                 w.WriteString("masked_pan", "123456******9876");
                 w.WriteEndObject();
                 w.WriteEndObject();
-                w.WriteStartObject(Direction == "CREDIT" ? "payer" : "payee");
-                w.WriteStartObject("acceptor");
-                w.WriteString("name", "Test Merchant");
-                w.WriteString("category_auth", MerchantCategory);
-                w.WriteEndObject();
+                w.WriteStartObject(Direction == "CREDIT" && PayeeAccount is null ? "payer" : "payee");
+                if (PayeeAccount is not null)
+                {
+                    w.WriteStartObject("account");
+                    w.WriteString("account_no", PayeeAccount);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteStartObject("acceptor");
+                    w.WriteString("name", "Test Merchant");
+                    w.WriteString("category_auth", MerchantCategory);
+                    w.WriteEndObject();
+                }
+
                 w.WriteEndObject();
                 w.WriteStartObject("txn_type");
                 w.WriteString("code", "REDEMPTION");
