@@ -3,6 +3,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Data.Sqlite;
 using Orian.Ledger;
+using Orian.Storage;
+using Orian.Storage.Postgres;
 using Orian.Storage.Sqlite;
 using Orian.Tests.Support;
 
@@ -15,8 +17,16 @@ namespace Orian.Tests.Ledger;
 /// </summary>
 /// <remarks>Unknown status/result values are left out on purpose: they keep the previous version's
 /// effect, so for them the outcome legitimately depends on which version came before.</remarks>
-public sealed class OrderingProperties
+public abstract class OrderingProperties
 {
+    /// <summary>An empty, migrated ledger, and a connection to read it back.</summary>
+    protected abstract LedgerDatabase FreshLedger();
+
+    protected abstract System.Data.Common.DbConnection Connect();
+
+    /// <summary>Cases per run: each case applies its versions twice, on a real database.</summary>
+    protected abstract int Cases { get; }
+
     private static readonly string[] Statuses = ["AUTHORISED", "COMPLETE", "CANCELLED", "EXPIRED", "MANUALLY_EXPIRED"];
     private static readonly string[] Results = ["APPROVED", "DECLINED", "PARTIALLY_APPROVED", "APPROVED_WITH_EXCEPTION"];
     private static readonly string[] Accounts = ["ACC-1", "ACC-2"];
@@ -61,59 +71,46 @@ public sealed class OrderingProperties
         from batchSizes in Gen.ArrayOf(Gen.Choose(1, 5), shuffled.Length)
         select new Scenario(transactions.Select(t => t.ToList()).ToList(), shuffled.ToList(), batchSizes);
 
-    [FsCheck.NUnit.Property(MaxTest = 150)]
-    public Property AnyOrderAndDuplicationEndsWithTheBalancesOfTheHighestVersions() =>
-        Prop.ForAll(Scenarios.ToArbitrary(), scenario =>
+    [Test]
+    public void AnyOrderAndDuplicationEndsWithTheBalancesOfTheHighestVersions() =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases).WithQuietOnSuccess(true), Prop.ForAll(Scenarios.ToArbitrary(), scenario =>
         {
             var delivered = Run(scenario.Deliveries, scenario.BatchSizes);
             var highestOnly = Run(scenario.Transactions.Select(t => t.MaxBy(v => v.Version)!).ToList(), [1]);
             return delivered.Balances.SequenceEqual(highestOnly.Balances)
                 .Label($"delivered {Show(delivered.Balances)} vs highest only {Show(highestOnly.Balances)}")
                 .And(delivered.InvariantsHold.Label("held = sum of transaction holds; posted = sum of journal postings; journal sums to zero per currency"));
-        });
+        }));
 
     private static string Show(IEnumerable<(string Account, long Posted, long Held)> balances) =>
         string.Join(", ", balances.Select(b => $"{b.Account}: posted {b.Posted} held {b.Held}"));
 
-    private static Outcome Run(IReadOnlyList<Txn> deliveries, int[] batchSizes)
+    private Outcome Run(IReadOnlyList<Txn> deliveries, int[] batchSizes)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"orian-prop-{Guid.NewGuid():N}.db");
-        try
+        var db = FreshLedger();
+        var applier = new LedgerBatchApplier(db, TimeProvider.System);
+        var index = 0;
+        for (var b = 0; index < deliveries.Count; b++)
         {
-            using var db = new SqliteLedgerDatabase($"Data Source={file}");
-            db.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
-            var applier = new LedgerBatchApplier(db, TimeProvider.System);
-            var index = 0;
-            for (var b = 0; index < deliveries.Count; b++)
-            {
-                var size = Math.Min(batchSizes[b % batchSizes.Length], deliveries.Count - index);
-                var batch = deliveries.Skip(index).Take(size).Select(t => t.Pending()).ToList();
-                applier.ApplyAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
-                index += size;
-            }
+            var size = Math.Min(batchSizes[b % batchSizes.Length], deliveries.Count - index);
+            var batch = deliveries.Skip(index).Take(size).Select(t => t.Pending()).ToList();
+            applier.ApplyAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
+            index += size;
+        }
 
-            using var connection = new SqliteConnection($"Data Source={file}");
-            var balances = Accounts.Select(a =>
-            {
-                var row = connection.QuerySingleOrDefault<(long Posted, long Held)?>("SELECT posted, held FROM accounts WHERE account_no = @a", new { a });
-                return (a, row?.Posted ?? 0, row?.Held ?? 0);
-            }).ToList();
-            var invariants = connection.ExecuteScalar<long>("""
-                SELECT
-                  (SELECT count(*) FROM accounts a WHERE a.held <> (SELECT coalesce(sum(effect_held), 0) FROM transactions t WHERE t.effect_account = a.account_no))
-                + (SELECT count(*) FROM accounts a WHERE a.posted <> (SELECT coalesce(sum(amount), 0) FROM journal j WHERE j.account_no = a.account_no AND j.kind = 'posting'))
-                + (SELECT count(*) FROM (SELECT currency FROM journal WHERE kind = 'posting' GROUP BY currency HAVING sum(amount) <> 0))
-                """) == 0;
-            return new Outcome(balances, invariants);
-        }
-        finally
+        using var connection = Connect();
+        var balances = Accounts.Select(a =>
         {
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(file + suffix);
-            }
-        }
+            var row = connection.QuerySingleOrDefault<(long Posted, long Held)?>("SELECT posted, held FROM accounts WHERE account_no = @a", new { a });
+            return (a, row?.Posted ?? 0, row?.Held ?? 0);
+        }).ToList();
+        var invariants = connection.ExecuteScalar<long>("""
+            SELECT
+              (SELECT count(*) FROM accounts a WHERE a.held <> (SELECT coalesce(sum(effect_held), 0) FROM transactions t WHERE t.effect_account = a.account_no))
+            + (SELECT count(*) FROM accounts a WHERE a.posted <> (SELECT coalesce(sum(amount), 0) FROM journal j WHERE j.account_no = a.account_no AND j.kind = 'posting'))
+            + (SELECT count(*) FROM (SELECT currency FROM journal WHERE kind = 'posting' GROUP BY currency HAVING sum(amount) <> 0) unbalanced)
+            """) == 0;
+        return new Outcome(balances, invariants);
     }
 
     private sealed record Scenario(List<List<Txn>> Transactions, List<Txn> Deliveries, int[] BatchSizes)
@@ -124,4 +121,74 @@ public sealed class OrderingProperties
     }
 
     private sealed record Outcome(List<(string Account, long Posted, long Held)> Balances, bool InvariantsHold);
+}
+
+[TestFixture]
+public sealed class SqliteOrderingProperties : OrderingProperties
+{
+    private readonly List<string> _files = [];
+
+    protected override int Cases => 150;
+
+    protected override LedgerDatabase FreshLedger()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"orian-prop-{Guid.NewGuid():N}.db");
+        _files.Add(file);
+        var db = new SqliteLedgerDatabase($"Data Source={file}");
+        db.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return db;
+    }
+
+    protected override System.Data.Common.DbConnection Connect() => new SqliteConnection($"Data Source={_files[^1]}");
+
+    [TearDown]
+    public void DeleteFiles()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in _files)
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(file + suffix);
+            }
+        }
+
+        _files.Clear();
+    }
+}
+
+/// <summary>The same property on PostgreSQL: one database, emptied before each run.</summary>
+[TestFixture]
+public sealed class PostgresOrderingProperties : OrderingProperties
+{
+    private string _connectionString = "";
+    private PostgresLedgerDatabase? _db;
+
+    protected override int Cases => 60;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase()
+    {
+        _connectionString = await PostgresServer.CreateDatabaseAsync("ordering");
+        _db = new PostgresLedgerDatabase(_connectionString);
+        await _db.MigrateAsync(CancellationToken.None);
+    }
+
+    [OneTimeTearDown]
+    public async Task DisposeDatabase()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+    }
+
+    protected override LedgerDatabase FreshLedger()
+    {
+        using var connection = Connect();
+        connection.Execute("TRUNCATE accounts, transactions, transaction_versions, journal, authorisation_decisions, authorisation_standins, outbox_events CASCADE");
+        return _db!;
+    }
+
+    protected override System.Data.Common.DbConnection Connect() => new Npgsql.NpgsqlConnection(_connectionString);
 }
