@@ -1,21 +1,22 @@
-using System.Text.Json;
 using Orian.Authorisation;
 using Orian.Domain;
-using Orian.Outbox;
-using Orian.Wire;
 
 namespace Orian.Ledger;
 
 /// <summary>
-/// The in-memory working state of one batch: the rows as locked, changed event by event in arrival
-/// order, and the journal lines and version records that explain every change.
+/// One batch, planned: a pure function of the rows read under lock (<see cref="LockedRows"/>, and
+/// <see cref="PlanData"/> for the rare rows that depend on them), the events in arrival order, and
+/// the time. It runs the version rule (<see cref="VersionRule"/>), the authorisation decision and
+/// the effect function for each event, moves the money leg by leg (<see cref="WorkingLedger"/>),
+/// emits the outbox events (<see cref="PlanEvents"/>), and produces the <see cref="LedgerChanges"/>
+/// a store writes. It reads nothing and writes nothing itself.
 /// </summary>
 internal sealed class BatchPlan
 {
     private readonly Dictionary<string, TransactionState> _transactions;
     private readonly IReadOnlyDictionary<string, TransactionState> _locked;
+    private readonly PlanData _data;
     private readonly Dictionary<string, string> _appliedInBatch = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WorkingAccount> _accounts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedTransactions = new(StringComparer.Ordinal);
     private readonly HashSet<(string Id, string Hash)> _bodiesInBatch = [];
     private readonly Dictionary<(string, long), Decision> _decisionsInBatch = [];
@@ -23,54 +24,48 @@ internal sealed class BatchPlan
     private readonly Dictionary<string, long> _spentInBatch = new(StringComparer.Ordinal);
     private readonly AuthorisationPolicy _policy;
     private readonly LedgerChanges _changes;
+    private readonly WorkingLedger _ledger;
+    private readonly PlanEvents _events;
     private readonly DateTimeOffset _now;
 
-    public BatchPlan(
-        IReadOnlyDictionary<string, TransactionState> transactions,
-        IReadOnlyDictionary<string, AccountState> accounts,
-        IReadOnlyDictionary<string, (AccountControls Controls, long SpentToday)> authorisationData,
-        AuthorisationPolicy policy,
-        DateTimeOffset now)
+    public BatchPlan(LockedRows locked, PlanData data, AuthorisationPolicy policy, DateTimeOffset now)
     {
-        _authorisationData = authorisationData;
+        _authorisationData = locked.Authorisation;
         _policy = policy;
-        _locked = transactions;
-        _transactions = new Dictionary<string, TransactionState>(transactions, StringComparer.Ordinal);
-
-        foreach (var (accountNo, account) in accounts)
-        {
-            LedgerInvariants.CheckAfterRead(account);
-            _accounts[accountNo] = new WorkingAccount(account.Currency, account.Exponent, account.Posted, account.Held, isNew: false);
-        }
-
+        _locked = locked.Transactions;
+        _data = data;
+        _transactions = new Dictionary<string, TransactionState>(locked.Transactions, StringComparer.Ordinal);
         _now = now;
         _changes = new LedgerChanges(now);
+        _ledger = new WorkingLedger(locked.Accounts, _changes.Journal, now);
+        _events = new PlanEvents(_changes.Outbox, now);
     }
 
-    public async ValueTask<ApplyResult> ApplyAsync(ILedgerUnitOfWork unit, PendingEvent pending, CancellationToken cancellationToken)
+    public ApplyResult Apply(PendingEvent pending)
     {
         var evt = pending.Event;
         _transactions.TryGetValue(evt.Id, out var current);
-        var outcome = await ClassifyAsync(unit, pending, current, cancellationToken).ConfigureAwait(false);
+        var outcome = VersionRule.Classify(current, pending,
+            () => _appliedInBatch.GetValueOrDefault(evt.Id) ?? _data.AppliedBodies.GetValueOrDefault((evt.Id, evt.Version)));
         var flags = EventFlags.None;
         Decision? decision = null;
         if (outcome == VersionOutcome.Applied)
         {
             decision = pending.Ticket is null ? null : Decide(pending);
-            flags = Apply(pending, current, decision);
+            flags = ApplyVersion(pending, current, decision);
         }
         else if (pending.Ticket is not null)
         {
             // A re-sent request gets the decision its version got the first time; nothing is held again.
             decision = _decisionsInBatch.GetValueOrDefault((evt.Id, evt.Version))
-                ?? await unit.GetDecisionAsync(evt.Id, evt.Version, cancellationToken).ConfigureAwait(false)
+                ?? _data.Decisions.GetValueOrDefault((evt.Id, evt.Version))
                 ?? _policy.StandIn($"version {evt.Version} was {outcome.ToWire()} and has no decision of its own");
         }
 
         var body = outcome switch
         {
             VersionOutcome.Applied => pending.RawJson,
-            VersionOutcome.Conflict when await IsNewBodyAsync(unit, pending, cancellationToken).ConfigureAwait(false) => pending.RawJson,
+            VersionOutcome.Conflict when IsNewBody(pending) => pending.RawJson,
             _ => null, // a duplicate's body is the applied one; a stale version changes nothing
         };
         if (body is not null)
@@ -83,9 +78,11 @@ internal sealed class BatchPlan
     }
 
     /// <summary>A conflicting body is kept for operators the first time it is seen, not on every re-send.</summary>
-    private async ValueTask<bool> IsNewBodyAsync(ILedgerUnitOfWork unit, PendingEvent pending, CancellationToken cancellationToken) =>
-        !_bodiesInBatch.Contains((pending.Event.Id, Convert.ToHexString(pending.PayloadHash)))
-        && !await unit.HasPayloadAsync(pending.Event.Id, pending.PayloadHash, cancellationToken).ConfigureAwait(false);
+    private bool IsNewBody(PendingEvent pending)
+    {
+        var key = (pending.Event.Id, Convert.ToHexString(pending.PayloadHash));
+        return !_bodiesInBatch.Contains(key) && !_data.StoredBodies.Contains(key);
+    }
 
     /// <summary>Decides an authorisation request from the working (locked) state of its account, and
     /// records the decision. A request whose deadline already passed gets the stand-in it was answered.</summary>
@@ -102,11 +99,11 @@ internal sealed class BatchPlan
         else
         {
             var accountNo = evt.AccountNo;
-            var exists = accountNo is not null && _accounts.ContainsKey(accountNo);
-            var account = exists ? _accounts[accountNo!] : null;
+            var exists = accountNo is not null && _ledger.TryGet(accountNo, out _);
+            var account = exists && _ledger.TryGet(accountNo!, out var a) ? a : default;
             var data = accountNo is not null && _authorisationData.TryGetValue(accountNo, out var d) ? d : (AccountControls.None, 0L);
             var spent = data.Item2 + (accountNo is not null ? _spentInBatch.GetValueOrDefault(accountNo) : 0);
-            var context = new AuthorisationContext(exists, account?.Currency, account?.Exponent ?? 0, account?.Available ?? 0, spent, data.Item1);
+            var context = new AuthorisationContext(exists, exists ? account.Currency : null, account.Exponent, exists ? account.Posted - account.Held : 0, spent, data.Item1);
             decision = AuthorisationDecider.Decide(evt, context, _policy.AllowsPartialApproval(evt.ProductClassId));
             if (decision.HoldAmount > 0)
             {
@@ -117,7 +114,7 @@ internal sealed class BatchPlan
         _decisionsInBatch[(evt.Id, evt.Version)] = decision;
         _changes.Decisions.Add(new DecisionRecord(
             evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, (_now - pending.ReceivedAt).TotalMilliseconds, timedOut, _now));
-        _changes.Outbox.Add(EventFactory.AuthorisationDecided(evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, timedOut, revoked: false, _now));
+        _events.Decided(evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, timedOut);
         return decision;
     }
 
@@ -164,16 +161,13 @@ internal sealed class BatchPlan
         _transactions.TryGetValue(transactionId, out var current);
         if (current is not null && current.Version == version && !current.Effect.IsNone)
         {
-            var lines = new List<JournalLine>(2);
-            Move(current.Effect, -1, transactionId, version, lines);
-            AddMerged(lines);
+            _ledger.Replace(current.Effect, LedgerEffect.None, transactionId, version);
             _transactions[transactionId] = current with { Effect = LedgerEffect.None, Result = standIn.ResultText, ResultDetail = standIn.Detail };
             _changedTransactions.Add(transactionId);
         }
 
         _changes.Revocations.Add(new DecisionRevocation(transactionId, version, standIn));
-        _changes.Outbox.Add(EventFactory.AuthorisationDecided(
-            transactionId, version, current?.AccountNo, standIn, current?.Amount, timedOut: true, revoked: true, _now));
+        _events.Revoked(transactionId, version, current?.AccountNo, standIn, current?.Amount);
     }
 
     public LedgerChanges ToChanges()
@@ -184,60 +178,11 @@ internal sealed class BatchPlan
             _changes.Transactions.Add(new TransactionWrite(_transactions[id], expected, _now));
         }
 
-        foreach (var (accountNo, account) in _accounts.OrderBy(a => a.Key, StringComparer.Ordinal))
-        {
-            if (account.IsNew || account.PostedDelta != 0 || account.HeldDelta != 0)
-            {
-                _changes.Accounts.Add(new AccountWrite(accountNo, account.Currency, account.Exponent, account.PostedDelta, account.HeldDelta, account.IsNew, _now));
-            }
-        }
-
+        _changes.Accounts.AddRange(_ledger.Writes(_now));
         return _changes;
     }
 
-    private async ValueTask<VersionOutcome> ClassifyAsync(ILedgerUnitOfWork unit, PendingEvent pending, TransactionState? current, CancellationToken cancellationToken)
-    {
-        var version = pending.Event.Version;
-        if (current is null || version > current.Version)
-        {
-            return VersionOutcome.Applied;
-        }
-
-        if (version < current.Version)
-        {
-            return VersionOutcome.Stale;
-        }
-
-        if (pending.PayloadHash.AsSpan().SequenceEqual(current.PayloadHash))
-        {
-            return VersionOutcome.Duplicate;
-        }
-
-        // Same version, different bytes: the same JSON written differently (whitespace, member
-        // order) is still a duplicate; anything else is a conflict for an operator to look at.
-        var applied = _appliedInBatch.GetValueOrDefault(current.Id)
-            ?? await unit.GetAppliedPayloadAsync(current.Id, version, cancellationToken).ConfigureAwait(false);
-        return applied is not null && SameJson(applied, pending.RawJson) ? VersionOutcome.Duplicate : VersionOutcome.Conflict;
-    }
-
-    /// <summary>The same JSON value. A stored body that no longer parses (written before the edge
-    /// refused such bodies) compares as different: a conflict to look at, never an exception that
-    /// would fail the event on every retry.</summary>
-    private static bool SameJson(string a, string b)
-    {
-        try
-        {
-            using var left = JsonDocument.Parse(a);
-            using var right = JsonDocument.Parse(b);
-            return JsonElement.DeepEquals(left.RootElement, right.RootElement);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    private EventFlags Apply(PendingEvent pending, TransactionState? current, Decision? decision)
+    private EventFlags ApplyVersion(PendingEvent pending, TransactionState? current, Decision? decision)
     {
         var evt = pending.Event;
         var previous = current?.Effect ?? LedgerEffect.None;
@@ -249,12 +194,11 @@ internal sealed class BatchPlan
         }
 
         var next = computed.CarryPrevious ? previous : computed.Effect;
-
         if (!computed.CarryPrevious && !next.IsNone)
         {
-            var account = AccountFor(next.AccountNo!, next.Currency!, next.Exponent);
+            var account = _ledger.Open(next.AccountNo!, next.Currency!, next.Exponent);
             // A transfer moves nothing, on either side, if the payee already keeps another currency.
-            var payeeDiffers = evt.IsTransfer && _accounts.TryGetValue(evt.PayeeAccountNo!, out var payee)
+            var payeeDiffers = evt.IsTransfer && _ledger.TryGet(evt.PayeeAccountNo!, out var payee)
                 && (payee.Currency != next.Currency || payee.Exponent != next.Exponent);
             if (account.Currency != next.Currency || account.Exponent != next.Exponent || payeeDiffers)
             {
@@ -263,23 +207,16 @@ internal sealed class BatchPlan
             }
         }
 
-        var availableBefore = next.AccountNo is { } a && _accounts.TryGetValue(a, out var before) ? before.Available : 0;
-        if (next != previous)
-        {
-            var lines = new List<JournalLine>(4);
-            Move(previous, -1, evt.Id, evt.Version, lines);
-            Move(next, +1, evt.Id, evt.Version, lines);
-            AddMerged(lines);
-        }
-
-        if (next.AccountNo is { } accountNo && _accounts[accountNo] is { Available: < 0 } after && after.Available < availableBefore)
+        var availableBefore = next.AccountNo is { } a ? _ledger.AvailableOf(a) : 0;
+        _ledger.Replace(previous, next, evt.Id, evt.Version);
+        if (next.AccountNo is { } accountNo && _ledger.AvailableOf(accountNo) is < 0 and var after && after < availableBefore)
         {
             flags |= EventFlags.Overdrawn;
         }
 
         var amount = decision?.ApprovedAmount
             ?? (evt.Result == TxnResult.PartiallyApproved ? evt.ApprovedAmount ?? evt.EffectiveAmounts.Actual : evt.EffectiveAmounts.Actual);
-        _transactions[evt.Id] = new TransactionState
+        var state = new TransactionState
         {
             Id = evt.Id,
             Version = evt.Version,
@@ -296,105 +233,15 @@ internal sealed class BatchPlan
             Flags = flags,
             SecureAuthResult = evt.SecureAuthResult ?? current?.SecureAuthResult,
         };
+        _transactions[evt.Id] = state;
         _appliedInBatch[evt.Id] = pending.RawJson;
         _changedTransactions.Add(evt.Id);
-        _changes.Outbox.Add(EventFactory.TransactionUpdated(_transactions[evt.Id], _now));
-        if ((flags & EventFlags.Overdrawn) != 0 && next.AccountNo is { } overdrawn)
+        _events.TransactionUpdated(state);
+        if ((flags & EventFlags.Overdrawn) != 0 && next.AccountNo is { } overdrawn && _ledger.TryGet(overdrawn, out var o))
         {
-            var account = _accounts[overdrawn];
-            _changes.Outbox.Add(EventFactory.AccountOverdrawn(
-                evt.Id, evt.Version, overdrawn, new AccountState(overdrawn, account.Currency, account.Exponent, account.Posted, account.Held), _now));
+            _events.Overdrawn(evt.Id, evt.Version, new AccountState(overdrawn, o.Currency, o.Exponent, o.Posted, o.Held));
         }
 
         return flags;
-    }
-
-    /// <summary>The working account, opened on first use in the currency of the money that opens it
-    /// (a load, a debit, or a transfer's credit).</summary>
-    private WorkingAccount AccountFor(string accountNo, string currency, int exponent)
-    {
-        if (!_accounts.TryGetValue(accountNo, out var account))
-        {
-            account = new WorkingAccount(currency, exponent, 0, 0, isNew: true);
-            _accounts[accountNo] = account;
-        }
-
-        return account;
-    }
-
-    /// <summary>Adds (<paramref name="sign"/> +1) or reverses (-1) an effect on the working balances.</summary>
-    private void Move(LedgerEffect effect, int sign, string transactionId, long version, List<JournalLine> lines)
-    {
-        if (effect.IsNone)
-        {
-            return;
-        }
-
-        var accountNo = effect.AccountNo ?? throw new LedgerInvariantException($"Transaction {transactionId}: an effect with money must name an account.");
-        if (!_accounts.TryGetValue(accountNo, out var account))
-        {
-            throw new LedgerInvariantException($"Transaction {transactionId}: account {accountNo} of its effect was not locked.");
-        }
-
-        var currency = effect.Currency!;
-        if (effect.Held != 0)
-        {
-            account.HeldDelta = checked(account.HeldDelta + sign * effect.Held);
-            lines.Add(new JournalLine(transactionId, version, accountNo, JournalKind.Hold, sign * effect.Held, currency, effect.Exponent, _now));
-        }
-
-        if (effect.Posted != 0)
-        {
-            var counter = effect.CounterAccount ?? throw new LedgerInvariantException($"Transaction {transactionId}: a posting must name its counter account.");
-            account.PostedDelta = checked(account.PostedDelta + sign * effect.Posted);
-            lines.Add(new JournalLine(transactionId, version, accountNo, JournalKind.Posting, sign * effect.Posted, currency, effect.Exponent, _now));
-            lines.Add(new JournalLine(transactionId, version, counter, JournalKind.Posting, -sign * effect.Posted, currency, effect.Exponent, _now));
-            if (effect.CounterIsAccount)
-            {
-                // The payee leg: a PPS account's balance, not a settlement account's journal only.
-                var payee = AccountFor(counter, currency, effect.Exponent);
-                payee.PostedDelta = checked(payee.PostedDelta - sign * effect.Posted);
-                payee.AssertInvariants(counter);
-            }
-        }
-
-        account.AssertInvariants(accountNo);
-    }
-
-    /// <summary>Nets the reversal of the previous effect against the new one, so a hold that grows
-    /// from 100 to 120 reads as one line of +20, and drops lines that net to zero.</summary>
-    private void AddMerged(List<JournalLine> lines)
-    {
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines[i];
-            for (var j = i + 1; j < lines.Count; j++)
-            {
-                if (lines[j].AccountNo == line.AccountNo && lines[j].Kind == line.Kind && lines[j].Currency == line.Currency)
-                {
-                    line = line with { Amount = checked(line.Amount + lines[j].Amount) };
-                    lines.RemoveAt(j--);
-                }
-            }
-
-            if (line.Amount != 0)
-            {
-                _changes.Journal.Add(line);
-            }
-        }
-    }
-
-    private sealed class WorkingAccount(string currency, int exponent, long posted, long held, bool isNew)
-    {
-        public string Currency { get; } = currency;
-        public int Exponent { get; } = exponent;
-        public bool IsNew { get; } = isNew;
-        public long PostedDelta { get; set; }
-        public long HeldDelta { get; set; }
-        public long Posted => checked(posted + PostedDelta);
-        public long Held => checked(held + HeldDelta);
-        public long Available => checked(Posted - Held);
-
-        public void AssertInvariants(string accountNo) => LedgerInvariants.CheckBeforeWrite(accountNo, Posted, Held);
     }
 }

@@ -24,16 +24,9 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
             var ids = batch.Select(p => p.Event.Id).Distinct().Order(StringComparer.Ordinal).ToList();
             var accountNos = batch.SelectMany(p => p.Event.TouchedAccounts());
             var decides = batch.Any(p => p.Ticket is not null);
-            return await RunAsync(ids, accountNos, decides, async (plan, unit) =>
-            {
-                var results = new ApplyResult[batch.Count];
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    results[i] = await plan.ApplyAsync(unit, batch[i], cancellationToken).ConfigureAwait(false);
-                }
-
-                return results;
-            }, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(ids, accountNos, decides,
+                (locked, unit) => PlanData.ReadAsync(unit, PlanData.For(batch, locked.Transactions), cancellationToken),
+                (plan, _) => Task.FromResult(batch.Select(plan.Apply).ToArray()), cancellationToken).ConfigureAwait(false);
         });
     }
 
@@ -49,7 +42,7 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
     {
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
         var ids = records.Select(r => r.TransactionId).Distinct().Order(StringComparer.Ordinal).ToList();
-        return WithRetriesAsync(() => RunAsync(ids, [], decides: false, async (plan, unit) =>
+        return WithRetriesAsync(() => RunAsync(ids, [], decides: false, (_, _) => Task.FromResult(PlanData.Empty), async (plan, unit) =>
         {
             foreach (var record in records)
             {
@@ -78,15 +71,19 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
         }
     }
 
+    /// <summary>One database transaction: lock, read what the plan needs (<paramref name="prefetch"/>),
+    /// plan (pure), write, commit.</summary>
     private async Task<T> RunAsync<T>(
-        List<string> ids, IEnumerable<string> eventAccounts, bool decides, Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken)
+        List<string> ids, IEnumerable<string> eventAccounts, bool decides, Func<LockedRows, ILedgerUnitOfWork, Task<PlanData>> prefetch,
+        Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken)
     {
         await using var unit = await store.BeginAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         DateTimeOffset? day = decides ? new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero) : null;
         var locked = await unit.LockAsync(ids, [.. new SortedSet<string>(eventAccounts, StringComparer.Ordinal)], day, cancellationToken).ConfigureAwait(false);
 
-        var plan = new BatchPlan(locked.Transactions, locked.Accounts, locked.Authorisation, _policy, now);
+        var data = await prefetch(locked, unit).ConfigureAwait(false);
+        var plan = new BatchPlan(locked, data, _policy, now);
         var result = await body(plan, unit).ConfigureAwait(false);
         var changes = plan.ToChanges();
         await unit.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
