@@ -27,15 +27,15 @@ public abstract class OrderingProperties
     /// <summary>Cases per run: each case applies its versions twice, on a real database.</summary>
     protected abstract int Cases { get; }
 
-    private static readonly string[] Statuses = ["AUTHORISED", "COMPLETE", "CANCELLED", "EXPIRED", "MANUALLY_EXPIRED"];
-    private static readonly string[] Results = ["APPROVED", "DECLINED", "PARTIALLY_APPROVED", "APPROVED_WITH_EXCEPTION"];
-    private static readonly string[] Accounts = ["ACC-1", "ACC-2"];
+    internal static readonly string[] Statuses = ["AUTHORISED", "COMPLETE", "CANCELLED", "EXPIRED", "MANUALLY_EXPIRED"];
+    internal static readonly string[] Results = ["APPROVED", "DECLINED", "PARTIALLY_APPROVED", "APPROVED_WITH_EXCEPTION"];
+    internal static readonly string[] Accounts = ["ACC-1", "ACC-2"];
 
     /// <summary>A version; <paramref name="direction"/> "TRANSFER" is a debit from one of the two
     /// accounts to the other (both legs move).</summary>
-    private static Gen<Txn> VersionOf(string id, long version, string direction) =>
-        from status in Gen.Elements(Statuses)
-        from result in Gen.Elements(Results)
+    private static Gen<Txn> VersionOf(string id, long version, string direction, string[] statuses, string[] results) =>
+        from status in Gen.Elements(statuses)
+        from result in Gen.Elements(results)
         from account in Gen.Elements(Accounts)
         from amount in Gen.Choose(1, 10_000)
         from clearing in Gen.Frequency((3, Gen.Constant<long?>(null)), (1, Gen.Choose(1, 12_000).Select(c => (long?)c)))
@@ -45,7 +45,7 @@ public abstract class OrderingProperties
             Id = id,
             Version = version,
             Status = status,
-            Result = result,
+            Result = status == "AUTHORISATION_REQUESTED" ? null : result,
             Direction = direction == "TRANSFER" ? "DEBIT" : direction,
             Account = account,
             PayeeAccount = direction == "TRANSFER" ? Accounts.Single(a => a != account) : null,
@@ -54,16 +54,20 @@ public abstract class OrderingProperties
             ApprovedAmount = result == "PARTIALLY_APPROVED" ? approved : null,
         };
 
-    private static Gen<List<Txn>> TransactionOf(int index) =>
+    private static Gen<List<Txn>> TransactionOf(int index, string[] statuses, string[] results) =>
         from direction in Gen.Frequency((3, Gen.Constant("DEBIT")), (1, Gen.Constant("CREDIT")), (2, Gen.Constant("TRANSFER")))
         from count in Gen.Choose(1, 4)
         from firstVersion in Gen.Choose(0, 2)
-        from versions in Gen.CollectToList(Enumerable.Range(firstVersion, count), v => VersionOf($"T{index}", v, direction))
+        from versions in Gen.CollectToList(Enumerable.Range(firstVersion, count), v => VersionOf($"T{index}", v, direction, statuses, results))
         select versions.ToList();
 
-    private static readonly Gen<Scenario> Scenarios =
+    private static readonly Gen<Scenario> Scenarios = ScenariosOf(Statuses, Results);
+
+    /// <summary>Up to four transactions of up to four versions each, delivered shuffled, duplicated
+    /// and in batches of one to five.</summary>
+    internal static Gen<Scenario> ScenariosOf(string[] statuses, string[] results) =>
         from transactionCount in Gen.Choose(1, 4)
-        from transactions in Gen.CollectToList(Enumerable.Range(1, transactionCount), TransactionOf)
+        from transactions in Gen.CollectToList(Enumerable.Range(1, transactionCount), i => TransactionOf(i, statuses, results))
         let versions = transactions.SelectMany(t => t).ToList()
         from copies in Gen.ArrayOf(Gen.Choose(1, 3), versions.Count)
         let deliveries = versions.SelectMany((v, i) => Enumerable.Repeat(v, copies[i])).ToArray()
@@ -113,7 +117,7 @@ public abstract class OrderingProperties
         return new Outcome(balances, invariants);
     }
 
-    private sealed record Scenario(List<List<Txn>> Transactions, List<Txn> Deliveries, int[] BatchSizes)
+    internal sealed record Scenario(List<List<Txn>> Transactions, List<Txn> Deliveries, int[] BatchSizes)
     {
         public override string ToString() =>
             string.Join(" | ", Deliveries.Select(d => $"{d.Id}v{d.Version} {d.Status}/{d.Result} {d.Direction} {d.Account}{(d.PayeeAccount is null ? "" : "->" + d.PayeeAccount)} {d.Amount}/{d.ClearingAmount}/{d.ApprovedAmount}"))
