@@ -91,8 +91,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
     }
 
     public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
-            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToDecision();
+        (await GetDecisionStateAsync(transactionId, version, cancellationToken).ConfigureAwait(false))?.Decision;
 
     public async Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
