@@ -40,9 +40,10 @@ public interface ILedgerUnitOfWork : IAsyncDisposable
     /// <summary>
     /// Locks and returns, in one go, the existing transaction rows among <paramref name="transactionIds"/>
     /// and the account rows among <paramref name="accountNos"/> plus those the locked transactions'
-    /// effects name (both sorted by key, transactions first, so two batches never wait on each other
-    /// in a cycle). With <paramref name="authorisationDay"/>, also the controls and that day's
-    /// approved spend of <paramref name="accountNos"/>.
+    /// effects name, a transfer's payee included (both sorted by key, transactions first, so two
+    /// batches never wait on each other in a cycle). With <paramref name="authorisationDay"/>, also
+    /// the controls of <paramref name="accountNos"/> and what each has spent since that day began,
+    /// as it stands (the current debit effects of its transactions first seen that day).
     /// </summary>
     Task<LockedRows> LockAsync(
         IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken);
