@@ -29,13 +29,14 @@ internal static class InstructionLinkApi
         var links = app.MapGroup("/v1/instruction-links").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
         links.MapPut("/{transactionId}", PutAsync);
         links.MapGet("/{transactionId}", GetAsync);
-        links.MapDelete("/{transactionId}", async (string transactionId, IInstructionLinkStore store, CancellationToken ct) =>
-            await store.DeleteLinkAsync(transactionId, ct) ? Results.NoContent() : Problems.NotFound($"The link of transaction '{transactionId}'"));
+        links.MapDelete("/{transactionId}", async (string transactionId, HttpContext context, IInstructionLinkStore store, CancellationToken ct) =>
+            await store.DeleteLinkAsync(PathId.Of(context, transactionId), ct) ? Results.NoContent() : Problems.NotFound($"The link of transaction '{PathId.Of(context, transactionId)}'"));
     }
 
     private static async Task<IResult> PutAsync(
         string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken cancellationToken)
     {
+        transactionId = PathId.Of(context, transactionId);
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (document is null)
         {
@@ -122,8 +123,9 @@ internal static class InstructionLinkApi
         return null;
     }
 
-    private static async Task<IResult> GetAsync(string transactionId, IInstructionLinkStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string transactionId, HttpContext context, IInstructionLinkStore store, CancellationToken cancellationToken)
     {
+        transactionId = PathId.Of(context, transactionId);
         if (await store.GetLinkAsync(transactionId, cancellationToken) is not { } link)
         {
             return Problems.NotFound($"The link of transaction '{transactionId}'");

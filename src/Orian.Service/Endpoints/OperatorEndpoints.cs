@@ -24,8 +24,9 @@ internal static class OperatorEndpoints
 
     private const int MaxControlsBodyBytes = 64 * 1024;
 
-    private static async Task<IResult> GetControlsAsync(string accountNo, IAuthorisationAdmin admin, CancellationToken cancellationToken)
+    private static async Task<IResult> GetControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, CancellationToken cancellationToken)
     {
+        accountNo = PathId.Of(context, accountNo);
         var row = await admin.GetControlsAsync(accountNo, cancellationToken);
         return row is null
             ? TypedResults.Ok(new ControlsResponse(accountNo, "ACTIVE", null, null, [], null)) // no controls set: the defaults apply
@@ -34,6 +35,7 @@ internal static class OperatorEndpoints
 
     private static async Task<IResult> PutControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, TimeProvider time, CancellationToken cancellationToken)
     {
+        accountNo = PathId.Of(context, accountNo);
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxControlsBodyBytes, cancellationToken);
         if (document is null)
         {
@@ -51,8 +53,9 @@ internal static class OperatorEndpoints
         return TypedResults.Ok(ToResponse(row));
     }
 
-    private static async Task<IResult> GetDecisionsAsync(string accountNo, IAuthorisationAdmin admin, CancellationToken cancellationToken, int limit = DefaultPageSize)
+    private static async Task<IResult> GetDecisionsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, CancellationToken cancellationToken, int limit = DefaultPageSize)
     {
+        accountNo = PathId.Of(context, accountNo);
         if (limit is < 1 or > MaxPageSize)
         {
             return Problems.InvalidField("limit", $"'limit' must be between 1 and {MaxPageSize}.");
@@ -78,8 +81,9 @@ internal static class OperatorEndpoints
     private static ControlsResponse ToResponse(ControlsRow row) =>
         new(row.AccountNo, row.Status, row.MaxTransactionAmount, row.DailySpendLimit, row.Categories, row.UpdatedAt);
 
-    private static async Task<IResult> GetAccountAsync(string accountNo, ILedgerReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAccountAsync(string accountNo, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken)
     {
+        accountNo = PathId.Of(context, accountNo);
         var account = await reader.GetAccountAsync(accountNo, cancellationToken);
         return account is null
             ? Problems.NotFound($"Account '{accountNo}'")
@@ -87,8 +91,9 @@ internal static class OperatorEndpoints
                 account.AccountNo, account.Currency, account.Exponent, account.Posted, account.Held, account.Available, account.Available < 0, account.CreatedAt, account.UpdatedAt));
     }
 
-    private static async Task<IResult> GetJournalAsync(string accountNo, ILedgerReader reader, CancellationToken cancellationToken, long after = 0, int limit = DefaultPageSize)
+    private static async Task<IResult> GetJournalAsync(string accountNo, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken, long after = 0, int limit = DefaultPageSize)
     {
+        accountNo = PathId.Of(context, accountNo);
         if (limit is < 1 or > MaxPageSize)
         {
             return Problems.InvalidField("limit", $"'limit' must be between 1 and {MaxPageSize}.");

@@ -3,10 +3,10 @@ using Orian.Edge;
 namespace Orian.Service.Endpoints;
 
 /// <summary>
-/// The identifiers in operator paths (<c>{accountNo}</c>, <c>{id}</c>, <c>{transactionId}</c>) are
-/// decoded from the URL, so <c>%00</c> or <c>%E2%80%AE</c> arrive as characters: refused here with a
-/// 400 naming the segment, under the same rule as identifiers in ORIAN bodies, before any reaches a
-/// query or a log line.
+/// The identifiers in operator paths (<c>{accountNo}</c>, <c>{id}</c>, <c>{transactionId}</c>),
+/// percent-decoded in full (<see cref="PathId"/>), so <c>%00</c> or <c>%E2%80%AE</c> arrive as
+/// characters: refused here with a 400 naming the segment, under the same rule as identifiers in
+/// ORIAN bodies, before any reaches a query or a log line.
 /// </summary>
 internal sealed class RouteIdFilter : IEndpointFilter
 {
@@ -17,7 +17,7 @@ internal sealed class RouteIdFilter : IEndpointFilter
         var values = context.HttpContext.Request.RouteValues;
         foreach (var name in Names)
         {
-            if (values.TryGetValue(name, out var value) && value is string text && !TextRules.IsIdentifier(text))
+            if (values.TryGetValue(name, out var value) && value is string text && !TextRules.IsIdentifier(PathId.Of(context.HttpContext, text)))
             {
                 return ValueTask.FromResult<object?>(Problems.InvalidField(name,
                     $"'{name}' must be 1 to {EdgeLimits.MaxIdLength} characters of printable ASCII without spaces."));

@@ -163,6 +163,34 @@ public abstract class IngressApiContract
         Assert.That(txn?.GetProperty("id").GetString(), Is.EqualTo(id), "read back by the same encoding");
     }
 
+    [Test]
+    public async Task AnIdHoldingASlashIsFoundReadAndLinkedThroughEveryOperatorPath()
+    {
+        await using var service = await StartAsync();
+        var (status, _) = await Send(service, new Txn { Id = "T/1", Account = "A/1", Amount = 40 });
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+
+        var account = (await service.GetJsonOrNullAsync("/v1/accounts/A%2F1"))!.Value;
+        Assert.That(account.GetProperty("account_no").GetString(), Is.EqualTo("A/1"));
+        Assert.That(account.GetProperty("held").GetInt64(), Is.EqualTo(40));
+        var journal = (await service.GetJsonOrNullAsync("/v1/accounts/A%2F1/journal"))!.Value;
+        Assert.That(journal.GetProperty("entries").GetArrayLength(), Is.EqualTo(1));
+        using (var controls = await service.Operator.PutAsync("/v1/accounts/A%2F1/controls", new StringContent("{\"status\":\"BLOCKED\"}", Encoding.UTF8, "application/json")))
+        {
+            Assert.That((await TestService.JsonAsync(controls)).GetProperty("account_no").GetString(), Is.EqualTo("A/1"));
+        }
+
+        using (var link = await service.Operator.PutAsync("/v1/instruction-links/T%2F1", new StringContent("{\"order_ref\":\"O-1\",\"instruction_ref\":\"I-1\"}", Encoding.UTF8, "application/json")))
+        {
+            Assert.That(link.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That((await TestService.JsonAsync(link)).GetProperty("transaction_id").GetString(), Is.EqualTo("T/1"));
+        }
+
+        Assert.That(await service.GetJsonOrNullAsync("/v1/instruction-links/T%2F1"), Is.Not.Null);
+        using var deleted = await service.Operator.DeleteAsync("/v1/instruction-links/T%2F1");
+        Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
     [TestCase("a%2Fb", "a/c", "is 'a/b'; the 'id' in the body is 'a/c'")]
     [TestCase("a%252Fb", "a/b", "is 'a%2Fb'; the 'id' in the body is 'a/b'")]
     [TestCase("a%20b", "x", "The id in the path, percent-decoded, must be 1 to 64 characters of printable ASCII")]
