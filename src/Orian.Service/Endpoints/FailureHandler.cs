@@ -7,12 +7,12 @@ namespace Orian.Service.Endpoints;
 
 /// <summary>
 /// The last stop for an exception an endpoint did not answer itself (the operator API's reads and
-/// writes): classified once by <see cref="FailureClassifier"/>, answered as a problem body. A
-/// database outage is 503 with <c>Retry-After</c>; a value the database refuses or a fault of ours
-/// is a 500 for that request with its trace id, never a 503 a client would retry for ever.
+/// writes): classified once by <see cref="FailureClassifier"/>, answered with the same problem
+/// bodies the endpoints use (<see cref="Problems"/>). A database outage is 503 with
+/// <c>Retry-After</c>; a value the database refuses or a fault of ours is a 500 for that request
+/// with its trace id, never a 503 a client would retry for ever.
 /// </summary>
-internal sealed class FailureHandler(
-    FailureClassifier classifier, IOptions<IngressOptions> options, IProblemDetailsService problems, ILogger<FailureHandler> logger) : IExceptionHandler
+internal sealed class FailureHandler(FailureClassifier classifier, IOptions<IngressOptions> options, ILogger<FailureHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -22,31 +22,15 @@ internal sealed class FailureHandler(
         }
 
         var kind = classifier.Classify(exception);
-        var (status, title, type, detail) = kind switch
+        var answer = kind switch
         {
-            FailureClass.Transient => (StatusCodes.Status503ServiceUnavailable, "The ledger database is unavailable.", "urn:orian:problem:unavailable", "Try again shortly."),
-            FailureClass.Refused => (StatusCodes.Status422UnprocessableEntity, "The ledger cannot apply this request.", "urn:orian:problem:ledger-refused", exception.Message),
-            _ => (StatusCodes.Status500InternalServerError, "Internal error.", "urn:orian:problem:internal", "The request failed in the service. Quote the trace id to an operator."),
+            FailureClass.Transient => Problems.Unavailable(httpContext, "The ledger database is unavailable; try again shortly.", options.Value.RetryAfterSeconds),
+            FailureClass.Refused => Problems.Refused(exception.Message),
+            _ => Problems.Fault(httpContext),
         };
-        Log.RequestFailed(logger, exception, httpContext.Request.Method, Untrusted.Text(httpContext.Request.Path.Value), kind.ToString(), status);
-        httpContext.Response.StatusCode = status;
-        if (kind == FailureClass.Transient)
-        {
-            httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = status,
-                Title = title,
-                Detail = detail,
-                Type = type,
-                Extensions = { ["traceId"] = Problems.TraceId(httpContext) },
-            },
-        });
+        Log.RequestFailed(logger, exception, httpContext.Request.Method, Untrusted.Text(httpContext.Request.Path.Value), kind.ToString(),
+            kind switch { FailureClass.Transient => 503, FailureClass.Refused => 422, _ => 500 });
+        await answer.ExecuteAsync(httpContext);
+        return true;
     }
 }
