@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orian.Authorisation;
@@ -10,8 +9,6 @@ using Orian.Service.Health;
 using Orian.Service.Pipeline;
 using Orian.Service.Security;
 using Orian.Storage;
-using Orian.Storage.Postgres;
-using Orian.Storage.Sqlite;
 
 namespace Orian.Service;
 
@@ -76,7 +73,6 @@ public static class OrianApp
     {
         var services = builder.Services;
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -89,12 +85,7 @@ public static class OrianApp
         services.AddSingleton<IValidateOptions<OrchestratorOptions>, OrianOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<LedgerDatabase>(sp => CreateDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value, builder.Environment.ContentRootPath));
-        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<LedgerDatabase>());
-        services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<LedgerDatabase>());
-        services.AddSingleton<IAuthorisationAdmin>(sp => sp.GetRequiredService<LedgerDatabase>());
-        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<LedgerDatabase>());
-        services.AddSingleton<IInstructionLinkStore>(sp => sp.GetRequiredService<LedgerDatabase>());
+        services.AddOrianStorage(builder.Configuration);
         services.AddSingleton<Orian.Service.Outbox.OrchestratorClient>();
         services.AddSingleton<Orian.Service.Outbox.OutboxSignal>();
         services.AddSingleton(sp => new LedgerBatchApplier(
@@ -153,23 +144,4 @@ public static class OrianApp
         new Dictionary<string, bool>(options.PartialApprovalByProductClass, StringComparer.Ordinal),
         options.StandInResult == "APPROVED" ? Orian.Domain.TxnResult.Approved : Orian.Domain.TxnResult.Declined,
         options.StandInDetail);
-
-    private static LedgerDatabase CreateDatabase(StorageOptions options, string contentRoot)
-    {
-        switch (options.Provider)
-        {
-            case StorageProvider.Sqlite:
-                var sqlite = new SqliteConnectionStringBuilder(options.ConnectionString);
-                if (!string.IsNullOrEmpty(sqlite.DataSource) && sqlite.DataSource != ":memory:" && !Path.IsPathRooted(sqlite.DataSource))
-                {
-                    sqlite.DataSource = Path.Combine(contentRoot, sqlite.DataSource);
-                }
-
-                return new SqliteLedgerDatabase(sqlite.ToString());
-            case StorageProvider.Postgres:
-                return new PostgresLedgerDatabase(options.ConnectionString);
-            default:
-                throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions), [$"Unknown storage provider '{options.Provider}'; use sqlite or postgres."]);
-        }
-    }
 }

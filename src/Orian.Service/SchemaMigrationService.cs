@@ -3,13 +3,13 @@ using Orian.Storage;
 namespace Orian.Service;
 
 /// <summary>Brings the database schema up to date before the service takes traffic.</summary>
-internal sealed class SchemaMigrationService(LedgerDatabase database, ILogger<SchemaMigrationService> logger) : IHostedService
+internal sealed class SchemaMigrationService(OrianStorage storage, ILogger<SchemaMigrationService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await database.MigrateAsync(cancellationToken);
-        var status = await database.GetSchemaStatusAsync(cancellationToken);
-        Log.StorageReady(logger, database.Provider.ToString(), status.Applied);
+        await storage.Schema.MigrateAsync(cancellationToken);
+        var status = await storage.Schema.GetStatusAsync(cancellationToken);
+        Log.StorageReady(logger, storage.Provider, status.Applied);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

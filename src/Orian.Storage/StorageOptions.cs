@@ -7,11 +7,14 @@ public sealed class StorageOptions
 {
     public const string Section = "Orian:Storage";
 
-    /// <summary><c>sqlite</c> (default: a file created on first start) or <c>postgres</c>.</summary>
-    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+    /// <summary>The provider's name: <c>sqlite</c> (default: a file created on first start),
+    /// <c>postgres</c> or <c>sqlserver</c> (<see cref="StorageServices.Providers"/>).</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Provider { get; set; } = "sqlite";
 
-    /// <summary>An ADO.NET connection string for the provider, e.g. <c>Data Source=data/orian.db</c>
-    /// or <c>Host=127.0.0.1;Port=5432;Username=orian;Database=orian</c>.</summary>
+    /// <summary>An ADO.NET connection string for the provider, e.g. <c>Data Source=data/orian.db</c>,
+    /// <c>Host=127.0.0.1;Port=5432;Username=orian;Database=orian</c> or
+    /// <c>Server=tcp:db.example.net,1433;Database=orian;User ID=orian;Password=...;Encrypt=true</c>.</summary>
     [Required(AllowEmptyStrings = false)]
     public string ConnectionString { get; set; } = "Data Source=data/orian.db";
 }

@@ -146,11 +146,5 @@ internal static class InstructionLinkApi
         link.CreatedAt,
         link.UpdatedAt,
         updates?.Select(u => new InstructionUpdateModel(
-            u.DeliveryId, u.EventId, u.Version, StatusOf(u.Payload), u.State, u.Attempts, u.LastStatus, u.LastError, u.CreatedAt, u.DeliveredAt)).ToList());
-
-    private static string StatusOf(string payload)
-    {
-        using var document = JsonDocument.Parse(payload);
-        return document.RootElement.GetProperty("data").GetProperty("status").GetString()!;
-    }
+            u.DeliveryId, u.EventId, u.Version, u.Status, u.State, u.Attempts, u.LastStatus, u.LastError, u.CreatedAt, u.DeliveredAt)).ToList());
 }

@@ -23,23 +23,23 @@ internal static class WebhookApi
     {
         var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
         v1.MapPost("/webhook-endpoints", CreateAsync);
-        v1.MapGet("/webhook-endpoints", async (IOutboxStore store, CancellationToken ct) =>
+        v1.MapGet("/webhook-endpoints", async (IWebhookEndpointStore store, CancellationToken ct) =>
             TypedResults.Ok(new EndpointListResponse((await store.ListEndpointsAsync(ct)).Select(e => ToResponse(e, null)).ToList())));
-        v1.MapGet("/webhook-endpoints/{id}", async (string id, IOutboxStore store, CancellationToken ct) =>
+        v1.MapGet("/webhook-endpoints/{id}", async (string id, IWebhookEndpointStore store, CancellationToken ct) =>
             await store.GetEndpointAsync(id, ct) is { } e ? TypedResults.Ok(ToResponse(e, null)) : Problems.NotFound($"Webhook endpoint '{id}'"));
-        v1.MapDelete("/webhook-endpoints/{id}", async (string id, IOutboxStore store, CancellationToken ct) =>
+        v1.MapDelete("/webhook-endpoints/{id}", async (string id, IWebhookEndpointStore store, CancellationToken ct) =>
             await store.DeleteEndpointAsync(id, ct) ? Results.NoContent() : Problems.NotFound($"Webhook endpoint '{id}'"));
         v1.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync);
         v1.MapGet("/deliveries", ListDeliveriesAsync);
-        v1.MapGet("/deliveries/{id:long}", async (long id, IOutboxStore store, CancellationToken ct) =>
+        v1.MapGet("/deliveries/{id:long}", async (long id, IDeliveryAdmin store, CancellationToken ct) =>
             await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}"));
-        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, IOutboxStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
         {
             var count = await store.RedriveAsync(id, time.GetUtcNow(), ct);
             signal.Ring();
             return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
         });
-        v1.MapPost("/deliveries/redrive", async (IOutboxStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+        v1.MapPost("/deliveries/redrive", async (IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
         {
             var count = await store.RedriveAsync(null, time.GetUtcNow(), ct);
             signal.Ring();
@@ -47,7 +47,7 @@ internal static class WebhookApi
         });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IOutboxStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (document is null)
@@ -109,7 +109,7 @@ internal static class WebhookApi
         }
     }
 
-    private static async Task<IResult> RotateAsync(string id, IOutboxStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> RotateAsync(string id, IWebhookEndpointStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var secret = NewSecret();
@@ -121,7 +121,7 @@ internal static class WebhookApi
         return TypedResults.Ok(ToResponse((await store.GetEndpointAsync(id, cancellationToken))!, secret));
     }
 
-    private static async Task<IResult> ListDeliveriesAsync(IOutboxStore store, CancellationToken cancellationToken, string? state = null, long after = 0, int limit = 100)
+    private static async Task<IResult> ListDeliveriesAsync(IDeliveryAdmin store, CancellationToken cancellationToken, string? state = null, long after = 0, int limit = 100)
     {
         if (state is not (null or "pending" or "delivered" or "dead"))
         {

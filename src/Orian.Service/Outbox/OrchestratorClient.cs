@@ -8,6 +8,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orian.Domain;
 using Orian.Orchestrator;
+using Orian.Outbox;
 using Orian.Service.Configuration;
 using Orian.Storage;
 
@@ -180,19 +181,16 @@ internal sealed class OrchestratorClient : IDisposable
     {
         public static UpdateCall From(string payload, string eventId)
         {
-            using var document = JsonDocument.Parse(payload);
-            var data = document.RootElement.GetProperty("data");
+            var data = OutboxPayload.ReadInstructionUpdated(payload);
             var buffer = new ArrayBufferWriter<byte>(256);
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartObject();
-                w.WriteString("status", data.GetProperty("status").GetString());
-                w.WriteString("transactionId", data.GetProperty("transaction_id").GetString());
-                w.WriteNumber("version", data.GetProperty("version").GetInt64());
-                if (data.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Object)
+                w.WriteString("status", data.Status);
+                w.WriteString("transactionId", data.TransactionId);
+                w.WriteNumber("version", data.Version);
+                if (data.Amount?.ToMoney() is { } money)
                 {
-                    var currency = a.GetProperty("currency");
-                    var money = new Money(a.GetProperty("amount").GetInt64(), currency.GetProperty("code").GetString()!, currency.GetProperty("exponent").GetInt32());
                     w.WritePropertyName("amount");
                     w.WriteRawValue(money.ToDecimalString());
                     w.WriteString("currency", money.Currency);
@@ -203,15 +201,11 @@ internal sealed class OrchestratorClient : IDisposable
                     w.WriteNull("currency");
                 }
 
-                w.WriteString("occurredAt", data.GetProperty("occurred_at").GetString());
+                w.WriteString("occurredAt", data.OccurredAt);
                 w.WriteEndObject();
             }
 
-            return new UpdateCall(
-                data.GetProperty("order_ref").GetString()!,
-                data.GetProperty("instruction_ref").GetString()!,
-                buffer.WrittenSpan.ToArray(),
-                CorrelationIdFor(eventId));
+            return new UpdateCall(data.OrderRef, data.InstructionRef, buffer.WrittenSpan.ToArray(), CorrelationIdFor(eventId));
         }
 
         /// <summary>A UUID derived from the event id: the same for every retry of one update.</summary>

@@ -25,7 +25,7 @@ namespace Orian.Service.Outbox;
 /// </summary>
 internal sealed class WebhookDispatcher : BackgroundService
 {
-    private readonly IOutboxStore _store;
+    private readonly IOutboxQueue _store;
     private readonly OutboxOptions _options;
     private readonly IReadOnlyList<TimeSpan> _schedule;
     private readonly TimeProvider _time;
@@ -38,7 +38,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private long _claims;
 
     public WebhookDispatcher(
-        IOutboxStore store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, OrchestratorClient orchestrator, ILogger<WebhookDispatcher> logger)
+        IOutboxQueue store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, OrchestratorClient orchestrator, ILogger<WebhookDispatcher> logger)
     {
         _orchestrator = orchestrator;
         _store = store;

@@ -12,7 +12,7 @@ namespace Orian.Storage.Postgres;
 /// row count. Round trips are what a batch costs here: on a busy two-core machine each one also pays
 /// for waking the threads that send and receive it.
 /// </summary>
-internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction) : ILedgerUnitOfWork
+internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction) : SqlUnitOfWork(connection, transaction)
 {
     private const string LockSql = $"""
         SELECT {TransactionRow.Columns} FROM transactions WHERE id = ANY(@ids) ORDER BY id FOR UPDATE;
@@ -34,45 +34,18 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         WHERE effect_account = ANY(@accounts) AND created_at >= @day AND (effect_held <> 0 OR effect_posted <> 0) GROUP BY effect_account;
         """;
 
-    public async Task<LockedRows> LockAsync(
+    public override async Task<LockedRows> LockAsync(
         IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
     {
         var sql = authorisationDay is null ? LockSql : LockSql + AuthorisationReadSql;
         var parameters = new { ids = transactionIds.ToArray(), accounts = accountNos.ToArray(), day = authorisationDay ?? default };
         await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var transactions = (await reader.ReadAsync<TransactionRow>().ConfigureAwait(false)).ToDictionary(r => r.Id, r => r.ToState(), StringComparer.Ordinal);
-        var accounts = (await reader.ReadAsync<AccountRecord>().ConfigureAwait(false))
-            .ToDictionary(r => r.AccountNo, r => LedgerInvariants.CheckAfterRead(new AccountState(r.AccountNo, r.Currency, r.Exponent, r.Posted, r.Held)), StringComparer.Ordinal);
-        var authorisation = new Dictionary<string, (AccountControls Controls, long SpentToday)>(StringComparer.Ordinal);
-        if (authorisationDay is not null)
-        {
-            var controls = await reader.ReadAsync<ControlsRow>().ConfigureAwait(false);
-            var spent = await reader.ReadAsync<(string AccountNo, long Spent)>().ConfigureAwait(false);
-            AuthorisationData.Merge(authorisation, controls, spent);
-        }
-
-        return new LockedRows(transactions, accounts, authorisation);
+        return await ReadLockedAsync(reader, authorisationDay is not null).ConfigureAwait(false);
     }
-
-    public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        (await GetDecisionStateAsync(transactionId, version, cancellationToken).ConfigureAwait(false))?.Decision;
-
-    public async Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
-            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToState();
-
-    public async Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-            AuthorisationSql.HasPayload, new { transactionId, payloadHash }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
-
-    public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT raw_json FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'",
-            new { transactionId, version }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>All writes in one round trip. Dapper has no batch API, so this one method builds
     /// Npgsql's <see cref="NpgsqlBatch"/> itself: each statement keeps its own row count.</summary>
-    public async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
+    public override async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
     {
         var at = changes.At.UtcDateTime;
         var writes = new PostgresWrites(at);
@@ -96,9 +69,7 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         writes.VerifyRowCounts(batch);
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await transaction.DisposeAsync().ConfigureAwait(false); // rolls back if not committed
         await connection.DisposeAsync().ConfigureAwait(false);

@@ -2,18 +2,26 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Orian.Authorisation;
 using Orian.Ledger;
+using Orian.Storage.Sql;
 
 namespace Orian.Storage.Sqlite;
 
 /// <summary>One SQLite write transaction. The write lock taken by <c>BEGIN IMMEDIATE</c> is what
 /// "locking" rows means here. Statements run once per row on a reused prepared command, which on an
 /// in-process database costs microseconds.</summary>
-internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Func<bool, ValueTask> release) : ILedgerUnitOfWork
+internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Func<bool, ValueTask> release)
+    : SqlUnitOfWork(connection, transaction)
 {
+    private readonly OutboxSql _outbox = new(Dialect);
+    private readonly AuthorisationSql _authorisation = new(Dialect);
+
     private bool _disposed;
     private bool _committed;
 
-    public async Task<LockedRows> LockAsync(
+    /// <summary>The dialect of this provider (statements built once per process).</summary>
+    private static SqlDialect Dialect { get; } = new SqliteDialect();
+
+    public override async Task<LockedRows> LockAsync(
         IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
     {
         // In-process: separate statements cost microseconds, and BEGIN IMMEDIATE already holds the write lock.
@@ -90,23 +98,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         return result;
     }
 
-    public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        (await GetDecisionStateAsync(transactionId, version, cancellationToken).ConfigureAwait(false))?.Decision;
-
-    public async Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        (await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
-            AuthorisationSql.SelectDecision, new { transactionId, version }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToState();
-
-    public async Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            AuthorisationSql.HasPayload, new { transactionId, payloadHash }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
-
-    public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT raw_json FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'",
-            new { transactionId, version }, transaction, cancellationToken: cancellationToken));
-
-    public async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
+    public override async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
     {
         var inserts = changes.Transactions.Where(t => t.ExpectedVersion is null).Select(TransactionRow.Parameters).ToList();
         var updates = changes.Transactions.Where(t => t.ExpectedVersion is not null).Select(TransactionRow.Parameters).ToList();
@@ -134,7 +126,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         await ExpectRowsAsync(AuthorisationSql.RevokeDecision, changes.Revocations.Select(AuthorisationData.RevocationParameters).ToList(), "revoked decisions", cancellationToken).ConfigureAwait(false);
         if (changes.StandIns.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.InsertStandIn,
+            await connection.ExecuteAsync(new CommandDefinition(_authorisation.InsertStandIn,
                 changes.StandIns.Select(AuthorisationData.StandInParameters), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
@@ -147,7 +139,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
 
         if (changes.Outbox.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertEvent, changes.Outbox, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(_outbox.InsertEvent, changes.Outbox, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         if (changes.Journal.Count > 0)
@@ -172,13 +164,13 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         }
     }
 
-    public async Task CommitAsync(CancellationToken cancellationToken)
+    public override async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _committed = true;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_disposed)
         {

@@ -11,9 +11,14 @@ namespace Orian.Tests.Api;
 /// each storage provider. Every test starts its own service on a fresh database and checks both the
 /// answer and what was (or was not) stored.
 /// </summary>
-public abstract class IngressApiContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class IngressApiContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    internal abstract Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null);
+    internal async Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
+        await (await CreateDatabaseAsync("api")).StartServiceAsync(services, settings);
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> Send(TestService service, Txn txn)
     {
@@ -326,7 +331,7 @@ public abstract class IngressApiContract
     {
         GatedLedgerStore? gate = null;
         await using var service = await StartAsync(
-            services => services.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new GatedLedgerStore(sp.GetRequiredService<Orian.Storage.LedgerDatabase>())),
+            services => services.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new GatedLedgerStore(sp.GetRequiredService<Orian.Storage.LedgerStore>())),
             new() { ["Orian:Pipeline:Partitions"] = "1", ["Orian:Pipeline:PartitionCapacity"] = "1", ["Orian:Pipeline:MaxBatchSize"] = "1", ["Orian:Pipeline:BatchLingerMs"] = "0" });
 
         var first = service.PutAsync(new Txn { Id = "Q1" });
@@ -422,7 +427,7 @@ public abstract class IngressApiContract
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
-    private protected static async Task AssertNoTraceAsync(TestService service, string account, params string[] ids)
+    private static async Task AssertNoTraceAsync(TestService service, string account, params string[] ids)
     {
         foreach (var id in ids)
         {

@@ -6,9 +6,14 @@ using Orian.Tests.Support;
 namespace Orian.Tests.Authorisation;
 
 /// <summary>Delegated authorisation over real HTTP on 127.0.0.1, against each storage provider.</summary>
-public abstract class AuthorisationApiContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class AuthorisationApiContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    internal abstract Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null);
+    internal async Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
+        await (await CreateDatabaseAsync("auth")).StartServiceAsync(services, settings);
 
     private static Txn Request(string id, long amount, string account = "ACC-1", long version = 1) =>
         new() { Id = id, Version = version, Status = "AUTHORISATION_REQUESTED", Result = null, Amount = amount, Account = account };
@@ -117,7 +122,7 @@ public abstract class AuthorisationApiContract
     {
         CommitGateStore? gate = null;
         var service = await StartAsync(
-            s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerDatabase>())),
+            s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerStore>())),
             new() { ["Orian:Authorisation:DeadlineMs"] = "200" });
         await FundAsync(service, 1_000);
         return (service, gate!);
@@ -337,18 +342,4 @@ public abstract class AuthorisationApiContract
 
     private static Task<HttpResponseMessage> PutControlsAsync(TestService service, string account, string body) =>
         service.Operator.PutAsync($"/v1/accounts/{account}/controls", new StringContent(body, Encoding.UTF8, "application/json"));
-}
-
-[TestFixture]
-public sealed class PostgresAuthorisationApiTests : AuthorisationApiContract
-{
-    internal override async Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
-        await TestService.StartPostgresAsync(await PostgresServer.CreateDatabaseAsync("auth"), services, settings);
-}
-
-[TestFixture]
-public sealed class SqliteAuthorisationApiTests : AuthorisationApiContract
-{
-    internal override Task<TestService> StartAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
-        TestService.StartSqliteAsync(services, settings);
 }

@@ -88,7 +88,7 @@ public sealed class CliTests
         var folder = Folder(OrderFree);
         var accounts = OrderFree.Select(s => "SMP-" + s[..2]).ToList();
         await using var inOrder = await TestService.StartSqliteAsync();
-        await using var shuffled = await TestService.StartPostgresAsync(await PostgresServer.CreateDatabaseAsync("cli"));
+        await using var shuffled = await TestService.StartPostgresAsync("cli");
 
         var (first, output) = await RunAsync(inOrder, "replay", folder, "--concurrency", "1");
         Assert.That(first, Is.EqualTo(ExitCodes.Ok), output);

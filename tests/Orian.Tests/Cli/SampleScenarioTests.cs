@@ -19,7 +19,7 @@ public sealed class SampleScenarioTests
             .Select(f => new TestCaseData(Path.GetFileName(f)).SetName($"Sample {Path.GetFileNameWithoutExtension(f)}"));
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _service = await TestService.StartPostgresAsync(await PostgresServer.CreateDatabaseAsync("samples"));
+    public async Task StartAsync() => _service = await TestService.StartPostgresAsync("samples");
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _service.DisposeAsync();

@@ -14,10 +14,12 @@ namespace Orian.Tests.Edge;
 /// whatever a client sends, the answer is never a 5xx, a 4xx stores nothing, and every account the
 /// run touched still applies a normal event afterwards. Then one regression test per finding.
 /// </summary>
-public abstract class HostileInputContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    internal abstract Task<ServiceDatabase> CreateDatabaseAsync();
-
     /// <summary>Cases per fuzz property: 400 by default; <c>ORIAN_FUZZ_CASES</c> runs more.</summary>
     private static int Cases(int normal) =>
         int.TryParse(Environment.GetEnvironmentVariable("ORIAN_FUZZ_CASES"), out var n) && n > 0 ? n : normal;
@@ -432,11 +434,11 @@ public abstract class HostileInputContract
         Assert.That(body.GetProperty(txn.Status == "AUTHORISATION_REQUESTED" ? "orian_outcome" : "outcome").GetString(), Is.EqualTo("applied"), txn.Id);
     }
 
-    private static async Task AssertNothingStoredAsync(ServiceDatabase database) =>
+    private static async Task AssertNothingStoredAsync(TestDatabase database) =>
         Assert.That(await database.ScalarAsync<long>("SELECT (SELECT count(*) FROM transaction_versions) + (SELECT count(*) FROM accounts) + (SELECT count(*) FROM journal)"), Is.Zero);
 
     /// <summary>After any run: every account holding a balance takes a normal load and a normal debit.</summary>
-    private static async Task AssertEveryAccountStillAppliesAsync(TestService service, ServiceDatabase database)
+    private static async Task AssertEveryAccountStillAppliesAsync(TestService service, TestDatabase database)
     {
         var accounts = await database.QueryAsync<(string AccountNo, string Currency, long Exponent)>("SELECT account_no, currency, exponent FROM accounts");
         var n = 0;
@@ -459,16 +461,4 @@ public abstract class HostileInputContract
         var end = json.IndexOf('"', start);
         return json[..start] + content + json[end..];
     }
-}
-
-[TestFixture]
-public sealed class SqliteHostileInputTests : HostileInputContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => Task.FromResult(ServiceDatabase.Sqlite());
-}
-
-[TestFixture]
-public sealed class PostgresHostileInputTests : HostileInputContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => ServiceDatabase.PostgresAsync("hostile");
 }

@@ -9,10 +9,12 @@ namespace Orian.Tests.Edge;
 /// database lost between the late commit and the revocation, and a restart; and a COMMIT that fails
 /// without saying whether it happened is re-read before the request is answered.
 /// </summary>
-public abstract class LateDecisionContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class LateDecisionContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    internal abstract Task<ServiceDatabase> CreateDatabaseAsync();
-
     private static Txn Request(string id, long amount) =>
         new() { Id = id, Status = "AUTHORISATION_REQUESTED", Result = null, Amount = amount };
 
@@ -32,7 +34,7 @@ public abstract class LateDecisionContract
     private static (Action<IServiceCollection> Services, Func<CommitGateStore> Gate) Gated()
     {
         CommitGateStore? gate = null;
-        return (s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerDatabase>())), () => gate!);
+        return (s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerStore>())), () => gate!);
     }
 
     [Test]
@@ -164,16 +166,4 @@ public abstract class LateDecisionContract
 
         return false;
     }
-}
-
-[TestFixture]
-public sealed class SqliteLateDecisionTests : LateDecisionContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => Task.FromResult(ServiceDatabase.Sqlite());
-}
-
-[TestFixture]
-public sealed class PostgresLateDecisionTests : LateDecisionContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => ServiceDatabase.PostgresAsync("late");
 }

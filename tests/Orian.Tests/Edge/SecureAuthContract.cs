@@ -7,10 +7,12 @@ namespace Orian.Tests.Edge;
 
 /// <summary>3-D Secure results recorded with their liability and indicators (ORIAN's table), shown on
 /// the transaction and in its webhook event, on each provider.</summary>
-public abstract class SecureAuthContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class SecureAuthContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    internal abstract Task<ServiceDatabase> CreateDatabaseAsync();
-
     /// <summary>ORIAN's table, typed in from its documentation: result, liability, AAV leading
     /// indicator, SLI, exemption flag.</summary>
     public static readonly object?[][] Table =
@@ -38,7 +40,7 @@ public abstract class SecureAuthContract
         ? txn.Json
         : txn.Json.Replace("\"version\":" + txn.Version, "\"version\":" + txn.Version + ",\"acceptance\":{\"card_present\":false,\"txn_secure_auth_result\":" + JsonSerializer.Serialize(result) + "}", StringComparison.Ordinal);
 
-    private static async Task<TestService> StartFundedAsync(ServiceDatabase database)
+    private static async Task<TestService> StartFundedAsync(TestDatabase database)
     {
         var service = await database.StartServiceAsync();
         await PutAsync(service, new Txn { Id = "3DS-LOAD", Direction = "CREDIT", Status = "COMPLETE", Amount = 100_000 }, null);
@@ -121,16 +123,4 @@ public abstract class SecureAuthContract
 
     private static string? Optional(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-}
-
-[TestFixture]
-public sealed class SqliteSecureAuthTests : SecureAuthContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => Task.FromResult(ServiceDatabase.Sqlite());
-}
-
-[TestFixture]
-public sealed class PostgresSecureAuthTests : SecureAuthContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => ServiceDatabase.PostgresAsync("secure");
 }

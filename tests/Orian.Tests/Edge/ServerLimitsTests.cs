@@ -6,12 +6,12 @@ namespace Orian.Tests.Edge;
 
 /// <summary>The server's own limits come from configuration (Orian:Server) and hold before any
 /// endpoint runs.</summary>
-public sealed class ServerLimitsTests
+public sealed class ServerLimitsTests : ProviderFixture<Sqlite>
 {
     [Test]
     public async Task TooManyHeadersAreRefusedByTheServerAndNothingIsStored()
     {
-        var database = ServiceDatabase.Sqlite();
+        var database = await CreateDatabaseAsync("limits");
         await using var service = await database.StartServiceAsync(settings: new() { ["Orian:Server:MaxRequestHeaderCount"] = "12" });
         var txn = new Txn { Id = "HDR" };
         using var request = new HttpRequestMessage(HttpMethod.Put, "/v2/transactions/HDR") { Content = new StringContent(txn.Json, Encoding.UTF8, "application/json") };
@@ -31,7 +31,7 @@ public sealed class ServerLimitsTests
     [Test]
     public async Task AnOverlongRequestLineIsRefusedByTheServer()
     {
-        var database = ServiceDatabase.Sqlite();
+        var database = await CreateDatabaseAsync("limits");
         await using var service = await database.StartServiceAsync(settings: new() { ["Orian:Server:MaxRequestLineBytes"] = "512" });
         using var response = await service.Operator.GetAsync("/v1/accounts/" + new string('a', 1000));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestUriTooLong));
@@ -40,7 +40,7 @@ public sealed class ServerLimitsTests
     [Test]
     public async Task AnInvalidServerLimitStopsTheServiceAtStartUp()
     {
-        var database = ServiceDatabase.Sqlite();
+        var database = await CreateDatabaseAsync("limits");
         Assert.That(async () => await database.StartServiceAsync(settings: new() { ["Orian:Server:MaxRequestHeaderCount"] = "0" }),
             Throws.InstanceOf<Microsoft.Extensions.Options.OptionsValidationException>());
     }

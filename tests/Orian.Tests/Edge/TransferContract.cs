@@ -6,10 +6,12 @@ namespace Orian.Tests.Edge;
 
 /// <summary>Transfers between two PPS accounts: the payer is debited (held while authorised, posted
 /// when complete) and the payee credited when complete, as one entry between them; on each provider.</summary>
-public abstract class TransferContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class TransferContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    internal abstract Task<ServiceDatabase> CreateDatabaseAsync();
-
     private static Txn Transfer(long version, string status, long amount = 300, string? result = "APPROVED") =>
         new() { Id = "TR-1", Version = version, Status = status, Result = result, Account = "PAYER", PayeeAccount = "PAYEE", Amount = amount };
 
@@ -26,7 +28,7 @@ public abstract class TransferContract
         return json is { } a ? (a.GetProperty("posted").GetInt64(), a.GetProperty("held").GetInt64()) : null;
     }
 
-    private static async Task<TestService> StartFundedAsync(ServiceDatabase database, string payeeCurrency = "GBP")
+    private static async Task<TestService> StartFundedAsync(TestDatabase database, string payeeCurrency = "GBP")
     {
         var service = await database.StartServiceAsync();
         await PutAsync(service, new Txn { Id = "LOAD-PAYER", Account = "PAYER", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000 });
@@ -137,16 +139,4 @@ public abstract class TransferContract
         Assert.That(await BalancesAsync(service, "PAYER"), Is.EqualTo((1_000L, 0L)), "no payer hold either");
         Assert.That(await BalancesAsync(service, "PAYEE"), Is.EqualTo((50L, 0L)));
     }
-}
-
-[TestFixture]
-public sealed class SqliteTransferTests : TransferContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => Task.FromResult(ServiceDatabase.Sqlite());
-}
-
-[TestFixture]
-public sealed class PostgresTransferTests : TransferContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => ServiceDatabase.PostgresAsync("transfer");
 }

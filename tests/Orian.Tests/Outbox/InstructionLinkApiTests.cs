@@ -15,7 +15,7 @@ public sealed class InstructionLinkApiTests
     public async Task APutTransactionReachesTheLinkedInstructionThroughTheRunningService()
     {
         await using var orchestrator = await OrchestratorServer.StartAsync(TimeProvider.System);
-        await using var service = await TestService.StartPostgresAsync(await PostgresServer.CreateDatabaseAsync("links"), settings: orchestrator.Settings);
+        await using var service = await TestService.StartPostgresAsync("links", settings: orchestrator.Settings);
         using (var linked = await PutLink(service.Operator, "E2E-L", """{"order_ref":"ORD-9","instruction_ref":"INS-9","metadata":{"policy":"P-9"}}"""))
         {
             Assert.That(linked.StatusCode, Is.EqualTo(HttpStatusCode.Created));

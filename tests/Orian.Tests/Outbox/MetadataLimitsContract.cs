@@ -7,10 +7,12 @@ namespace Orian.Tests.Outbox;
 
 /// <summary>Instruction-link metadata at and beyond each of the Orchestrator's limits (50 keys,
 /// 40-character names, 500-character values), on each provider.</summary>
-public abstract class MetadataLimitsContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class MetadataLimitsContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    internal abstract Task<ServiceDatabase> CreateDatabaseAsync();
-
     private static string Link(IEnumerable<KeyValuePair<string, string>> metadata)
     {
         var entries = string.Join(",", metadata.Select(e => $"{JsonSerializer.Serialize(e.Key)}:{JsonSerializer.Serialize(e.Value)}"));
@@ -72,7 +74,7 @@ public abstract class MetadataLimitsContract
         await AssertRefusedAsync(service, database, Link([new("twice", "a"), new("twice", "b")]), "metadata.twice");
     }
 
-    private static async Task AssertRefusedAsync(TestService service, ServiceDatabase database, string json, string field)
+    private static async Task AssertRefusedAsync(TestService service, TestDatabase database, string json, string field)
     {
         using var response = await PutAsync(service, json);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -80,16 +82,4 @@ public abstract class MetadataLimitsContract
         Assert.That(problem.GetProperty("field").GetString(), Is.EqualTo(field));
         Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM instruction_links"), Is.Zero);
     }
-}
-
-[TestFixture]
-public sealed class SqliteMetadataLimitsTests : MetadataLimitsContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => Task.FromResult(ServiceDatabase.Sqlite());
-}
-
-[TestFixture]
-public sealed class PostgresMetadataLimitsTests : MetadataLimitsContract
-{
-    internal override Task<ServiceDatabase> CreateDatabaseAsync() => ServiceDatabase.PostgresAsync("meta");
 }

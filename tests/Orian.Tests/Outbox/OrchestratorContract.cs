@@ -19,21 +19,23 @@ namespace Orian.Tests.Outbox;
 /// late links, out-of-order versions, retries that never move an instruction back, the token cached
 /// and refreshed, and the link references in tenant webhooks.
 /// </summary>
-public abstract class OrchestratorContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-    private LedgerDatabase _db = null!;
+    private OrianStorage _db = null!;
     private ManualTimeProvider _time = null!;
     private OrchestratorServer _orchestrator = null!;
     private readonly List<IDisposable> _clients = [];
 
-    internal abstract Task<LedgerDatabase> CreateDatabaseAsync();
-
     [SetUp]
     public async Task SetUp()
     {
-        _db = await CreateDatabaseAsync();
-        await _db.MigrateAsync(CancellationToken.None);
+        _db = (await CreateDatabaseAsync("orch")).Storage;
+        await _db.Schema.MigrateAsync(CancellationToken.None);
         _time = new ManualTimeProvider(Start);
         _orchestrator = await OrchestratorServer.StartAsync(_time);
     }
@@ -42,8 +44,10 @@ public abstract class OrchestratorContract
     public async Task TearDown()
     {
         _clients.ForEach(c => c.Dispose());
-        await _orchestrator.DisposeAsync();
-        await TestDatabases.DisposeAsync(_db);
+        if (_orchestrator is not null)
+        {
+            await _orchestrator.DisposeAsync();
+        }
     }
 
     private WebhookDispatcher Dispatcher(string? privateKey = null)
@@ -59,7 +63,7 @@ public abstract class OrchestratorContract
         var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance);
         _clients.Add(client);
         var outbox = new OutboxOptions { RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000 };
-        return new WebhookDispatcher(_db, Options.Create(outbox), _time, new OutboxSignal(), client, NullLogger<WebhookDispatcher>.Instance);
+        return new WebhookDispatcher(_db.Queue, Options.Create(outbox), _time, new OutboxSignal(), client, NullLogger<WebhookDispatcher>.Instance);
     }
 
     /// <summary>Dispatch rounds until one finds nothing to do.</summary>
@@ -71,10 +75,10 @@ public abstract class OrchestratorContract
     }
 
     private Task ApplyAsync(params Txn[] txns) =>
-        new LedgerBatchApplier(_db, _time).ApplyAsync(txns.Select(t => t.Pending(_time.GetUtcNow())).ToList(), CancellationToken.None);
+        new LedgerBatchApplier(_db.Ledger, _time).ApplyAsync(txns.Select(t => t.Pending(_time.GetUtcNow())).ToList(), CancellationToken.None);
 
     private Task<LinkWrite> LinkAsync(string transactionId, string order = "ORD-1", string instruction = "INS-1", string? metadata = null) =>
-        _db.PutLinkAsync(transactionId, new InstructionLinkRefs(order, instruction, metadata), _time.GetUtcNow(), CancellationToken.None);
+        _db.Links.PutLinkAsync(transactionId, new InstructionLinkRefs(order, instruction, metadata), _time.GetUtcNow(), CancellationToken.None);
 
     private string[] Statuses() => _orchestrator.Updates.Select(u => u.Status).ToArray();
 
@@ -112,7 +116,7 @@ public abstract class OrchestratorContract
         await DrainAsync(dispatcher);
         Assert.That(Statuses(), Has.Length.EqualTo(2));
         Assert.That(_orchestrator.IdentityCalls, Is.EqualTo(1), "one token for all calls");
-        var link = await _db.GetLinkAsync("L1", CancellationToken.None);
+        var link = await _db.Links.GetLinkAsync("L1", CancellationToken.None);
         Assert.That((link!.LastStatus, link.LastVersion), Is.EqualTo(("SETTLED", (long?)3)));
     }
 
@@ -153,7 +157,7 @@ public abstract class OrchestratorContract
         Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Is.EqualTo(new[] { "INS-1", "INS-9" }));
 
         // Deleted and written again: that instruction was already told, so nothing is queued twice.
-        Assert.That(await _db.DeleteLinkAsync("LATE", CancellationToken.None), Is.True);
+        Assert.That(await _db.Links.DeleteLinkAsync("LATE", CancellationToken.None), Is.True);
         Assert.That((await LinkAsync("LATE", "ORD-2", "INS-9")).Queued, Is.Null);
         await DrainAsync(dispatcher);
         Assert.That(_orchestrator.Updates, Has.Count.EqualTo(2));
@@ -185,7 +189,7 @@ public abstract class OrchestratorContract
         await DrainAsync(dispatcher);                      // the retry of the first update
 
         Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING", "SETTLED", "SETTLED" }));
-        var deliveries = await _db.GetInstructionUpdatesAsync("RB", CancellationToken.None);
+        var deliveries = await _db.Links.GetInstructionUpdatesAsync("RB", CancellationToken.None);
         Assert.That(deliveries.Select(d => d.State), Is.EqualTo(new[] { "delivered", "delivered" }));
         Assert.That(deliveries[0].Attempts, Is.EqualTo(2));
         var correlations = _orchestrator.Updates.Select(u => u.CorrelationId).ToArray();
@@ -222,7 +226,7 @@ public abstract class OrchestratorContract
         await DrainAsync(dispatcher);
         Assert.That(_orchestrator.IdentityCalls, Is.EqualTo(3));
         Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Does.Contain("INS-5"));
-        Assert.That((await _db.GetInstructionUpdatesAsync("TK5", CancellationToken.None)).Single().State, Is.EqualTo("delivered"));
+        Assert.That((await _db.Links.GetInstructionUpdatesAsync("TK5", CancellationToken.None)).Single().State, Is.EqualTo("delivered"));
     }
 
     [Test]
@@ -235,7 +239,7 @@ public abstract class OrchestratorContract
 
         Assert.That(_orchestrator.Updates, Is.Empty);
         Assert.That(_orchestrator.Refusals, Does.Contain("identity: the signature does not match"));
-        var update = (await _db.GetInstructionUpdatesAsync("BADKEY", CancellationToken.None)).Single();
+        var update = (await _db.Links.GetInstructionUpdatesAsync("BADKEY", CancellationToken.None)).Single();
         Assert.That(update.State, Is.EqualTo("pending"));
         Assert.That(update.LastError, Does.Contain("identity"));
     }
@@ -253,7 +257,7 @@ public abstract class OrchestratorContract
         _time.Advance(TimeSpan.FromMinutes(2));
         await DrainAsync(dispatcher);
 
-        var update = (await _db.GetInstructionUpdatesAsync("DOWN", CancellationToken.None)).Single();
+        var update = (await _db.Links.GetInstructionUpdatesAsync("DOWN", CancellationToken.None)).Single();
         Assert.That((update.State, update.Attempts), Is.EqualTo(("delivered", 3)));
         Assert.That(_orchestrator.Updates.Select(u => u.CorrelationId).Distinct().Count(), Is.EqualTo(1));
     }
@@ -263,7 +267,7 @@ public abstract class OrchestratorContract
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var key = RandomNumberGenerator.GetBytes(32);
-        await _db.CreateEndpointAsync(new WebhookEndpointRow
+        await _db.Endpoints.CreateEndpointAsync(new WebhookEndpointRow
         {
             Id = "we_links",
             Url = receiver.Url,
@@ -299,25 +303,13 @@ public abstract class OrchestratorContract
     {
         var none = new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
         _clients.Add(none);
-        var idle = new WebhookDispatcher(_db, Options.Create(new OutboxOptions()), _time, new OutboxSignal(), none, NullLogger<WebhookDispatcher>.Instance);
+        var idle = new WebhookDispatcher(_db.Queue, Options.Create(new OutboxOptions()), _time, new OutboxSignal(), none, NullLogger<WebhookDispatcher>.Instance);
         await LinkAsync("WAIT");
         await ApplyAsync(new Txn { Id = "WAIT", Status = "AUTHORISED" });
         await DrainAsync(idle);
-        Assert.That((await _db.GetInstructionUpdatesAsync("WAIT", CancellationToken.None)).Single().State, Is.EqualTo("pending"));
+        Assert.That((await _db.Links.GetInstructionUpdatesAsync("WAIT", CancellationToken.None)).Single().State, Is.EqualTo("pending"));
 
         await DrainAsync(Dispatcher());
         Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING" }));
     }
-}
-
-[TestFixture]
-public sealed class PostgresOrchestratorTests : OrchestratorContract
-{
-    internal override Task<LedgerDatabase> CreateDatabaseAsync() => TestDatabases.PostgresAsync("orch");
-}
-
-[TestFixture]
-public sealed class SqliteOrchestratorTests : OrchestratorContract
-{
-    internal override Task<LedgerDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabases.Sqlite("orch"));
 }

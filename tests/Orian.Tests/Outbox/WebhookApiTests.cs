@@ -17,7 +17,7 @@ public sealed class WebhookApiTests
     public async Task AnEventTravelsFromAPutToTheTenantsReceiverSigned()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var service = await TestService.StartPostgresAsync(await PostgresServer.CreateDatabaseAsync("e2e"));
+        await using var service = await TestService.StartPostgresAsync("e2e");
         using var created = await PostJson(service.Operator, "/v1/webhook-endpoints",
             $"{{\"url\":\"{receiver.Url}\",\"events\":[\"transaction.updated\"],\"description\":\"ledger feed\"}}");
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));

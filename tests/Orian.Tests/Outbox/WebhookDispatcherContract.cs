@@ -18,20 +18,22 @@ namespace Orian.Tests.Outbox;
 /// moves: signatures, the retry schedule, Retry-After, 410, timeouts, dead letters and re-drive, a
 /// crash between sending and recording, and a receiver that is down and comes back.
 /// </summary>
-public abstract class WebhookDispatcherContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-    private LedgerDatabase _db = null!;
+    private OrianStorage _db = null!;
     private ManualTimeProvider _time = null!;
     private WebhookReceiver _receiver = null!;
-
-    internal abstract Task<LedgerDatabase> CreateDatabaseAsync();
 
     [SetUp]
     public async Task SetUp()
     {
-        _db = await CreateDatabaseAsync();
-        await _db.MigrateAsync(CancellationToken.None);
+        _db = (await CreateDatabaseAsync("hooks")).Storage;
+        await _db.Schema.MigrateAsync(CancellationToken.None);
         _time = new ManualTimeProvider(Start);
         _receiver = await WebhookReceiver.StartAsync();
     }
@@ -39,23 +41,25 @@ public abstract class WebhookDispatcherContract
     [TearDown]
     public async Task TearDown()
     {
-        await _receiver.DisposeAsync();
-        await TestDatabases.DisposeAsync(_db);
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
     }
 
-    private WebhookDispatcher Dispatcher(IOutboxStore? store = null, Action<OutboxOptions>? configure = null)
+    private WebhookDispatcher Dispatcher(IOutboxQueue? store = null, Action<OutboxOptions>? configure = null)
     {
         var options = new OutboxOptions { RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000 };
         configure?.Invoke(options);
         var orchestrator = new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
-        return new WebhookDispatcher(store ?? _db, Options.Create(options), _time, new OutboxSignal(), orchestrator, NullLogger<WebhookDispatcher>.Instance);
+        return new WebhookDispatcher(store ?? _db.Queue, Options.Create(options), _time, new OutboxSignal(), orchestrator, NullLogger<WebhookDispatcher>.Instance);
     }
 
     private async Task<(string Id, byte[] Key)> EndpointAsync(string url, params string[] events)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var id = "we_test_" + Guid.NewGuid().ToString("N")[..8];
-        await _db.CreateEndpointAsync(new WebhookEndpointRow
+        await _db.Endpoints.CreateEndpointAsync(new WebhookEndpointRow
         {
             Id = id,
             Url = url,
@@ -69,11 +73,11 @@ public abstract class WebhookDispatcherContract
     }
 
     private Task ApplyAsync(Txn txn) =>
-        new LedgerBatchApplier(_db, _time).ApplyAsync([txn.Pending(_time.GetUtcNow())], CancellationToken.None);
+        new LedgerBatchApplier(_db.Ledger, _time).ApplyAsync([txn.Pending(_time.GetUtcNow())], CancellationToken.None);
 
     private async Task<DeliveryRow> OnlyDeliveryAsync()
     {
-        var all = await _db.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
+        var all = await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
         Assert.That(all, Has.Count.EqualTo(1));
         return all[0];
     }
@@ -131,11 +135,11 @@ public abstract class WebhookDispatcherContract
 
         _time.Advance(TimeSpan.FromMinutes(2));
         await dispatcher.RunOnceAsync(CancellationToken.None);
-        var dead = await _db.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
+        var dead = await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
         Assert.That(dead!.Value.Delivery.State, Is.EqualTo("dead"));
         Assert.That(dead.Value.Attempts.Select(a => a.StatusCode), Is.EqualTo(new int?[] { 500, 500, 500 }));
 
-        Assert.That(await _db.RedriveAsync(null, _time.GetUtcNow(), CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await _db.Deliveries.RedriveAsync(null, _time.GetUtcNow(), CancellationToken.None), Is.EqualTo(1));
         await dispatcher.RunOnceAsync(CancellationToken.None);
         Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("delivered"));
         Assert.That(_receiver.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(1), "the webhook-id never changes");
@@ -165,13 +169,13 @@ public abstract class WebhookDispatcherContract
 
         await dispatcher.RunOnceAsync(CancellationToken.None);
         Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("dead"));
-        var endpoint = await _db.GetEndpointAsync(endpointId, CancellationToken.None);
+        var endpoint = await _db.Endpoints.GetEndpointAsync(endpointId, CancellationToken.None);
         Assert.That(endpoint!.Status, Is.EqualTo("disabled"));
 
         await ApplyAsync(new Txn { Id = "G2" });
         await dispatcher.RunOnceAsync(CancellationToken.None);
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
-        Assert.That(await _db.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Has.Count.EqualTo(1));
+        Assert.That(await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -182,7 +186,7 @@ public abstract class WebhookDispatcherContract
         _receiver.Respond(1, WebhookReceiver.Hang);
 
         await Dispatcher(configure: o => o.RequestTimeoutMs = 300).RunOnceAsync(CancellationToken.None);
-        var delivery = await _db.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
+        var delivery = await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
         Assert.That(delivery!.Value.Delivery.State, Is.EqualTo("pending"));
         Assert.That(delivery.Value.Attempts.Single().Error, Does.Contain("no answer within 300 ms"));
     }
@@ -193,7 +197,7 @@ public abstract class WebhookDispatcherContract
         await EndpointAsync(_receiver.Url);
         await ApplyAsync(new Txn { Id = "C1" });
 
-        var crashing = Dispatcher(new CrashAfterSendStore(_db));
+        var crashing = Dispatcher(new CrashAfterSendStore(_db.Queue));
         Assert.That(() => crashing.RunOnceAsync(CancellationToken.None), Throws.InstanceOf<IOException>());
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
 
@@ -219,7 +223,7 @@ public abstract class WebhookDispatcherContract
         await dispatcher.RunOnceAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(6));
         await dispatcher.RunOnceAsync(CancellationToken.None);
-        var pending = await _db.ListDeliveriesAsync("pending", 0, 100, CancellationToken.None);
+        var pending = await _db.Deliveries.ListDeliveriesAsync("pending", 0, 100, CancellationToken.None);
         Assert.That(pending, Has.Count.EqualTo(2));
         Assert.That(pending.Select(p => p.Attempts), Has.All.EqualTo(2));
 
@@ -228,7 +232,7 @@ public abstract class WebhookDispatcherContract
         await dispatcher.RunOnceAsync(CancellationToken.None);
         Assert.That(back.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("transaction_id").GetString()).Order(),
             Is.EqualTo(new[] { "D1", "D2" }));
-        Assert.That(await _db.ListDeliveriesAsync("delivered", 0, 100, CancellationToken.None), Has.Count.EqualTo(2));
+        Assert.That(await _db.Deliveries.ListDeliveriesAsync("delivered", 0, 100, CancellationToken.None), Has.Count.EqualTo(2));
     }
 
     [Test]
@@ -236,7 +240,7 @@ public abstract class WebhookDispatcherContract
     {
         var (endpointId, oldKey) = await EndpointAsync(_receiver.Url);
         var newKey = RandomNumberGenerator.GetBytes(32);
-        await _db.RotateSecretAsync(endpointId, StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(newKey), Start.AddHours(24), Start, CancellationToken.None);
+        await _db.Endpoints.RotateSecretAsync(endpointId, StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(newKey), Start.AddHours(24), Start, CancellationToken.None);
         await ApplyAsync(new Txn { Id = "ROT1" });
 
         await Dispatcher().RunOnceAsync(CancellationToken.None);
@@ -269,32 +273,11 @@ public abstract class WebhookDispatcherContract
     }
 
     /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>
-    private sealed class CrashAfterSendStore(LedgerDatabase inner) : IOutboxStore
+    private sealed class CrashAfterSendStore(IOutboxQueue inner) : IOutboxQueue
     {
         public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
         public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken ct) =>
             inner.ClaimDueAsync(owner, now, leaseUntil, limit, includeOrchestrator, ct);
         public Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken ct) => throw new IOException("crashed before recording");
-        public Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken ct) => inner.CreateEndpointAsync(endpoint, ct);
-        public Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken ct) => inner.GetEndpointAsync(id, ct);
-        public Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken ct) => inner.ListEndpointsAsync(ct);
-        public Task<bool> DeleteEndpointAsync(string id, CancellationToken ct) => inner.DeleteEndpointAsync(id, ct);
-        public Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken ct) =>
-            inner.RotateSecretAsync(id, newSecret, previousExpiresAt, now, ct);
-        public Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken ct) => inner.ListDeliveriesAsync(state, afterId, limit, ct);
-        public Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken ct) => inner.GetDeliveryAsync(id, ct);
-        public Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken ct) => inner.RedriveAsync(id, now, ct);
     }
-}
-
-[TestFixture]
-public sealed class PostgresWebhookDispatcherTests : WebhookDispatcherContract
-{
-    internal override Task<LedgerDatabase> CreateDatabaseAsync() => TestDatabases.PostgresAsync("hooks");
-}
-
-[TestFixture]
-public sealed class SqliteWebhookDispatcherTests : WebhookDispatcherContract
-{
-    internal override Task<LedgerDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabases.Sqlite("hooks"));
 }

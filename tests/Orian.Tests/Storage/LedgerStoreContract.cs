@@ -7,43 +7,39 @@ using Orian.Tests.Support;
 namespace Orian.Tests.Storage;
 
 /// <summary>
-/// What every ledger store must do, run against each real provider (one sealed subclass each).
+/// What every ledger store must do, run against each real provider (one fixture line each).
 /// The ledger rules are exercised through <see cref="LedgerBatchApplier"/>, the same code the
 /// service runs, so a provider passes only if its locking and conditional writes are right.
 /// </summary>
-public abstract class LedgerStoreContract
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+[TestFixture(typeof(SqlServer))]
+public sealed class LedgerStoreContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
 {
-    private LedgerDatabase _db = null!;
+    private TestDatabase _database = null!;
+    private OrianStorage _db = null!;
     private LedgerBatchApplier _applier = null!;
-
-    protected abstract Task<LedgerDatabase> CreateDatabaseAsync();
-
-    protected LedgerDatabase Db => _db;
 
     [SetUp]
     public async Task CreateLedger()
     {
-        _db = await CreateDatabaseAsync();
-        await _db.MigrateAsync(CancellationToken.None);
-        _applier = new LedgerBatchApplier(_db, TimeProvider.System);
-    }
-
-    [TearDown]
-    public async Task DisposeLedger()
-    {
-        await TestDatabases.DisposeAsync(_db);
+        _database = await CreateDatabaseAsync("store");
+        _db = _database.Storage;
+        await _db.Schema.MigrateAsync(CancellationToken.None);
+        _applier = new LedgerBatchApplier(_db.Ledger, TimeProvider.System);
     }
 
     private Task<ApplyResult[]> Apply(params Txn[] txns) => _applier.ApplyAsync(txns.Select(t => t.Pending()).ToList(), CancellationToken.None);
 
     private async Task<AccountRecord> Account(string accountNo = "ACC-1") =>
-        await _db.GetAccountAsync(accountNo, CancellationToken.None) ?? throw new AssertionException($"account {accountNo} does not exist");
+        await _db.Reads.GetAccountAsync(accountNo, CancellationToken.None) ?? throw new AssertionException($"account {accountNo} does not exist");
 
     [Test]
     public async Task MigratingTwiceLeavesTheSchemaCurrent()
     {
-        await _db.MigrateAsync(CancellationToken.None);
-        var status = await _db.GetSchemaStatusAsync(CancellationToken.None);
+        await _db.Schema.MigrateAsync(CancellationToken.None);
+        var status = await _db.Schema.GetStatusAsync(CancellationToken.None);
         Assert.That(status.IsCurrent, Is.True);
         Assert.That(status.Applied, Is.GreaterThanOrEqualTo(1));
     }
@@ -90,7 +86,7 @@ public abstract class LedgerStoreContract
         var results = await Apply(new Txn { Amount = 999 });
         Assert.That(results[0].Outcome, Is.EqualTo(VersionOutcome.Conflict));
         Assert.That((await Account()).Held, Is.EqualTo(100));
-        var versions = await _db.GetVersionsAsync("T1", 10, CancellationToken.None);
+        var versions = await _db.Reads.GetVersionsAsync("T1", 10, CancellationToken.None);
         Assert.That(versions.Select(v => v.Outcome), Is.EqualTo(new[] { "applied", "conflict" }));
     }
 
@@ -102,7 +98,7 @@ public abstract class LedgerStoreContract
         Assert.That(results[0], Is.EqualTo(new ApplyResult(VersionOutcome.Stale, 2, EventFlags.None)));
         var account = await Account();
         Assert.That((account.Posted, account.Held), Is.EqualTo((-100L, 0L)));
-        var versions = await _db.GetVersionsAsync("T1", 10, CancellationToken.None);
+        var versions = await _db.Reads.GetVersionsAsync("T1", 10, CancellationToken.None);
         Assert.That(versions.Select(v => (v.Version, v.Outcome)), Is.EqualTo(new[] { (2L, "applied"), (1L, "stale") }));
     }
 
@@ -124,8 +120,8 @@ public abstract class LedgerStoreContract
         await Apply(new Txn { Id = "P2", Version = 1, Status = "AUTHORISED", Amount = 400 });
 
         var account = await Account();
-        var journal = await _db.GetJournalAsync("ACC-1", 0, 1000, CancellationToken.None);
-        var counter = await _db.GetJournalAsync("scheme:MC:GBP", 0, 1000, CancellationToken.None);
+        var journal = await _db.Reads.GetJournalAsync("ACC-1", 0, 1000, CancellationToken.None);
+        var counter = await _db.Reads.GetJournalAsync("scheme:MC:GBP", 0, 1000, CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(account.Posted, Is.EqualTo(10_000 - 2_700));
@@ -144,9 +140,9 @@ public abstract class LedgerStoreContract
             await Apply(new Txn { Id = $"P{i}", Amount = i });
         }
 
-        var first = await _db.GetJournalAsync("ACC-1", 0, 2, CancellationToken.None);
-        var second = await _db.GetJournalAsync("ACC-1", first[^1].Id, 2, CancellationToken.None);
-        var third = await _db.GetJournalAsync("ACC-1", second[^1].Id, 2, CancellationToken.None);
+        var first = await _db.Reads.GetJournalAsync("ACC-1", 0, 2, CancellationToken.None);
+        var second = await _db.Reads.GetJournalAsync("ACC-1", first[^1].Id, 2, CancellationToken.None);
+        var third = await _db.Reads.GetJournalAsync("ACC-1", second[^1].Id, 2, CancellationToken.None);
         Assert.That(first.Concat(second).Concat(third).Select(j => j.Amount), Is.EqualTo(new long[] { 1, 2, 3, 4, 5 }));
     }
 
@@ -195,7 +191,7 @@ public abstract class LedgerStoreContract
         await Apply(new Txn { Version = 1, Status = "AUTHORISED", Amount = 100 });
         var results = await Apply(new Txn { Version = 2, Status = "REVIEWED_BY_HUMANS", Amount = 100 });
         Assert.That(results[0], Is.EqualTo(new ApplyResult(VersionOutcome.Applied, 2, EventFlags.UnknownStatus)));
-        var txn = await _db.GetTransactionAsync("T1", CancellationToken.None);
+        var txn = await _db.Reads.GetTransactionAsync("T1", CancellationToken.None);
         Assert.That(txn!.Value.State.Status, Is.EqualTo("REVIEWED_BY_HUMANS"));
         Assert.That((await Account()).Held, Is.EqualTo(100));
     }
@@ -214,7 +210,7 @@ public abstract class LedgerStoreContract
     {
         var txn = new Txn { Extra = "kept verbatim" };
         await Apply(txn, txn);
-        await using var connection = await OpenAsync();
+        await using var connection = await _database.ConnectAsync();
         var rows = (await connection.QueryAsync<(string Outcome, byte[] Hash, string? Raw)>(
             "SELECT outcome, payload_hash, raw_json FROM transaction_versions ORDER BY seq")).ToList();
         Assert.That(rows.Select(r => r.Outcome), Is.EqualTo(new[] { "applied", "duplicate" }));
@@ -227,7 +223,7 @@ public abstract class LedgerStoreContract
     public async Task TheDatabaseRefusesToRecordOneVersionAsAppliedTwice()
     {
         await Apply(new Txn());
-        await using var connection = await OpenAsync();
+        await using var connection = await _database.ConnectAsync();
         var insert = () => connection.ExecuteAsync(
             "INSERT INTO transaction_versions (transaction_id, version, outcome, payload_hash, flags, raw_json, received_at) " +
             "VALUES ('T1', 1, 'applied', @hash, 0, '{}', @at)", new { hash = new byte[32], at = DateTimeOffset.UnixEpoch });
@@ -238,7 +234,7 @@ public abstract class LedgerStoreContract
     public async Task TheDatabaseRefusesANegativeHold()
     {
         await Apply(new Txn { Amount = 100 });
-        await using var connection = await OpenAsync();
+        await using var connection = await _database.ConnectAsync();
         var update = () => connection.ExecuteAsync("UPDATE accounts SET held = held - 101 WHERE account_no = 'ACC-1'");
         Assert.That(update, Throws.InstanceOf<System.Data.Common.DbException>());
     }
@@ -253,7 +249,4 @@ public abstract class LedgerStoreContract
         Assert.That(outcomes.Count(o => o == VersionOutcome.Duplicate), Is.EqualTo(7));
         Assert.That((await Account()).Held, Is.EqualTo(100));
     }
-
-    /// <summary>A direct connection for checks the store's API does not offer.</summary>
-    protected abstract Task<System.Data.Common.DbConnection> OpenAsync();
 }

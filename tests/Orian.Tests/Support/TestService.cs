@@ -19,6 +19,7 @@ internal sealed class TestService : IAsyncDisposable
     public const string ApiKey = "operator-test-key-0001";
 
     private readonly WebApplication _app;
+    private TestDatabase? _owned;
 
     private TestService(WebApplication app, Uri address)
     {
@@ -77,21 +78,28 @@ internal sealed class TestService : IAsyncDisposable
         return new TestService(app, new Uri(address));
     }
 
-    public static async Task<TestService> StartSqliteAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"orian-api-{Guid.NewGuid():N}.db");
-        settings ??= [];
-        settings["Orian:Storage:Provider"] = "sqlite";
-        settings["Orian:Storage:ConnectionString"] = $"Data Source={file}";
-        return await StartAsync(settings, services);
-    }
+    /// <summary>The service on a fresh SQLite file of its own, removed when the service is disposed.</summary>
+    public static Task<TestService> StartSqliteAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
+        StartOwningAsync(new Sqlite(), "api", services, settings);
 
-    public static async Task<TestService> StartPostgresAsync(string connectionString, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
+    /// <summary>The service on a fresh PostgreSQL database of its own, dropped when the service is disposed.</summary>
+    public static Task<TestService> StartPostgresAsync(string label, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
+        StartOwningAsync(new Postgres(), label, services, settings);
+
+    private static async Task<TestService> StartOwningAsync(ITestProvider provider, string label, Action<IServiceCollection>? services, Dictionary<string, string?>? settings)
     {
-        settings ??= [];
-        settings["Orian:Storage:Provider"] = "postgres";
-        settings["Orian:Storage:ConnectionString"] = connectionString;
-        return await StartAsync(settings, services);
+        var database = await provider.CreateAsync(label);
+        try
+        {
+            var service = await database.StartServiceAsync(services, settings);
+            service._owned = database;
+            return service;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     public Task<HttpResponseMessage> PutAsync(Txn txn, string? pathId = null) => PutRawAsync(pathId ?? txn.Id, txn.Json);
@@ -124,5 +132,9 @@ internal sealed class TestService : IAsyncDisposable
         Anonymous.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync();
+        }
     }
 }

@@ -1,0 +1,33 @@
+using Dapper;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>Account controls and the decisions made under them, as operators read and set them.</summary>
+public sealed class AuthorisationAdmin(SqlDatabase database) : IAuthorisationAdmin
+{
+    private readonly AuthorisationSql _sql = new(database.Dialect);
+
+    public async Task<ControlsRow?> GetControlsAsync(string accountNo, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<ControlsRow>(new CommandDefinition(
+            $"SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no = @accountNo", new { accountNo }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task PutControlsAsync(ControlsRow controls, CancellationToken cancellationToken)
+    {
+        // In a write transaction: an upsert that is two statements on some databases stays one change.
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(_sql.UpsertControls, controls, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DecisionRow>> GetDecisionsAsync(string accountNo, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
+            _sql.SelectDecisions, new { accountNo, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+}

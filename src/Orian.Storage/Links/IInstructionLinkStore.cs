@@ -1,0 +1,57 @@
+using Orian.Orchestrator;
+
+namespace Orian.Storage;
+
+/// <summary>Links from ORIAN transactions to the Payments Orchestrator instructions they settle.</summary>
+public interface IInstructionLinkStore
+{
+    /// <summary>Creates or replaces the link of <paramref name="transactionId"/>. When the references
+    /// change and the transaction already has a status the instruction should know, an update is
+    /// queued for the Orchestrator in the same transaction (a late link still reports).</summary>
+    Task<LinkWrite> PutLinkAsync(string transactionId, InstructionLinkRefs refs, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<InstructionLinkRow?> GetLinkAsync(string transactionId, CancellationToken cancellationToken);
+
+    Task<bool> DeleteLinkAsync(string transactionId, CancellationToken cancellationToken);
+
+    /// <summary>The instruction updates queued for the Orchestrator about a transaction, oldest first.</summary>
+    Task<IReadOnlyList<InstructionUpdateRow>> GetInstructionUpdatesAsync(string transactionId, CancellationToken cancellationToken);
+}
+
+/// <summary>An <c>instruction_links</c> row.</summary>
+public sealed class InstructionLinkRow
+{
+    public string TransactionId { get; set; } = "";
+    public string OrderRef { get; set; } = "";
+    public string InstructionRef { get; set; } = "";
+    public string? Metadata { get; set; }
+    public string? LastStatus { get; set; }
+    public long? LastVersion { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public InstructionLinkRefs Refs => new(OrderRef, InstructionRef, Metadata);
+
+    internal const string Columns = "transaction_id, order_ref, instruction_ref, metadata, last_status, last_version, created_at, updated_at";
+}
+
+/// <summary>What a link write did: <paramref name="Created"/> a new link, and the status it queued
+/// for the Orchestrator (null when nothing was due).</summary>
+public sealed record LinkWrite(InstructionLinkRow Link, bool Created, string? Queued);
+
+/// <summary>One queued instruction update and how its delivery to the Orchestrator is going.</summary>
+public sealed class InstructionUpdateRow
+{
+    public long DeliveryId { get; set; }
+    public string EventId { get; set; } = "";
+    public long Version { get; set; }
+
+    /// <summary>The instruction status the update carries.</summary>
+    public string Status { get; set; } = "";
+    public string State { get; set; } = "";
+    public int Attempts { get; set; }
+    public int? LastStatus { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+}

@@ -1,0 +1,116 @@
+using Dapper;
+using Orian.Orchestrator;
+using Orian.Outbox;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>Links from ORIAN transactions to the Orchestrator instructions they settle.</summary>
+public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkStore
+{
+    /// <summary>The id of the outbox destination that stands for the Payments Orchestrator.</summary>
+    public const string OrchestratorEndpointId = LinkUpdates.OrchestratorEndpointId;
+
+    private readonly LinkUpdates _updates = new(database.Dialect);
+
+    private readonly string _upsert = database.Dialect.Upsert("instruction_links",
+        [("transaction_id", "@TransactionId"), ("order_ref", "@OrderRef"), ("instruction_ref", "@InstructionRef"), ("metadata", "@Metadata"),
+         ("last_status", "@LastStatus"), ("last_version", "@LastVersion"), ("created_at", "@CreatedAt"), ("updated_at", "@UpdatedAt")],
+        ["transaction_id"], ["order_ref", "instruction_ref", "metadata", "last_status", "last_version", "updated_at"]);
+
+    public async Task<LinkWrite> PutLinkAsync(string transactionId, InstructionLinkRefs refs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var existing = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
+            $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId",
+            new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var sameInstruction = existing is not null && existing.OrderRef == refs.OrderRef && existing.InstructionRef == refs.InstructionRef;
+        var link = new InstructionLinkRow
+        {
+            TransactionId = transactionId,
+            OrderRef = refs.OrderRef,
+            InstructionRef = refs.InstructionRef,
+            Metadata = refs.MetadataJson,
+            // A new instruction has been told nothing yet; the same one keeps what it was told.
+            LastStatus = sameInstruction ? existing!.LastStatus : null,
+            LastVersion = sameInstruction ? existing!.LastVersion : null,
+            CreatedAt = existing?.CreatedAt ?? now,
+            UpdatedAt = now,
+        };
+
+        string? queued = null;
+        if (!sameInstruction)
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<TransactionRow>(new CommandDefinition(
+                $"SELECT {TransactionRow.Columns} FROM transactions WHERE id = @transactionId",
+                new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (row is not null)
+            {
+                var state = row.ToState();
+                queued = await _updates.QueueChangeAsync(connection, transaction, link, state.Version, state.Status, state.Result, state.AccountNo, state.Amount, row.UpdatedAt, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(_upsert, link, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new LinkWrite(link, existing is null, queued);
+    }
+
+    public async Task<InstructionLinkRow?> GetLinkAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
+            $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId",
+            new { transactionId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DeleteLinkAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM instruction_links WHERE transaction_id = @transactionId",
+            new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted == 1;
+    }
+
+    public async Task<IReadOnlyList<InstructionUpdateRow>> GetInstructionUpdatesAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<UpdateRow>(new CommandDefinition(
+            "SELECT d.id AS delivery_id, ev.event_id, ev.version, ev.payload, d.state, d.attempts, d.last_status, d.last_error, d.created_at, d.delivered_at " +
+            "FROM outbox_events ev JOIN webhook_deliveries d ON d.event_id = ev.event_id " +
+            "WHERE ev.transaction_id = @transactionId AND ev.event_type = @type AND d.endpoint_id = @endpoint ORDER BY d.id",
+            new { transactionId, type = EventTypes.InstructionUpdated, endpoint = OrchestratorEndpointId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        return rows.ConvertAll(r => new InstructionUpdateRow
+        {
+            DeliveryId = r.DeliveryId,
+            EventId = r.EventId,
+            Version = r.Version,
+            Status = OutboxPayload.ReadInstructionUpdated(r.Payload).Status,
+            State = r.State,
+            Attempts = r.Attempts,
+            LastStatus = r.LastStatus,
+            LastError = r.LastError,
+            CreatedAt = r.CreatedAt,
+            DeliveredAt = r.DeliveredAt,
+        });
+    }
+
+    private sealed class UpdateRow
+    {
+        public long DeliveryId { get; set; }
+        public string EventId { get; set; } = "";
+        public long Version { get; set; }
+        public string Payload { get; set; } = "";
+        public string State { get; set; } = "";
+        public int Attempts { get; set; }
+        public int? LastStatus { get; set; }
+        public string? LastError { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? DeliveredAt { get; set; }
+    }
+}

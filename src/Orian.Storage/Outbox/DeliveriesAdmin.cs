@@ -1,0 +1,43 @@
+using Dapper;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>Deliveries and their attempts as operators inspect them, and the re-drive of dead ones.</summary>
+public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
+{
+    private readonly OutboxSql _sql = new(database.Dialect);
+
+    public async Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
+            _sql.ListDeliveries, new { state, afterId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+    }
+
+    public async Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var delivery = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
+            $"SELECT {OutboxSql.DeliveryColumns} FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id WHERE d.id = @id",
+            new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (delivery is null)
+        {
+            return null;
+        }
+
+        var attempts = await connection.QueryAsync<AttemptRow>(new CommandDefinition(
+            "SELECT id, attempt, attempted_at, status_code, latency_ms, error FROM delivery_attempts WHERE delivery_id = @id ORDER BY id",
+            new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (delivery, attempts.AsList());
+    }
+
+    public async Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL " +
+            "WHERE state = 'dead' AND (@id IS NULL OR id = @id)",
+            new { id, now }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,41 @@
+namespace Orian.Storage;
+
+/// <summary>The outbox queue as the dispatcher works it: fan-out, claim, record.</summary>
+public interface IOutboxQueue
+{
+    /// <summary>Turns up to <paramref name="limit"/> new events into one delivery per enabled endpoint
+    /// subscribed to their type (endpoints get events from their creation on), and queues the
+    /// instruction updates linked transactions call for. Returns events handled.</summary>
+    Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Leases up to <paramref name="limit"/> due deliveries to <paramref name="owner"/> until
+    /// <paramref name="leaseUntil"/>; several dispatchers may claim at once without sharing a delivery.
+    /// Deliveries to the Payments Orchestrator only when <paramref name="includeOrchestrator"/> (this
+    /// instance is configured to reach it).</summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken cancellationToken);
+
+    /// <summary>Records an attempt if <paramref name="owner"/> still holds the lease; false if it lost it.</summary>
+    Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken cancellationToken);
+}
+
+/// <summary>Tenants' webhook endpoints.</summary>
+public interface IWebhookEndpointStore
+{
+    Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken cancellationToken);
+    Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken cancellationToken);
+    Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the secret; the old one keeps signing until <paramref name="previousExpiresAt"/>.</summary>
+    Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>Deliveries as operators inspect and re-drive them.</summary>
+public interface IDeliveryAdmin
+{
+    Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken);
+    Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>Puts dead deliveries (one, or all when <paramref name="id"/> is null) back to pending, due now.</summary>
+    Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,114 @@
+using Dapper;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>
+/// The outbox queue: the fan-out turns committed events into deliveries (and instruction updates),
+/// claims lease due deliveries to one dispatcher, and each attempt is recorded under its lease.
+/// Claims take rows no other claimer holds (the dialect's claim hint or clause), so several
+/// instances share the queue without sharing a delivery.
+/// </summary>
+public sealed class OutboxQueue(SqlDatabase database) : IOutboxQueue
+{
+    private readonly OutboxSql _sql = new(database.Dialect);
+    private readonly LinkUpdates _links = new(database.Dialect);
+
+    public async Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        // Reads first, without the write lock. With no enabled endpoint there is nothing to do at
+        // all: events older than an endpoint never go to it, so unmarked events can simply wait.
+        if (!await ExistsAsync(_sql.AnyWorkToFanOut, new { }, cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        await _links.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var events = (await connection.QueryAsync<PendingOutboxEvent>(new CommandDefinition(
+            _sql.PendingEvents, new { limit }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        await _links.ApplyAsync(connection, transaction, events, now, cancellationToken).ConfigureAwait(false);
+        var endpoints = (await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt)>(new CommandDefinition(
+            OutboxSql.EnabledEndpoints, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        var deliveries = new List<object>();
+        foreach (var e in events)
+        {
+            foreach (var endpoint in endpoints)
+            {
+                if (endpoint.CreatedAt <= e.CreatedAt && endpoint.Events.Split(',').Contains(e.EventType, StringComparer.Ordinal))
+                {
+                    deliveries.Add(new { e.EventId, EndpointId = endpoint.Id, At = now });
+                }
+            }
+        }
+
+        if (deliveries.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertDelivery, deliveries, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        // One statement for the whole round, naming exactly the rows read (and locked) above: with
+        // skip-locked claims another dispatcher may hold rows in between, which are not ours to mark.
+        await connection.ExecuteAsync(new CommandDefinition(_sql.MarkFannedOut,
+            new { ids = database.Dialect.List(events.Select(e => e.Id).ToArray()) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return events.Count;
+    }
+
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(OutboxSql.AnyDueDelivery, new { now }, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            _sql.Claim, new { owner, leaseUntil, now, limit, orchestrator = includeOrchestrator }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (claimed == 0)
+        {
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        var rows = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
+            _sql.ClaimedDetails, new { owner, leaseUntil }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    public async Task<bool> RecordAttemptAsync(string owner, AttemptOutcome o, CancellationToken cancellationToken)
+    {
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        var sql = o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
+        var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
+        if (await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != 1)
+        {
+            return false; // the lease expired and another dispatcher took the delivery over
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempt, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (o.DisableEndpoint)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.DisableEndpoint,
+                new { reason = "410 Gone from the endpoint", now = o.At, endpointId = o.EndpointId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> ExistsAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
+    }
+}

@@ -1,0 +1,99 @@
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>Outbox statements, in the SQL every provider reads alike or through its dialect.</summary>
+internal sealed class OutboxSql(SqlDialect d)
+{
+    private static readonly (string, string)[] EventColumns =
+        [("event_id", "@EventId"), ("event_type", "@Type"), ("transaction_id", "@TransactionId"), ("version", "@Version"), ("account_no", "@AccountNo"),
+         ("payload", "@Payload"), ("created_at", "@At")];
+
+    /// <summary>An outbox event (parameters: an <see cref="Orian.Outbox.OutboxEvent"/>).</summary>
+    public string InsertEvent { get; } = d.InsertIfAbsent("outbox_events", EventColumns, "event_id");
+
+    /// <summary>An instruction update: an event with its subject (the instruction it is about).</summary>
+    public string InsertSubjectEvent { get; } = d.InsertIfAbsent("outbox_events", [.. EventColumns, ("subject", "@Subject")], "event_id");
+
+    public string PendingEvents { get; } =
+        $"SELECT id, event_id, event_type, transaction_id, version, payload, created_at FROM outbox_events {d.ClaimHint} " +
+        $"WHERE fanned_out = {d.False} ORDER BY id {d.Page("@limit")}{d.ClaimClause("outbox_events")}";
+
+    public string MarkFannedOut { get; } = $"UPDATE outbox_events SET fanned_out = {d.True} WHERE {d.In("id", "@ids")}";
+
+    /// <summary>A row when there is something to fan out: an unhandled event, and an enabled webhook
+    /// endpoint or an instruction link it may concern.</summary>
+    public string AnyWorkToFanOut { get; } =
+        "SELECT CASE WHEN (EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook') OR EXISTS (SELECT 1 FROM instruction_links)) " +
+        $"AND EXISTS (SELECT 1 FROM outbox_events WHERE fanned_out = {d.False}) THEN 1 END";
+
+    public const string AnyDueDelivery =
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)) THEN 1 END";
+
+    public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook'";
+
+    public string InsertDelivery { get; } = d.InsertIfAbsent("webhook_deliveries",
+        [("event_id", "@EventId"), ("endpoint_id", "@EndpointId"), ("state", "'pending'"), ("attempts", "0"), ("next_attempt_at", "@At"), ("created_at", "@At")],
+        "event_id", "endpoint_id");
+
+    /// <summary>Leases the due deliveries: the claim takes the rows no other claimer holds.</summary>
+    public string Claim { get; } = $"""
+        UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN (
+            SELECT wd.id FROM webhook_deliveries wd {d.ClaimHint} JOIN webhook_endpoints e ON e.id = wd.endpoint_id
+            WHERE wd.state = 'pending' AND wd.next_attempt_at <= @now AND (wd.lease_until IS NULL OR wd.lease_until < @now) AND e.status = 'enabled'
+                AND (e.kind = 'webhook' OR @orchestrator = {d.True})
+            ORDER BY wd.next_attempt_at, wd.id {d.Page("@limit")}{d.ClaimClause("wd")})
+        """;
+
+    public string ClaimedDetails { get; } = $"""
+        SELECT d.id, d.attempts, d.event_id, ev.event_type,
+            CASE WHEN e.kind = 'orchestrator' THEN COALESCE((
+                SELECT newest.payload FROM outbox_events newest
+                WHERE newest.transaction_id = ev.transaction_id AND newest.event_type = ev.event_type AND newest.subject = ev.subject
+                ORDER BY newest.version DESC, newest.id DESC {d.Page("1")}), ev.payload)
+            ELSE ev.payload END AS payload,
+            e.id AS endpoint_id, e.kind AS endpoint_kind, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
+        FROM webhook_deliveries d
+        JOIN outbox_events ev ON ev.event_id = d.event_id
+        JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        WHERE d.lease_owner = @owner AND d.state = 'pending'
+        ORDER BY d.next_attempt_at, d.id
+        """;
+
+    public const string Delivered = """
+        UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = @now, last_status = @status, last_error = NULL,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    public const string Retry = """
+        UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = @next, last_status = @status, last_error = @error,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    public const string Dead = """
+        UPDATE webhook_deliveries SET state = 'dead', attempts = attempts + 1, last_status = @status, last_error = @error,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner
+        """;
+
+    public const string InsertAttempt = """
+        INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, error)
+        VALUES (@id, @attempt, @now, @status, @latencyMs, @error)
+        """;
+
+    public const string DisableEndpoint = """
+        UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = @reason, updated_at = @now WHERE id = @endpointId
+        """;
+
+    public const string EndpointColumns =
+        "id, url, events, description, secret, previous_secret, previous_secret_expires_at, status, disabled_reason, created_at, updated_at";
+
+    public const string DeliveryColumns =
+        "d.id, d.event_id, ev.event_type, d.endpoint_id, d.state, d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.created_at, d.delivered_at";
+
+    public string ListDeliveries { get; } =
+        $"SELECT {DeliveryColumns} FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id " +
+        $"WHERE (@state IS NULL OR d.state = @state) AND d.id > @afterId ORDER BY d.id {d.Page("@limit")}";
+}

@@ -1,0 +1,113 @@
+using System.Data.Common;
+using Npgsql;
+using Orian.Ledger;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage.Postgres;
+
+/// <summary>
+/// The shared ledger on PostgreSQL. Several service instances may write at once: batches lock the
+/// transaction and account rows they touch (<c>FOR UPDATE</c>, in key order so that two batches never
+/// wait on each other in a cycle), and every write is conditional on what was read.
+/// </summary>
+public sealed class PostgresDatabase : SqlDatabase
+{
+    /// <summary>Key of the advisory lock that lets one instance at a time run schema scripts.</summary>
+    private const long MigrationLockKey = 0x4f5249414e; // "ORIAN"
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The ledger runs the same dozen statements all day: prepared once per connection, they
+            // skip parsing and planning (measured: a one-event batch 3.9 ms -> 2.4 ms).
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (string.IsNullOrEmpty(builder.Options))
+        {
+            // Prepared statements would otherwise switch to a generic plan after five runs, and for
+            // "id = ANY(@ids)" or a join on unnest(...) that can be a full scan: measured as a collapse
+            // under load as the tables grew. Custom plans keep index lookups; parsing is still saved.
+            builder.Options = "-c plan_cache_mode=force_custom_plan";
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public override string Name => PostgresProvider.ProviderName;
+
+    public override SqlDialect Dialect { get; } = new PostgresDialect();
+
+    public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            return new PostgresUnitOfWork(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The PostgreSQL half of the one classification of failures (<c>docs/edge.md</c>). The rule: a
+    /// failure is transient when its cause lies outside the event, in a race or in the environment,
+    /// so the same event can succeed later; it is not when the event's own data (class 22 data
+    /// exception, class 23 constraint violation) or our code (class 42, XX000) caused it, since a
+    /// retry would meet it again. Transient: a lost race (<see cref="ConcurrencyException"/>; 23505
+    /// unique_violation, a row another instance inserted first; 40001 serialization_failure; 40P01
+    /// deadlock_detected; 55P03 lock_not_available), a connection that failed or was cut (class 08;
+    /// class 57, the server shutting down, starting or cancelling on a timeout; 55000, a database
+    /// not accepting connections; an <see cref="NpgsqlException"/> without a server error, which is
+    /// Npgsql's I/O and timeout failure), a server out of resources (class 53), and a database an
+    /// operator must fix (class 28 credentials, 3D000 no such database).
+    /// </summary>
+    public override bool IsTransient(Exception exception) => exception switch
+    {
+        ConcurrencyException or TimeoutException => true,
+        PostgresException { SqlState: "40001" or "40P01" or "23505" or "55P03" or "55000" or "3D000" } => true,
+        PostgresException p => p.SqlState[..2] is "08" or "53" or "57" or "28",
+        NpgsqlException => true,
+        System.Net.Sockets.SocketException or IOException => true,
+        _ => false,
+    };
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            return new WriteScope(connection, transaction, () => connection.DisposeAsync());
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT pg_advisory_xact_lock({MigrationLockKey})";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return transaction;
+    }
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

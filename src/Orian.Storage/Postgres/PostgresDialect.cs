@@ -1,0 +1,24 @@
+using Orian.Storage.Sql;
+
+namespace Orian.Storage.Postgres;
+
+/// <summary>PostgreSQL's SQL: array parameters (<c>= ANY(@ids)</c>), <c>FOR UPDATE ... SKIP LOCKED</c>
+/// claims, and transaction-scoped advisory locks.</summary>
+public sealed class PostgresDialect : OnConflictDialect
+{
+    /// <summary>The advisory lock keys, fixed so that instances of different builds sharing one
+    /// database take the same lock.</summary>
+    private static readonly Dictionary<string, long> LockKeys = new(StringComparer.Ordinal)
+    {
+        ["orian-links"] = 0x4f5249414e4c4b, // "ORIANLK": link writes and outbox fan-outs
+    };
+
+    public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override string ClaimClause(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
+
+    public override string? TransactionLock(string name) => $"SELECT pg_advisory_xact_lock({LockKeys[name]})";
+
+    public override string HasChecksumColumn =>
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'schema_migrations' AND column_name = 'checksum'";
+}

@@ -1,0 +1,71 @@
+using System.Data.Common;
+using Orian.Ledger;
+
+namespace Orian.Storage.Sql;
+
+/// <summary>
+/// One provider's database: how to connect, how to begin the transactions the features write in,
+/// how to write a ledger batch fast, which failures are worth a retry, and its <see cref="Dialect"/>.
+/// The features (ledger, authorisation, outbox, links, schema) are written once over this.
+/// </summary>
+public abstract class SqlDatabase : IAsyncDisposable
+{
+    protected SqlDatabase()
+    {
+        DapperConfiguration.EnsureConfigured();
+    }
+
+    /// <summary>The provider's name in configuration (<c>Orian:Storage:Provider</c>) and its
+    /// schema scripts' folder under <c>sql/</c>.</summary>
+    public abstract string Name { get; }
+
+    public abstract SqlDialect Dialect { get; }
+
+    /// <summary>A new open connection (from the provider's pool).</summary>
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>A read-write transaction outside the ledger's batches (outbox, links, stand-ins,
+    /// controls). On SQLite it takes its turn with the ledger's batches on the one writer connection.</summary>
+    public abstract Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>The transaction one ledger batch is applied in, with the provider's fast batch writes.</summary>
+    public abstract Task<ILedgerUnitOfWork> BeginLedgerAsync(CancellationToken cancellationToken);
+
+    /// <summary>Starts a transaction that only one migrating process at a time may hold.</summary>
+    public abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The provider's half of the one classification of failures (<c>docs/edge.md</c>):
+    /// true when another attempt can cure it.</summary>
+    public abstract bool IsTransient(Exception exception);
+
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>A connection with an open write transaction; disposing ends both (or returns the
+/// shared writer).</summary>
+public sealed class WriteScope(DbConnection connection, DbTransaction transaction, Func<ValueTask> release) : IAsyncDisposable
+{
+    public DbConnection Connection { get; } = connection;
+    public DbTransaction Transaction { get; } = transaction;
+
+    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync().ConfigureAwait(false);
+        await release().ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// How a provider is chosen: one class per provider folder implements this, and
+/// <see cref="StorageServices"/> finds it by <see cref="Name"/>. Adding a provider adds one of these.
+/// </summary>
+public interface ISqlProvider
+{
+    /// <summary>The value of <c>Orian:Storage:Provider</c> that selects this provider.</summary>
+    string Name { get; }
+
+    /// <summary>Opens the provider's database; a relative file path resolves against <paramref name="contentRoot"/>.</summary>
+    SqlDatabase Create(string connectionString, string contentRoot);
+}

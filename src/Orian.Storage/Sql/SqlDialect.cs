@@ -1,0 +1,84 @@
+namespace Orian.Storage.Sql;
+
+/// <summary>
+/// The few places where the SQL the features share differs between databases. Everything else in
+/// the feature folders is written once, in the SQL the three providers read alike. Each member
+/// returns text only (no connection), so a dialect is tested as plain strings.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The boolean literals (<c>TRUE</c>/<c>FALSE</c>; SQL Server's <c>bit</c> takes 1/0).</summary>
+    public abstract string True { get; }
+
+    public abstract string False { get; }
+
+    /// <summary>After an <c>ORDER BY</c>: at most <paramref name="count"/> rows (a parameter or a literal).</summary>
+    public abstract string Page(string count);
+
+    /// <summary><paramref name="column"/> is one of the values of the list parameter <paramref name="parameter"/>,
+    /// whose value is made by <see cref="List{T}"/>.</summary>
+    public abstract string In(string column, string parameter);
+
+    /// <summary>The value of a list parameter for <see cref="In"/>: the array itself (an array
+    /// parameter, or one Dapper expands), or what the dialect's list form needs.</summary>
+    public virtual object List<T>(T[] values) => values;
+
+    /// <summary>A table hint placed after a queue table's alias in a claim (SQL Server's
+    /// <c>WITH (UPDLOCK, READPAST, ROWLOCK)</c>); empty where the lock is a trailing clause.</summary>
+    public virtual string ClaimHint => "";
+
+    /// <summary>A clause ending a claim's <c>SELECT</c> that locks the rows it returns and skips rows
+    /// another claimer holds (PostgreSQL's <c>FOR UPDATE OF alias SKIP LOCKED</c>); empty elsewhere.</summary>
+    public virtual string ClaimClause(string alias) => "";
+
+    /// <summary>A statement that takes the named lock for the rest of the transaction, or null where
+    /// a write transaction already excludes every other writer (SQLite).</summary>
+    public abstract string? TransactionLock(string name);
+
+    /// <summary>Inserts one row unless a row with the same key exists (no error, no change): the
+    /// statement affects 1 row or 0.</summary>
+    /// <param name="values">Column names and the SQL expressions (usually parameters) they take.</param>
+    public abstract string InsertIfAbsent(string table, IReadOnlyList<(string Column, string Value)> values, params string[] key);
+
+    /// <summary>Inserts one row, or updates <paramref name="update"/> columns of the row with the same key.</summary>
+    public abstract string Upsert(string table, IReadOnlyList<(string Column, string Value)> values, IReadOnlyList<string> key, IReadOnlyList<string> update);
+
+    /// <summary>Creates <c>schema_migrations</c> (id, name, applied_at, checksum) if it does not exist.</summary>
+    public abstract string CreateMigrationTable { get; }
+
+    /// <summary>A query giving 1 when <c>schema_migrations</c> has a <c>checksum</c> column, 0 when not
+    /// (databases migrated before checksums were recorded).</summary>
+    public abstract string HasChecksumColumn { get; }
+
+    /// <summary>Adds the <c>checksum</c> column to an older <c>schema_migrations</c>.</summary>
+    public abstract string AddChecksumColumn { get; }
+
+    protected static string Columns(IReadOnlyList<(string Column, string Value)> values) => string.Join(", ", values.Select(v => v.Column));
+
+    protected static string Values(IReadOnlyList<(string Column, string Value)> values) => string.Join(", ", values.Select(v => v.Value));
+
+    protected static string ValueOf(IReadOnlyList<(string Column, string Value)> values, string column) =>
+        values.First(v => v.Column == column).Value;
+}
+
+/// <summary>The dialect PostgreSQL and SQLite share: <c>LIMIT</c>, <c>ON CONFLICT</c>, <c>TRUE</c>.</summary>
+public abstract class OnConflictDialect : SqlDialect
+{
+    public override string True => "TRUE";
+
+    public override string False => "FALSE";
+
+    public override string Page(string count) => $"LIMIT {count}";
+
+    public override string InsertIfAbsent(string table, IReadOnlyList<(string Column, string Value)> values, params string[] key) =>
+        $"INSERT INTO {table} ({Columns(values)}) VALUES ({Values(values)}) ON CONFLICT ({string.Join(", ", key)}) DO NOTHING";
+
+    public override string Upsert(string table, IReadOnlyList<(string Column, string Value)> values, IReadOnlyList<string> key, IReadOnlyList<string> update) =>
+        $"INSERT INTO {table} ({Columns(values)}) VALUES ({Values(values)}) ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET " +
+        string.Join(", ", update.Select(c => $"{c} = excluded.{c}"));
+
+    public override string CreateMigrationTable =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL, checksum text)";
+
+    public override string AddChecksumColumn => "ALTER TABLE schema_migrations ADD COLUMN checksum text";
+}

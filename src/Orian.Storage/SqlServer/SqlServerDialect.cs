@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage.SqlServer;
+
+/// <summary>
+/// T-SQL for SQL Server 2019+ and Azure SQL Database. Where PostgreSQL has a clause, SQL Server has a
+/// table hint: claims read with <c>UPDLOCK, READPAST, ROWLOCK</c> (lock what is returned, skip what
+/// another claimer holds); an insert that must not collide checks under <c>UPDLOCK, HOLDLOCK</c>,
+/// which also locks the key range of a row that does not exist yet. Lists travel as one JSON array
+/// read with <c>OPENJSON</c> (a request may carry at most 2,100 parameters, a batch more ids).
+/// Upserts are an update, then an insert when nothing was updated, under a serializable range lock:
+/// not <c>MERGE</c>, whose concurrent upserts of one key can still fail with duplicate keys unless
+/// given the same hint, and whose record of defects makes it the wrong tool for a ledger.
+/// </summary>
+public sealed class SqlServerDialect : SqlDialect
+{
+    public override string True => "1";
+
+    public override string False => "0";
+
+    public override string Page(string count) => $"OFFSET 0 ROWS FETCH NEXT {count} ROWS ONLY";
+
+    public override string In(string column, string parameter) => $"{column} IN (SELECT value COLLATE Latin1_General_100_BIN2 FROM OPENJSON({parameter}))";
+
+    public override object List<T>(T[] values) => JsonSerializer.Serialize(values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(), SqlServerJsonContext.Default.StringArray);
+
+    public override string ClaimHint => "WITH (UPDLOCK, READPAST, ROWLOCK)";
+
+    public override string? TransactionLock(string name) =>
+        $"DECLARE @lock int; EXEC @lock = sp_getapplock @Resource = N'{name}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1; " +
+        $"IF @lock < 0 THROW {SqlServerErrors.LockNotTaken}, N'The lock {name} was not granted.', 1;";
+
+    public override string InsertIfAbsent(string table, IReadOnlyList<(string Column, string Value)> values, params string[] key) =>
+        $"INSERT INTO {table} ({Columns(values)}) SELECT {Values(values)} " +
+        $"WHERE NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE {string.Join(" AND ", key.Select(k => $"{k} = {ValueOf(values, k)}"))})";
+
+    public override string Upsert(string table, IReadOnlyList<(string Column, string Value)> values, IReadOnlyList<string> key, IReadOnlyList<string> update) =>
+        $"UPDATE {table} WITH (UPDLOCK, SERIALIZABLE) SET {string.Join(", ", update.Select(c => $"{c} = {ValueOf(values, c)}"))} " +
+        $"WHERE {string.Join(" AND ", key.Select(k => $"{k} = {ValueOf(values, k)}"))}; " +
+        $"IF @@ROWCOUNT = 0 INSERT INTO {table} ({Columns(values)}) VALUES ({Values(values)});";
+
+    public override string CreateMigrationTable =>
+        "IF OBJECT_ID(N'schema_migrations', N'U') IS NULL CREATE TABLE schema_migrations " +
+        "(id int NOT NULL PRIMARY KEY, name nvarchar(200) NOT NULL, applied_at nvarchar(40) NOT NULL, checksum nvarchar(64) NULL)";
+
+    public override string HasChecksumColumn => "SELECT CASE WHEN COL_LENGTH(N'schema_migrations', N'checksum') IS NULL THEN 0 ELSE 1 END";
+
+    public override string AddChecksumColumn => "ALTER TABLE schema_migrations ADD checksum nvarchar(64) NULL";
+}

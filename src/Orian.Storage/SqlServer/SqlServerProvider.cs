@@ -1,0 +1,14 @@
+using Orian.Storage.Sql;
+
+namespace Orian.Storage.SqlServer;
+
+/// <summary><c>Orian:Storage:Provider=sqlserver</c>: SQL Server 2019+ or Azure SQL Database, the
+/// production database of the design card; several instances may share one ledger.</summary>
+public sealed class SqlServerProvider : ISqlProvider
+{
+    public const string ProviderName = "sqlserver";
+
+    public string Name => ProviderName;
+
+    public SqlDatabase Create(string connectionString, string contentRoot) => new SqlServerDatabase(connectionString);
+}

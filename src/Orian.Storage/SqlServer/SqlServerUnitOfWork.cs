@@ -1,0 +1,114 @@
+using System.Data;
+using System.Text;
+using Dapper;
+using Microsoft.Data.SqlClient;
+using Orian.Authorisation;
+using Orian.Ledger;
+
+namespace Orian.Storage.SqlServer;
+
+/// <summary>
+/// One SQL Server transaction for one batch, in three round trips like PostgreSQL's: the locking
+/// read, one command holding every write (one set-based statement per table over a JSON array,
+/// each conditional write followed by its row-count check, raised as
+/// <see cref="SqlServerErrors.RowCountMismatch"/>), and the commit. <c>XACT_ABORT</c> dooms the
+/// transaction on any error, so a failed batch can only roll back.
+/// </summary>
+internal sealed class SqlServerUnitOfWork(SqlConnection connection, SqlTransaction transaction) : SqlUnitOfWork(connection, transaction)
+{
+    public override async Task<LockedRows> LockAsync(
+        IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
+    {
+        var dialect = new SqlServerDialect();
+        var sql = authorisationDay is null ? SqlServerSql.Lock : SqlServerSql.Lock + SqlServerSql.AuthorisationRead;
+        var parameters = new
+        {
+            ids = (string)dialect.List([.. transactionIds.Order(StringComparer.Ordinal)]),
+            accounts = (string)dialect.List([.. accountNos.Order(StringComparer.Ordinal)]),
+            day = authorisationDay ?? default,
+        };
+        await using var reader = await Connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await ReadLockedAsync(reader, authorisationDay is not null).ConfigureAwait(false);
+    }
+
+    public override async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
+    {
+        var batch = SqlServerBatch.For(changes);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new SqlCommand(batch.Text, (SqlConnection)Connection, (SqlTransaction)Transaction);
+        command.Parameters.Add(new SqlParameter("@at", SqlDbType.DateTimeOffset) { Value = changes.At });
+        foreach (var (name, json) in batch.Parameters)
+        {
+            command.Parameters.Add(new SqlParameter(name, SqlDbType.NVarChar, -1) { Value = json });
+        }
+
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqlException e) when (e.Number == SqlServerErrors.RowCountMismatch)
+        {
+            throw new ConcurrencyException(e.Message);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync().ConfigureAwait(false); // rolls back if not committed
+        await Connection.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The text and JSON parameters of one batch's writes (pure: built and tested without a server).</summary>
+internal sealed class SqlServerBatch
+{
+    private readonly StringBuilder _text = new("SET XACT_ABORT ON;\n");
+    private readonly List<(string Name, string Json)> _parameters = [];
+
+    public string Text => _text.ToString();
+    public IReadOnlyList<(string Name, string Json)> Parameters => _parameters;
+    public int Count => _parameters.Count;
+
+    public static SqlServerBatch For(LedgerChanges changes)
+    {
+        var batch = new SqlServerBatch();
+        var inserts = changes.Transactions.Where(t => t.ExpectedVersion is null).ToList();
+        var updates = changes.Transactions.Where(t => t.ExpectedVersion is not null).ToList();
+        var newAccounts = changes.Accounts.Where(a => a.IsNew).ToList();
+        var changedAccounts = changes.Accounts.Where(a => !a.IsNew).ToList();
+        batch.Add(inserts.Count, SqlServerSql.InsertTransactions, () => SqlServerJson.Transactions(inserts), inserts.Count, "new transactions");
+        batch.Add(updates.Count, SqlServerSql.UpdateTransactions, () => SqlServerJson.Transactions(updates), updates.Count, "transaction versions");
+        batch.Add(newAccounts.Count, SqlServerSql.InsertAccounts, () => SqlServerJson.Accounts(newAccounts), newAccounts.Count, "new accounts");
+        batch.Add(changedAccounts.Count, SqlServerSql.UpdateAccounts, () => SqlServerJson.Accounts(changedAccounts), changedAccounts.Count, "account balances");
+        batch.Add(changes.Versions.Count, SqlServerSql.InsertVersions, () => SqlServerJson.Versions(changes.Versions), null, "versions");
+        batch.Add(changes.Journal.Count, SqlServerSql.InsertJournal, () => SqlServerJson.Journal(changes.Journal), null, "journal lines");
+        batch.Add(changes.Decisions.Count, SqlServerSql.InsertDecisions, () => SqlServerJson.Decisions(changes.Decisions), changes.Decisions.Count, "decisions");
+        batch.Add(changes.Revocations.Count, SqlServerSql.RevokeDecisions, () => SqlServerJson.Revocations(changes.Revocations), changes.Revocations.Count, "revoked decisions");
+        batch.Add(changes.StandIns.Count, SqlServerSql.InsertStandIns, () => SqlServerJson.StandIns(changes.StandIns), null, "stand-in records");
+        // Not count-checked: a record another instance settled first stays as it was.
+        batch.Add(changes.ResolvedStandIns.Count, SqlServerSql.ResolveStandIns, () => SqlServerJson.Resolutions(changes.ResolvedStandIns), null, "stand-in resolutions");
+        batch.Add(changes.Outbox.Count, SqlServerSql.InsertOutbox, () => SqlServerJson.Outbox(changes.Outbox), null, "outbox events");
+        return batch;
+    }
+
+    private void Add(int rows, string statement, Func<string> json, int? expected, string what)
+    {
+        if (rows == 0)
+        {
+            return;
+        }
+
+        var name = $"@rows{_parameters.Count}";
+        _text.Append(statement.Replace("@rows", name, StringComparison.Ordinal)).Append(";\n");
+        if (expected is { } n)
+        {
+            _text.Append($"IF @@ROWCOUNT <> {n} THROW {SqlServerErrors.RowCountMismatch}, N'Expected to write {n} {what}.', 1;\n");
+        }
+
+        _parameters.Add((name, json()));
+    }
+}

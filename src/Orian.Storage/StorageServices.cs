@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orian.Ledger;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>Registers the storage features on the provider <c>Orian:Storage:Provider</c> names. The
+/// providers are the <see cref="ISqlProvider"/> classes of this assembly, one per provider folder:
+/// nothing outside this project names a database.</summary>
+public static class StorageServices
+{
+    /// <summary>Every provider this build carries, by name.</summary>
+    public static IReadOnlyDictionary<string, ISqlProvider> Providers { get; } = typeof(ISqlProvider).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ISqlProvider).IsAssignableFrom(t))
+        .Select(t => (ISqlProvider)Activator.CreateInstance(t)!)
+        .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+
+    public static ISqlProvider Find(string name) =>
+        Providers.TryGetValue(name, out var provider)
+            ? provider
+            : throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions),
+                [$"{StorageOptions.Section}:Provider: unknown storage provider '{name}'; use one of {string.Join(", ", Providers.Keys.Order(StringComparer.Ordinal))}."]);
+
+    public static IServiceCollection AddOrianStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => Providers.ContainsKey(o.Provider), $"{StorageOptions.Section}:Provider names no storage provider of this build")
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
+            return new OrianStorage(Find(options.Provider).Create(options.ConnectionString, contentRoot));
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Schema);
+        services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Ledger);
+        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<LedgerStore>());
+        services.AddSingleton<ILedgerReader>(sp => sp.GetRequiredService<OrianStorage>().Reads);
+        services.AddSingleton<IAuthorisationAdmin>(sp => sp.GetRequiredService<OrianStorage>().Authorisation);
+        services.AddSingleton<IOutboxQueue>(sp => sp.GetRequiredService<OrianStorage>().Queue);
+        services.AddSingleton<IWebhookEndpointStore>(sp => sp.GetRequiredService<OrianStorage>().Endpoints);
+        services.AddSingleton<IDeliveryAdmin>(sp => sp.GetRequiredService<OrianStorage>().Deliveries);
+        services.AddSingleton<IInstructionLinkStore>(sp => sp.GetRequiredService<OrianStorage>().Links);
+        return services;
+    }
+}

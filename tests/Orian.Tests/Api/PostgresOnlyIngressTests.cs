@@ -1,0 +1,118 @@
+using System.Net;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Api;
+
+/// <summary>What only a database server can show: an outage of the server, and two service
+/// instances sharing one ledger.</summary>
+public sealed class PostgresOnlyIngressTests : ProviderFixture<Postgres>
+{
+    private string _database = "";
+
+    private async Task<TestService> StartAsync()
+    {
+        var database = await CreateDatabaseAsync("outage");
+        _database = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+        return await database.StartServiceAsync();
+    }
+
+    [Test]
+    public async Task ADatabaseOutageAnswers503AndNothingIsAcknowledgedUntilItIsBack()
+    {
+        await using var service = await StartAsync();
+        using (var before = await service.PutAsync(new Txn { Id = "O1" }))
+        {
+            Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        // A real outage: the database stops accepting connections and every session is cut.
+        await PostgresServer.ExecuteAsAdminAsync($"ALTER DATABASE \"{_database}\" ALLOW_CONNECTIONS false");
+        await PostgresServer.ExecuteAsAdminAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_database}'");
+        try
+        {
+            using var during = await service.PutAsync(new Txn { Id = "O2" });
+            Assert.That(during.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(during.Headers.RetryAfter?.Delta, Is.Not.Null);
+            Assert.That(during.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+
+            using var ready = await service.Anonymous.GetAsync("/health/ready");
+            Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+
+            using var read = await service.Operator.GetAsync("/v1/accounts/ACC-1");
+            Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+
+            // The cardholder at the till still gets an answer: the stand-in, with nothing stored.
+            using var authorisation = await service.PutAsync(new Txn { Id = "O3", Status = "AUTHORISATION_REQUESTED", Result = null });
+            Assert.That(authorisation.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var result = (await TestService.JsonAsync(authorisation)).GetProperty("txn_result");
+            Assert.That(result.GetProperty("result").GetString(), Is.EqualTo("DECLINED"));
+            Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
+        }
+        finally
+        {
+            await PostgresServer.ExecuteAsAdminAsync($"ALTER DATABASE \"{_database}\" ALLOW_CONNECTIONS true");
+        }
+
+        // The refused event was never stored: resent after the outage, it is applied, not a duplicate.
+        using var after = await service.PutAsync(new Txn { Id = "O2" });
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await TestService.JsonAsync(after)).GetProperty("outcome").GetString(), Is.EqualTo("applied"));
+        Assert.That(await service.GetJsonOrNullAsync("/v1/transactions/O3"), Is.Null, "the stand-in stored nothing");
+    }
+
+    [Test]
+    public async Task TwoInstancesOnOneDatabaseApplyEachVersionExactlyOnce()
+    {
+        var database = await CreateDatabaseAsync("pair");
+        await using var a = await database.StartServiceAsync();
+        await using var b = await database.StartServiceAsync();
+
+        // The same versions, in different orders and with duplicates, through both instances at once.
+        var versions = new[]
+        {
+            new Txn { Id = "LOAD", Direction = "CREDIT", Status = "COMPLETE", Amount = 5_000 },
+            new Txn { Id = "P1", Version = 1, Status = "AUTHORISED", Amount = 1_000 },
+            new Txn { Id = "P1", Version = 2, Status = "COMPLETE", Amount = 1_000, ClearingAmount = 1_100 },
+            new Txn { Id = "P2", Version = 1, Status = "AUTHORISED", Amount = 300 },
+            new Txn { Id = "P3", Version = 1, Status = "AUTHORISED", Amount = 700 },
+            new Txn { Id = "P3", Version = 2, Status = "CANCELLED", Amount = 700 },
+        };
+        var sends = new List<Task<HttpResponseMessage>>();
+        for (var round = 0; round < 5; round++)
+        {
+            foreach (var v in round % 2 == 0 ? versions : versions.Reverse())
+            {
+                sends.Add(a.PutAsync(v));
+                sends.Add(b.PutAsync(v));
+            }
+        }
+
+        var responses = await Task.WhenAll(sends);
+        var outcomes = new List<string?>();
+        foreach (var response in responses)
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            outcomes.Add((await TestService.JsonAsync(response)).GetProperty("outcome").GetString());
+            response.Dispose();
+        }
+
+        // Six distinct versions: at most six can be applied (a lower version arriving first and
+        // then superseded is applied too, so "applied" counts are between 4 and 6, never more).
+        Assert.That(outcomes.Count(o => o == "applied"), Is.InRange(4, 6));
+        Assert.That(outcomes, Has.None.EqualTo("conflict"));
+        var account = (await a.GetJsonOrNullAsync("/v1/accounts/ACC-1"))!.Value;
+        Assert.That(account.GetProperty("posted").GetInt64(), Is.EqualTo(5_000 - 1_100));
+        Assert.That(account.GetProperty("held").GetInt64(), Is.EqualTo(300));
+        foreach (var id in new[] { "LOAD", "P1", "P2", "P3" })
+        {
+            var txn = (await b.GetJsonOrNullAsync($"/v1/transactions/{id}"))!.Value;
+            var received = txn.GetProperty("versions").EnumerateArray()
+                .Select(v => (Version: v.GetProperty("version").GetInt64(), Outcome: v.GetProperty("outcome").GetString()))
+                .ToList();
+            Assert.That(received, Has.Count.EqualTo(id is "P1" or "P3" ? 20 : 10), id);
+            var highest = received.Max(v => v.Version);
+            Assert.That(received.Count(v => v.Version == highest && v.Outcome == "applied"), Is.EqualTo(1), $"{id}: highest version applied once");
+            Assert.That(received.GroupBy(v => v.Version).Select(g => g.Count(v => v.Outcome == "applied")), Has.All.LessThanOrEqualTo(1), $"{id}: no version applied twice");
+        }
+    }
+}

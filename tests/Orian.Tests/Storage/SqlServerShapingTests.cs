@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Orian.Authorisation;
+using Orian.Domain;
+using Orian.Ledger;
+using Orian.Outbox;
+using Orian.Storage.SqlServer;
+
+namespace Orian.Tests.Storage;
+
+/// <summary>What the SQL Server provider sends, checked without a server: the batch's statements
+/// and row-count checks, the JSON its OPENJSON reads, and which errors are worth a retry.</summary>
+public sealed class SqlServerShapingTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 22, 9, 30, 0, 123, TimeSpan.Zero);
+
+    private static TransactionState State(string id, long version) => new()
+    {
+        Id = id,
+        Version = version,
+        PayloadHash = [0x00, 0xAB, 0xFF],
+        Status = "AUTHORISED",
+        Result = "APPROVED",
+        AccountNo = "ACC-1",
+        Amount = new Money(999_999_999_999_999, "GBP", 2),
+        Effect = LedgerEffect.Hold("ACC-1", new Money(999_999_999_999_999, "GBP", 2)),
+        Flags = EventFlags.None,
+    };
+
+    [Test]
+    public void ABatchIsOneCommandWithAStatementPerTableAndACheckPerConditionalWrite()
+    {
+        var changes = new LedgerChanges(At);
+        changes.Transactions.Add(new TransactionWrite(State("NEW", 1), null, At));
+        changes.Transactions.Add(new TransactionWrite(State("OLD", 3), 2, At));
+        changes.Accounts.Add(new AccountWrite("ACC-1", "GBP", 2, 0, 100, false, At));
+        changes.Versions.Add(new VersionRecord("NEW", 1, VersionOutcome.Applied, [1, 2], EventFlags.None, "{}", At));
+        changes.Outbox.Add(new OutboxEvent("evt_1", "transaction.updated", "NEW", 1, "ACC-1", "{}", At));
+        changes.Outbox.Add(new OutboxEvent("evt_1", "transaction.updated", "NEW", 1, "ACC-1", "{}", At));
+
+        var batch = SqlServerBatch.For(changes);
+
+        Assert.That(batch.Text, Does.StartWith("SET XACT_ABORT ON;"));
+        Assert.That(batch.Parameters.Select(p => p.Name), Is.EqualTo(new[] { "@rows0", "@rows1", "@rows2", "@rows3", "@rows4" }));
+        Assert.That(batch.Text, Does.Contain($"IF @@ROWCOUNT <> 1 THROW {SqlServerErrors.RowCountMismatch}, N'Expected to write 1 new transactions.', 1;"));
+        Assert.That(batch.Text, Does.Contain("IF @@ROWCOUNT <> 1 THROW 51001, N'Expected to write 1 transaction versions.', 1;"));
+        Assert.That(batch.Text, Does.Contain("IF @@ROWCOUNT <> 1 THROW 51001, N'Expected to write 1 account balances.', 1;"));
+        Assert.That(batch.Text, Does.Contain("FROM OPENJSON(@rows0)").And.Contain("ON t.id = u.i COLLATE Latin1_General_100_BIN2 AND t.version = u.x"));
+        Assert.That(batch.Text, Does.Not.Contain("@rows5").And.Not.Contain("MERGE"));
+        var outbox = JsonDocument.Parse(batch.Parameters[4].Json).RootElement;
+        Assert.That(outbox.GetArrayLength(), Is.EqualTo(1), "an event id is sent once: NOT EXISTS cannot see a duplicate in its own source");
+    }
+
+    [Test]
+    public void RowsCarryExactIntegersHexHashesAndOffsetTimes()
+    {
+        var versions = JsonDocument.Parse(SqlServerJson.Versions([new VersionRecord("T", long.MaxValue, VersionOutcome.Stale, [0x00, 0xAB, 0xFF], EventFlags.None, null, At)])).RootElement[0];
+        Assert.That(versions.GetProperty("v").GetRawText(), Is.EqualTo("9223372036854775807"));
+        Assert.That(versions.GetProperty("h").GetString(), Is.EqualTo("00ABFF"), "CONVERT(varbinary, h, 2) reads hex without 0x");
+        Assert.That(versions.GetProperty("at").GetString(), Is.EqualTo("2026-11-22T09:30:00.1230000+00:00"));
+        Assert.That(versions.GetProperty("j").ValueKind, Is.EqualTo(JsonValueKind.Null));
+
+        var transaction = JsonDocument.Parse(SqlServerJson.Transactions([new TransactionWrite(State("T", 1), null, At)])).RootElement[0];
+        Assert.That(transaction.GetProperty("m").GetRawText(), Is.EqualTo("999999999999999"));
+        Assert.That(transaction.GetProperty("x").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(transaction.GetProperty("eca").GetBoolean(), Is.False);
+        Assert.That(transaction.GetProperty("eh").GetInt64(), Is.EqualTo(999_999_999_999_999));
+    }
+
+    [Test]
+    public void StandInsAreSentOncePerRequest()
+    {
+        var standIn = new Decision(TxnResult.Declined, "SYSTEM_ERROR", null, null, 0, "deadline");
+        var json = SqlServerJson.StandIns([new StandInRecord("T", 1, standIn, At), new StandInRecord("T", 1, standIn, At), new StandInRecord("T", 2, standIn, At)]);
+        Assert.That(JsonDocument.Parse(json).RootElement.GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [TestCase(1205, true, TestName = "deadlock victim")]
+    [TestCase(1222, true, TestName = "lock request timeout")]
+    [TestCase(-2, true, TestName = "command timeout")]
+    [TestCase(3960, true, TestName = "snapshot update conflict")]
+    [TestCase(2627, true, TestName = "a key another instance inserted first")]
+    [TestCase(40613, true, TestName = "Azure database not available")]
+    [TestCase(40501, true, TestName = "Azure service busy")]
+    [TestCase(51001, true, TestName = "a conditional write lost a race")]
+    [TestCase(547, false, TestName = "a CHECK the data breaks")]
+    [TestCase(8115, false, TestName = "arithmetic overflow")]
+    [TestCase(208, false, TestName = "invalid object name")]
+    [TestCase(245, false, TestName = "a conversion the data fails")]
+    public void ErrorNumbersAreClassifiedForTheRetry(int number, bool transient) =>
+        Assert.That(SqlServerErrors.IsTransientNumber(number), Is.EqualTo(transient));
+
+    [Test]
+    public void FailuresOutsideTheServerAreClassifiedAsOnTheOtherProviders()
+    {
+        Assert.That(SqlServerErrors.IsTransient(new ConcurrencyException("lost")), Is.True);
+        Assert.That(SqlServerErrors.IsTransient(new TimeoutException()), Is.True);
+        Assert.That(SqlServerErrors.IsTransient(new System.Net.Sockets.SocketException()), Is.True);
+        Assert.That(SqlServerErrors.IsTransient(new LedgerInvariantException("bug")), Is.False);
+        Assert.That(SqlServerErrors.IsTransient(new InvalidOperationException()), Is.False);
+    }
+}

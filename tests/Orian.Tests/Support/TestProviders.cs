@@ -1,0 +1,102 @@
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace Orian.Tests.Support;
+
+/// <summary>
+/// A database the contract suites run against. Each suite is generic over its provider and lists
+/// one fixture line per provider, in the style of Dapper's own tests:
+/// <code>[TestFixture(typeof(Sqlite))] [TestFixture(typeof(Postgres))] [TestFixture(typeof(SqlServer))]</code>
+/// </summary>
+public interface ITestProvider
+{
+    /// <summary>The provider's name in <c>Orian:Storage:Provider</c>.</summary>
+    string Name { get; }
+
+    /// <summary>A fresh, empty database; <paramref name="label"/> shows in its name.</summary>
+    internal Task<TestDatabase> CreateAsync(string label);
+}
+
+/// <summary>A SQLite file in the temp folder, deleted with its WAL and shared-memory files.</summary>
+public sealed class Sqlite : ITestProvider
+{
+    public string Name => "sqlite";
+
+    Task<TestDatabase> ITestProvider.CreateAsync(string label)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"orian-{label}-{Guid.NewGuid():N}.db");
+        return Task.FromResult(new TestDatabase(Name, $"Data Source={file}", () =>
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                try
+                {
+                    File.Delete(file + suffix);
+                }
+                catch (IOException)
+                {
+                    // still open somewhere: the temp folder keeps it
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }));
+    }
+}
+
+/// <summary>A database on the PostgreSQL server of the run (<see cref="PostgresServer"/>), dropped afterwards.</summary>
+public sealed class Postgres : ITestProvider
+{
+    public string Name => "postgres";
+
+    async Task<TestDatabase> ITestProvider.CreateAsync(string label)
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync(label);
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
+        return new TestDatabase(Name, connectionString, async () =>
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await PostgresServer.ExecuteAsAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        });
+    }
+}
+
+/// <summary>
+/// A database on the SQL Server (or Azure SQL) that <c>ORIAN_TEST_SQLSERVER</c> names, with
+/// <c>READ_COMMITTED_SNAPSHOT ON</c> as the README asks for, dropped afterwards. No SQL Server can
+/// run on the build machines: without the variable every suite on this provider is skipped.
+/// </summary>
+public sealed class SqlServer : ITestProvider
+{
+    public const string EnvironmentVariable = "ORIAN_TEST_SQLSERVER";
+
+    public string Name => "sqlserver";
+
+    async Task<TestDatabase> ITestProvider.CreateAsync(string label)
+    {
+        var server = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrEmpty(server))
+        {
+            Assert.Ignore($"SQL Server suites need {EnvironmentVariable} (a connection string to a server this run may create databases on).");
+        }
+
+        var name = $"orian_{label}_{Guid.NewGuid():N}";
+        var admin = new SqlConnectionStringBuilder(server) { InitialCatalog = "master" }.ConnectionString;
+        await ExecuteAsync(admin, $"CREATE DATABASE [{name}]; ALTER DATABASE [{name}] SET READ_COMMITTED_SNAPSHOT ON;");
+        var connectionString = new SqlConnectionStringBuilder(server) { InitialCatalog = name }.ConnectionString;
+        return new TestDatabase(Name, connectionString, async () =>
+        {
+            SqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}];");
+        });
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new SqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new SqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
