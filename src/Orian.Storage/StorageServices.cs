@@ -27,7 +27,8 @@ public static class StorageServices
     public static IServiceCollection AddOrianStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => Providers.ContainsKey(o.Provider), $"{StorageOptions.Section}:Provider names no storage provider of this build")
+            .Validate(o => Providers.ContainsKey(o.Provider),
+                $"{StorageOptions.Section}:Provider (Orian__Storage__Provider) names no storage provider of this build; use one of {string.Join(", ", Providers.Keys.Order(StringComparer.Ordinal))}.")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {

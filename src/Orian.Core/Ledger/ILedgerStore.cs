@@ -2,7 +2,7 @@ namespace Orian.Ledger;
 
 /// <summary>
 /// The seam between the ledger rules and a SQL database. One implementation per provider (SQLite,
-/// PostgreSQL, later SQL Server); the rules in <see cref="LedgerBatchApplier"/> are shared.
+/// PostgreSQL, SQL Server); the rules in <see cref="LedgerBatchApplier"/> are shared.
 /// </summary>
 public interface ILedgerStore
 {
@@ -32,7 +32,7 @@ public interface ILedgerStore
 
 /// <summary>
 /// One database transaction. Reads lock what they return until commit or dispose (PostgreSQL
-/// <c>FOR UPDATE</c>; SQLite holds the database write lock for the whole transaction), so that two
+/// <c>FOR UPDATE</c>; SQL Server <c>UPDLOCK, HOLDLOCK</c>; SQLite holds the database write lock for the whole transaction), so that two
 /// service instances on one database serialise on the same transaction and account rows.
 /// </summary>
 public interface ILedgerUnitOfWork : IAsyncDisposable

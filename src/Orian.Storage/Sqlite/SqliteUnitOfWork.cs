@@ -12,14 +12,12 @@ namespace Orian.Storage.Sqlite;
 internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Func<bool, ValueTask> release)
     : SqlUnitOfWork(connection, transaction)
 {
-    private readonly OutboxSql _outbox = new(Dialect);
-    private readonly AuthorisationSql _authorisation = new(Dialect);
+    /// <summary>The statements this provider's dialect makes, built once per process.</summary>
+    private static readonly OutboxSql OutboxStatements = new(new SqliteDialect());
+    private static readonly AuthorisationSql AuthorisationStatements = new(new SqliteDialect());
 
     private bool _disposed;
     private bool _committed;
-
-    /// <summary>The dialect of this provider (statements built once per process).</summary>
-    private static SqlDialect Dialect { get; } = new SqliteDialect();
 
     public override async Task<LockedRows> LockAsync(
         IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
@@ -126,7 +124,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         await ExpectRowsAsync(AuthorisationSql.RevokeDecision, changes.Revocations.Select(AuthorisationData.RevocationParameters).ToList(), "revoked decisions", cancellationToken).ConfigureAwait(false);
         if (changes.StandIns.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(_authorisation.InsertStandIn,
+            await connection.ExecuteAsync(new CommandDefinition(AuthorisationStatements.InsertStandIn,
                 changes.StandIns.Select(AuthorisationData.StandInParameters), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
@@ -139,7 +137,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
 
         if (changes.Outbox.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(_outbox.InsertEvent, changes.Outbox, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(OutboxStatements.InsertEvent, changes.Outbox, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         if (changes.Journal.Count > 0)

@@ -11,9 +11,7 @@ namespace Orian.Tests.Api;
 /// each storage provider. Every test starts its own service on a fresh database and checks both the
 /// answer and what was (or was not) stored.
 /// </summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class IngressApiContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

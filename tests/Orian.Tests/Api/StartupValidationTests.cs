@@ -32,6 +32,16 @@ public sealed class StartupValidationTests
     }
 
     [Test]
+    public void AnUnknownStorageProviderStopsStartUpNamingTheOnesThereAre()
+    {
+        var settings = Sqlite();
+        settings["Orian:Storage:Provider"] = "oracle";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>()
+            .With.Message.Contains("Orian__Storage__Provider").And.Message.Contains("postgres, sqlite, sqlserver"));
+    }
+
+    [Test]
     public void AnOutOfRangePipelineSettingStopsStartUp()
     {
         var settings = Sqlite();

@@ -6,9 +6,7 @@ using Orian.Tests.Support;
 namespace Orian.Tests.Authorisation;
 
 /// <summary>Delegated authorisation over real HTTP on 127.0.0.1, against each storage provider.</summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class AuthorisationApiContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

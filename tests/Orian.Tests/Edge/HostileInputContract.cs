@@ -14,9 +14,7 @@ namespace Orian.Tests.Edge;
 /// whatever a client sends, the answer is never a 5xx, a 4xx stores nothing, and every account the
 /// run touched still applies a normal event afterwards. Then one regression test per finding.
 /// </summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

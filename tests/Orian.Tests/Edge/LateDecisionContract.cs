@@ -9,9 +9,7 @@ namespace Orian.Tests.Edge;
 /// database lost between the late commit and the revocation, and a restart; and a COMMIT that fails
 /// without saying whether it happened is re-read before the request is answered.
 /// </summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class LateDecisionContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

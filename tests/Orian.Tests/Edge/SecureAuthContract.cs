@@ -7,9 +7,7 @@ namespace Orian.Tests.Edge;
 
 /// <summary>3-D Secure results recorded with their liability and indicators (ORIAN's table), shown on
 /// the transaction and in its webhook event, on each provider.</summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class SecureAuthContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

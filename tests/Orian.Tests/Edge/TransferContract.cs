@@ -6,9 +6,7 @@ namespace Orian.Tests.Edge;
 
 /// <summary>Transfers between two PPS accounts: the payer is debited (held while authorised, posted
 /// when complete) and the payee credited when complete, as one entry between them; on each provider.</summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class TransferContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

@@ -18,9 +18,7 @@ namespace Orian.Tests.Ledger;
 /// <remarks>Unknown status/result values are left out on purpose: they keep the previous version's
 /// effect, so for them the outcome legitimately depends on which version came before (the pure
 /// plan's property checks the invariants with them).</remarks>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class OrderingProperties<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

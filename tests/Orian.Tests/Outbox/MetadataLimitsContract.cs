@@ -7,9 +7,7 @@ namespace Orian.Tests.Outbox;
 
 /// <summary>Instruction-link metadata at and beyond each of the Orchestrator's limits (50 keys,
 /// 40-character names, 500-character values), on each provider.</summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class MetadataLimitsContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

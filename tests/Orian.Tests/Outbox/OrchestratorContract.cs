@@ -19,9 +19,7 @@ namespace Orian.Tests.Outbox;
 /// late links, out-of-order versions, retries that never move an instruction back, the token cached
 /// and refreshed, and the link references in tenant webhooks.
 /// </summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

@@ -18,9 +18,7 @@ namespace Orian.Tests.Outbox;
 /// moves: signatures, the retry schedule, Retry-After, 410, timeouts, dead letters and re-drive, a
 /// crash between sending and recording, and a receiver that is down and comes back.
 /// </summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

@@ -11,9 +11,7 @@ namespace Orian.Tests.Storage;
 /// The ledger rules are exercised through <see cref="LedgerBatchApplier"/>, the same code the
 /// service runs, so a provider passes only if its locking and conditional writes are right.
 /// </summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class LedgerStoreContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

@@ -6,9 +6,7 @@ namespace Orian.Tests.Storage;
 
 /// <summary>Schema migration on every provider: scripts recorded with their checksums, an edited
 /// script stops start-up naming it, and a database migrated before checksums adopts them.</summary>
-[TestFixture(typeof(Sqlite))]
-[TestFixture(typeof(Postgres))]
-[TestFixture(typeof(SqlServer))]
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class SchemaContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {

@@ -100,3 +100,31 @@ public sealed class SqlServer : ITestProvider
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>
+/// The providers every contract suite runs against: the one list to extend when a provider is added.
+/// A suite names it once, <c>[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]</c>,
+/// and is generic over its provider (Dapper's matrix of <c>[TestFixture(typeof(...))]</c>, written once).
+/// </summary>
+public static class TestProviders
+{
+    public static IEnumerable<NUnit.Framework.Internal.TestFixtureParameters> All() =>
+    [
+        For<Sqlite>(),
+        For<Postgres>(),
+        For<SqlServer>(),
+    ];
+
+    private static NUnit.Framework.Internal.TestFixtureParameters For<T>()
+        where T : ITestProvider, new() => new(new ProviderArguments(typeof(T)));
+
+    /// <summary>A fixture of a generic suite with no constructor arguments, only its provider type.</summary>
+    private sealed class ProviderArguments(Type provider) : NUnit.Framework.Interfaces.ITestFixtureData
+    {
+        public Type[] TypeArgs { get; } = [provider];
+        public string? TestName => null;
+        public NUnit.Framework.Interfaces.RunState RunState => NUnit.Framework.Interfaces.RunState.Runnable;
+        public object?[] Arguments { get; } = [];
+        public NUnit.Framework.Interfaces.IPropertyBag Properties { get; } = new NUnit.Framework.Internal.PropertyBag();
+    }
+}
