@@ -77,7 +77,7 @@ internal sealed class LinkUpdates(SqlDialect dialect)
             return;
         }
 
-        var links = (await connection.QueryAsync<InstructionLinkRow>(new CommandDefinition(_linksOf, new { ids = _dialect.List(ids) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+        var links = (await connection.QueryAsync<InstructionLinkRow>(new CommandDefinition(_linksOf, _dialect.ListParameters("ids", ids), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .ToDictionary(l => l.TransactionId, StringComparer.Ordinal);
         if (links.Count == 0)
         {

@@ -56,7 +56,7 @@ public sealed class OutboxQueue(SqlDatabase database) : IOutboxQueue
         // One statement for the whole round, naming exactly the rows read (and locked) above: with
         // skip-locked claims another dispatcher may hold rows in between, which are not ours to mark.
         await connection.ExecuteAsync(new CommandDefinition(_sql.MarkFannedOut,
-            new { ids = database.Dialect.List(events.Select(e => e.Id).ToArray()) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            database.Dialect.ListParameters("ids", events.Select(e => e.Id).ToArray()), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return events.Count;
     }

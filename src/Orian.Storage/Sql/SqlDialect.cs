@@ -23,6 +23,16 @@ public abstract class SqlDialect
     /// parameter, or one Dapper expands), or what the dialect's list form needs.</summary>
     public virtual object List<T>(T[] values) => values;
 
+    /// <summary>Parameters holding one list for <see cref="In"/>. Dapper decides whether to expand a
+    /// list from the parameter's runtime value only through <see cref="Dapper.DynamicParameters"/>
+    /// (an anonymous object's member typed <c>object</c> would be sent as it is).</summary>
+    public Dapper.DynamicParameters ListParameters<T>(string name, T[] values)
+    {
+        var parameters = new Dapper.DynamicParameters();
+        parameters.Add(name, List(values));
+        return parameters;
+    }
+
     /// <summary>A table hint placed after a queue table's alias in a claim (SQL Server's
     /// <c>WITH (UPDLOCK, READPAST, ROWLOCK)</c>); empty where the lock is a trailing clause.</summary>
     public virtual string ClaimHint => "";
