@@ -130,7 +130,7 @@ public sealed class LateDecisionContract<TProvider> : ProviderFixture<TProvider>
         await PutAsync(service, new Txn { Id = "FLUSH", Direction = "CREDIT", Status = "COMPLETE", Amount = 1 }); // same partition: after the settlement
 
         Assert.That(await BalancesAsync(service), Is.EqualTo((1_001L, 0L)));
-        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM authorisation_decisions WHERE transaction_id = 'LATE-AMB' AND revoked"), Is.EqualTo(1));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM authorisation_decisions WHERE transaction_id = 'LATE-AMB' AND revoked = @revoked", new { revoked = true }), Is.EqualTo(1));
         Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM transaction_versions WHERE transaction_id = 'LATE-AMB'"), Is.EqualTo(1), "recorded once");
     }
 
