@@ -60,6 +60,18 @@ public static class OrianCli
             Recursive = true,
         };
 
+        private readonly Option<string> _publicKey = new("--public-key")
+        {
+            Description = "An operator key pair's public key: with --private-key, the CLI buys a bearer token with the HMAC exchange [env ORIAN_PUBLIC_KEY]",
+            Recursive = true,
+        };
+
+        private readonly Option<string> _privateKey = new("--private-key")
+        {
+            Description = "The key pair's private key (Base64), used only to sign the exchange [env ORIAN_PRIVATE_KEY]",
+            Recursive = true,
+        };
+
         private string Credential(ParseResult r, Option<string> option, string variable, string development) =>
             r.GetValue(option) ?? environment(variable) ?? development;
 
@@ -76,13 +88,43 @@ public static class OrianCli
                 "Exit codes: 0 done; 1 events rejected or undeliverable; 2 invalid input or usage (nothing sent); " +
                 "3 service unreachable or credentials refused; 4 not found; 130 interrupted (Ctrl-C, after a partial summary).")
             {
-                Options = { _target, _user, _password, _apiKey, _json },
+                Options = { _target, _user, _password, _apiKey, _publicKey, _privateKey, _json },
             };
             root.Subcommands.Add(ReplayCommand(console, output));
             root.Subcommands.Add(AccountCommand(console, output));
             root.Subcommands.Add(TxnCommand(console, output));
             root.Subcommands.Add(DeliveriesCommand(console, output));
+            root.Subcommands.Add(KeysCommand(console, output));
+            root.Subcommands.Add(AuditCommand(console, output));
             return root;
+        }
+
+        /// <summary>A client for the operator API: with a key pair (options or environment), a bearer
+        /// token bought with the HMAC exchange; otherwise the key as <c>X-Api-Key</c>.</summary>
+        private async Task<HttpClient> OperatorClientAsync(ParseResult r, CancellationToken ct)
+        {
+            var publicKey = r.GetValue(_publicKey) ?? environment("ORIAN_PUBLIC_KEY");
+            var privateKey = r.GetValue(_privateKey) ?? environment("ORIAN_PRIVATE_KEY");
+            if (string.IsNullOrEmpty(publicKey) || string.IsNullOrEmpty(privateKey))
+            {
+                return Client(r, operatorKey: true);
+            }
+
+            var client = Client(r, operatorKey: false);
+            client.DefaultRequestHeaders.Authorization = null;
+            var nonce = Guid.NewGuid().ToString("D");
+            var epoch = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+            using var exchange = new HttpRequestMessage(HttpMethod.Post, "v1/identity/hmac") { Content = new ByteArrayContent([]) };
+            exchange.Headers.TryAddWithoutValidation("Authorization", Orian.Orchestrator.OrchestratorHmac.Header(Convert.FromBase64String(privateKey), publicKey, nonce, epoch, []));
+            using var answer = await client.SendAsync(exchange, ct);
+            if (answer.StatusCode != HttpStatusCode.Created)
+            {
+                throw new HttpRequestException($"the HMAC exchange was refused (HTTP {(int)answer.StatusCode}): check the key pair and this machine's clock", null, answer.StatusCode);
+            }
+
+            using var token = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(ct));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.RootElement.GetProperty("accessToken").GetString());
+            return client;
         }
 
         private HttpClient Client(ParseResult r, bool operatorKey)
@@ -228,23 +270,69 @@ public static class OrianCli
             return command;
         }
 
+        private Command KeysCommand(IAnsiConsole console, TextWriter output)
+        {
+            var command = new Command("keys", "Operator API keys (orian-admin): create one (its private key is shown once), list them, revoke one.");
+            var name = new Option<string>("--name") { Description = "What the key is for", Required = true };
+            var roles = new Option<string[]>("--role") { Description = $"A role to grant (repeat the option): {string.Join(", ", Orian.Security.OperatorRoles.All)}", Required = true, AllowMultipleArgumentsPerToken = true };
+            var expires = new Option<DateTimeOffset?>("--expires-at") { Description = "When the key stops working (ISO 8601)" };
+            var create = new Command("create", "Create a key pair with the given roles.") { Options = { name, roles, expires } };
+            create.SetAction((r, ct) => SendAsync(r, console, output, HttpMethod.Post, "v1/api-keys", Render.KeyCreated, ct,
+                new Dictionary<string, object?> { ["name"] = r.GetValue(name), ["roles"] = r.GetValue(roles), ["expires_at"] = r.GetValue(expires) }));
+            var list = new Command("list", "List the keys (never a private key).");
+            list.SetAction((r, ct) => GetAsync(r, console, output, "v1/api-keys", Render.Keys, ct));
+            var id = new Argument<string>("id") { Description = "The key to revoke" };
+            var revoke = new Command("revoke", "Revoke a key and every token bought with it, at once.") { Arguments = { id } };
+            revoke.SetAction((r, ct) => SendAsync(r, console, output, HttpMethod.Delete, $"v1/api-keys/{Uri.EscapeDataString(r.GetValue(id)!)}",
+                (c, _) => c.MarkupLineInterpolated($"Revoked [bold]{r.GetValue(id)}[/]."), ct));
+            command.Subcommands.Add(create);
+            command.Subcommands.Add(list);
+            command.Subcommands.Add(revoke);
+            return command;
+        }
+
+        private Command AuditCommand(IAnsiConsole console, TextWriter output)
+        {
+            var target = new Option<string>("--target") { Description = "Only entries about this target, e.g. account:ACC-1 or webhook_endpoint:we_..." };
+            var after = new Option<long>("--after") { Description = "Entries after this id (the previous page's next)", DefaultValueFactory = _ => 0 };
+            var limit = new Option<int>("--limit") { Description = "At most this many (1 to 1000)", DefaultValueFactory = _ => 100 };
+            var command = new Command("audit", "The audit trail of operator changes, oldest first (orian-admin).") { Options = { target, after, limit } };
+            command.SetAction((r, ct) =>
+            {
+                var query = $"v1/audit?after={r.GetValue(after)}&limit={r.GetValue(limit)}" + (r.GetValue(target) is { } t ? $"&target={Uri.EscapeDataString(t)}" : "");
+                return GetAsync(r, console, output, query, Render.Audit, ct);
+            });
+            return command;
+        }
+
         private Task<int> GetAsync(ParseResult r, IAnsiConsole console, TextWriter output, string path, Action<IAnsiConsole, JsonElement> render, CancellationToken ct) =>
             SendAsync(r, console, output, HttpMethod.Get, path, render, ct);
 
         private async Task<int> SendAsync(
-            ParseResult r, IAnsiConsole console, TextWriter output, HttpMethod method, string path, Action<IAnsiConsole, JsonElement> render, CancellationToken ct)
+            ParseResult r, IAnsiConsole console, TextWriter output, HttpMethod method, string path, Action<IAnsiConsole, JsonElement> render, CancellationToken ct,
+            object? body = null)
         {
-            using var client = Client(r, operatorKey: true);
             HttpResponseMessage response;
+            HttpClient? client = null;
             try
             {
+                client = await OperatorClientAsync(r, ct);
                 using var request = new HttpRequestMessage(method, path);
+                if (body is not null)
+                {
+                    request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+                }
+
                 response = await client.SendAsync(request, ct);
             }
             catch (HttpRequestException e)
             {
                 console.MarkupLineInterpolated($"[red]Cannot reach {r.GetValue(_target)}:[/] {e.Message}");
                 return ExitCodes.Unreachable;
+            }
+            finally
+            {
+                client?.Dispose();
             }
 
             using (response)

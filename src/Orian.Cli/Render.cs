@@ -171,4 +171,57 @@ internal static class Render
         JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Flat)),
         _ => value.GetRawText(),
     };
+
+    /// <summary>A key just created: the one time its private key is shown.</summary>
+    public static void KeyCreated(IAnsiConsole console, JsonElement k)
+    {
+        console.MarkupLineInterpolated($"Created [bold]{k.GetProperty("id").GetString()}[/] ({k.GetProperty("name").GetString()}).");
+        console.MarkupLineInterpolated($"public key:  {k.GetProperty("public_key").GetString()}");
+        console.MarkupLineInterpolated($"private key: {k.GetProperty("private_key").GetString()}");
+        console.MarkupLine("[yellow]The private key is shown this once: store it now (it is the X-Api-Key, and signs the HMAC exchange).[/]");
+    }
+
+    public static void Keys(IAnsiConsole console, JsonElement page)
+    {
+        var table = new Table().AddColumn("id").AddColumn("name").AddColumn("roles").AddColumn("public key").AddColumn("created").AddColumn("expires")
+            .AddColumn("revoked").AddColumn("last used");
+        foreach (var k in page.GetProperty("keys").EnumerateArray())
+        {
+            table.AddRow(
+                Markup.Escape(k.GetProperty("id").GetString() ?? ""),
+                Markup.Escape(k.GetProperty("name").GetString() ?? ""),
+                Markup.Escape(string.Join(", ", k.GetProperty("roles").EnumerateArray().Select(x => x.GetString()))),
+                Markup.Escape(k.GetProperty("public_key").GetString() ?? ""),
+                Markup.Escape(Text(k, "created_at")),
+                Markup.Escape(Text(k, "expires_at")),
+                Markup.Escape(Text(k, "revoked_at")),
+                Markup.Escape(Text(k, "last_used_at")));
+        }
+
+        console.Write(table);
+    }
+
+    public static void Audit(IAnsiConsole console, JsonElement page)
+    {
+        var table = new Table().AddColumn(new TableColumn("id").RightAligned()).AddColumn("at").AddColumn("by").AddColumn("action").AddColumn("target").AddColumn("after");
+        foreach (var e in page.GetProperty("entries").EnumerateArray())
+        {
+            table.AddRow(
+                e.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(Text(e, "at")),
+                Markup.Escape(e.GetProperty("key_name").GetString() ?? ""),
+                Markup.Escape(e.GetProperty("action").GetString() ?? ""),
+                Markup.Escape(e.GetProperty("target").GetString() ?? ""),
+                Markup.Escape(e.TryGetProperty("after", out var after) ? after.GetRawText() : ""));
+        }
+
+        console.Write(table);
+        if (page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.Number)
+        {
+            console.MarkupLineInterpolated($"more: --after {next.GetInt64()}");
+        }
+    }
+
+    private static string Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 }

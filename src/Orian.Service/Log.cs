@@ -10,6 +10,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Ledger on {Provider}; schema at version {SchemaVersion}")]
     public static partial void StorageReady(ILogger logger, string provider, int schemaVersion);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Encrypted the webhook signing secrets of {Count} endpoints that an older build stored in clear")]
+    public static partial void SecretsProtected(ILogger logger, int count);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Partition {Partition} committed {Count} events in {ElapsedMs:0.00} ms")]
     public static partial void BatchCommitted(ILogger logger, int partition, int count, double elapsedMs);
 

@@ -74,11 +74,14 @@ public static class OrianApp
         var services = builder.Services;
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthorisationOptions>().BindConfiguration(AuthorisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => CreatePolicy(sp.GetRequiredService<IOptions<AuthorisationOptions>>().Value));
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations()
+            .Validate(o => Orian.Service.Outbox.Egress.From(o.AllowedPrivateNetworks).Egress is not null,
+                "Orian:Outbox:AllowedPrivateNetworks (env Orian__Outbox__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16,127.0.0.1/32.")
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngressOptions>, OrianOptionsValidator>();
         services.AddSingleton<IValidateOptions<AdminOptions>, OrianOptionsValidator>();
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -103,7 +106,9 @@ public static class OrianApp
         services.AddHostedService(sp => sp.GetRequiredService<Orian.Service.Outbox.WebhookDispatcher>());
 
         services.AddSingleton<IngressAuthenticator>();
-        services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<OperatorAuthenticator>();
+        services.AddSingleton<OperatorAuthFilter>();
+        services.AddSingleton(sp => Orian.Service.Outbox.Egress.From(sp.GetRequiredService<IOptions<OutboxOptions>>().Value.AllowedPrivateNetworks).Egress!);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<FailureHandler>();
@@ -125,6 +130,7 @@ public static class OrianApp
         app.MapOperatorApi();
         app.MapWebhookApi();
         app.MapInstructionLinkApi();
+        app.MapIdentityApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
     }

@@ -8,6 +8,12 @@ internal sealed class SchemaMigrationService(OrianStorage storage, ILogger<Schem
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await storage.Schema.MigrateAsync(cancellationToken);
+        var protectedNow = await storage.Endpoints.ProtectStoredSecretsAsync(cancellationToken);
+        if (protectedNow > 0)
+        {
+            Log.SecretsProtected(logger, protectedNow);
+        }
+
         var status = await storage.Schema.GetStatusAsync(cancellationToken);
         Log.StorageReady(logger, storage.Provider, status.Applied);
     }

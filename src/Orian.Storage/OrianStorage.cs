@@ -9,17 +9,21 @@ namespace Orian.Storage;
 /// </summary>
 public sealed class OrianStorage : IAsyncDisposable
 {
-    public OrianStorage(SqlDatabase database)
+    public OrianStorage(SqlDatabase database, ISecretProtector secrets)
     {
         Database = database;
+        Secrets = secrets;
         Schema = new SchemaMigrator(database);
         Ledger = new LedgerStore(database);
         Reads = new LedgerReads(database, Schema);
         Authorisation = new AuthorisationAdmin(database);
-        Queue = new OutboxQueue(database);
-        Endpoints = new WebhookEndpoints(database);
+        Queue = new OutboxQueue(database, secrets);
+        Endpoints = new WebhookEndpoints(database, secrets);
         Deliveries = new DeliveriesAdmin(database);
         Links = new InstructionLinks(database);
+        ApiKeys = new ApiKeys(database, secrets);
+        Audit = new AuditTrail(database);
+        KeyRing = new DatabaseKeyRing(database);
     }
 
     public SqlDatabase Database { get; }
@@ -35,10 +39,19 @@ public sealed class OrianStorage : IAsyncDisposable
     public WebhookEndpoints Endpoints { get; }
     public DeliveriesAdmin Deliveries { get; }
     public InstructionLinks Links { get; }
+    public ApiKeys ApiKeys { get; }
+    public AuditTrail Audit { get; }
 
-    /// <summary>Opens the named provider's database (see <see cref="StorageServices.Providers"/>).</summary>
-    public static OrianStorage Open(string provider, string connectionString, string? contentRoot = null) =>
-        new(StorageServices.Find(provider).Create(connectionString, contentRoot ?? Directory.GetCurrentDirectory()));
+    /// <summary>The Data Protection key ring, kept in this database.</summary>
+    public DatabaseKeyRing KeyRing { get; }
+
+    /// <summary>How secrets are encrypted at rest.</summary>
+    public ISecretProtector Secrets { get; }
+
+    /// <summary>Opens the named provider's database (see <see cref="StorageServices.Providers"/>).
+    /// Without <paramref name="secrets"/>, secrets are encrypted with keys this process alone holds.</summary>
+    public static OrianStorage Open(string provider, string connectionString, string? contentRoot = null, ISecretProtector? secrets = null) =>
+        new(StorageServices.Find(provider).Create(connectionString, contentRoot ?? Directory.GetCurrentDirectory()), secrets ?? DataProtectionSecrets.Ephemeral());
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

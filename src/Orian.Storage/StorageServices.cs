@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,11 +33,24 @@ public static class StorageServices
             .Validate(o => Providers.ContainsKey(o.Provider),
                 $"{StorageOptions.Section}:Provider (Orian__Storage__Provider) names no storage provider of this build; use one of {string.Join(", ", Providers.Keys.Order(StringComparer.Ordinal))}.")
             .ValidateOnStart();
+        // Secrets at rest: Data Protection, its key ring in this database (every instance reads the
+        // same keys) unless Orian:DataProtection:KeysFolder names a folder for it.
+        var dataProtection = services.AddDataProtection().SetApplicationName("orian");
+        if (configuration["Orian:DataProtection:KeysFolder"] is { Length: > 0 } folder)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(folder));
+        }
+        else
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) => o.XmlRepository = new DeferredKeyRing(sp));
+        }
+
+        services.AddSingleton<ISecretProtector>(sp => new DataProtectionSecrets(sp.GetRequiredService<IDataProtectionProvider>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
-            return new OrianStorage(Find(options.Provider).Create(options.ConnectionString, contentRoot));
+            return new OrianStorage(Find(options.Provider).Create(options.ConnectionString, contentRoot), sp.GetRequiredService<ISecretProtector>());
         });
         services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Schema);
         services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Ledger);
@@ -45,6 +61,19 @@ public static class StorageServices
         services.AddSingleton<IWebhookEndpointStore>(sp => sp.GetRequiredService<OrianStorage>().Endpoints);
         services.AddSingleton<IDeliveryAdmin>(sp => sp.GetRequiredService<OrianStorage>().Deliveries);
         services.AddSingleton<IInstructionLinkStore>(sp => sp.GetRequiredService<OrianStorage>().Links);
+        services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<OrianStorage>().ApiKeys);
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<OrianStorage>().Audit);
         return services;
+    }
+
+    /// <summary>The database key ring, found when Data Protection first reads it (after the service
+    /// provider is built, so the storage that needs Data Protection can be built first).</summary>
+    private sealed class DeferredKeyRing(IServiceProvider services) : IXmlRepository
+    {
+        private IXmlRepository Ring => services.GetRequiredService<OrianStorage>().KeyRing;
+
+        public IReadOnlyCollection<System.Xml.Linq.XElement> GetAllElements() => Ring.GetAllElements();
+
+        public void StoreElement(System.Xml.Linq.XElement element, string friendlyName) => Ring.StoreElement(element, friendlyName);
     }
 }

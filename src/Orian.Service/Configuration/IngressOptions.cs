@@ -17,6 +17,36 @@ public sealed class IngressOptions
     /// Standard Webhooks signature over its body.</summary>
     public string? SigningSecret { get; set; }
 
+    /// <summary>More HTTP Basic pairs that are valid at the same time as <see cref="Username"/> /
+    /// <see cref="Password"/> (<c>Orian__Ingress__Credentials__0__Username</c>, <c>..__0__Password</c>,
+    /// ...), so PPS's credentials rotate without downtime: add the new pair, let PPS switch, remove the old.</summary>
+    public List<IngressCredential> Credentials { get; set; } = [];
+
+    /// <summary>More <c>whsec_...</c> secrets valid at the same time as <see cref="SigningSecret"/>
+    /// (<c>Orian__Ingress__SigningSecrets__0</c>, ...), for rotating the signing secret.</summary>
+    public List<string> SigningSecrets { get; set; } = [];
+
+    /// <summary>Every valid pair: the main one first.</summary>
+    public IEnumerable<(string Username, string Password)> AllCredentials()
+    {
+        if (!string.IsNullOrEmpty(Username) && !string.IsNullOrEmpty(Password))
+        {
+            yield return (Username, Password);
+        }
+
+        foreach (var c in Credentials)
+        {
+            if (!string.IsNullOrEmpty(c.Username) && !string.IsNullOrEmpty(c.Password))
+            {
+                yield return (c.Username, c.Password);
+            }
+        }
+    }
+
+    /// <summary>Every valid signing secret.</summary>
+    public IEnumerable<string> AllSigningSecrets() =>
+        (string.IsNullOrEmpty(SigningSecret) ? SigningSecrets : SigningSecrets.Prepend(SigningSecret)).Where(s => !string.IsNullOrEmpty(s));
+
     /// <summary>Largest accepted body; larger requests get 413. Default 64 KiB.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
@@ -29,4 +59,11 @@ public sealed class IngressOptions
     /// <summary>Seconds sent in <c>Retry-After</c> with a 503. Default 1.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;
+}
+
+/// <summary>One HTTP Basic pair PPS may send.</summary>
+public sealed class IngressCredential
+{
+    public string? Username { get; set; }
+    public string? Password { get; set; }
 }

@@ -33,18 +33,27 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IVal
             failures.Add("Orian:Ingress:Username must not contain ':' (HTTP Basic cannot carry it).");
         }
 
-        if (!string.IsNullOrEmpty(options.SigningSecret))
+        for (var i = 0; i < options.Credentials.Count; i++)
+        {
+            var c = options.Credentials[i];
+            if (string.IsNullOrEmpty(c.Username) || string.IsNullOrEmpty(c.Password) || c.Username.Contains(':', StringComparison.Ordinal))
+            {
+                failures.Add($"Orian:Ingress:Credentials:{i} needs a Username (without ':') and a Password.");
+            }
+        }
+
+        foreach (var secret in options.AllSigningSecrets())
         {
             try
             {
-                if (StandardWebhookSignature.KeyFromSecret(options.SigningSecret).Length < 16)
+                if (StandardWebhookSignature.KeyFromSecret(secret).Length < 16)
                 {
-                    failures.Add("Orian:Ingress:SigningSecret must decode to at least 16 bytes.");
+                    failures.Add("Orian:Ingress:SigningSecret(s) must decode to at least 16 bytes.");
                 }
             }
             catch (FormatException e)
             {
-                failures.Add($"Orian:Ingress:SigningSecret: {e.Message}");
+                failures.Add($"Orian:Ingress:SigningSecret(s): {e.Message}");
             }
         }
 

@@ -7,6 +7,14 @@ public sealed class OutboxOptions
 {
     public const string Section = "Orian:Outbox";
 
+    /// <summary>Allow <c>http</c> webhook URLs outside Development (only <c>https</c> otherwise). Default false.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>Comma-separated CIDRs that webhooks and Orchestrator calls may reach although they are
+    /// loopback, private, link-local, unique-local or CGNAT (e.g. <c>10.1.0.0/16</c> for an on-premise
+    /// receiver). Empty by default: no internal address is reachable.</summary>
+    public string AllowedPrivateNetworks { get; set; } = "";
+
     /// <summary>Run the dispatcher in this instance. Default true; turn it off for instances that
     /// should only take traffic (another instance, or several, dispatch).</summary>
     public bool DispatcherEnabled { get; set; } = true;

@@ -100,3 +100,25 @@ public sealed record InstructionLinkResponse(
 public sealed record InstructionUpdateModel(
     long DeliveryId, string EventId, long Version, string Status, string State, int Attempts, int? LastStatusCode, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
+
+/// <summary>An API key as listed: never its private key.</summary>
+public sealed record ApiKeyResponse(
+    string Id, string Name, IReadOnlyList<string> Roles, string PublicKey, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt);
+
+/// <summary>A key just created: the one time its private key is shown.</summary>
+public sealed record ApiKeyCreatedResponse(
+    string Id, string Name, IReadOnlyList<string> Roles, string PublicKey, string PrivateKey, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+public sealed record ApiKeyListResponse(IReadOnlyList<ApiKeyResponse> Keys);
+
+/// <summary>The answer of the HMAC exchange, spelled as the Payments Orchestrator spells it.</summary>
+public sealed record AccessTokenResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("accessToken")] string AccessToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires")] long Expires);
+
+public sealed record AuditEntryModel(
+    long Id, DateTimeOffset At, string? KeyId, string KeyName, string Action, string Target, System.Text.Json.JsonElement? Before,
+    System.Text.Json.JsonElement? After, string? TraceId);
+
+public sealed record AuditPageResponse(IReadOnlyList<AuditEntryModel> Entries, long? Next);

@@ -1,3 +1,4 @@
+using Orian.Security;
 using System.Text.Json;
 using Orian.Edge;
 using Orian.Orchestrator;
@@ -26,11 +27,13 @@ internal static class InstructionLinkApi
 
     public static void MapInstructionLinkApi(this IEndpointRouteBuilder app)
     {
-        var links = app.MapGroup("/v1/instruction-links").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
-        links.MapPut("/{transactionId}", PutAsync);
-        links.MapGet("/{transactionId}", GetAsync);
-        links.MapDelete("/{transactionId}", async (string transactionId, HttpContext context, IInstructionLinkStore store, CancellationToken ct) =>
-            await store.DeleteLinkAsync(PathId.Of(context, transactionId), ct) ? Results.NoContent() : Problems.NotFound($"The link of transaction '{PathId.Of(context, transactionId)}'"));
+        var links = app.MapOperatorGroup("/v1/instruction-links");
+        links.MapPut("/{transactionId}", PutAsync).Needs(OperatorRoles.LinkWrite);
+        links.MapGet("/{transactionId}", GetAsync).Needs(OperatorRoles.LinkRead);
+        links.MapDelete("/{transactionId}", async (string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, CancellationToken ct) =>
+            await store.DeleteLinkAsync(PathId.Of(context, transactionId), OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct)
+                ? Results.NoContent()
+                : Problems.NotFound($"The link of transaction '{PathId.Of(context, transactionId)}'")).Needs(OperatorRoles.LinkWrite);
     }
 
     private static async Task<IResult> PutAsync(
@@ -56,7 +59,7 @@ internal static class InstructionLinkApi
             refs = new InstructionLinkRefs(root.GetProperty("order_ref").GetString()!, root.GetProperty("instruction_ref").GetString()!, metadata);
         }
 
-        var written = await store.PutLinkAsync(transactionId, refs, time.GetUtcNow(), cancellationToken);
+        var written = await store.PutLinkAsync(transactionId, refs, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
         if (written.Queued is not null)
         {
             signal.Ring(); // an update is waiting for the dispatcher

@@ -1,10 +1,11 @@
 using Orian.Domain;
+using Orian.Security;
 using Orian.Service.Security;
 using Orian.Storage;
 
 namespace Orian.Service.Endpoints;
 
-/// <summary>The operator read API under <c>/v1</c> (requires <c>X-Api-Key</c>): accounts, their
+/// <summary>The operator API under <c>/v1</c> (an operator key or token with the role each endpoint names): accounts, their
 /// journals, and transactions with every version received.</summary>
 internal static class OperatorEndpoints
 {
@@ -13,13 +14,13 @@ internal static class OperatorEndpoints
 
     public static void MapOperatorApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
-        v1.MapGet("/accounts/{accountNo}", GetAccountAsync).WithName("GetAccount");
-        v1.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal");
-        v1.MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction");
-        v1.MapGet("/accounts/{accountNo}/controls", GetControlsAsync).WithName("GetControls");
-        v1.MapPut("/accounts/{accountNo}/controls", PutControlsAsync).WithName("PutControls");
-        v1.MapGet("/accounts/{accountNo}/decisions", GetDecisionsAsync).WithName("GetDecisions");
+        var v1 = app.MapOperatorGroup("/v1");
+        v1.MapGet("/accounts/{accountNo}", GetAccountAsync).WithName("GetAccount").Needs(OperatorRoles.AccountRead);
+        v1.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal").Needs(OperatorRoles.AccountRead);
+        v1.MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction").Needs(OperatorRoles.TransactionRead);
+        v1.MapGet("/accounts/{accountNo}/controls", GetControlsAsync).WithName("GetControls").Needs(OperatorRoles.AccountRead);
+        v1.MapPut("/accounts/{accountNo}/controls", PutControlsAsync).WithName("PutControls").Needs(OperatorRoles.AccountWrite);
+        v1.MapGet("/accounts/{accountNo}/decisions", GetDecisionsAsync).WithName("GetDecisions").Needs(OperatorRoles.AccountRead);
     }
 
     private const int MaxControlsBodyBytes = 64 * 1024;
@@ -49,7 +50,7 @@ internal static class OperatorEndpoints
             return Problems.InvalidField(field!, error!);
         }
 
-        await admin.PutControlsAsync(row, cancellationToken);
+        await admin.PutControlsAsync(row, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
         return TypedResults.Ok(ToResponse(row));
     }
 

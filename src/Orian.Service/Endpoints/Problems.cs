@@ -21,6 +21,13 @@ internal static class Problems
         title: "Authentication failed.",
         type: "urn:orian:problem:unauthorized");
 
+    public static IResult Forbidden(string role) => TypedResults.Problem(
+        detail: $"This key does not hold the role this needs: {role}.",
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Not allowed.",
+        type: "urn:orian:problem:forbidden",
+        extensions: new Dictionary<string, object?> { ["required_role"] = role });
+
     public static IResult TooLarge(int maxBytes) => TypedResults.Problem(
         detail: $"The body is larger than the limit of {maxBytes} bytes.",
         statusCode: StatusCodes.Status413PayloadTooLarge,

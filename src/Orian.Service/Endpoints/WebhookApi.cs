@@ -21,33 +21,37 @@ internal static class WebhookApi
 
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<RouteIdFilter>();
-        v1.MapPost("/webhook-endpoints", CreateAsync);
+        var v1 = app.MapOperatorGroup("/v1");
+        v1.MapPost("/webhook-endpoints", CreateAsync).Needs(OperatorRoles.WebhookWrite);
         v1.MapGet("/webhook-endpoints", async (IWebhookEndpointStore store, CancellationToken ct) =>
-            TypedResults.Ok(new EndpointListResponse((await store.ListEndpointsAsync(ct)).Select(e => ToResponse(e, null)).ToList())));
+            TypedResults.Ok(new EndpointListResponse((await store.ListEndpointsAsync(ct)).Select(e => ToResponse(e, null)).ToList()))).Needs(OperatorRoles.WebhookRead);
         v1.MapGet("/webhook-endpoints/{id}", async (string id, IWebhookEndpointStore store, CancellationToken ct) =>
-            await store.GetEndpointAsync(id, ct) is { } e ? TypedResults.Ok(ToResponse(e, null)) : Problems.NotFound($"Webhook endpoint '{id}'"));
-        v1.MapDelete("/webhook-endpoints/{id}", async (string id, IWebhookEndpointStore store, CancellationToken ct) =>
-            await store.DeleteEndpointAsync(id, ct) ? Results.NoContent() : Problems.NotFound($"Webhook endpoint '{id}'"));
-        v1.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync);
-        v1.MapGet("/deliveries", ListDeliveriesAsync);
+            await store.GetEndpointAsync(id, ct) is { } e ? TypedResults.Ok(ToResponse(e, null)) : Problems.NotFound($"Webhook endpoint '{id}'")).Needs(OperatorRoles.WebhookRead);
+        v1.MapDelete("/webhook-endpoints/{id}", async (string id, HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken ct) =>
+            await store.DeleteEndpointAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct)
+                ? Results.NoContent()
+                : Problems.NotFound($"Webhook endpoint '{id}'")).Needs(OperatorRoles.WebhookWrite);
+        v1.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync).Needs(OperatorRoles.WebhookWrite);
+        v1.MapGet("/deliveries", ListDeliveriesAsync).Needs(OperatorRoles.DeliveryRead);
         v1.MapGet("/deliveries/{id:long}", async (long id, IDeliveryAdmin store, CancellationToken ct) =>
-            await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}"));
-        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+            await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}")).Needs(OperatorRoles.DeliveryRead);
+        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
         {
-            var count = await store.RedriveAsync(id, time.GetUtcNow(), ct);
+            var count = await store.RedriveAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
             signal.Ring();
             return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
-        });
-        v1.MapPost("/deliveries/redrive", async (IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+        }).Needs(OperatorRoles.DeliveryWrite);
+        v1.MapPost("/deliveries/redrive", async (HttpContext context, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
         {
-            var count = await store.RedriveAsync(null, time.GetUtcNow(), ct);
+            var count = await store.RedriveAsync(null, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
             signal.Ring();
             return TypedResults.Ok(new RedriveResponse(count));
-        });
+        }).Needs(OperatorRoles.DeliveryWrite);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, IWebhookEndpointStore store, TimeProvider time, IHostEnvironment environment, Microsoft.Extensions.Options.IOptions<Configuration.OutboxOptions> outbox,
+        Outbox.Egress egress, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (document is null)
@@ -62,7 +66,12 @@ internal static class WebhookApi
                 || !TextRules.IsCleanText(urlElement.GetString(), MaxUrlLength)
                 || !Uri.TryCreate(urlElement.GetString(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             {
-                return Problems.InvalidField("url", $"'url' is required: an absolute http or https URL of at most {MaxUrlLength} characters.");
+                return Problems.InvalidField("url", $"'url' is required: an absolute https URL of at most {MaxUrlLength} characters.");
+            }
+
+            if (WebhookUrls.Refusal(url, urlElement.GetString()!, environment.IsDevelopment() || outbox.Value.AllowInsecureHttp, egress) is { } refusal)
+            {
+                return Problems.InvalidField("url", refusal);
             }
 
             if (!root.TryGetProperty("events", out var eventsElement) || eventsElement.ValueKind != JsonValueKind.Array || eventsElement.GetArrayLength() == 0)
@@ -104,16 +113,16 @@ internal static class WebhookApi
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            await store.CreateEndpointAsync(endpoint, cancellationToken);
+            await store.CreateEndpointAsync(endpoint, OperatorAuthFilter.Identity(context).At(now), cancellationToken);
             return TypedResults.Created($"/v1/webhook-endpoints/{endpoint.Id}", ToResponse(endpoint, endpoint.Secret));
         }
     }
 
-    private static async Task<IResult> RotateAsync(string id, IWebhookEndpointStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> RotateAsync(string id, HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var secret = NewSecret();
-        if (!await store.RotateSecretAsync(id, secret, now + RotationOverlap, now, cancellationToken))
+        if (!await store.RotateSecretAsync(id, secret, now + RotationOverlap, OperatorAuthFilter.Identity(context).At(now), cancellationToken))
         {
             return Problems.NotFound($"Webhook endpoint '{id}'");
         }

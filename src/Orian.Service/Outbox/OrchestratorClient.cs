@@ -31,16 +31,19 @@ internal sealed class OrchestratorClient : IDisposable
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
     private Token? _token;
 
-    public OrchestratorClient(IOptions<OrchestratorOptions> options, TimeProvider time, ILogger<OrchestratorClient> logger)
+    public OrchestratorClient(IOptions<OrchestratorOptions> options, TimeProvider time, ILogger<OrchestratorClient> logger, Egress? egress = null)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
         _privateKey = _options.Enabled ? Convert.FromBase64String(_options.PrivateKey!) : [];
         // Timeouts come from the dispatcher's Polly pipeline (on the injected clock).
-        _client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        // The same egress rules as webhooks: no internal address unless allowed, no redirects, and
+        // no answer read beyond its limit (a token answer is the only one read).
+        _client = new HttpClient((egress ?? new Egress([])).CreateHandler())
         {
             Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = Egress.MaxResponseBytes,
             BaseAddress = _options.Enabled ? new Uri(_options.BaseUrl!.TrimEnd('/') + "/") : null,
         };
     }
@@ -54,7 +57,7 @@ internal sealed class OrchestratorClient : IDisposable
     {
         var update = UpdateCall.From(delivery.Payload, delivery.EventId);
         var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        var response = await _client.SendAsync(UpdateRequest(update, token), cancellationToken).ConfigureAwait(false);
+        var response = await _client.SendAsync(UpdateRequest(update, token), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -65,7 +68,7 @@ internal sealed class OrchestratorClient : IDisposable
         Log.OrchestratorTokenRefused(_logger);
         Interlocked.CompareExchange(ref _token, null, token);
         token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        return await _client.SendAsync(UpdateRequest(update, token), cancellationToken).ConfigureAwait(false);
+        return await _client.SendAsync(UpdateRequest(update, token), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
     }
 
     private HttpRequestMessage UpdateRequest(UpdateCall update, Token token)
@@ -125,13 +128,13 @@ internal sealed class OrchestratorClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/identity/hmac") { Content = new ByteArrayContent([]) };
         request.Headers.TryAddWithoutValidation("Authorization", OrchestratorHmac.Header(_privateKey, _options.PublicKey!, nonce, epoch, []));
         AddIdentityHeaders(request, Guid.NewGuid().ToString("D"));
-        using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"identity: the Orchestrator answered HTTP {(int)response.StatusCode} to the HMAC token request", null, response.StatusCode);
         }
 
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = await Egress.ReadLimitedAsync(response.Content, cancellationToken).ConfigureAwait(false);
         return Token.Parse(body) ?? throw new HttpRequestException("identity: the Orchestrator's token answer has no accessToken and expires (epoch ms)");
     }
 

@@ -47,8 +47,12 @@ internal sealed class WebhookDispatcher : BackgroundService
         _time = time;
         _signal = signal;
         _logger = logger;
-        // Timeouts come from the Polly pipeline (on the injected clock), not from HttpClient.
-        _client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        // Timeouts come from the Polly pipeline (on the injected clock), not from HttpClient. The
+        // handler refuses internal addresses at connect time and follows no redirect; no answer body
+        // is read (the status decides), and none could be buffered beyond the limit.
+        var egress = Egress.From(_options.AllowedPrivateNetworks).Egress ?? throw new OptionsValidationException(
+            OutboxOptions.Section, typeof(OutboxOptions), ["Orian:Outbox:AllowedPrivateNetworks must be comma-separated CIDRs."]);
+        _client = new HttpClient(egress.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Egress.MaxResponseBytes };
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -97,6 +101,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         int? status = null;
         string? error = null;
         TimeSpan? retryAfter = null;
+        var refused = false;
         try
         {
             using var response = await PipelineFor(delivery.EndpointId).ExecuteAsync(
@@ -119,13 +124,19 @@ internal sealed class WebhookDispatcher : BackgroundService
         {
             error = $"no answer within {_options.RequestTimeoutMs} ms";
         }
+        catch (HttpRequestException e) when (e.InnerException is EgressRefusedException || e is { InnerException.InnerException: EgressRefusedException })
+        {
+            refused = true;
+            error = EgressRefusedException.AttemptError;
+        }
         catch (HttpRequestException e)
         {
             error = e.Message;
         }
 
         var now = _time.GetUtcNow();
-        var latency = _time.GetElapsedTime(started).TotalMilliseconds;
+        // A refused connection records no timing: the attempt log must not tell which addresses answer.
+        var latency = refused ? 0 : _time.GetElapsedTime(started).TotalMilliseconds;
         var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));

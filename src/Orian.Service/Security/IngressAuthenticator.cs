@@ -9,10 +9,8 @@ namespace Orian.Service.Security;
 /// Webhooks signature over the body when a signing secret is configured.</summary>
 internal sealed class IngressAuthenticator(IOptions<IngressOptions> options, TimeProvider time)
 {
-    private readonly IngressOptions _options = options.Value;
-    private readonly byte[]? _signingKey = string.IsNullOrEmpty(options.Value.SigningSecret)
-        ? null
-        : StandardWebhookSignature.KeyFromSecret(options.Value.SigningSecret);
+    private readonly (string Username, string Password)[] _credentials = options.Value.AllCredentials().ToArray();
+    private readonly byte[][] _signingKeys = options.Value.AllSigningSecrets().Select(StandardWebhookSignature.KeyFromSecret).ToArray();
 
     public bool HasValidCredentials(HttpRequest request)
     {
@@ -35,18 +33,36 @@ internal sealed class IngressAuthenticator(IOptions<IngressOptions> options, Tim
             return false;
         }
 
-        // Evaluate both comparisons, so a wrong user name costs as long as a wrong password.
-        var userOk = SecretComparer.Matches(pair.AsSpan(0, colon), _options.Username);
-        var passwordOk = SecretComparer.Matches(pair.AsSpan(colon + 1), _options.Password);
-        return userOk & passwordOk;
+        // Every pair and both halves of each are compared, so what is wrong, and which pair is
+        // valid, does not show in the time taken.
+        var matched = false;
+        foreach (var (username, password) in _credentials)
+        {
+            var userOk = SecretComparer.Matches(pair.AsSpan(0, colon), username);
+            var passwordOk = SecretComparer.Matches(pair.AsSpan(colon + 1), password);
+            matched |= userOk & passwordOk;
+        }
+
+        return matched;
     }
 
-    public bool HasValidSignature(HttpRequest request, ReadOnlySpan<byte> body) =>
-        _signingKey is null || StandardWebhookSignature.Verify(
-            _signingKey,
-            request.Headers["webhook-id"].ToString(),
-            request.Headers["webhook-timestamp"].ToString(),
-            request.Headers["webhook-signature"].ToString(),
-            body,
-            time.GetUtcNow());
+    public bool HasValidSignature(HttpRequest request, ReadOnlySpan<byte> body)
+    {
+        if (_signingKeys.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var key in _signingKeys)
+        {
+            if (StandardWebhookSignature.Verify(
+                    key, request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(),
+                    request.Headers["webhook-signature"].ToString(), body, time.GetUtcNow()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

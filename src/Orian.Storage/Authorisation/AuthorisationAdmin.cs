@@ -15,11 +15,15 @@ public sealed class AuthorisationAdmin(SqlDatabase database) : IAuthorisationAdm
             $"SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no = @accountNo", new { accountNo }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    public async Task PutControlsAsync(ControlsRow controls, CancellationToken cancellationToken)
+    public async Task PutControlsAsync(ControlsRow controls, OperatorContext who, CancellationToken cancellationToken)
     {
-        // In a write transaction: an upsert that is two statements on some databases stays one change.
+        // One write transaction: the upsert (two statements on some databases) and its audit entry.
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var before = await scope.Connection.QuerySingleOrDefaultAsync<ControlsRow>(new CommandDefinition(
+            $"SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no = @AccountNo", controls, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(new CommandDefinition(_sql.UpsertControls, controls, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await AuditTrail.AppendAsync(scope.Connection, scope.Transaction, who, "controls.put", $"account:{controls.AccountNo}",
+            before?.Snapshot(), controls.Snapshot(), cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

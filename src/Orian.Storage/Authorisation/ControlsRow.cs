@@ -16,6 +16,9 @@ public sealed class ControlsRow
 
     public IReadOnlyList<string> Categories => BlockedMerchantCategories.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>What the audit trail keeps of the controls.</summary>
+    internal object Snapshot() => new { AccountNo, Status, MaxTransactionAmount, DailySpendLimit, BlockedMerchantCategories = Categories, UpdatedAt };
+
     public AccountControls ToControls() =>
         new(Status == "BLOCKED", MaxTransactionAmount, DailySpendLimit, new HashSet<string>(Categories, StringComparer.Ordinal));
 }

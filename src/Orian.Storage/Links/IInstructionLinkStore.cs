@@ -8,11 +8,11 @@ public interface IInstructionLinkStore
     /// <summary>Creates or replaces the link of <paramref name="transactionId"/>. When the references
     /// change and the transaction already has a status the instruction should know, an update is
     /// queued for the Orchestrator in the same transaction (a late link still reports).</summary>
-    Task<LinkWrite> PutLinkAsync(string transactionId, InstructionLinkRefs refs, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<LinkWrite> PutLinkAsync(string transactionId, InstructionLinkRefs refs, OperatorContext who, CancellationToken cancellationToken);
 
     Task<InstructionLinkRow?> GetLinkAsync(string transactionId, CancellationToken cancellationToken);
 
-    Task<bool> DeleteLinkAsync(string transactionId, CancellationToken cancellationToken);
+    Task<bool> DeleteLinkAsync(string transactionId, OperatorContext who, CancellationToken cancellationToken);
 
     /// <summary>The instruction updates queued for the Orchestrator about a transaction, oldest first.</summary>
     Task<IReadOnlyList<InstructionUpdateRow>> GetInstructionUpdatesAsync(string transactionId, CancellationToken cancellationToken);
@@ -33,6 +33,9 @@ public sealed class InstructionLinkRow
     public InstructionLinkRefs Refs => new(OrderRef, InstructionRef, Metadata);
 
     internal const string Columns = "transaction_id, order_ref, instruction_ref, metadata, last_status, last_version, created_at, updated_at";
+
+    /// <summary>What the audit trail keeps of a link.</summary>
+    internal object Snapshot() => new { TransactionId, OrderRef, InstructionRef, Metadata, LastStatus, LastVersion };
 }
 
 /// <summary>What a link write did: <paramref name="Created"/> a new link, and the status it queued

@@ -18,8 +18,9 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
          ("last_status", "@LastStatus"), ("last_version", "@LastVersion"), ("created_at", "@CreatedAt"), ("updated_at", "@UpdatedAt")],
         ["transaction_id"], ["order_ref", "instruction_ref", "metadata", "last_status", "last_version", "updated_at"]);
 
-    public async Task<LinkWrite> PutLinkAsync(string transactionId, InstructionLinkRefs refs, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<LinkWrite> PutLinkAsync(string transactionId, InstructionLinkRefs refs, OperatorContext who, CancellationToken cancellationToken)
     {
+        var now = who.At;
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -54,6 +55,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
         }
 
         await connection.ExecuteAsync(new CommandDefinition(_upsert, link, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await AuditTrail.AppendAsync(connection, transaction, who, "instruction_link.put", Target(transactionId), existing?.Snapshot(), link.Snapshot(), cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new LinkWrite(link, existing is null, queued);
     }
@@ -66,16 +68,27 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
             new { transactionId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    public async Task<bool> DeleteLinkAsync(string transactionId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteLinkAsync(string transactionId, OperatorContext who, CancellationToken cancellationToken)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM instruction_links WHERE transaction_id = @transactionId",
+        var existing = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
+            $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId",
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM instruction_links WHERE transaction_id = @transactionId",
+            new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await AuditTrail.AppendAsync(connection, transaction, who, "instruction_link.delete", Target(transactionId), existing.Snapshot(), null, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return deleted == 1;
+        return true;
     }
+
+    private static string Target(string transactionId) => $"transaction:{transactionId}";
 
     public async Task<IReadOnlyList<InstructionUpdateRow>> GetInstructionUpdatesAsync(string transactionId, CancellationToken cancellationToken)
     {

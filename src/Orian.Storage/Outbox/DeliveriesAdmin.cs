@@ -32,12 +32,23 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
         return (delivery, attempts.AsList());
     }
 
-    public async Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> RedriveAsync(long? id, OperatorContext who, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL " +
-            "WHERE state = 'dead' AND (@id IS NULL OR id = @id)",
-            new { id, now }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        const string Which = "state = 'dead' AND (@id IS NULL OR id = @id) AND endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.deleted_at IS NULL)";
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        var before = (await connection.QueryAsync<(long Id, int Attempts)>(new CommandDefinition(
+            $"SELECT id, attempts FROM webhook_deliveries WHERE {Which} ORDER BY id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        var count = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL WHERE {Which}",
+            new { id, now = who.At }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (count > 0)
+        {
+            await AuditTrail.AppendAsync(connection, transaction, who, "deliveries.redrive", id is { } one ? $"delivery:{one}" : "deliveries:dead",
+                new { state = "dead", deliveries = before.Select(d => new { d.Id, d.Attempts }) }, new { state = "pending", count }, cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return count;
     }
 }

@@ -21,13 +21,17 @@ public interface IOutboxQueue
 /// <summary>Tenants' webhook endpoints.</summary>
 public interface IWebhookEndpointStore
 {
-    Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken cancellationToken);
+    /// <summary>Stores a new endpoint, its secret encrypted, with its audit entry.</summary>
+    Task CreateEndpointAsync(WebhookEndpointRow endpoint, OperatorContext who, CancellationToken cancellationToken);
+
+    /// <summary>An endpoint that is not deleted, without its secrets.</summary>
     Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken cancellationToken);
     Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken cancellationToken);
-    Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken);
+    /// <summary>Soft-deletes an endpoint (disabled, marked deleted, its pending deliveries dead-lettered).</summary>
+    Task<bool> DeleteEndpointAsync(string id, OperatorContext who, CancellationToken cancellationToken);
 
     /// <summary>Replaces the secret; the old one keeps signing until <paramref name="previousExpiresAt"/>.</summary>
-    Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, OperatorContext who, CancellationToken cancellationToken);
 }
 
 /// <summary>Deliveries as operators inspect and re-drive them.</summary>
@@ -36,6 +40,8 @@ public interface IDeliveryAdmin
     Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken);
     Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>Puts dead deliveries (one, or all when <paramref name="id"/> is null) back to pending, due now.</summary>
-    Task<int> RedriveAsync(long? id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Puts dead deliveries (one, or all when <paramref name="id"/> is null) back to pending,
+    /// due now, with a fresh retry schedule (not those of a deleted endpoint). The attempt log keeps
+    /// every earlier attempt; the audit entry records what was re-driven.</summary>
+    Task<int> RedriveAsync(long? id, OperatorContext who, CancellationToken cancellationToken);
 }

@@ -9,7 +9,7 @@ namespace Orian.Storage;
 /// Claims take rows no other claimer holds (the dialect's claim hint or clause), so several
 /// instances share the queue without sharing a delivery.
 /// </summary>
-public sealed class OutboxQueue(SqlDatabase database) : IOutboxQueue
+public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) : IOutboxQueue
 {
     private readonly OutboxSql _sql = new(database.Dialect);
     private readonly LinkUpdates _links = new(database.Dialect);
@@ -78,10 +78,17 @@ public sealed class OutboxQueue(SqlDatabase database) : IOutboxQueue
             return [];
         }
 
-        var rows = await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
-            _sql.ClaimedDetails, new { owner, leaseUntil }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<ClaimedDelivery>(new CommandDefinition(
+            _sql.ClaimedDetails, new { owner, leaseUntil }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return rows.AsList();
+        foreach (var row in rows)
+        {
+            // Decrypted only here, for signing, and only in memory.
+            row.Secret = row.Secret.Length == 0 ? row.Secret : secrets.Unprotect(row.Secret);
+            row.PreviousSecret = row.PreviousSecret is { Length: > 0 } previous ? secrets.Unprotect(previous) : row.PreviousSecret;
+        }
+
+        return rows;
     }
 
     public async Task<bool> RecordAttemptAsync(string owner, AttemptOutcome o, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ internal sealed class OutboxSql(SqlDialect d)
     public const string AnyDueDelivery =
         "SELECT CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)) THEN 1 END";
 
-    public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook'";
+    public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook' AND deleted_at IS NULL";
 
     public string InsertDelivery { get; } = d.InsertIfAbsent("webhook_deliveries",
         [("event_id", "@EventId"), ("endpoint_id", "@EndpointId"), ("state", "'pending'"), ("attempts", "0"), ("next_attempt_at", "@At"), ("created_at", "@At")],

@@ -3,42 +3,115 @@ using Orian.Storage.Sql;
 
 namespace Orian.Storage;
 
-/// <summary>Tenants' webhook endpoints (the Orchestrator's destination row is not one of them).</summary>
-public sealed class WebhookEndpoints(SqlDatabase database) : IWebhookEndpointStore
+/// <summary>
+/// Tenants' webhook endpoints (the Orchestrator's destination row is not one of them). Signing
+/// secrets are stored encrypted and never read back here: only the dispatcher's claim decrypts them.
+/// A deleted endpoint is kept, disabled and marked deleted, so its deliveries and audit history stay
+/// readable; its pending deliveries are dead-lettered with it and cannot be re-driven.
+/// </summary>
+public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secrets) : IWebhookEndpointStore
 {
-    public async Task CreateEndpointAsync(WebhookEndpointRow endpoint, CancellationToken cancellationToken)
+    /// <summary>The columns operators see: no secret.</summary>
+    private const string PublicColumns =
+        "id, url, events, description, previous_secret_expires_at, status, disabled_reason, created_at, updated_at";
+
+    public async Task CreateEndpointAsync(WebhookEndpointRow endpoint, OperatorContext who, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
+        // Encrypted before the write transaction opens: the key ring may need to write its first key.
+        var secret = secrets.Protect(endpoint.Secret);
+        var previousSecret = endpoint.PreviousSecret is { } previous ? secrets.Protect(previous) : null;
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO webhook_endpoints ({OutboxSql.EndpointColumns}) VALUES (@Id, @Url, @Events, @Description, @Secret, @PreviousSecret, @PreviousSecretExpiresAt, @Status, @DisabledReason, @CreatedAt, @UpdatedAt)",
-            endpoint, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new
+            {
+                endpoint.Id, endpoint.Url, endpoint.Events, endpoint.Description, Secret = secret, PreviousSecret = previousSecret,
+                endpoint.PreviousSecretExpiresAt, endpoint.Status, endpoint.DisabledReason, endpoint.CreatedAt, endpoint.UpdatedAt,
+            }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await AuditTrail.AppendAsync(scope.Connection, scope.Transaction, who, "webhook_endpoint.create", Target(endpoint.Id), null, endpoint.Snapshot(), cancellationToken).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WebhookEndpointRow?> GetEndpointAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints WHERE id = @id AND kind = 'webhook'", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            $"SELECT {PublicColumns} FROM webhook_endpoints WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {OutboxSql.EndpointColumns} FROM webhook_endpoints WHERE kind = 'webhook' ORDER BY created_at, id", cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+            $"SELECT {PublicColumns} FROM webhook_endpoints WHERE kind = 'webhook' AND deleted_at IS NULL ORDER BY created_at, id", cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 
-    public async Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteEndpointAsync(string id, OperatorContext who, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM webhook_endpoints WHERE id = @id AND kind = 'webhook'", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        var before = await connection.QuerySingleOrDefaultAsync<WebhookEndpointRow>(new CommandDefinition(
+            $"SELECT {PublicColumns} FROM webhook_endpoints WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (before is null)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'deleted', deleted_at = @at, updated_at = @at WHERE id = @id",
+            new { id, at = who.At }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var dead = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_deliveries SET state = 'dead', last_error = 'endpoint deleted', lease_owner = NULL, lease_until = NULL WHERE endpoint_id = @id AND state = 'pending'",
+            new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await AuditTrail.AppendAsync(connection, transaction, who, "webhook_endpoint.delete", Target(id), before.Snapshot(),
+            new { status = "disabled", deleted_at = who.At, pending_deliveries_dead_lettered = dead }, cancellationToken).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
-    public async Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> RotateSecretAsync(string id, string newSecret, DateTimeOffset previousExpiresAt, OperatorContext who, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @newSecret, updated_at = @now WHERE id = @id AND kind = 'webhook'",
-            new { id, newSecret, previousExpiresAt, now }, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+        var protectedSecret = secrets.Protect(newSecret);
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var rotated = await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @newSecret, updated_at = @now " +
+            "WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL",
+            new { id, newSecret = protectedSecret, previousExpiresAt, now = who.At }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+        if (rotated)
+        {
+            await AuditTrail.AppendAsync(scope.Connection, scope.Transaction, who, "webhook_endpoint.rotate_secret", Target(id), null,
+                new { previous_secret_expires_at = previousExpiresAt }, cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rotated;
     }
+
+    /// <summary>Encrypts the secrets an older build stored in clear. Run at start-up, after the schema
+    /// is current; returns how many endpoints it changed.</summary>
+    public async Task<int> ProtectStoredSecretsAsync(CancellationToken cancellationToken)
+    {
+        secrets.Protect("key ring warm-up"); // the first key is created now, outside any transaction
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await scope.Connection.QueryAsync<(string Id, string Secret, string? PreviousSecret)>(new CommandDefinition(
+            "SELECT id, secret, previous_secret FROM webhook_endpoints WHERE kind = 'webhook'", transaction: scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Where(r => (r.Secret.Length > 0 && !secrets.IsProtected(r.Secret)) || (r.PreviousSecret is { Length: > 0 } p && !secrets.IsProtected(p)))
+            .ToList();
+        foreach (var (endpointId, secret, previous) in rows)
+        {
+            await scope.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE webhook_endpoints SET secret = @secret, previous_secret = @previous WHERE id = @endpointId",
+                new
+                {
+                    endpointId,
+                    secret = secrets.IsProtected(secret) ? secret : secrets.Protect(secret),
+                    previous = previous is null || secrets.IsProtected(previous) ? previous : secrets.Protect(previous),
+                }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Count;
+    }
+
+    private static string Target(string id) => $"webhook_endpoint:{id}";
 }

@@ -58,9 +58,9 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
             AccountId = OrchestratorServer.AccountId,
             TenantId = OrchestratorServer.TenantId,
         };
-        var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance);
+        var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance, Egress.From(TestService.LoopbackNetworks).Egress);
         _clients.Add(client);
-        var outbox = new OutboxOptions { RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000 };
+        var outbox = new OutboxOptions { RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000, AllowedPrivateNetworks = TestService.LoopbackNetworks };
         return new WebhookDispatcher(_db.Queue, Options.Create(outbox), _time, new OutboxSignal(), client, NullLogger<WebhookDispatcher>.Instance);
     }
 
@@ -76,7 +76,7 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         new LedgerBatchApplier(_db.Ledger, _time).ApplyAsync(txns.Select(t => t.Pending(_time.GetUtcNow())).ToList(), CancellationToken.None);
 
     private Task<LinkWrite> LinkAsync(string transactionId, string order = "ORD-1", string instruction = "INS-1", string? metadata = null) =>
-        _db.Links.PutLinkAsync(transactionId, new InstructionLinkRefs(order, instruction, metadata), _time.GetUtcNow(), CancellationToken.None);
+        _db.Links.PutLinkAsync(transactionId, new InstructionLinkRefs(order, instruction, metadata), Operators.Test(_time.GetUtcNow()), CancellationToken.None);
 
     private string[] Statuses() => _orchestrator.Updates.Select(u => u.Status).ToArray();
 
@@ -155,7 +155,7 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Is.EqualTo(new[] { "INS-1", "INS-9" }));
 
         // Deleted and written again: that instruction was already told, so nothing is queued twice.
-        Assert.That(await _db.Links.DeleteLinkAsync("LATE", CancellationToken.None), Is.True);
+        Assert.That(await _db.Links.DeleteLinkAsync("LATE", Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.True);
         Assert.That((await LinkAsync("LATE", "ORD-2", "INS-9")).Queued, Is.Null);
         await DrainAsync(dispatcher);
         Assert.That(_orchestrator.Updates, Has.Count.EqualTo(2));
@@ -273,7 +273,7 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
             Secret = StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(key),
             CreatedAt = _time.GetUtcNow(),
             UpdatedAt = _time.GetUtcNow(),
-        }, CancellationToken.None);
+        }, Operators.Test(_time.GetUtcNow()), CancellationToken.None);
         await LinkAsync("TEN", "ORD-5", "INS-5", """{"policy":"P-123"}""");
         await ApplyAsync(new Txn { Id = "TEN", Status = "COMPLETE", Amount = 700 });
         await DrainAsync(Dispatcher());
@@ -301,7 +301,7 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
     {
         var none = new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
         _clients.Add(none);
-        var idle = new WebhookDispatcher(_db.Queue, Options.Create(new OutboxOptions()), _time, new OutboxSignal(), none, NullLogger<WebhookDispatcher>.Instance);
+        var idle = new WebhookDispatcher(_db.Queue, Options.Create(new OutboxOptions { AllowedPrivateNetworks = TestService.LoopbackNetworks }), _time, new OutboxSignal(), none, NullLogger<WebhookDispatcher>.Instance);
         await LinkAsync("WAIT");
         await ApplyAsync(new Txn { Id = "WAIT", Status = "AUTHORISED" });
         await DrainAsync(idle);
@@ -309,5 +309,19 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
 
         await DrainAsync(Dispatcher());
         Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING" }));
+    }
+
+    [Test]
+    public async Task AHugeAnswerIsReadOnlyUpToTheLimit()
+    {
+        _orchestrator.HugeTokenAnswerBytes = 300L * 1024 * 1024;
+        await LinkAsync("HUGE");
+        await ApplyAsync(new Txn { Id = "HUGE", Status = "AUTHORISED" });
+        await DrainAsync(Dispatcher());
+
+        var update = (await _db.Links.GetInstructionUpdatesAsync("HUGE", CancellationToken.None)).Single();
+        Assert.That(update.State, Is.EqualTo("pending"), "a failed attempt, to be retried");
+        Assert.That(update.LastError, Does.Contain($"larger than {Egress.MaxResponseBytes} bytes"));
+        Assert.That(_orchestrator.HugeBytesWritten, Is.LessThan(16L * 1024 * 1024), "the client stopped reading long before 300 MB");
     }
 }

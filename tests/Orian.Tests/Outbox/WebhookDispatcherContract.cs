@@ -47,7 +47,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
 
     private WebhookDispatcher Dispatcher(IOutboxQueue? store = null, Action<OutboxOptions>? configure = null)
     {
-        var options = new OutboxOptions { RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000 };
+        var options = new OutboxOptions { RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000, AllowedPrivateNetworks = TestService.LoopbackNetworks };
         configure?.Invoke(options);
         var orchestrator = new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
         return new WebhookDispatcher(store ?? _db.Queue, Options.Create(options), _time, new OutboxSignal(), orchestrator, NullLogger<WebhookDispatcher>.Instance);
@@ -66,7 +66,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             Status = "enabled",
             CreatedAt = _time.GetUtcNow(),
             UpdatedAt = _time.GetUtcNow(),
-        }, CancellationToken.None);
+        }, Operators.Test(_time.GetUtcNow()), CancellationToken.None);
         return (id, key);
     }
 
@@ -137,7 +137,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         Assert.That(dead!.Value.Delivery.State, Is.EqualTo("dead"));
         Assert.That(dead.Value.Attempts.Select(a => a.StatusCode), Is.EqualTo(new int?[] { 500, 500, 500 }));
 
-        Assert.That(await _db.Deliveries.RedriveAsync(null, _time.GetUtcNow(), CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await _db.Deliveries.RedriveAsync(null, Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.EqualTo(1));
         await dispatcher.RunOnceAsync(CancellationToken.None);
         Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("delivered"));
         Assert.That(_receiver.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(1), "the webhook-id never changes");
@@ -238,7 +238,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     {
         var (endpointId, oldKey) = await EndpointAsync(_receiver.Url);
         var newKey = RandomNumberGenerator.GetBytes(32);
-        await _db.Endpoints.RotateSecretAsync(endpointId, StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(newKey), Start.AddHours(24), Start, CancellationToken.None);
+        await _db.Endpoints.RotateSecretAsync(endpointId, StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(newKey), Start.AddHours(24), Operators.Test(Start), CancellationToken.None);
         await ApplyAsync(new Txn { Id = "ROT1" });
 
         await Dispatcher().RunOnceAsync(CancellationToken.None);
@@ -268,6 +268,41 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         using var body = JsonDocument.Parse(received.Body);
         Assert.That(body.RootElement.GetProperty("type").GetString(), Is.EqualTo("account.overdrawn"));
         Assert.That(body.RootElement.GetProperty("data").GetProperty("available").GetInt64(), Is.EqualTo(-30));
+    }
+
+    [Test]
+    public async Task ARedirectIsNotFollowedAndFailsTheAttempt()
+    {
+        await EndpointAsync(_receiver.Url);
+        _receiver.Respond(1, context =>
+        {
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = _receiver.Url + "?followed=1";
+            return Task.CompletedTask;
+        });
+        await ApplyAsync(new Txn { Id = "REDIR" });
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "the signed body went nowhere else");
+        var delivery = await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
+        Assert.That(delivery!.Value.Delivery.State, Is.EqualTo("pending"));
+        Assert.That(delivery.Value.Attempts.Single().StatusCode, Is.EqualTo(307));
+    }
+
+    [Test]
+    public async Task ANameThatResolvesToAnInternalAddressIsRefusedAtConnect()
+    {
+        // "localhost" passes registration (a name, not an address) and resolves to loopback.
+        var url = _receiver.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        await EndpointAsync(url);
+        await ApplyAsync(new Txn { Id = "SSRF" });
+        await Dispatcher(configure: o => o.AllowedPrivateNetworks = "").RunOnceAsync(CancellationToken.None);
+
+        Assert.That(_receiver.Requests, Is.Empty);
+        var attempt = (await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None))!.Value.Attempts.Single();
+        Assert.That(attempt.Error, Is.EqualTo("refused: private address"));
+        Assert.That(attempt.StatusCode, Is.Null);
+        Assert.That(attempt.LatencyMs, Is.Zero, "no timing that could map which ports answer");
     }
 
     /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>

@@ -18,6 +18,9 @@ internal sealed class TestService : IAsyncDisposable
     public const string PpsPassword = "pps-test-password";
     public const string ApiKey = "operator-test-key-0001";
 
+    /// <summary>Where the tests' receivers listen.</summary>
+    public const string LoopbackNetworks = "127.0.0.0/8,::1/128";
+
     private readonly WebApplication _app;
     private TestDatabase? _owned;
 
@@ -46,6 +49,9 @@ internal sealed class TestService : IAsyncDisposable
             ["Orian:Ingress:Username"] = PpsUser,
             ["Orian:Ingress:Password"] = PpsPassword,
             ["Orian:Admin:ApiKey"] = ApiKey,
+            // Test receivers listen on loopback over http: allowed here, refused by default.
+            ["Orian:Outbox:AllowInsecureHttp"] = "true",
+            ["Orian:Outbox:AllowedPrivateNetworks"] = LoopbackNetworks,
         };
         foreach (var (key, value) in settings)
         {

@@ -1,0 +1,30 @@
+using System.Xml.Linq;
+using Dapper;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>
+/// The Data Protection key ring kept in the ledger's own database (<c>data_protection_keys</c>), so
+/// that every instance sharing the database reads and writes the same keys. The keys are XML as Data
+/// Protection writes them; back them up with the database (losing them makes the stored webhook
+/// secrets and API key private keys unreadable). Data Protection calls this rarely (at start-up and
+/// when it rotates keys) and synchronously.
+/// </summary>
+public sealed class DatabaseKeyRing(SqlDatabase database) : IXmlRepository
+{
+    private readonly string _insert = database.Dialect.InsertIfAbsent("data_protection_keys", [("name", "@name"), ("xml", "@xml")], "name");
+
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        using var connection = database.OpenAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        return connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY name").Select(x => XElement.Parse(x)).ToList();
+    }
+
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        using var connection = database.OpenAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        connection.Execute(_insert, new { name = friendlyName, xml = element.ToString(SaveOptions.DisableFormatting) });
+    }
+}

@@ -1,0 +1,302 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Orian.Security;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Security;
+
+/// <summary>
+/// Operator keys, roles, the HMAC exchange and the audit trail over real HTTP, on every provider:
+/// every operator endpoint with and without its role, revoked and expired keys, the exchange checked
+/// against signatures computed here from the documented formula, and the audit entry of each change.
+/// </summary>
+[TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
+public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
+{
+    private sealed record Call(HttpMethod Method, string Path, string? Body, string Role);
+
+    private static readonly Call[] Operations =
+    [
+        new(HttpMethod.Get, "/v1/accounts/ACC-1", null, OperatorRoles.AccountRead),
+        new(HttpMethod.Get, "/v1/accounts/ACC-1/journal", null, OperatorRoles.AccountRead),
+        new(HttpMethod.Get, "/v1/accounts/ACC-1/controls", null, OperatorRoles.AccountRead),
+        new(HttpMethod.Put, "/v1/accounts/ACC-1/controls", """{"status":"ACTIVE"}""", OperatorRoles.AccountWrite),
+        new(HttpMethod.Get, "/v1/accounts/ACC-1/decisions", null, OperatorRoles.AccountRead),
+        new(HttpMethod.Get, "/v1/transactions/T1", null, OperatorRoles.TransactionRead),
+        new(HttpMethod.Post, "/v1/webhook-endpoints", """{"url":"https://example.com/hook","events":["transaction.updated"]}""", OperatorRoles.WebhookWrite),
+        new(HttpMethod.Get, "/v1/webhook-endpoints", null, OperatorRoles.WebhookRead),
+        new(HttpMethod.Get, "/v1/webhook-endpoints/we_none", null, OperatorRoles.WebhookRead),
+        new(HttpMethod.Post, "/v1/webhook-endpoints/we_none/rotate-secret", null, OperatorRoles.WebhookWrite),
+        new(HttpMethod.Delete, "/v1/webhook-endpoints/we_none", null, OperatorRoles.WebhookWrite),
+        new(HttpMethod.Get, "/v1/deliveries", null, OperatorRoles.DeliveryRead),
+        new(HttpMethod.Get, "/v1/deliveries/1", null, OperatorRoles.DeliveryRead),
+        new(HttpMethod.Post, "/v1/deliveries/1/redrive", null, OperatorRoles.DeliveryWrite),
+        new(HttpMethod.Post, "/v1/deliveries/redrive", null, OperatorRoles.DeliveryWrite),
+        new(HttpMethod.Put, "/v1/instruction-links/T1", """{"order_ref":"ORD-1","instruction_ref":"INS-1"}""", OperatorRoles.LinkWrite),
+        new(HttpMethod.Get, "/v1/instruction-links/T1", null, OperatorRoles.LinkRead),
+        new(HttpMethod.Delete, "/v1/instruction-links/T1", null, OperatorRoles.LinkWrite),
+        new(HttpMethod.Get, "/v1/api-keys", null, OperatorRoles.Admin),
+        new(HttpMethod.Post, "/v1/api-keys", """{"name":"made in the matrix","roles":["orian-account-read"]}""", OperatorRoles.Admin),
+        new(HttpMethod.Delete, "/v1/api-keys/key_none", null, OperatorRoles.Admin),
+        new(HttpMethod.Get, "/v1/audit", null, OperatorRoles.Admin),
+    ];
+
+    private sealed record Key(string Id, string PublicKey, string PrivateKey);
+
+    private static async Task<Key> CreateKeyAsync(TestService service, string name, params string[] roles)
+    {
+        using var response = await service.Operator.PostAsJsonAsync("/v1/api-keys", new { name, roles });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var body = await TestService.JsonAsync(response);
+        return new Key(body.GetProperty("id").GetString()!, body.GetProperty("public_key").GetString()!, body.GetProperty("private_key").GetString()!);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(TestService service, Call call, Action<HttpRequestHeaders> authenticate)
+    {
+        using var request = new HttpRequestMessage(call.Method, call.Path);
+        if (call.Body is not null)
+        {
+            request.Content = new StringContent(call.Body, Encoding.UTF8, "application/json");
+        }
+
+        authenticate(request.Headers);
+        return await service.Anonymous.SendAsync(request);
+    }
+
+    private static Action<HttpRequestHeaders> ApiKey(string key) => h => h.Add("X-Api-Key", key);
+
+    [Test]
+    public async Task EveryOperatorEndpointNeedsItsRoleAndAKeyWithoutItGets403NamingIt()
+    {
+        await using var service = await (await CreateDatabaseAsync("roles")).StartServiceAsync();
+        var keys = new Dictionary<string, Key>();
+        foreach (var role in OperatorRoles.All)
+        {
+            keys[role] = await CreateKeyAsync(service, role, role);
+        }
+
+        foreach (var call in Operations)
+        {
+            using (var allowed = await SendAsync(service, call, ApiKey(keys[call.Role].PrivateKey)))
+            {
+                Assert.That((int)allowed.StatusCode, Is.Not.EqualTo(401).And.Not.EqualTo(403).And.LessThan(500), $"{call.Method} {call.Path} with {call.Role}");
+            }
+
+            using (var admin = await SendAsync(service, call, ApiKey(keys[OperatorRoles.Admin].PrivateKey)))
+            {
+                Assert.That((int)admin.StatusCode, Is.Not.EqualTo(401).And.Not.EqualTo(403).And.LessThan(500), $"{call.Method} {call.Path} as admin");
+            }
+
+            var other = OperatorRoles.All.First(r => r != OperatorRoles.Admin && !OperatorRoles.Satisfies([r], call.Role));
+            using var refused = await SendAsync(service, call, ApiKey(keys[other].PrivateKey));
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{call.Method} {call.Path} with {other}");
+            Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That((await TestService.JsonAsync(refused)).GetProperty("required_role").GetString(), Is.EqualTo(call.Role));
+        }
+    }
+
+    [Test]
+    public async Task AWriteRoleImpliesItsReadRoleAndNothingElse()
+    {
+        await using var service = await (await CreateDatabaseAsync("implies")).StartServiceAsync();
+        var writer = await CreateKeyAsync(service, "writer", OperatorRoles.AccountWrite);
+        using var read = await SendAsync(service, Operations[0], ApiKey(writer.PrivateKey));
+        Assert.That((int)read.StatusCode, Is.Not.EqualTo(403));
+        using var other = await SendAsync(service, Operations[5], ApiKey(writer.PrivateKey));
+        Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task UnknownRevokedAndExpiredKeysGet401()
+    {
+        var database = await CreateDatabaseAsync("revoked");
+        await using var service = await database.StartServiceAsync();
+        var revoked = await CreateKeyAsync(service, "revoked", OperatorRoles.AccountRead);
+        var expired = await CreateKeyAsync(service, "expired", OperatorRoles.AccountRead);
+        using (var ok = await SendAsync(service, Operations[0], ApiKey(revoked.PrivateKey)))
+        {
+            Assert.That((int)ok.StatusCode, Is.Not.EqualTo(401));
+        }
+
+        using (var delete = await service.Operator.DeleteAsync($"/v1/api-keys/{revoked.Id}"))
+        {
+            Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+
+        await database.ExecuteAsync("UPDATE api_keys SET expires_at = @past WHERE id = @id", new { past = DateTimeOffset.UtcNow.AddMinutes(-1), id = expired.Id });
+        foreach (var key in new[] { revoked.PrivateKey, expired.PrivateKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) })
+        {
+            using var refused = await SendAsync(service, Operations[0], ApiKey(key));
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        }
+
+        var listed = (await service.GetJsonOrNullAsync("/v1/api-keys"))!.Value.GetProperty("keys").EnumerateArray().ToList();
+        Assert.That(listed.Single(k => k.GetProperty("id").GetString() == revoked.Id).TryGetProperty("revoked_at", out var revokedAt) ? revokedAt.ValueKind : default,
+            Is.EqualTo(JsonValueKind.String));
+        Assert.That(listed.Single(k => k.GetProperty("id").GetString() == revoked.Id).TryGetProperty("last_used_at", out _), Is.True, "used once before revocation");
+        Assert.That(listed.Single(k => k.GetProperty("id").GetString() == expired.Id).TryGetProperty("last_used_at", out _), Is.False, "never used: no last_used_at");
+        Assert.That(listed.Select(k => k.GetRawText()), Has.None.Contains(revoked.PrivateKey), "a list never shows a private key");
+    }
+
+    /// <summary>The documented formula, written out independently of the service's code.</summary>
+    private static string Hmac(Key key, string nonce, long epoch)
+    {
+        using var hmac = new HMACSHA256(Convert.FromBase64String(key.PrivateKey));
+        var signature = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{key.PublicKey}:{nonce}:{epoch}:")));
+        return $"Hmac {key.PublicKey}:{nonce}:{epoch}:{signature}";
+    }
+
+    private static async Task<HttpResponseMessage> ExchangeAsync(TestService service, string authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/identity/hmac") { Content = new ByteArrayContent([]) };
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return await service.Anonymous.SendAsync(request);
+    }
+
+    [Test]
+    public async Task TheHmacExchangeBuysAShortLivedBearerTokenAndRefusesReplaysStaleTimesAndWrongKeys()
+    {
+        await using var service = await (await CreateDatabaseAsync("hmac")).StartServiceAsync();
+        var key = await CreateKeyAsync(service, "script", OperatorRoles.TransactionRead);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var nonce = Guid.NewGuid().ToString("D");
+
+        using var exchanged = await ExchangeAsync(service, Hmac(key, nonce, now));
+        Assert.That(exchanged.StatusCode, Is.EqualTo(HttpStatusCode.Created), await exchanged.Content.ReadAsStringAsync());
+        var body = await TestService.JsonAsync(exchanged);
+        var token = body.GetProperty("accessToken").GetString()!;
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(body.GetProperty("expires").GetInt64());
+        Assert.That(expires - DateTimeOffset.UtcNow, Is.InRange(TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61)), "an hour by default");
+
+        void Bearer(HttpRequestHeaders h) => h.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using (var read = await SendAsync(service, Operations[5], Bearer))
+        {
+            Assert.That((int)read.StatusCode, Is.Not.EqualTo(401).And.Not.EqualTo(403), "the token carries the key's roles");
+        }
+
+        using (var beyond = await SendAsync(service, Operations[0], Bearer))
+        {
+            Assert.That(beyond.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "and no more");
+        }
+
+        var wrong = key with { PrivateKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+        foreach (var (authorization, what) in new[]
+        {
+            (Hmac(key, nonce, now), "a reused nonce"),
+            (Hmac(key, Guid.NewGuid().ToString("D"), now - 301), "301 s in the past"),
+            (Hmac(key, Guid.NewGuid().ToString("D"), now + 301), "301 s in the future"),
+            (Hmac(wrong, Guid.NewGuid().ToString("D"), now), "the wrong private key"),
+            ($"Hmac {key.PublicKey}:{Guid.NewGuid():D}:{now}", "three parts"),
+            ("Bearer " + token, "not an HMAC"),
+        })
+        {
+            using var refused = await ExchangeAsync(service, authorization);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), what);
+        }
+
+        using (var revoke = await service.Operator.DeleteAsync($"/v1/api-keys/{key.Id}"))
+        {
+            Assert.That(revoke.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+
+        using var afterRevoke = await SendAsync(service, Operations[5], Bearer);
+        Assert.That(afterRevoke.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a token dies with its key");
+        using var exchangeAfterRevoke = await ExchangeAsync(service, Hmac(key, Guid.NewGuid().ToString("D"), now));
+        Assert.That(exchangeAfterRevoke.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task SecretsAreNotStoredInClearText()
+    {
+        var database = await CreateDatabaseAsync("secrets");
+        await using var service = await database.StartServiceAsync();
+        var key = await CreateKeyAsync(service, "secret-keeper", OperatorRoles.Admin);
+        using var created = await service.Operator.PostAsJsonAsync("/v1/webhook-endpoints", new { url = "https://example.com/hook", events = new[] { "transaction.updated" } });
+        var endpoint = await TestService.JsonAsync(created);
+        var secret = endpoint.GetProperty("secret").GetString()!;
+        using var rotated = await service.Operator.PostAsync($"/v1/webhook-endpoints/{endpoint.GetProperty("id").GetString()}/rotate-secret", null);
+        var newSecret = (await TestService.JsonAsync(rotated)).GetProperty("secret").GetString()!;
+        using var exchanged = await ExchangeAsync(service, Hmac(key, Guid.NewGuid().ToString("D"), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var token = (await TestService.JsonAsync(exchanged)).GetProperty("accessToken").GetString()!;
+
+        var stored = await database.QueryAsync<(string Secret, string? Previous)>("SELECT secret, previous_secret FROM webhook_endpoints WHERE kind = 'webhook'");
+        Assert.That(stored.Single().Secret, Does.StartWith("dp1:").And.Not.Contains(newSecret).And.Not.Contains(newSecret["whsec_".Length..]));
+        Assert.That(stored.Single().Previous, Does.StartWith("dp1:").And.Not.Contains(secret["whsec_".Length..]));
+        var keyRow = await database.QueryAsync<(string PrivateKey, string KeyHash)>("SELECT private_key, key_hash FROM api_keys WHERE id = @id", new { id = key.Id });
+        Assert.That(keyRow.Single().PrivateKey, Does.StartWith("dp1:").And.Not.Contains(key.PrivateKey));
+        Assert.That(keyRow.Single().KeyHash, Is.Not.EqualTo(key.PrivateKey).And.Length.EqualTo(64));
+        var tokens = await database.QueryAsync<string>("SELECT token_hash FROM access_tokens");
+        Assert.That(tokens, Has.None.EqualTo(token).And.All.Length.EqualTo(64));
+        var audit = await database.QueryAsync<(string? Before, string? After)>("SELECT before_json, after_json FROM audit_log");
+        Assert.That(audit.SelectMany(a => new[] { a.Before ?? "", a.After ?? "" }), Has.None.Contains("whsec_").And.None.Contains(key.PrivateKey).And.None.Contains(token));
+    }
+
+    [Test]
+    public async Task EveryOperatorChangeIsAuditedWithWhoDidItAndDeletedEndpointsStayReadable()
+    {
+        var database = await CreateDatabaseAsync("audit");
+        await using var service = await database.StartServiceAsync();
+        var key = await CreateKeyAsync(service, "alice", OperatorRoles.Admin);
+        var alice = new HttpClient { BaseAddress = service.Address };
+        alice.DefaultRequestHeaders.Add("X-Api-Key", key.PrivateKey);
+
+        (await alice.PutAsync("/v1/accounts/ACC-9/controls", Json("""{"status":"ACTIVE","max_transaction_amount":500}"""))).Dispose();
+        (await alice.PutAsync("/v1/accounts/ACC-9/controls", Json("""{"status":"BLOCKED"}"""))).Dispose();
+        using var created = await alice.PostAsync("/v1/webhook-endpoints", Json("""{"url":"https://example.com/h","events":["transaction.updated"]}"""));
+        var endpointId = (await TestService.JsonAsync(created)).GetProperty("id").GetString()!;
+        (await alice.PostAsync($"/v1/webhook-endpoints/{endpointId}/rotate-secret", null)).Dispose();
+        (await alice.DeleteAsync($"/v1/webhook-endpoints/{endpointId}")).Dispose();
+        (await alice.PutAsync("/v1/instruction-links/T9", Json("""{"order_ref":"ORD-9","instruction_ref":"INS-9"}"""))).Dispose();
+        (await alice.DeleteAsync("/v1/instruction-links/T9")).Dispose();
+        var other = await CreateKeyAsync(service, "bob", OperatorRoles.AccountRead);
+        (await alice.DeleteAsync($"/v1/api-keys/{other.Id}")).Dispose();
+
+        var entries = (await service.GetJsonOrNullAsync("/v1/audit?limit=1000"))!.Value.GetProperty("entries").EnumerateArray().ToList();
+        Assert.That(entries.Select(e => e.GetProperty("action").GetString()), Is.EqualTo(new[]
+        {
+            "api_key.create", "controls.put", "controls.put", "webhook_endpoint.create", "webhook_endpoint.rotate_secret", "webhook_endpoint.delete",
+            "instruction_link.put", "instruction_link.delete", "api_key.create", "api_key.revoke",
+        }));
+        Assert.That(entries[0].GetProperty("key_name").GetString(), Is.EqualTo("bootstrap"), "the bootstrap key made alice");
+        var byAlice = entries.Skip(1).Take(7).Append(entries[9]).ToList();
+        Assert.That(byAlice.Select(e => e.GetProperty("key_name").GetString()), Has.All.EqualTo("alice"));
+        Assert.That(byAlice.Select(e => e.GetProperty("key_id").GetString()), Has.All.EqualTo(key.Id));
+        Assert.That(entries[8].GetProperty("key_name").GetString(), Is.EqualTo("bootstrap"), "the bootstrap key made bob");
+        Assert.That(entries[1].TryGetProperty("before", out _), Is.False, "no controls before the first put");
+        Assert.That(entries[2].GetProperty("before").GetProperty("max_transaction_amount").GetInt64(), Is.EqualTo(500));
+        Assert.That(entries[2].GetProperty("after").GetProperty("status").GetString(), Is.EqualTo("BLOCKED"));
+        Assert.That(entries.Select(e => e.GetProperty("trace_id").GetString()), Has.All.Not.Empty.And.All.Not.Null);
+
+        var forAccount = (await service.GetJsonOrNullAsync("/v1/audit?target=account:ACC-9"))!.Value.GetProperty("entries");
+        Assert.That(forAccount.GetArrayLength(), Is.EqualTo(2));
+
+        Assert.That(await service.GetJsonOrNullAsync($"/v1/webhook-endpoints/{endpointId}"), Is.Null, "deleted: gone from the API");
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM webhook_endpoints WHERE id = @endpointId AND deleted_at IS NOT NULL", new { endpointId }), Is.EqualTo(1),
+            "but kept, so its history stays readable");
+    }
+
+    [Test]
+    public async Task AChangeThatFailsLeavesNoAuditEntry()
+    {
+        var database = await CreateDatabaseAsync("nochange");
+        await database.Storage.Schema.MigrateAsync(CancellationToken.None);
+        var who = Operators.Test(DateTimeOffset.UtcNow);
+        // The schema refuses a non-positive limit; the API never sends one, so the store is asked directly.
+        var invalid = new Orian.Storage.ControlsRow { AccountNo = "ACC-X", Status = "ACTIVE", MaxTransactionAmount = 0, UpdatedAt = who.At };
+        Assert.That(() => database.Storage.Authorisation.PutControlsAsync(invalid, who, CancellationToken.None), Throws.InstanceOf<System.Data.Common.DbException>());
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM audit_log"), Is.Zero);
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM account_controls"), Is.Zero);
+
+        var valid = new Orian.Storage.ControlsRow { AccountNo = "ACC-X", Status = "ACTIVE", MaxTransactionAmount = 10, UpdatedAt = who.At };
+        await database.Storage.Authorisation.PutControlsAsync(valid, who, CancellationToken.None);
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM audit_log"), Is.EqualTo(1), "the same call that commits writes its entry");
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
