@@ -350,6 +350,12 @@ public static class OrianCli
                     };
                 }
 
+                if (text.Length == 0)
+                {
+                    render(console, default); // 204: nothing to show but that it was done
+                    return ExitCodes.Ok;
+                }
+
                 using var document = JsonDocument.Parse(text);
                 if (r.GetValue(_json))
                 {

@@ -115,4 +115,52 @@ public sealed class PostgresOnlyIngressTests : ProviderFixture<Postgres>
             Assert.That(received.GroupBy(v => v.Version).Select(g => g.Count(v => v.Outcome == "applied")), Has.All.LessThanOrEqualTo(1), $"{id}: no version applied twice");
         }
     }
+
+    [Test]
+    public async Task AKeyRevokedOnOneInstanceIsRefusedAtOnceByTheOther()
+    {
+        var database = await CreateDatabaseAsync("revoke");
+        await using var a = await database.StartServiceAsync();
+        await using var b = await database.StartServiceAsync();
+        using var created = await a.Operator.PostAsync("/v1/api-keys",
+            new StringContent("""{"name":"shared","roles":["orian-account-read"]}""", System.Text.Encoding.UTF8, "application/json"));
+        var key = await TestService.JsonAsync(created);
+        using var viaB = new HttpClient { BaseAddress = b.Address };
+        viaB.DefaultRequestHeaders.Add("X-Api-Key", key.GetProperty("private_key").GetString());
+        using (var before = await viaB.GetAsync("/v1/accounts/ACC-1"))
+        {
+            Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "accepted by B (no such account yet)");
+        }
+
+        using (var revoke = await a.Operator.DeleteAsync($"/v1/api-keys/{key.GetProperty("id").GetString()}"))
+        {
+            Assert.That(revoke.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+
+        using var after = await viaB.GetAsync("/v1/accounts/ACC-1");
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task InstancesSharingADatabaseShareTheKeyRing()
+    {
+        var database = await CreateDatabaseAsync("keyring");
+        await using var a = await database.StartServiceAsync();
+        using var created = await a.Operator.PostAsync("/v1/api-keys",
+            new StringContent("""{"name":"pair","roles":["orian-account-read"]}""", System.Text.Encoding.UTF8, "application/json"));
+        var key = await TestService.JsonAsync(created);
+        await a.DisposeAsync();
+
+        // Another instance (another process's key ring cache) decrypts the private key A encrypted:
+        // the HMAC exchange needs it.
+        await using var b = await database.StartServiceAsync();
+        var publicKey = key.GetProperty("public_key").GetString()!;
+        var nonce = Guid.NewGuid().ToString("D");
+        var epoch = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = Orian.Orchestrator.OrchestratorHmac.Header(Convert.FromBase64String(key.GetProperty("private_key").GetString()!), publicKey, nonce, epoch, []);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/identity/hmac") { Content = new ByteArrayContent([]) };
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+        using var exchanged = await b.Anonymous.SendAsync(request);
+        Assert.That(exchanged.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
 }

@@ -32,7 +32,9 @@ public sealed class CliTests
         _folders.Clear();
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(TestService service, params string[] args)
+    private static Task<(int Code, string Output)> RunAsync(TestService service, params string[] args) => RunAsync(service, null, args);
+
+    private static async Task<(int Code, string Output)> RunAsync(TestService service, Dictionary<string, string?>? overrides, params string[] args)
     {
         using var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -50,6 +52,11 @@ public sealed class CliTests
             ["ORIAN_PPS_PASSWORD"] = TestService.PpsPassword,
             ["ORIAN_API_KEY"] = TestService.ApiKey,
         };
+        foreach (var (name, value) in overrides ?? [])
+        {
+            environment[name] = value;
+        }
+
         var code = await OrianCli.RunAsync(args, console, writer, name => environment.GetValueOrDefault(name));
         return (code, writer.ToString());
     }
@@ -233,5 +240,42 @@ public sealed class CliTests
         Assert.That(report.Sent.Count(), Is.EqualTo(1), "the request in flight finished; no new one started");
         Assert.That(report.NotSent, Is.EqualTo(events.Count - 1));
         Assert.That(report.Clean, Is.False);
+    }
+
+    [Test]
+    public async Task KeysAreCreatedListedWithoutSecretsUsedAsAPairAndRevoked()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        var (code, output) = await RunAsync(service, "keys", "create", "--name", "reporting", "--role", "orian-account-read", "--json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output);
+        using var created = JsonDocument.Parse(output);
+        var id = created.RootElement.GetProperty("id").GetString()!;
+        var publicKey = created.RootElement.GetProperty("public_key").GetString()!;
+        var privateKey = created.RootElement.GetProperty("private_key").GetString()!;
+
+        var (listCode, list) = await RunAsync(service, "keys", "list");
+        Assert.That(listCode, Is.EqualTo(ExitCodes.Ok), list);
+        Assert.That(list, Does.Contain(id).And.Contain("reporting").And.Contain("orian-account-read").And.Not.Contain(privateKey), "a table never shows a private key");
+
+        // The pair from the environment, as a script would: the CLI buys a token with the HMAC exchange.
+        var pair = new Dictionary<string, string?> { ["ORIAN_API_KEY"] = null, ["ORIAN_PUBLIC_KEY"] = publicKey, ["ORIAN_PRIVATE_KEY"] = privateKey };
+        await service.PutAsync(new Txn { Id = "KEY-1", Account = "CLI-KEY" });
+        var (readCode, read) = await RunAsync(service, pair, "account", "CLI-KEY");
+        Assert.That(readCode, Is.EqualTo(ExitCodes.Ok), read);
+        var (deniedCode, denied) = await RunAsync(service, pair, "deliveries");
+        Assert.That(deniedCode, Is.EqualTo(ExitCodes.Unreachable), denied);
+        Assert.That(denied, Does.Contain("403").And.Contain("orian-delivery-read"), denied);
+
+        var (revokeCode, revoked) = await RunAsync(service, "keys", "revoke", id);
+        Assert.That(revokeCode, Is.EqualTo(ExitCodes.Ok), revoked);
+        var (afterCode, after) = await RunAsync(service, pair, "account", "CLI-KEY");
+        Assert.That(afterCode, Is.EqualTo(ExitCodes.Unreachable), after);
+
+        var (auditCode, audit) = await RunAsync(service, "audit", "--target", $"api_key:{id}", "--json");
+        Assert.That(auditCode, Is.EqualTo(ExitCodes.Ok), audit);
+        using var entries = JsonDocument.Parse(audit);
+        Assert.That(entries.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()),
+            Is.EqualTo(new[] { "api_key.create", "api_key.revoke" }));
+        Assert.That(audit, Does.Not.Contain(privateKey));
     }
 }

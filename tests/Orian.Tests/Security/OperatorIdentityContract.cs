@@ -298,5 +298,24 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM audit_log"), Is.EqualTo(1), "the same call that commits writes its entry");
     }
 
+    [Test]
+    public async Task ASecretAnOlderBuildStoredInClearIsEncryptedAtStartUp()
+    {
+        var database = await CreateDatabaseAsync("legacy-secret");
+        await using (var first = await database.StartServiceAsync())
+        {
+            using var created = await first.Operator.PostAsJsonAsync("/v1/webhook-endpoints", new { url = "https://example.com/hook", events = new[] { "transaction.updated" } });
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        const string clear = "whsec_b2xkLWJ1aWxkLXNlY3JldC1ieXRlcy0wMDAwMDAwMA==";
+        await database.ExecuteAsync("UPDATE webhook_endpoints SET secret = @clear WHERE kind = 'webhook'", new { clear });
+        await using (var second = await database.StartServiceAsync())
+        {
+            var stored = await database.ScalarAsync<string>("SELECT secret FROM webhook_endpoints WHERE kind = 'webhook'");
+            Assert.That(stored, Does.StartWith("dp1:").And.Not.Contains(clear["whsec_".Length..]));
+        }
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }
