@@ -48,11 +48,11 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         }
     }
 
-    private WebhookDispatcher Dispatcher(string? privateKey = null)
+    private WebhookDispatcher Dispatcher(string? privateKey = null, string? baseUrl = null)
     {
         var options = new OrchestratorOptions
         {
-            BaseUrl = _orchestrator.BaseUrl,
+            BaseUrl = baseUrl ?? _orchestrator.BaseUrl,
             PublicKey = OrchestratorServer.PublicKey,
             PrivateKey = privateKey ?? _orchestrator.PrivateKeyBase64,
             AccountId = OrchestratorServer.AccountId,
@@ -314,14 +314,16 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
     [Test]
     public async Task AHugeAnswerIsReadOnlyUpToTheLimit()
     {
-        _orchestrator.HugeTokenAnswerBytes = 300L * 1024 * 1024;
+        await using var huge = new HugeAnswerServer(300L * 1024 * 1024);
         await LinkAsync("HUGE");
         await ApplyAsync(new Txn { Id = "HUGE", Status = "AUTHORISED" });
-        await DrainAsync(Dispatcher());
+        await DrainAsync(Dispatcher(baseUrl: huge.BaseUrl));
 
         var update = (await _db.Links.GetInstructionUpdatesAsync("HUGE", CancellationToken.None)).Single();
         Assert.That(update.State, Is.EqualTo("pending"), "a failed attempt, to be retried");
         Assert.That(update.LastError, Does.Contain($"larger than {Egress.MaxResponseBytes} bytes"));
-        Assert.That(_orchestrator.HugeBytesWritten, Is.LessThan(16L * 1024 * 1024), "the client stopped reading long before 300 MB");
+        // What the kernel buffers on both ends of a loopback connection (a few MB at most) may still
+        // go out after the client stops reading; 300 MB may not.
+        Assert.That(huge.BytesSent, Is.LessThan(32L * 1024 * 1024), "the client stopped reading long before 300 MB");
     }
 }

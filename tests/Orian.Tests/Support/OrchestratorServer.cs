@@ -98,46 +98,8 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         return Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{publicKey}:{nonce}:{epoch}:{hashedBody}")));
     }
 
-    /// <summary>When set, the token request is answered with this many bytes (201, no length
-    /// announced), streamed until the client stops reading.</summary>
-    public long? HugeTokenAnswerBytes { get; set; }
-
-    /// <summary>How many bytes of a huge answer went out before the client stopped reading.</summary>
-    public long HugeBytesWritten => Interlocked.Read(ref _hugeBytesWritten);
-
-    private long _hugeBytesWritten;
-
-    private async Task StreamHugeAnswerAsync(HttpContext context, long total)
-    {
-        context.Response.StatusCode = 201;
-        context.Response.ContentType = "application/json";
-        var chunk = new byte[64 * 1024];
-        Array.Fill(chunk, (byte)' ');
-        chunk[0] = (byte)'{';
-        try
-        {
-            for (long sent = 0; sent < total && !context.RequestAborted.IsCancellationRequested; sent += chunk.Length)
-            {
-                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-                Interlocked.Add(ref _hugeBytesWritten, chunk.Length);
-                chunk[0] = (byte)' ';
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // the client stopped reading and closed the connection
-        }
-    }
-
     private async Task<IResult> IdentityAsync(HttpContext context)
     {
-        if (HugeTokenAnswerBytes is { } huge)
-        {
-            await StreamHugeAnswerAsync(context, huge);
-            return Results.Empty;
-        }
-
         var body = await ReadBodyAsync(context);
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Hmac ", StringComparison.Ordinal))
