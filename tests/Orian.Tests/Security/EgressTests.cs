@@ -98,6 +98,13 @@ public sealed class EgressTests
     }
 
     [Test]
+    public void AStoredUrlIsShownWithoutItsUserInfo()
+    {
+        Assert.That(WebhookApi.WithoutUserInfo("https://someone:s3cr3t@example.com/hook?x=1"), Is.EqualTo("https://example.com/hook?x=1"));
+        Assert.That(WebhookApi.WithoutUserInfo("https://example.com/hook"), Is.EqualTo("https://example.com/hook"));
+    }
+
+    [Test]
     public void HttpIsAllowedOnlyWhenAllowed()
     {
         var url = new Uri("http://example.com/hook");

@@ -299,6 +299,25 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
     }
 
     [Test]
+    public async Task NoSecretReachesALogLineAtAnyLevel()
+    {
+        var logs = new CapturedLogs();
+        await using var service = await (await CreateDatabaseAsync("logs")).StartServiceAsync(logs.AddTo);
+        var key = await CreateKeyAsync(service, "logged", OperatorRoles.Admin);
+        using var exchanged = await ExchangeAsync(service, Hmac(key, Guid.NewGuid().ToString("D"), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var token = (await TestService.JsonAsync(exchanged)).GetProperty("accessToken").GetString()!;
+        using var created = await service.Operator.PostAsJsonAsync("/v1/webhook-endpoints", new { url = "https://example.com/hook", events = new[] { "transaction.updated" } });
+        var secret = (await TestService.JsonAsync(created)).GetProperty("secret").GetString()!;
+        using (var refused = await service.Anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/accounts/ACC-1") { Headers = { { "X-Api-Key", key.PrivateKey + "x" } } }))
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        Assert.That(logs.Lines, Is.Not.Empty, "the capture works");
+        Assert.That(logs.All, Does.Not.Contain(key.PrivateKey).And.Not.Contain(token).And.Not.Contain(secret["whsec_".Length..]).And.Not.Contain(TestService.ApiKey));
+    }
+
+    [Test]
     public async Task ASecretAnOlderBuildStoredInClearIsEncryptedAtStartUp()
     {
         var database = await CreateDatabaseAsync("legacy-secret");
