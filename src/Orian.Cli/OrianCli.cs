@@ -240,9 +240,15 @@ public static class OrianCli
             var state = new Option<string?>("--state") { Description = "Only deliveries in this state" };
             state.AcceptOnlyFromAmong("pending", "delivered", "dead");
             var limit = new Option<int>("--limit") { Description = "At most this many (1 to 1000)", DefaultValueFactory = _ => 100 };
-            var command = new Command("deliveries", "List webhook and Orchestrator deliveries, oldest first.") { Options = { state, limit } };
+            var stats = new Option<bool>("--stats") { Description = "The backlog instead: pending, in flight, dead and the oldest pending age, per destination" };
+            var command = new Command("deliveries", "List webhook and Orchestrator deliveries, oldest first.") { Options = { state, limit, stats } };
             command.SetAction((r, ct) =>
             {
+                if (r.GetValue(stats))
+                {
+                    return GetAsync(r, console, output, "v1/deliveries/stats", Render.DeliveryStats, ct);
+                }
+
                 var query = $"v1/deliveries?limit={r.GetValue(limit)}" + (r.GetValue(state) is { } s ? $"&state={s}" : "");
                 return GetAsync(r, console, output, query, Render.Deliveries, ct);
             });

@@ -222,6 +222,36 @@ internal static class Render
         }
     }
 
+    public static void DeliveryStats(IAnsiConsole console, JsonElement s)
+    {
+        static string Age(JsonElement e) =>
+            e.TryGetProperty("oldest_pending_age_seconds", out var a) && a.ValueKind == JsonValueKind.Number
+                ? a.GetDouble().ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s"
+                : "";
+        var table = new Table().Title(Markup.Escape($"outbox: {s.GetProperty("events_not_fanned_out").GetInt64()} events not fanned out yet"))
+            .AddColumn("destination").AddColumn("kind").AddColumn(new TableColumn("pending").RightAligned()).AddColumn(new TableColumn("in flight").RightAligned())
+            .AddColumn(new TableColumn("dead").RightAligned()).AddColumn(new TableColumn("delivered").RightAligned()).AddColumn("oldest pending");
+        foreach (var e in s.GetProperty("endpoints").EnumerateArray())
+        {
+            table.AddRow(
+                Markup.Escape(e.GetProperty("endpoint_id").GetString() ?? ""), Markup.Escape(e.GetProperty("kind").GetString() ?? ""),
+                e.GetProperty("pending").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                e.GetProperty("in_flight").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                e.GetProperty("dead").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                e.GetProperty("delivered").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Age(e));
+        }
+
+        table.AddRow(
+            "[bold]all[/]", "",
+            s.GetProperty("pending").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            s.GetProperty("in_flight").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            s.GetProperty("dead").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            s.GetProperty("delivered").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Age(s));
+        console.Write(table);
+    }
+
     private static string Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 }

@@ -64,6 +64,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Webhook dispatch round failed; retrying after the poll interval")]
     public static partial void DispatchFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} failed unexpectedly ({ExceptionType}); recorded as a failed attempt")]
+    public static partial void DeliveryFault(ILogger logger, long deliveryId, string exceptionType);
+
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease ran out before the attempt was recorded; another dispatcher owns it")]
     public static partial void LeaseLost(ILogger logger, long deliveryId);
 

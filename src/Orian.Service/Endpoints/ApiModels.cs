@@ -122,3 +122,10 @@ public sealed record AuditEntryModel(
     System.Text.Json.JsonElement? After, string? TraceId);
 
 public sealed record AuditPageResponse(IReadOnlyList<AuditEntryModel> Entries, long? Next);
+
+/// <summary>The outbox backlog. <c>in_flight</c>: pending deliveries a dispatcher holds a lease on.</summary>
+public sealed record DeliveryStatsResponse(
+    long EventsNotFannedOut, long Pending, long InFlight, long Dead, long Delivered, double? OldestPendingAgeSeconds, IReadOnlyList<EndpointStatsModel> Endpoints);
+
+public sealed record EndpointStatsModel(
+    string EndpointId, string Kind, long Pending, long InFlight, long Dead, long Delivered, double? OldestPendingAgeSeconds);

@@ -22,6 +22,7 @@ namespace Orian.Service.Endpoints;
 [JsonSerializable(typeof(ApiKeyListResponse))]
 [JsonSerializable(typeof(AccessTokenResponse))]
 [JsonSerializable(typeof(AuditPageResponse))]
+[JsonSerializable(typeof(DeliveryStatsResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]

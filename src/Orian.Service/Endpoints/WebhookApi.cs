@@ -33,6 +33,7 @@ internal static class WebhookApi
                 : Problems.NotFound($"Webhook endpoint '{id}'")).Needs(OperatorRoles.WebhookWrite);
         v1.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync).Needs(OperatorRoles.WebhookWrite);
         v1.MapGet("/deliveries", ListDeliveriesAsync).Needs(OperatorRoles.DeliveryRead);
+        v1.MapGet("/deliveries/stats", StatsAsync).Needs(OperatorRoles.DeliveryRead);
         v1.MapGet("/deliveries/{id:long}", async (long id, IDeliveryAdmin store, CancellationToken ct) =>
             await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}")).Needs(OperatorRoles.DeliveryRead);
         v1.MapPost("/deliveries/{id:long}/redrive", async (long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
@@ -128,6 +129,25 @@ internal static class WebhookApi
         }
 
         return TypedResults.Ok(ToResponse((await store.GetEndpointAsync(id, cancellationToken))!, secret));
+    }
+
+    /// <summary>The backlog: what waits, what is being sent, what is dead, and how old the oldest
+    /// waiting delivery is, in total and per destination.</summary>
+    private static async Task<IResult> StatsAsync(IDeliveryAdmin store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var rows = await store.GetStatsAsync(now, cancellationToken);
+        var unfanned = await store.CountUnfannedAsync(cancellationToken);
+        double? Age(DateTimeOffset? oldest) => oldest is { } o ? Math.Round(Math.Max(0, (now - o).TotalSeconds), 3) : null;
+        var oldestPending = rows.Select(r => r.OldestPendingAt).Where(o => o is not null).DefaultIfEmpty(null).Min();
+        return TypedResults.Ok(new DeliveryStatsResponse(
+            unfanned,
+            rows.Sum(r => r.Pending),
+            rows.Sum(r => r.Leased),
+            rows.Sum(r => r.Dead),
+            rows.Sum(r => r.Delivered),
+            Age(oldestPending),
+            rows.Select(r => new EndpointStatsModel(r.EndpointId, r.EndpointKind, r.Pending, r.Leased, r.Dead, r.Delivered, Age(r.OldestPendingAt))).ToList()));
     }
 
     private static async Task<IResult> ListDeliveriesAsync(IDeliveryAdmin store, CancellationToken cancellationToken, string? state = null, long after = 0, int limit = 100)

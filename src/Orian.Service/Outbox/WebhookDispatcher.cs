@@ -37,9 +37,16 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private long _claims;
 
+    /// <summary>Circuit breakers kept at most: beyond, the map starts afresh (endpoints come and go).</summary>
+    private const int MaxPipelines = 10_000;
+
+    private readonly Random _random;
+
     public WebhookDispatcher(
-        IOutboxQueue store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, OrchestratorClient orchestrator, ILogger<WebhookDispatcher> logger)
+        IOutboxQueue store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, OrchestratorClient orchestrator, ILogger<WebhookDispatcher> logger,
+        Random? random = null)
     {
+        _random = random ?? Random.Shared;
         _orchestrator = orchestrator;
         _store = store;
         _options = options.Value;
@@ -82,19 +89,127 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
-    /// <summary>One round: fan out new events, then send what is due. Returns the work done.</summary>
+    /// <summary>
+    /// One round: fan out new events, then send what is due. Attempts are recorded in batches (one
+    /// transaction for many) as they finish. Before a send the lease is checked: with less left than
+    /// a request may take, it is renewed first, and a delivery whose lease another dispatcher took
+    /// over is not sent. Returns the work done.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var fanned = await _store.FanOutAsync(now, _options.BatchSize, cancellationToken);
         var owner = $"{_instance}:{Interlocked.Increment(ref _claims)}"; // one token per claim
-        var claimed = await _store.ClaimDueAsync(owner, now, now.AddSeconds(_options.LeaseSeconds), _options.BatchSize, _orchestrator.Enabled, cancellationToken);
+        var leaseUntil = now.AddSeconds(_options.LeaseSeconds);
+        var claimed = await _store.ClaimDueAsync(owner, now, leaseUntil, _options.BatchSize, _orchestrator.Enabled, cancellationToken);
+        var recorder = new AttemptRecorder(_store, owner, _options.MaxConcurrency, _logger);
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
-            async (delivery, ct) => await DeliverAsync(owner, delivery, ct));
+            async (delivery, ct) =>
+            {
+                if (!await HoldsLeaseAsync(owner, delivery, leaseUntil, ct))
+                {
+                    Log.LeaseLost(_logger, delivery.Id);
+                    return;
+                }
+
+                await recorder.AddAsync(await AttemptAsync(delivery, ct), delivery, ct);
+            });
+        await recorder.FlushAsync(cancellationToken);
         return fanned + claimed.Count;
     }
 
-    private async Task DeliverAsync(string owner, ClaimedDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>What a lease must have left beyond a request's timeout before a send.</summary>
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether this dispatcher may send <paramref name="delivery"/> now: its lease (taken
+    /// until <paramref name="claimedUntil"/>) must outlast the longest a request may take, and is
+    /// renewed here when it would not; false when another dispatcher has taken it over.</summary>
+    private async Task<bool> HoldsLeaseAsync(string owner, ClaimedDelivery delivery, DateTimeOffset claimedUntil, CancellationToken cancellationToken)
+    {
+        var needed = TimeSpan.FromMilliseconds(_options.RequestTimeoutMs) + LeaseMargin;
+        if (claimedUntil - _time.GetUtcNow() >= needed)
+        {
+            return true;
+        }
+
+        var renewed = _time.GetUtcNow().AddSeconds(_options.LeaseSeconds);
+        return (await _store.RenewLeasesAsync(owner, [delivery.Id], renewed, cancellationToken)).Count == 1;
+    }
+
+    /// <summary>Collects the attempts of a round and records them a batch at a time, so that one
+    /// commit serves many attempts while no attempt waits for the whole round.</summary>
+    private sealed class AttemptRecorder(IOutboxQueue store, string owner, int batch, ILogger logger)
+    {
+        private readonly List<(AttemptOutcome Outcome, ClaimedDelivery Delivery)> _pending = [];
+        private readonly SemaphoreSlim _gate = new(1, 1);
+
+        public async Task AddAsync(AttemptOutcome outcome, ClaimedDelivery delivery, CancellationToken cancellationToken)
+        {
+            List<(AttemptOutcome, ClaimedDelivery)>? full = null;
+            lock (_pending)
+            {
+                _pending.Add((outcome, delivery));
+                if (_pending.Count >= batch)
+                {
+                    full = [.. _pending];
+                    _pending.Clear();
+                }
+            }
+
+            if (full is not null)
+            {
+                await RecordAsync(full, cancellationToken);
+            }
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            List<(AttemptOutcome, ClaimedDelivery)> rest;
+            lock (_pending)
+            {
+                rest = [.. _pending];
+                _pending.Clear();
+            }
+
+            await RecordAsync(rest, cancellationToken);
+        }
+
+        private async Task RecordAsync(List<(AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
+        {
+            if (attempts.Count == 0)
+            {
+                return;
+            }
+
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                var recorded = (await store.RecordAttemptsAsync(owner, attempts.ConvertAll(a => a.Outcome), cancellationToken)).ToHashSet();
+                foreach (var (o, d) in attempts)
+                {
+                    if (!recorded.Contains(o.DeliveryId))
+                    {
+                        Log.LeaseLost(logger, o.DeliveryId);
+                    }
+                    else if (!o.Delivered && o.NextAttemptAt is null)
+                    {
+                        Log.DeadLettered(logger, o.DeliveryId, d.EventId, d.EndpointId, o.Attempt, o.Error ?? "");
+                    }
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One attempt at one delivery, whatever happens: any exception of this delivery (other than
+    /// this dispatcher stopping) is a failed attempt with its reason, counted towards the dead letter,
+    /// and never reaches the other deliveries of the round.
+    /// </summary>
+    private async Task<AttemptOutcome> AttemptAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         var attempt = delivery.Attempts + 1;
         var started = _time.GetTimestamp();
@@ -133,6 +248,17 @@ internal sealed class WebhookDispatcher : BackgroundService
         {
             error = e.Message;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // stopping: the lease runs out and another dispatcher (or this one, restarted) sends it
+        }
+        catch (Exception e)
+        {
+            // Anything else (a malformed header from a bad token, a payload that will not build...):
+            // recorded by its type only, since a message may quote the value that broke it.
+            error = $"unexpected {e.GetType().Name}";
+            Log.DeliveryFault(_logger, delivery.Id, e.GetType().Name);
+        }
 
         var now = _time.GetUtcNow();
         // A refused connection records no timing: the attempt log must not tell which addresses answer.
@@ -140,15 +266,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
-        var outcome = new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, error, delivered, next, gone);
-        if (!await _store.RecordAttemptAsync(owner, outcome, cancellationToken))
-        {
-            Log.LeaseLost(_logger, delivery.Id);
-        }
-        else if (!delivered && next is null)
-        {
-            Log.DeadLettered(_logger, delivery.Id, delivery.EventId, delivery.EndpointId, attempt, error ?? "");
-        }
+        return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, error, delivered, next, gone);
     }
 
     private static bool IsOrchestrator(ClaimedDelivery delivery) => delivery.EndpointKind == "orchestrator";
@@ -173,8 +291,14 @@ internal sealed class WebhookDispatcher : BackgroundService
         return request;
     }
 
-    private ResiliencePipeline<HttpResponseMessage> PipelineFor(string endpointId) =>
-        _pipelines.GetOrAdd(endpointId, _ =>
+    private ResiliencePipeline<HttpResponseMessage> PipelineFor(string endpointId)
+    {
+        if (_pipelines.Count > MaxPipelines)
+        {
+            _pipelines.Clear();
+        }
+
+        return _pipelines.GetOrAdd(endpointId, _ =>
         {
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
@@ -191,6 +315,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             builder.AddTimeout(TimeSpan.FromMilliseconds(_options.RequestTimeoutMs));
             return builder.Build();
         });
+    }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
@@ -200,7 +325,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     }
 
     private TimeSpan Jittered(TimeSpan wait) =>
-        wait * (1 + ((Random.Shared.NextDouble() * 2) - 1) * _options.JitterFraction);
+        wait * (1 + ((_random.NextDouble() * 2) - 1) * _options.JitterFraction);
 
     public override void Dispose()
     {

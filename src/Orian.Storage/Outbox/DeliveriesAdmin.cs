@@ -32,6 +32,28 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
         return (delivery, attempts.AsList());
     }
 
+    public async Task<IReadOnlyList<DeliveryStats>> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<DeliveryStats>(new CommandDefinition("""
+            SELECT e.id AS endpoint_id, e.kind AS endpoint_kind,
+                sum(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END) AS pending,
+                sum(CASE WHEN d.state = 'pending' AND d.lease_until >= @now THEN 1 ELSE 0 END) AS leased,
+                sum(CASE WHEN d.state = 'dead' THEN 1 ELSE 0 END) AS dead,
+                sum(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END) AS delivered,
+                min(CASE WHEN d.state = 'pending' THEN d.created_at END) AS oldest_pending_at
+            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+            GROUP BY e.id, e.kind ORDER BY e.id
+            """, new { now }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+    }
+
+    public async Task<long> CountUnfannedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     public async Task<int> RedriveAsync(long? id, OperatorContext who, CancellationToken cancellationToken)
     {
         const string Which = "state = 'dead' AND (@id IS NULL OR id = @id) AND endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.deleted_at IS NULL)";

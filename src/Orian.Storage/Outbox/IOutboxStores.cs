@@ -14,8 +14,13 @@ public interface IOutboxQueue
     /// instance is configured to reach it).</summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken cancellationToken);
 
-    /// <summary>Records an attempt if <paramref name="owner"/> still holds the lease; false if it lost it.</summary>
-    Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken cancellationToken);
+    /// <summary>Records attempts, in one transaction, for the deliveries <paramref name="owner"/> still
+    /// holds; returns the ids of those recorded (a delivery whose lease another dispatcher took over is not).</summary>
+    Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken);
+
+    /// <summary>Extends the leases <paramref name="owner"/> still holds on <paramref name="deliveryIds"/>
+    /// to <paramref name="leaseUntil"/>; returns the ids still held (only those may be sent).</summary>
+    Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 }
 
 /// <summary>Tenants' webhook endpoints.</summary>
@@ -39,6 +44,12 @@ public interface IDeliveryAdmin
 {
     Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken);
     Task<(DeliveryRow Delivery, IReadOnlyList<AttemptRow> Attempts)?> GetDeliveryAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>The backlog: pending, leased, dead and the oldest pending delivery, per destination.</summary>
+    Task<IReadOnlyList<DeliveryStats>> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Outbox events committed but not fanned out yet.</summary>
+    Task<long> CountUnfannedAsync(CancellationToken cancellationToken);
 
     /// <summary>Puts dead deliveries (one, or all when <paramref name="id"/> is null) back to pending,
     /// due now, with a fresh retry schedule (not those of a deleted endpoint). The attempt log keeps

@@ -91,26 +91,57 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         return rows;
     }
 
-    public async Task<bool> RecordAttemptAsync(string owner, AttemptOutcome o, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken)
     {
-        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var (connection, transaction) = (scope.Connection, scope.Transaction);
-        var sql = o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
-        var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
-        if (await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != 1)
+        var recorded = new List<long>(outcomes.Count);
+        if (outcomes.Count == 0)
         {
-            return false; // the lease expired and another dispatcher took the delivery over
+            return recorded;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempt, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (o.DisableEndpoint)
+        // One transaction for the lot: a commit (and its fsync) per attempt was what held the
+        // dispatcher back.
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        foreach (var o in outcomes)
         {
-            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.DisableEndpoint,
-                new { reason = "410 Gone from the endpoint", now = o.At, endpointId = o.EndpointId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var sql = o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
+            var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
+            if (await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != 1)
+            {
+                continue; // the lease expired and another dispatcher took the delivery over
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempt, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (o.DisableEndpoint)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.DisableEndpoint,
+                    new { reason = "410 Gone from the endpoint", now = o.At, endpointId = o.EndpointId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
+            recorded.Add(o.DeliveryId);
         }
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return recorded;
+    }
+
+    public async Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        var held = new List<long>(deliveryIds.Count);
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var id in deliveryIds)
+        {
+            if (await scope.Connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE id = @id AND lease_owner = @owner AND state = 'pending'",
+                    new { id, owner, leaseUntil }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1)
+            {
+                held.Add(id);
+            }
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return held;
     }
 
     private async Task<bool> ExistsAsync(string sql, object parameters, CancellationToken cancellationToken)

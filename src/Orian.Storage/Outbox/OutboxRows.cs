@@ -74,3 +74,17 @@ public sealed class ClaimedDelivery
 public sealed record AttemptOutcome(
     long DeliveryId, string EndpointId, int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error,
     bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint);
+
+/// <summary>The deliveries of one destination by state.</summary>
+public sealed class DeliveryStats
+{
+    public string EndpointId { get; set; } = "";
+    public string EndpointKind { get; set; } = "";
+    public long Pending { get; set; }
+
+    /// <summary>Pending deliveries a dispatcher holds a lease on now.</summary>
+    public long Leased { get; set; }
+    public long Dead { get; set; }
+    public long Delivered { get; set; }
+    public DateTimeOffset? OldestPendingAt { get; set; }
+}

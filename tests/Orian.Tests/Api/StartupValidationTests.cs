@@ -42,6 +42,18 @@ public sealed class StartupValidationTests
     }
 
     [Test]
+    public void ALeaseShorterThanItsWorkStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Outbox:LeaseSeconds"] = "20";
+        settings["Orian:Outbox:RequestTimeoutMs"] = "10000";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("LeaseSeconds"));
+        settings["Orian:Outbox:LeaseSeconds"] = "25";
+        Assert.That(async () => await (await TestService.StartAsync(settings)).DisposeAsync(), Throws.Nothing, "2 x 10 s + 5 s fits");
+    }
+
+    [Test]
     public void AnOutOfRangePipelineSettingStopsStartUp()
     {
         var settings = Sqlite();

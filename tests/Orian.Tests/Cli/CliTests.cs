@@ -278,4 +278,28 @@ public sealed class CliTests
             Is.EqualTo(new[] { "api_key.create", "api_key.revoke" }));
         Assert.That(audit, Does.Not.Contain(privateKey));
     }
+
+    [Test]
+    public async Task DeliveryStatsShowTheBacklogPerDestination()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using (var created = await service.Operator.PostAsync("/v1/webhook-endpoints",
+            new StringContent($$"""{"url":"{{receiver.Url}}","events":["transaction.updated"]}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.That(created.IsSuccessStatusCode, Is.True);
+        }
+
+        var (code, output) = await RunAsync(service, "deliveries", "--stats", "--json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output);
+        using var stats = JsonDocument.Parse(output);
+        foreach (var field in new[] { "events_not_fanned_out", "pending", "in_flight", "dead", "delivered" })
+        {
+            Assert.That(stats.RootElement.GetProperty(field).GetInt64(), Is.GreaterThanOrEqualTo(0), field);
+        }
+
+        var (tableCode, table) = await RunAsync(service, "deliveries", "--stats");
+        Assert.That(tableCode, Is.EqualTo(ExitCodes.Ok), table);
+        Assert.That(table, Does.Contain("events not fanned out yet").And.Contain("in flight"), table);
+    }
 }

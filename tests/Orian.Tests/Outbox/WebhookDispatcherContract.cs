@@ -305,12 +305,131 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         Assert.That(attempt.LatencyMs, Is.Zero, "no timing that could map which ports answer");
     }
 
+    [Test]
+    public async Task ADeliveryThatThrowsIsRecordedAndDeadLetteredWhileItsSiblingsAreDelivered()
+    {
+        var (good, _) = await EndpointAsync(_receiver.Url);
+        var (poison, _) = await EndpointAsync(_receiver.Url);
+        // A secret that is not Base64 (as an older build could have stored it): signing throws a
+        // FormatException, which no send path expects.
+        await _db.Database.OpenAsync(CancellationToken.None).AsTask().ContinueWith(async t =>
+        {
+            await using var connection = t.Result;
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhook_endpoints SET secret = 'whsec_%%not-base64%%' WHERE id = @poison", new { poison });
+        }).Unwrap();
+        await ApplyAsync(new Txn { Id = "POISON" });
+        var dispatcher = Dispatcher();
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await dispatcher.RunOnceAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromMinutes(2));
+        }
+
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "the sibling went out once, on the first round");
+        var deliveries = await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
+        Assert.That(deliveries.Single(d => d.EndpointId == good).State, Is.EqualTo("delivered"));
+        var dead = deliveries.Single(d => d.EndpointId == poison);
+        Assert.That(dead.State, Is.EqualTo("dead"), "three attempts on a 5s,1m schedule, then the dead letter");
+        var attempts = (await _db.Deliveries.GetDeliveryAsync(dead.Id, CancellationToken.None))!.Value.Attempts;
+        Assert.That(attempts.Select(a => a.Error).ToList(), Has.Count.EqualTo(3).And.All.EqualTo("unexpected FormatException"));
+    }
+
+    [Test]
+    public async Task ALeaseThatRanOutIsNotUsedToSend()
+    {
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "LEASE" });
+        var rivalClaimed = 0;
+        var store = new SlowClaimStore(_db.Queue, _time, async () =>
+        {
+            var now = _time.GetUtcNow();
+            rivalClaimed = (await _db.Queue.ClaimDueAsync("rival", now, now.AddSeconds(30), 10, false, CancellationToken.None)).Count;
+        });
+        await Dispatcher(store).RunOnceAsync(CancellationToken.None);
+
+        Assert.That(rivalClaimed, Is.EqualTo(1), "the rival took the delivery over once the lease ran out");
+        Assert.That(_receiver.Requests, Is.Empty, "the first dispatcher did not send under a lease it no longer held");
+        Assert.That((await OnlyDeliveryAsync()).Attempts, Is.Zero, "and recorded nothing");
+    }
+
+    [Test]
+    public async Task AttemptsAreRecordedInOneTransactionOnlyForLeasesStillHeld()
+    {
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "R1" });
+        await ApplyAsync(new Txn { Id = "R2" });
+        var now = _time.GetUtcNow();
+        await _db.Queue.FanOutAsync(now, 10, CancellationToken.None);
+        var claimed = await _db.Queue.ClaimDueAsync("mine", now, now.AddSeconds(30), 10, false, CancellationToken.None);
+        Assert.That(claimed, Has.Count.EqualTo(2));
+        // One lease runs out and another dispatcher takes that delivery.
+        await _db.Database.OpenAsync(CancellationToken.None).AsTask().ContinueWith(async t =>
+        {
+            await using var connection = t.Result;
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhook_deliveries SET lease_owner = 'theirs' WHERE id = @id", new { id = claimed[1].Id });
+        }).Unwrap();
+
+        var outcomes = claimed.Select(c => new AttemptOutcome(c.Id, c.EndpointId, 1, now, 200, 1, null, true, null, false)).ToList();
+        var recorded = await _db.Queue.RecordAttemptsAsync("mine", outcomes, CancellationToken.None);
+        Assert.That(recorded, Is.EqualTo(new[] { claimed[0].Id }));
+        Assert.That(await _db.Queue.RenewLeasesAsync("mine", [claimed[0].Id, claimed[1].Id], now.AddSeconds(60), CancellationToken.None), Is.Empty,
+            "a delivered delivery has no lease to renew, and the other is not ours");
+    }
+
+    [Test]
+    public async Task StatsMatchTheRows()
+    {
+        var (endpoint, _) = await EndpointAsync(_receiver.Url);
+        _receiver.Respond(2, WebhookReceiver.Status(500));
+        foreach (var id in new[] { "S1", "S2", "S3" })
+        {
+            await ApplyAsync(new Txn { Id = id });
+        }
+
+        var dispatcher = Dispatcher(configure: o => o.RetrySchedule = "");
+        await dispatcher.RunOnceAsync(CancellationToken.None); // one delivered, two dead (no retries)
+        await ApplyAsync(new Txn { Id = "S4" });
+        await _db.Queue.FanOutAsync(_time.GetUtcNow(), 10, CancellationToken.None); // one pending
+        _time.Advance(TimeSpan.FromSeconds(90));
+
+        var stats = (await _db.Deliveries.GetStatsAsync(_time.GetUtcNow(), CancellationToken.None)).Single(s => s.EndpointId == endpoint);
+        var rows = await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
+        Assert.That(stats.Pending, Is.EqualTo(rows.Count(r => r.State == "pending")).And.EqualTo(1));
+        Assert.That(stats.Dead, Is.EqualTo(rows.Count(r => r.State == "dead")).And.EqualTo(2));
+        Assert.That(stats.Delivered, Is.EqualTo(rows.Count(r => r.State == "delivered")).And.EqualTo(1));
+        Assert.That(stats.Leased, Is.Zero);
+        Assert.That(stats.OldestPendingAt, Is.EqualTo(rows.Single(r => r.State == "pending").CreatedAt));
+        Assert.That(await _db.Deliveries.CountUnfannedAsync(CancellationToken.None), Is.Zero);
+    }
+
     /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>
     private sealed class CrashAfterSendStore(IOutboxQueue inner) : IOutboxQueue
     {
         public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
         public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken ct) =>
             inner.ClaimDueAsync(owner, now, leaseUntil, limit, includeOrchestrator, ct);
-        public Task<bool> RecordAttemptAsync(string owner, AttemptOutcome outcome, CancellationToken ct) => throw new IOException("crashed before recording");
+        public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken ct) =>
+            throw new IOException("crashed before recording");
+        public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
+            inner.RenewLeasesAsync(owner, ids, until, ct);
+    }
+
+    /// <summary>A store whose claim takes as long as a lease: by the time the dispatcher would send,
+    /// its lease has run out and another dispatcher (<paramref name="rival"/>) has claimed the delivery.</summary>
+    private sealed class SlowClaimStore(IOutboxQueue inner, ManualTimeProvider time, Func<Task> rival) : IOutboxQueue
+    {
+        public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
+
+        public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken ct)
+        {
+            var claimed = await inner.ClaimDueAsync(owner, now, leaseUntil, limit, includeOrchestrator, ct);
+            time.Advance(leaseUntil - now + TimeSpan.FromSeconds(1));
+            await rival();
+            return claimed;
+        }
+
+        public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken ct) => inner.RecordAttemptsAsync(owner, outcomes, ct);
+        public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) => inner.RenewLeasesAsync(owner, ids, until, ct);
     }
 }

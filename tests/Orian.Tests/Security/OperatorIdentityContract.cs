@@ -35,6 +35,7 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         new(HttpMethod.Delete, "/v1/webhook-endpoints/we_none", null, OperatorRoles.WebhookWrite),
         new(HttpMethod.Get, "/v1/deliveries", null, OperatorRoles.DeliveryRead),
         new(HttpMethod.Get, "/v1/deliveries/1", null, OperatorRoles.DeliveryRead),
+        new(HttpMethod.Get, "/v1/deliveries/stats", null, OperatorRoles.DeliveryRead),
         new(HttpMethod.Post, "/v1/deliveries/1/redrive", null, OperatorRoles.DeliveryWrite),
         new(HttpMethod.Post, "/v1/deliveries/redrive", null, OperatorRoles.DeliveryWrite),
         new(HttpMethod.Put, "/v1/instruction-links/T1", """{"order_ref":"ORD-1","instruction_ref":"INS-1"}""", OperatorRoles.LinkWrite),
