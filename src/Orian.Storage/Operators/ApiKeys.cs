@@ -146,10 +146,24 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
 
     public async Task TouchAsync(string keyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(
+        // Read first: most requests of a busy key find it touched within the minute and write nothing.
+        var threshold = now.AddMinutes(-1);
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var last = await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
+                "SELECT last_used_at FROM api_keys WHERE id = @keyId", new { keyId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (last is { } l && l >= threshold)
+            {
+                return;
+            }
+        }
+
+        // A write transaction of the provider's (on SQLite, the writer's turn: no busy-wait beside the ledger).
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET last_used_at = @now WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @threshold)",
-            new { keyId, now, threshold = now.AddMinutes(-1) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { keyId, now, threshold }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ApiKeyRow?> SingleAsync(string sql, object parameters, CancellationToken cancellationToken)
