@@ -92,7 +92,7 @@ internal static class PostgresServer
             ? Directory.GetDirectories(root).OrderByDescending(d => d, StringComparer.Ordinal).Select(d => Path.Combine(d, "bin", tool)).FirstOrDefault(File.Exists)
             : null;
         return bin ?? throw new InvalidOperationException(
-            $"PostgreSQL is not installed (no {root}/*/bin/{tool}). Install it (apt-get install -y postgresql) or set {EnvironmentVariable}.");
+            $"PostgreSQL is not installed (no {root}/*/bin/{tool}). Run the tests with scripts/test.sh, which installs it, or install it (apt-get install -y postgresql), or set {EnvironmentVariable}.");
     }
 
     /// <summary>PostgreSQL refuses to run as root: when we are root, run its tools as 'postgres'.</summary>
