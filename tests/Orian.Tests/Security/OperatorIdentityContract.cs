@@ -163,9 +163,12 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
     [Test]
     public async Task TheHmacExchangeBuysAShortLivedBearerTokenAndRefusesReplaysStaleTimesAndWrongKeys()
     {
-        await using var service = await (await CreateDatabaseAsync("hmac")).StartServiceAsync();
+        // The service's clock stands still, so a time 301 s away is exactly that far (a real clock
+        // could tick between computing it and the request, and make it 300).
+        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await using var service = await (await CreateDatabaseAsync("hmac")).StartServiceAsync(s => s.AddSingleton<TimeProvider>(clock));
         var key = await CreateKeyAsync(service, "script", OperatorRoles.TransactionRead);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var nonce = Guid.NewGuid().ToString("D");
 
         using var exchanged = await ExchangeAsync(service, Hmac(key, nonce, now));
@@ -173,7 +176,7 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         var body = await TestService.JsonAsync(exchanged);
         var token = body.GetProperty("accessToken").GetString()!;
         var expires = DateTimeOffset.FromUnixTimeMilliseconds(body.GetProperty("expires").GetInt64());
-        Assert.That(expires - DateTimeOffset.UtcNow, Is.InRange(TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61)), "an hour by default");
+        Assert.That(expires - clock.GetUtcNow(), Is.EqualTo(TimeSpan.FromHours(1)), "an hour by default");
 
         void Bearer(HttpRequestHeaders h) => h.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using (var read = await SendAsync(service, Operations[5], Bearer))
