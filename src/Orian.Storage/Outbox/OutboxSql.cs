@@ -36,12 +36,25 @@ internal sealed class OutboxSql(SqlDialect d)
         [("event_id", "@EventId"), ("endpoint_id", "@EndpointId"), ("state", "'pending'"), ("attempts", "0"), ("next_attempt_at", "@At"), ("created_at", "@At")],
         "event_id", "endpoint_id");
 
-    /// <summary>Leases the due deliveries: the claim takes the rows no other claimer holds.</summary>
+    /// <summary>Leases the due deliveries: the claim takes the rows no other claimer holds. An
+    /// Orchestrator delivery is claimed only while no other delivery of the same instruction (its
+    /// subject) is leased, and only the oldest due one of that instruction, so across every instance
+    /// at most one update per instruction is in flight; it carries the newest status
+    /// (<see cref="ClaimedDetails"/>), so an instruction never moves backwards.</summary>
     public string Claim { get; } = $"""
         UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN (
             SELECT wd.id FROM webhook_deliveries wd {d.ClaimHint} JOIN webhook_endpoints e ON e.id = wd.endpoint_id
             WHERE wd.state = 'pending' AND wd.next_attempt_at <= @now AND (wd.lease_until IS NULL OR wd.lease_until < @now) AND e.status = 'enabled'
-                AND (e.kind = 'webhook' OR @orchestrator = {d.True})
+                AND (e.kind = 'webhook' OR (@orchestrator = {d.True}
+                    AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries o JOIN outbox_events oe ON oe.event_id = o.event_id
+                        WHERE o.endpoint_id = wd.endpoint_id AND o.id <> wd.id AND o.state = 'pending' AND o.lease_until >= @now
+                            AND oe.subject = (SELECT me.subject FROM outbox_events me WHERE me.event_id = wd.event_id))
+                    AND wd.id = (
+                        SELECT min(o.id) FROM webhook_deliveries o JOIN outbox_events oe ON oe.event_id = o.event_id
+                        WHERE o.endpoint_id = wd.endpoint_id AND o.state = 'pending' AND o.next_attempt_at <= @now
+                            AND (o.lease_until IS NULL OR o.lease_until < @now)
+                            AND oe.subject = (SELECT me.subject FROM outbox_events me WHERE me.event_id = wd.event_id))))
             ORDER BY wd.next_attempt_at, wd.id {d.Page("@limit")}{d.ClaimClause("wd")})
         """;
 

@@ -196,6 +196,32 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
     }
 
     [Test]
+    public async Task AtMostOneUpdatePerInstructionIsInFlightAcrossDispatchers()
+    {
+        await LinkAsync("ONE");
+        await ApplyAsync(new Txn { Id = "ONE", Version = 1, Status = "AUTHORISED" });
+        await ApplyAsync(new Txn { Id = "ONE", Version = 2, Status = "COMPLETE" });
+        await LinkAsync("TWO", instruction: "INS-2");
+        await ApplyAsync(new Txn { Id = "TWO", Status = "AUTHORISED" });
+        var now = _time.GetUtcNow();
+        await _db.Queue.FanOutAsync(now, 100, CancellationToken.None);
+        Assert.That((await _db.Links.GetInstructionUpdatesAsync("ONE", CancellationToken.None)).Select(u => u.Status), Is.EqualTo(new[] { "PROCESSING", "SETTLED" }),
+            "two updates of one instruction wait, both due");
+
+        var first = await _db.Queue.ClaimDueAsync("a", now, now.AddSeconds(30), 100, true, CancellationToken.None);
+        Assert.That(first.Select(c => c.Payload).Count(p => p.Contains("\"ONE\"", StringComparison.Ordinal)), Is.EqualTo(1), "one update of ONE at a time");
+        Assert.That(first, Has.Count.EqualTo(2), "and TWO's beside it");
+        var second = await _db.Queue.ClaimDueAsync("b", now, now.AddSeconds(30), 100, true, CancellationToken.None);
+        Assert.That(second, Is.Empty, "another dispatcher gets nothing of ONE while its update is in flight");
+
+        var sent = first.Single(c => c.Payload.Contains("\"ONE\"", StringComparison.Ordinal));
+        Assert.That(sent.Payload, Does.Contain("\"SETTLED\""), "the one in flight carries the newest status");
+        await _db.Queue.RecordAttemptsAsync("a", [new AttemptOutcome(sent.Id, sent.EndpointId, 1, now, 200, 1, null, true, null, false)], CancellationToken.None);
+        var third = await _db.Queue.ClaimDueAsync("b", now, now.AddSeconds(30), 100, true, CancellationToken.None);
+        Assert.That(third, Has.Count.EqualTo(1), "once it is done, the next update of ONE can go");
+    }
+
+    [Test]
     public async Task TheTokenIsCachedRefreshedBeforeItExpiresAndReplacedWhenRefused()
     {
         var dispatcher = Dispatcher();
