@@ -122,6 +122,14 @@ public static class OrianApp
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, OrianJsonContext.Default);
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        // Data Protection reads its key ring when the host starts; the ring lives in the database, so
+        // that read must come after the schema is current: its hosted service goes last.
+        foreach (var dataProtection in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(dataProtection);
+            services.Add(dataProtection);
+        }
     }
 
     public static void MapOrian(this WebApplication app)
