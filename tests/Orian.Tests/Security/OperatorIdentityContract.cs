@@ -318,6 +318,8 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         }
 
         Assert.That(logs.Lines, Is.Not.Empty, "the capture works");
+        Assert.That(logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)), Is.Empty,
+            "a fresh database starts cleanly: the key ring is read after the schema exists");
         Assert.That(logs.All, Does.Not.Contain(key.PrivateKey).And.Not.Contain(token).And.Not.Contain(secret["whsec_".Length..]).And.Not.Contain(TestService.ApiKey));
     }
 
