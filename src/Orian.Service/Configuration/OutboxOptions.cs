@@ -73,4 +73,10 @@ public sealed class OutboxOptions
 
     /// <summary>Longest <c>Retry-After</c> honoured. Default 24 h.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>An answer slower than this counts against its endpoint like a failure: when half of
+    /// at least five attempts within 30 s were slow or failed, the endpoint's circuit opens for 30 s
+    /// and its deliveries wait (they are retried on their schedule). Default 2 s.</summary>
+    [Range(10, 120_000)]
+    public int SlowAnswerMs { get; set; } = 2000;
 }

@@ -34,6 +34,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly OrchestratorClient _orchestrator;
     private readonly HttpClient _client;
     private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private long _claims;
 
@@ -217,6 +218,14 @@ internal sealed class WebhookDispatcher : BackgroundService
         string? error = null;
         TimeSpan? retryAfter = null;
         var refused = false;
+        var health = HealthOf(delivery.EndpointId);
+        if (health.IsOpen(_time.GetUtcNow()))
+        {
+            var now0 = _time.GetUtcNow();
+            var wait = attempt > _schedule.Count ? (DateTimeOffset?)null : now0 + Jittered(_schedule[attempt - 1]);
+            return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now0, null, 0, "circuit open: the endpoint is slow or failing", false, wait, false);
+        }
+
         try
         {
             using var response = await PipelineFor(delivery.EndpointId).ExecuteAsync(
@@ -263,10 +272,63 @@ internal sealed class WebhookDispatcher : BackgroundService
         var now = _time.GetUtcNow();
         // A refused connection records no timing: the attempt log must not tell which addresses answer.
         var latency = refused ? 0 : _time.GetElapsedTime(started).TotalMilliseconds;
+        health.Record(now, failed: error is not null || latency > _options.SlowAnswerMs);
         var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
         return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, error, delivered, next, gone);
+    }
+
+    private EndpointHealth HealthOf(string endpointId)
+    {
+        if (_health.Count > MaxPipelines)
+        {
+            _health.Clear();
+        }
+
+        return _health.GetOrAdd(endpointId, _ => new EndpointHealth());
+    }
+
+    /// <summary>
+    /// An endpoint's recent attempts: the second breaker, which also counts slow answers (Polly's
+    /// counts failures only). Half of at least <see cref="MinimumAttempts"/> attempts in the last
+    /// <see cref="Window"/> slow or failed opens it for <see cref="BreakFor"/>; while open, the
+    /// endpoint's deliveries are not sent, so a slow endpoint only slows itself.
+    /// </summary>
+    internal sealed class EndpointHealth
+    {
+        public const int MinimumAttempts = 5;
+        public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
+        public static readonly TimeSpan BreakFor = TimeSpan.FromSeconds(30);
+
+        private readonly Queue<(DateTimeOffset At, bool Bad)> _recent = new();
+        private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
+
+        public bool IsOpen(DateTimeOffset now)
+        {
+            lock (_recent)
+            {
+                return now < _openUntil;
+            }
+        }
+
+        public void Record(DateTimeOffset now, bool failed)
+        {
+            lock (_recent)
+            {
+                _recent.Enqueue((now, failed));
+                while (_recent.Count > 0 && _recent.Peek().At < now - Window)
+                {
+                    _recent.Dequeue();
+                }
+
+                if (_recent.Count >= MinimumAttempts && _recent.Count(r => r.Bad) * 2 >= _recent.Count)
+                {
+                    _openUntil = now + BreakFor;
+                    _recent.Clear();
+                }
+            }
+        }
     }
 
     private static bool IsOrchestrator(ClaimedDelivery delivery) => delivery.EndpointKind == "orchestrator";

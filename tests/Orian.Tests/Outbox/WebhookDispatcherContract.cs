@@ -403,6 +403,33 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         Assert.That(await _db.Deliveries.CountUnfannedAsync(CancellationToken.None), Is.Zero);
     }
 
+    [Test]
+    public async Task ASlowEndpointOpensItsOwnCircuitAndOnlySlowsItself()
+    {
+        await using var slow = await WebhookReceiver.StartAsync();
+        slow.Respond(100, async context =>
+        {
+            await Task.Delay(600, context.RequestAborted); // answers, but slower than SlowAnswerMs
+            context.Response.StatusCode = 200;
+        });
+        var (slowId, _) = await EndpointAsync(slow.Url);
+        var (fastId, _) = await EndpointAsync(_receiver.Url);
+        for (var i = 1; i <= 7; i++)
+        {
+            await ApplyAsync(new Txn { Id = $"SLOW{i}" });
+        }
+
+        await Dispatcher(configure: o => { o.SlowAnswerMs = 300; o.MaxConcurrency = 1; }).RunOnceAsync(CancellationToken.None);
+
+        Assert.That(slow.Requests, Has.Count.EqualTo(5), "five slow answers open the circuit; the rest wait");
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(7), "the fast endpoint got every event");
+        var deliveries = await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
+        Assert.That(deliveries.Where(d => d.EndpointId == fastId).Select(d => d.State), Has.All.EqualTo("delivered"));
+        var waiting = deliveries.Where(d => d.EndpointId == slowId && d.State == "pending").ToList();
+        Assert.That(waiting, Has.Count.EqualTo(2));
+        Assert.That(waiting.Select(d => d.LastError), Has.All.EqualTo("circuit open: the endpoint is slow or failing"));
+    }
+
     /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>
     private sealed class CrashAfterSendStore(IOutboxQueue inner) : IOutboxQueue
     {
