@@ -147,7 +147,11 @@ internal static class IdentityApi
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var expires = now.AddSeconds(admin.Value.TokenLifetimeSeconds);
         await keys.IssueTokenAsync(OperatorAuthenticator.Hash(token), key.Id, now, expires, cancellationToken);
-        await keys.TouchAsync(key.Id, now, cancellationToken);
+        if (key.NeedsTouch(now))
+        {
+            await keys.TouchAsync(key.Id, now, cancellationToken);
+        }
+
         return TypedResults.Created((string?)null, new AccessTokenResponse(token, expires.ToUnixTimeMilliseconds()));
     }
 

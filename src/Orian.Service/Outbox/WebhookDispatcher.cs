@@ -8,7 +8,6 @@ using Orian.Security;
 using Orian.Service.Configuration;
 using Orian.Storage;
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Orian.Service.Outbox;
@@ -33,13 +32,13 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly OrchestratorClient _orchestrator;
     private readonly HttpClient _client;
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _pipelines = new(StringComparer.Ordinal);
+    private readonly ResiliencePipeline<HttpResponseMessage> _timeout;
     private readonly ConcurrentDictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private long _claims;
 
-    /// <summary>Circuit breakers kept at most: beyond, the map starts afresh (endpoints come and go).</summary>
-    private const int MaxPipelines = 10_000;
+    /// <summary>Endpoint health records kept at most: beyond, the map starts afresh (endpoints come and go).</summary>
+    private const int MaxEndpointsTracked = 10_000;
 
     private readonly Random _random;
 
@@ -61,6 +60,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var egress = Egress.From(_options.AllowedPrivateNetworks).Egress ?? throw new OptionsValidationException(
             OutboxOptions.Section, typeof(OutboxOptions), ["Orian:Outbox:AllowedPrivateNetworks must be comma-separated CIDRs."]);
         _client = new HttpClient(egress.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Egress.MaxResponseBytes };
+        _timeout = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddTimeout(TimeSpan.FromMilliseconds(_options.RequestTimeoutMs)).Build();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -228,7 +228,7 @@ internal sealed class WebhookDispatcher : BackgroundService
 
         try
         {
-            using var response = await PipelineFor(delivery.EndpointId).ExecuteAsync(
+            using var response = await _timeout.ExecuteAsync(
                 async ct => IsOrchestrator(delivery)
                     ? await _orchestrator.SendUpdateAsync(delivery, ct)
                     : await _client.SendAsync(Request(delivery), HttpCompletionOption.ResponseHeadersRead, ct),
@@ -239,10 +239,6 @@ internal sealed class WebhookDispatcher : BackgroundService
             {
                 error = $"HTTP {status}";
             }
-        }
-        catch (BrokenCircuitException)
-        {
-            error = "circuit open: the endpoint failed repeatedly";
         }
         catch (TimeoutRejectedException)
         {
@@ -272,7 +268,10 @@ internal sealed class WebhookDispatcher : BackgroundService
         var now = _time.GetUtcNow();
         // A refused connection records no timing: the attempt log must not tell which addresses answer.
         var latency = refused ? 0 : _time.GetElapsedTime(started).TotalMilliseconds;
-        health.Record(now, failed: error is not null || latency > _options.SlowAnswerMs);
+        // What counts against the endpoint: no answer, a server error, "too many requests", or an
+        // answer slower than SlowAnswerMs. A 4xx is the request's problem, not the endpoint's health.
+        var bad = (error is not null && status is null or >= 500 or 429) || latency > _options.SlowAnswerMs;
+        health.Record(now, bad);
         var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
@@ -281,7 +280,7 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     private EndpointHealth HealthOf(string endpointId)
     {
-        if (_health.Count > MaxPipelines)
+        if (_health.Count > MaxEndpointsTracked)
         {
             _health.Clear();
         }
@@ -290,8 +289,8 @@ internal sealed class WebhookDispatcher : BackgroundService
     }
 
     /// <summary>
-    /// An endpoint's recent attempts: the second breaker, which also counts slow answers (Polly's
-    /// counts failures only). Half of at least <see cref="MinimumAttempts"/> attempts in the last
+    /// An endpoint's recent attempts: its circuit breaker, counting failures and slow answers alike.
+    /// Half of at least <see cref="MinimumAttempts"/> attempts in the last
     /// <see cref="Window"/> slow or failed opens it for <see cref="BreakFor"/>; while open, the
     /// endpoint's deliveries are not sent, so a slow endpoint only slows itself.
     /// </summary>
@@ -351,32 +350,6 @@ internal sealed class WebhookDispatcher : BackgroundService
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", signature);
         return request;
-    }
-
-    private ResiliencePipeline<HttpResponseMessage> PipelineFor(string endpointId)
-    {
-        if (_pipelines.Count > MaxPipelines)
-        {
-            _pipelines.Clear();
-        }
-
-        return _pipelines.GetOrAdd(endpointId, _ =>
-        {
-            var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
-            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = 5,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(30),
-                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode == HttpStatusCode.TooManyRequests),
-            });
-            builder.AddTimeout(TimeSpan.FromMilliseconds(_options.RequestTimeoutMs));
-            return builder.Build();
-        });
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)

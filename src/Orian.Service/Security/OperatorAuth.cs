@@ -70,7 +70,11 @@ internal sealed class OperatorAuthenticator(IApiKeyStore keys, IOptions<AdminOpt
             return null;
         }
 
-        await keys.TouchAsync(key.Id, now, cancellationToken);
+        if (key.NeedsTouch(now))
+        {
+            await keys.TouchAsync(key.Id, now, cancellationToken);
+        }
+
         return new OperatorIdentity(key.Id, key.Name, key.RoleList);
     }
 

@@ -1,4 +1,5 @@
 using Orian.Orchestrator;
+using Orian.Outbox;
 
 namespace Orian.Storage;
 
@@ -49,8 +50,11 @@ public sealed class InstructionUpdateRow
     public string EventId { get; set; } = "";
     public long Version { get; set; }
 
-    /// <summary>The instruction status the update carries.</summary>
-    public string Status { get; set; } = "";
+    /// <summary>The instruction status the update carries (read from its payload).</summary>
+    public string Status => OutboxPayload.ReadInstructionUpdated(Payload).Status;
+
+    /// <summary>The update as queued (an <c>instruction.updated</c> event).</summary>
+    internal string Payload { get; set; } = "";
     public string State { get; set; } = "";
     public int Attempts { get; set; }
     public int? LastStatus { get; set; }

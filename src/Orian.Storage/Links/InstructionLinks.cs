@@ -93,37 +93,10 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
     public async Task<IReadOnlyList<InstructionUpdateRow>> GetInstructionUpdatesAsync(string transactionId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<UpdateRow>(new CommandDefinition(
+        return (await connection.QueryAsync<InstructionUpdateRow>(new CommandDefinition(
             "SELECT d.id AS delivery_id, ev.event_id, ev.version, ev.payload, d.state, d.attempts, d.last_status, d.last_error, d.created_at, d.delivered_at " +
             "FROM outbox_events ev JOIN webhook_deliveries d ON d.event_id = ev.event_id " +
             "WHERE ev.transaction_id = @transactionId AND ev.event_type = @type AND d.endpoint_id = @endpoint ORDER BY d.id",
             new { transactionId, type = EventTypes.InstructionUpdated, endpoint = OrchestratorEndpointId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
-        return rows.ConvertAll(r => new InstructionUpdateRow
-        {
-            DeliveryId = r.DeliveryId,
-            EventId = r.EventId,
-            Version = r.Version,
-            Status = OutboxPayload.ReadInstructionUpdated(r.Payload).Status,
-            State = r.State,
-            Attempts = r.Attempts,
-            LastStatus = r.LastStatus,
-            LastError = r.LastError,
-            CreatedAt = r.CreatedAt,
-            DeliveredAt = r.DeliveredAt,
-        });
-    }
-
-    private sealed class UpdateRow
-    {
-        public long DeliveryId { get; set; }
-        public string EventId { get; set; } = "";
-        public long Version { get; set; }
-        public string Payload { get; set; } = "";
-        public string State { get; set; } = "";
-        public int Attempts { get; set; }
-        public int? LastStatus { get; set; }
-        public string? LastError { get; set; }
-        public DateTimeOffset CreatedAt { get; set; }
-        public DateTimeOffset? DeliveredAt { get; set; }
     }
 }

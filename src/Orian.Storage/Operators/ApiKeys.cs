@@ -20,6 +20,13 @@ public sealed class ApiKeyRow
 
     public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary><see cref="LastUsedAt"/> is written at most this often per key.</summary>
+    public static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether <see cref="LastUsedAt"/> is due to be written at <paramref name="now"/>
+    /// (the caller has the row already: no read to decide).</summary>
+    public bool NeedsTouch(DateTimeOffset now) => LastUsedAt is not { } last || last < now - TouchInterval;
+
     /// <summary>Whether the key may authenticate at <paramref name="now"/>.</summary>
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || expires > now);
 
@@ -49,7 +56,8 @@ public interface IApiKeyStore
 
     Task IssueTokenAsync(string tokenHash, string keyId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
-    /// <summary>Notes that a key was used (at most once a minute per key).</summary>
+    /// <summary>Notes that a key was used (at most once a minute per key: callers holding the row
+    /// ask <see cref="ApiKeyRow.NeedsTouch"/> first).</summary>
     Task TouchAsync(string keyId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
@@ -146,23 +154,11 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
 
     public async Task TouchAsync(string keyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Read first: most requests of a busy key find it touched within the minute and write nothing.
-        var threshold = now.AddMinutes(-1);
-        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var last = await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
-                "SELECT last_used_at FROM api_keys WHERE id = @keyId", new { keyId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (last is { } l && l >= threshold)
-            {
-                return;
-            }
-        }
-
-        // A write transaction of the provider's (on SQLite, the writer's turn: no busy-wait beside the ledger).
+        // On the writer's turn (SQLite: no busy-wait beside the ledger); a no-op within the minute.
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET last_used_at = @now WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @threshold)",
-            new { keyId, now, threshold }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { keyId, now, threshold = now - ApiKeyRow.TouchInterval }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -79,10 +79,10 @@ public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
     }
 
     private static readonly Gen<OperatorCase> OperatorCases =
-        from which in Gen.Choose(0, 3)
+        from which in Gen.Choose(0, 5)
         from path in Gen.Frequency((5, Gen.Constant("OP-1")), (1, Gen.Elements("%00", "x%0Ay", "%ED%A0%80", new string('q', 100), "%E2%80%AE")))
         from mutations in HostileInput.Mutations(
-            ["status", "url", "description", "events", "order_ref", "instruction_ref", "k1", "k2", "blocked_merchant_categories"],
+            ["status", "url", "description", "events", "order_ref", "instruction_ref", "k1", "k2", "blocked_merchant_categories", "name", "roles", "expires_at"],
             ["max_transaction_amount", "daily_spend_limit"])
         from contentType in Gen.Elements(HostileInput.ContentTypes)
         select which switch
@@ -93,8 +93,20 @@ public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
                 """{"url":"http://127.0.0.1:9/hook","events":["transaction.updated"],"description":"tenant A"}""", mutations, contentType),
             2 => new OperatorCase("PUT", $"/v1/instruction-links/{path}",
                 """{"order_ref":"O-1","instruction_ref":"I-1","metadata":{"k1":"v1","k2":"v2"}}""", mutations, contentType),
-            _ => new OperatorCase("POST", $"/v1/deliveries/{path}/redrive", "{}", mutations, contentType),
+            3 => new OperatorCase("POST", $"/v1/deliveries/{path}/redrive", "{}", mutations, contentType),
+            4 => new OperatorCase("POST", "/v1/api-keys",
+                """{"name":"fuzzed key","roles":["orian-account-read"],"expires_at":"2099-01-01T00:00:00Z"}""", mutations, contentType),
+            _ => new OperatorCase("GET", $"/v1/audit?target=account:{path}&limit=5", "{}", mutations, contentType),
         };
+
+    /// <summary>What a client can put in the HMAC exchange's header: any bytes a header may carry,
+    /// of any length, around the expected shape.</summary>
+    private static readonly Gen<string> HmacHeaders =
+        from parts in Gen.ListOf(Gen.Frequency(
+            (3, Gen.Elements("pk_x", "0", "-1", "9223372036854775807", "9223372036854775808", "", "Zm9v", new string('A', 300))),
+            (2, Gen.ArrayOf(Gen.Choose(0x20, 0xFF).Select(c => (char)c)).Select(chars => new string(chars)))))
+        from prefix in Gen.Elements("Hmac ", "hmac ", "Hmac", "")
+        select prefix + string.Join(":", parts.Take(6));
 
     [Test]
     public async Task NoOperatorBodyOrPathGetsA5xx()
@@ -120,6 +132,24 @@ public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(controls.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var endpoints = await service.Operator.GetAsync("/v1/webhook-endpoints");
         Assert.That(endpoints.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task NoHmacExchangeHeaderGetsA5xxOrAToken()
+    {
+        var database = await CreateDatabaseAsync();
+        await using var service = await database.StartServiceAsync();
+        // A client that sends header bytes above ASCII as they are (HttpClient refuses them otherwise).
+        using var raw = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.Latin1 }) { BaseAddress = service.Address };
+        var property = Prop.ForAll(HmacHeaders.ToArbitrary(), header =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/identity/hmac") { Content = new ByteArrayContent([]) };
+            request.Headers.TryAddWithoutValidation("Authorization", header);
+            using var response = raw.SendAsync(request).GetAwaiter().GetResult();
+            return (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest).Label($"answered {(int)response.StatusCode}");
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases(300)).WithQuietOnSuccess(true), property);
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM access_tokens"), Is.Zero, "no header bought a token");
     }
 
     // ---- Regressions: one per finding ---------------------------------------------------------
