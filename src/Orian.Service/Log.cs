@@ -61,10 +61,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 1207, Level = LogLevel.Error, Message = "Request {Method} {Path} failed ({Class}); answered {Status}")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string method, Untrusted path, string @class, int status);
 
-    [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Webhook dispatch round failed; retrying after the poll interval")]
-    public static partial void DispatchFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Webhook dispatch ({Stage}) failed; retrying after the poll interval")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception, string stage);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} failed unexpectedly ({ExceptionType}); recorded as a failed attempt")]
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Error, Message = "Recording {Count} delivery attempts failed; those deliveries are sent again (same webhook-id) when their leases run out")]
+    public static partial void RecordFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} failed unexpectedly ({ExceptionType}); recorded as a failed attempt")]
     public static partial void DeliveryFault(ILogger logger, long deliveryId, string exceptionType);
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease ran out before the attempt was recorded; another dispatcher owns it")]

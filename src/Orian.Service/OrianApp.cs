@@ -81,6 +81,8 @@ public static class OrianApp
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.LeaseSeconds * 1000L >= 2L * o.RequestTimeoutMs + (long)Orian.Service.Outbox.WebhookDispatcher.LeaseMargin.TotalMilliseconds,
                 "Orian:Outbox:LeaseSeconds must cover two request timeouts (Orian:Outbox:RequestTimeoutMs) and 5 s more, so a lease always outlives the send made under it.")
+            .Validate(o => o.MaxConcurrencyPerEndpoint <= o.MaxConcurrency,
+                "Orian:Outbox:MaxConcurrencyPerEndpoint must not exceed Orian:Outbox:MaxConcurrency: one endpoint can never hold more senders than there are.")
             .Validate(o => Orian.Service.Outbox.Egress.From(o.AllowedPrivateNetworks).Egress is not null,
                 "Orian:Outbox:AllowedPrivateNetworks (env Orian__Outbox__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16,127.0.0.1/32.")
             .ValidateOnStart();

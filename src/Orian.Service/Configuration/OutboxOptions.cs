@@ -63,13 +63,20 @@ public sealed class OutboxOptions
     [Range(1, 3600)]
     public int LeaseSeconds { get; set; } = 60;
 
-    /// <summary>Deliveries claimed (and events fanned out) per round. Default 100.</summary>
+    /// <summary>Deliveries claimed, attempts recorded and events fanned out per transaction at most.
+    /// Default 100.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Requests in flight at once. Default 16.</summary>
+    /// <summary>Requests in flight at once (the senders of this instance). Default 32.</summary>
     [Range(1, 512)]
-    public int MaxConcurrency { get; set; } = 16;
+    public int MaxConcurrency { get; set; } = 32;
+
+    /// <summary>Deliveries one endpoint may have with this instance at once, claimed and not yet
+    /// answered: a slow endpoint holds at most this many senders, never all of them. At most
+    /// <see cref="MaxConcurrency"/>. Default 16.</summary>
+    [Range(1, 512)]
+    public int MaxConcurrencyPerEndpoint { get; set; } = 16;
 
     /// <summary>Longest <c>Retry-After</c> honoured. Default 24 h.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);

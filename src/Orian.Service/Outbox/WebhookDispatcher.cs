@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Orian.Security;
 using Orian.Service.Configuration;
@@ -13,12 +14,17 @@ using Polly.Timeout;
 namespace Orian.Service.Outbox;
 
 /// <summary>
-/// Delivers outbox events to webhook endpoints, at least once. Each round fans new events out into
-/// deliveries, leases the due ones (several service instances can run this at once without sharing
-/// a delivery), sends them signed in the Standard Webhooks format, and records every attempt. A
-/// failed attempt is retried on the schedule (with jitter, or after <c>Retry-After</c>); after the
-/// last one the delivery is dead-lettered for an operator to re-drive. <c>410 Gone</c> disables the
-/// endpoint. Each endpoint has its own circuit breaker and every request a timeout (Polly).
+/// Delivers outbox events to webhook endpoints, at least once, as a continuous pipeline: a fan-out
+/// loop turns new events into deliveries; a claim loop leases due deliveries endpoint by endpoint
+/// (several service instances can do this at once without sharing a delivery) whenever the senders
+/// have room; a bounded pool of senders starts the next delivery as soon as one finishes; a recorder
+/// writes the attempts in batches (one transaction for many). Nothing waits for the slowest delivery
+/// of a batch, and each endpoint has at most <see cref="OutboxOptions.MaxConcurrencyPerEndpoint"/>
+/// deliveries with this dispatcher at once, so a slow endpoint only slows itself.
+/// Deliveries go out signed in the Standard Webhooks format; a failed attempt is retried on the
+/// schedule (with jitter, or after <c>Retry-After</c>); after the last one the delivery is
+/// dead-lettered for an operator to re-drive. <c>410 Gone</c> disables the endpoint. Each endpoint
+/// has its own circuit breaker (failures and slow answers) and every request a timeout (Polly).
 /// Instruction updates for the Payments Orchestrator travel the same way, sent by
 /// <see cref="OrchestratorClient"/> instead of as a webhook.
 /// </summary>
@@ -35,12 +41,17 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ResiliencePipeline<HttpResponseMessage> _timeout;
     private readonly ConcurrentDictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
+    private readonly Random _random;
     private long _claims;
 
     /// <summary>Endpoint health records kept at most: beyond, the map starts afresh (endpoints come and go).</summary>
     private const int MaxEndpointsTracked = 10_000;
 
-    private readonly Random _random;
+    /// <summary>How long attempts already made may still be recorded once the service stops.</summary>
+    private static readonly TimeSpan RecordOnStop = TimeSpan.FromSeconds(5);
+
+    /// <summary>What a lease must have left beyond a request's timeout before a send.</summary>
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
 
     public WebhookDispatcher(
         IOutboxQueue store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, OrchestratorClient orchestrator, ILogger<WebhookDispatcher> logger,
@@ -56,151 +67,348 @@ internal sealed class WebhookDispatcher : BackgroundService
         _logger = logger;
         // Timeouts come from the Polly pipeline (on the injected clock), not from HttpClient. The
         // handler refuses internal addresses at connect time and follows no redirect; no answer body
-        // is read (the status decides), and none could be buffered beyond the limit.
+        // is read (the status decides), and none could be buffered beyond the limit. Connections
+        // are kept alive and pooled per endpoint by the handler.
         var egress = Egress.From(_options.AllowedPrivateNetworks).Egress ?? throw new OptionsValidationException(
             OutboxOptions.Section, typeof(OutboxOptions), ["Orian:Outbox:AllowedPrivateNetworks must be comma-separated CIDRs."]);
         _client = new HttpClient(egress.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Egress.MaxResponseBytes };
         _timeout = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddTimeout(TimeSpan.FromMilliseconds(_options.RequestTimeoutMs)).Build();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>A delivery claimed under one lease: who holds it, and until when.</summary>
+    private sealed record Leased(string Owner, DateTimeOffset Until, ClaimedDelivery Delivery);
+
+    /// <summary>An attempt made (or a delivery put back unsent), waiting to be recorded.</summary>
+    private sealed record Made(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _options.DispatcherEnabled ? RunAsync(stoppingToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// The pipeline, until <paramref name="stoppingToken"/>: fan-out, claims, senders and recorder
+    /// run side by side. On stop nothing new is claimed or sent; attempts already made are still
+    /// recorded (for a few seconds); deliveries claimed but not sent wait for their leases to run
+    /// out and go out again from whichever dispatcher claims them next, under the same webhook-id.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
     {
-        if (!_options.DispatcherEnabled)
+        var pipeline = new Pipeline(this);
+        var work = Channel.CreateUnbounded<Leased>(new UnboundedChannelOptions { SingleWriter = true });
+        var made = Channel.CreateUnbounded<Made>(new UnboundedChannelOptions { SingleReader = true });
+        using var recording = new CancellationTokenSource();
+        var senders = Enumerable.Range(0, _options.MaxConcurrency).Select(_ => pipeline.SendLoopAsync(work.Reader, made.Writer, stoppingToken)).ToArray();
+        var recorder = pipeline.RecordLoopAsync(made.Reader, recording.Token);
+        var fanOut = pipeline.FanOutLoopAsync(stoppingToken);
+        try
         {
-            return;
+            await Quietly(pipeline.ClaimLoopAsync(work.Writer, stoppingToken));
+        }
+        finally
+        {
+            work.Writer.TryComplete();
+            await Quietly(Task.WhenAll(senders));
+            made.Writer.TryComplete();
+            recording.CancelAfter(RecordOnStop);
+            await Quietly(recorder);
+            await Quietly(fanOut);
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    /// <summary>The state the loops of <see cref="RunAsync"/> share: what is claimed and not yet
+    /// sent, per endpoint (the per-endpoint cap), and what is claimed and not yet recorded (the
+    /// instance's capacity).</summary>
+    private sealed class Pipeline(WebhookDispatcher d)
+    {
+        private readonly Dictionary<string, int> _unsent = new(StringComparer.Ordinal);
+        private readonly Channel<bool> _claimBell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private int _unrecorded;
+
+        /// <summary>Deliveries this instance holds at most (claimed, not yet recorded): enough to keep
+        /// every sender busy while the next batch is claimed and the last one recorded.</summary>
+        private int Capacity => 2 * d._options.MaxConcurrency;
+
+        private void RingClaims() => _claimBell.Writer.TryWrite(true);
+
+        public async Task FanOutLoopAsync(CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var fanned = 0;
+                try
+                {
+                    fanned = await d._store.FanOutAsync(d._time.GetUtcNow(), d._options.BatchSize, stop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    Log.DispatchFailed(d._logger, e, "fan-out");
+                }
+
+                RingClaims(); // new deliveries, or a re-drive or a new link that rang the signal
+                if (fanned < d._options.BatchSize)
+                {
+                    await d._signal.WaitAsync(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time, stop);
+                }
+            }
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        public async Task ClaimLoopAsync(ChannelWriter<Leased> work, CancellationToken stop)
         {
-            int worked;
-            try
+            while (!stop.IsCancellationRequested)
             {
-                worked = await RunOnceAsync(stoppingToken);
+                var room = Capacity - Volatile.Read(ref _unrecorded);
+                var want = Math.Min(d._options.BatchSize, room);
+                var claimed = 0;
+                if (want >= Math.Max(1, Math.Min(d._options.BatchSize, Capacity) / 4)) // claim in batches, not a delivery at a time
+                {
+                    try
+                    {
+                        claimed = await ClaimAsync(work, want, stop);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+                    {
+                        Log.DispatchFailed(d._logger, e, "claim");
+                    }
+                }
+
+                if (claimed == 0 || claimed < want)
+                {
+                    // Nothing more due now, or no room: wait for new deliveries, a recorded batch
+                    // (room again) or the poll interval (retries falling due).
+                    using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time);
+                    using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, timer.Token);
+                    try
+                    {
+                        await _claimBell.Reader.ReadAsync(either.Token);
+                    }
+                    catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                    {
+                        // the poll interval passed
+                    }
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+        }
+
+        private async Task<int> ClaimAsync(ChannelWriter<Leased> work, int want, CancellationToken stop)
+        {
+            var now = d._time.GetUtcNow();
+            var (owner, until) = d.NewLease(now);
+            Dictionary<string, int> busy;
+            lock (_unsent)
             {
-                Log.DispatchFailed(_logger, e);
-                worked = 0;
+                busy = new Dictionary<string, int>(_unsent, StringComparer.Ordinal);
             }
 
-            if (worked == 0)
+            var limits = new ClaimLimits(want, d._options.MaxConcurrencyPerEndpoint, d._orchestrator.Enabled) { Busy = busy, Skip = d.OpenCircuits(now) };
+            var claimed = await d._store.ClaimDueAsync(owner, now, until, limits, stop);
+            Interlocked.Add(ref _unrecorded, claimed.Count);
+            lock (_unsent)
             {
-                await _signal.WaitAsync(TimeSpan.FromMilliseconds(_options.PollIntervalMs), _time, stoppingToken);
+                foreach (var c in claimed)
+                {
+                    _unsent[c.EndpointId] = _unsent.GetValueOrDefault(c.EndpointId) + 1;
+                }
+            }
+
+            foreach (var c in Interleaved(claimed))
+            {
+                work.TryWrite(new Leased(owner, until, c));
+            }
+
+            return claimed.Count;
+        }
+
+        public async Task SendLoopAsync(ChannelReader<Leased> work, ChannelWriter<Made> made, CancellationToken stop)
+        {
+            await foreach (var leased in work.ReadAllAsync(stop))
+            {
+                AttemptOutcome? outcome;
+                try
+                {
+                    outcome = await d.ProcessAsync(leased, stop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    // The lease could not be checked (the database is away): not sent; the lease
+                    // runs out and the delivery is claimed again.
+                    Log.DispatchFailed(d._logger, e, "lease check");
+                    outcome = null;
+                }
+                finally
+                {
+                    lock (_unsent)
+                    {
+                        var left = _unsent[leased.Delivery.EndpointId] - 1;
+                        if (left == 0)
+                        {
+                            _unsent.Remove(leased.Delivery.EndpointId);
+                        }
+                        else
+                        {
+                            _unsent[leased.Delivery.EndpointId] = left;
+                        }
+                    }
+                }
+
+                if (outcome is null)
+                {
+                    Interlocked.Decrement(ref _unrecorded);
+                    RingClaims();
+                }
+                else
+                {
+                    made.TryWrite(new Made(leased.Owner, outcome, leased.Delivery));
+                }
+            }
+        }
+
+        public async Task RecordLoopAsync(ChannelReader<Made> made, CancellationToken stop)
+        {
+            var batch = new List<Made>(d._options.BatchSize);
+            while (await made.WaitToReadAsync(stop))
+            {
+                batch.Clear();
+                while (batch.Count < d._options.BatchSize && made.TryRead(out var m))
+                {
+                    batch.Add(m);
+                }
+
+                foreach (var group in batch.GroupBy(m => m.Owner, StringComparer.Ordinal))
+                {
+                    await d.RecordAsync(group.Key, [.. group.Select(m => (m.Outcome, m.Delivery))], stop);
+                }
+
+                Interlocked.Add(ref _unrecorded, -batch.Count);
+                RingClaims();
             }
         }
     }
 
+    /// <summary>A claim's owner token (unique per claim) and lease end.</summary>
+    private (string Owner, DateTimeOffset Until) NewLease(DateTimeOffset now) =>
+        ($"{_instance}:{Interlocked.Increment(ref _claims)}", now.AddSeconds(_options.LeaseSeconds));
+
+    private HashSet<string> OpenCircuits(DateTimeOffset now) =>
+        [.. _health.Where(h => h.Value.IsOpen(now)).Select(h => h.Key)];
+
+    /// <summary>Claimed deliveries, endpoints taking turns, so that the senders start on every
+    /// endpoint of a claim rather than on the first endpoint's whole share.</summary>
+    private static IEnumerable<ClaimedDelivery> Interleaved(IReadOnlyList<ClaimedDelivery> claimed)
+    {
+        var queues = claimed.GroupBy(c => c.EndpointId, StringComparer.Ordinal).Select(g => new Queue<ClaimedDelivery>(g)).ToList();
+        while (queues.Count > 0)
+        {
+            foreach (var q in queues)
+            {
+                yield return q.Dequeue();
+            }
+
+            queues.RemoveAll(q => q.Count == 0);
+        }
+    }
+
     /// <summary>
-    /// One round: fan out new events, then send what is due. Attempts are recorded in batches (one
-    /// transaction for many) as they finish. Before a send the lease is checked: with less left than
-    /// a request may take, it is renewed first, and a delivery whose lease another dispatcher took
-    /// over is not sent. Returns the work done.
+    /// One pass, for operators' tools and tests on a clock they move: fan out new events, claim what
+    /// is due (at most a batch), send it all and record the attempts. Returns the work done.
     /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var fanned = await _store.FanOutAsync(now, _options.BatchSize, cancellationToken);
-        var owner = $"{_instance}:{Interlocked.Increment(ref _claims)}"; // one token per claim
-        var leaseUntil = now.AddSeconds(_options.LeaseSeconds);
-        var claimed = await _store.ClaimDueAsync(owner, now, leaseUntil, _options.BatchSize, _orchestrator.Enabled, cancellationToken);
-        var recorder = new AttemptRecorder(_store, owner, _options.MaxConcurrency, _logger);
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
+        var (owner, until) = NewLease(now);
+        var limits = new ClaimLimits(_options.BatchSize, _options.MaxConcurrencyPerEndpoint, _orchestrator.Enabled) { Skip = OpenCircuits(now) };
+        var claimed = await _store.ClaimDueAsync(owner, now, until, limits, cancellationToken);
+        var made = new ConcurrentBag<(AttemptOutcome, ClaimedDelivery)>();
+        await Parallel.ForEachAsync(Interleaved(claimed), new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
             async (delivery, ct) =>
             {
-                if (!await HoldsLeaseAsync(owner, delivery, leaseUntil, ct))
+                if (await ProcessAsync(new Leased(owner, until, delivery), ct) is { } outcome)
                 {
-                    Log.LeaseLost(_logger, delivery.Id);
-                    return;
+                    made.Add((outcome, delivery));
                 }
-
-                await recorder.AddAsync(await AttemptAsync(delivery, ct), delivery, ct);
             });
-        await recorder.FlushAsync(cancellationToken);
+        foreach (var batch in made.Chunk(_options.BatchSize))
+        {
+            await RecordAsync(owner, [.. batch], cancellationToken);
+        }
+
         return fanned + claimed.Count;
     }
 
-    /// <summary>What a lease must have left beyond a request's timeout before a send.</summary>
-    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// What becomes of one claimed delivery: put back unsent if its endpoint's circuit opened since
+    /// the claim; not sent (null) if the lease cannot be held through the send; otherwise sent, once.
+    /// </summary>
+    private async Task<AttemptOutcome?> ProcessAsync(Leased leased, CancellationToken cancellationToken)
+    {
+        var delivery = leased.Delivery;
+        var now = _time.GetUtcNow();
+        if (HealthOf(delivery.EndpointId).OpenUntil(now) is { } reopens)
+        {
+            return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointHealth.OpenError, false, reopens, false, Postponed: true);
+        }
 
-    /// <summary>Whether this dispatcher may send <paramref name="delivery"/> now: its lease (taken
-    /// until <paramref name="claimedUntil"/>) must outlast the longest a request may take, and is
-    /// renewed here when it would not; false when another dispatcher has taken it over.</summary>
-    private async Task<bool> HoldsLeaseAsync(string owner, ClaimedDelivery delivery, DateTimeOffset claimedUntil, CancellationToken cancellationToken)
+        if (!await HoldsLeaseAsync(leased, cancellationToken))
+        {
+            Log.LeaseLost(_logger, delivery.Id);
+            return null;
+        }
+
+        return await AttemptAsync(delivery, cancellationToken);
+    }
+
+    /// <summary>Whether this dispatcher may send a delivery now: its lease must outlast the longest
+    /// a request may take, and is renewed here when it would not; false when another dispatcher has
+    /// taken it over.</summary>
+    private async Task<bool> HoldsLeaseAsync(Leased leased, CancellationToken cancellationToken)
     {
         var needed = TimeSpan.FromMilliseconds(_options.RequestTimeoutMs) + LeaseMargin;
-        if (claimedUntil - _time.GetUtcNow() >= needed)
+        if (leased.Until - _time.GetUtcNow() >= needed)
         {
             return true;
         }
 
         var renewed = _time.GetUtcNow().AddSeconds(_options.LeaseSeconds);
-        return (await _store.RenewLeasesAsync(owner, [delivery.Id], renewed, cancellationToken)).Count == 1;
+        return (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
     }
 
-    /// <summary>Collects the attempts of a round and records them a batch at a time, so that one
-    /// commit serves many attempts while no attempt waits for the whole round.</summary>
-    private sealed class AttemptRecorder(IOutboxQueue store, string owner, int batch, ILogger logger)
+    /// <summary>Records attempts made under one claim in one transaction. A failure to record is
+    /// logged, not thrown: the attempt was made, and its delivery goes out again (same webhook-id)
+    /// once its lease runs out.</summary>
+    private async Task RecordAsync(string owner, IReadOnlyList<(AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
     {
-        private readonly List<(AttemptOutcome Outcome, ClaimedDelivery Delivery)> _pending = [];
-        private readonly SemaphoreSlim _gate = new(1, 1);
-
-        public async Task AddAsync(AttemptOutcome outcome, ClaimedDelivery delivery, CancellationToken cancellationToken)
+        IReadOnlyList<long> ids;
+        try
         {
-            List<(AttemptOutcome, ClaimedDelivery)>? full = null;
-            lock (_pending)
-            {
-                _pending.Add((outcome, delivery));
-                if (_pending.Count >= batch)
-                {
-                    full = [.. _pending];
-                    _pending.Clear();
-                }
-            }
-
-            if (full is not null)
-            {
-                await RecordAsync(full, cancellationToken);
-            }
+            ids = await _store.RecordAttemptsAsync(owner, [.. attempts.Select(a => a.Outcome)], cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.RecordFailed(_logger, e, attempts.Count);
+            return;
         }
 
-        public async Task FlushAsync(CancellationToken cancellationToken)
+        var recorded = ids.ToHashSet();
+        foreach (var (o, d) in attempts)
         {
-            List<(AttemptOutcome, ClaimedDelivery)> rest;
-            lock (_pending)
+            if (!recorded.Contains(o.DeliveryId))
             {
-                rest = [.. _pending];
-                _pending.Clear();
+                Log.LeaseLost(_logger, o.DeliveryId);
             }
-
-            await RecordAsync(rest, cancellationToken);
-        }
-
-        private async Task RecordAsync(List<(AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
-        {
-            if (attempts.Count == 0)
+            else if (!o.Delivered && !o.Postponed && o.NextAttemptAt is null)
             {
-                return;
-            }
-
-            await _gate.WaitAsync(cancellationToken);
-            try
-            {
-                var recorded = (await store.RecordAttemptsAsync(owner, attempts.ConvertAll(a => a.Outcome), cancellationToken)).ToHashSet();
-                foreach (var (o, d) in attempts)
-                {
-                    if (!recorded.Contains(o.DeliveryId))
-                    {
-                        Log.LeaseLost(logger, o.DeliveryId);
-                    }
-                    else if (!o.Delivered && o.NextAttemptAt is null)
-                    {
-                        Log.DeadLettered(logger, o.DeliveryId, d.EventId, d.EndpointId, o.Attempt, o.Error ?? "");
-                    }
-                }
-            }
-            finally
-            {
-                _gate.Release();
+                Log.DeadLettered(_logger, o.DeliveryId, d.EventId, d.EndpointId, o.Attempt, o.Error ?? "");
             }
         }
     }
@@ -219,13 +427,6 @@ internal sealed class WebhookDispatcher : BackgroundService
         TimeSpan? retryAfter = null;
         var refused = false;
         var health = HealthOf(delivery.EndpointId);
-        if (health.IsOpen(_time.GetUtcNow()))
-        {
-            var now0 = _time.GetUtcNow();
-            var wait = attempt > _schedule.Count ? (DateTimeOffset?)null : now0 + Jittered(_schedule[attempt - 1]);
-            return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now0, null, 0, "circuit open: the endpoint is slow or failing", false, wait, false);
-        }
-
         try
         {
             using var response = await _timeout.ExecuteAsync(
@@ -303,11 +504,17 @@ internal sealed class WebhookDispatcher : BackgroundService
         private readonly Queue<(DateTimeOffset At, bool Bad)> _recent = new();
         private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
 
-        public bool IsOpen(DateTimeOffset now)
+        /// <summary>Why a delivery waits while its endpoint's circuit is open.</summary>
+        public const string OpenError = "circuit open: the endpoint is slow or failing";
+
+        public bool IsOpen(DateTimeOffset now) => OpenUntil(now) is not null;
+
+        /// <summary>When the circuit closes again (half-open: the next attempt probes), or null when it is closed.</summary>
+        public DateTimeOffset? OpenUntil(DateTimeOffset now)
         {
             lock (_recent)
             {
-                return now < _openUntil;
+                return now < _openUntil ? _openUntil : null;
             }
         }
 

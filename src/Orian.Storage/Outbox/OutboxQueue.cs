@@ -61,17 +61,47 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         return events.Count;
     }
 
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken cancellationToken)
     {
-        if (!await ExistsAsync(OutboxSql.AnyDueDelivery, new { now }, cancellationToken).ConfigureAwait(false))
+        // Which endpoints have due work is read first, without the write lock (an index probe per
+        // endpoint); then each endpoint's share is leased in one transaction. What an endpoint with
+        // less due work than its share leaves goes to the others, in a further pass or two.
+        IReadOnlyList<string> due;
+        await using (var reader = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            due = (await reader.QueryAsync<string>(new CommandDefinition(
+                _sql.DueEndpoints, new { now, orchestrator = limits.IncludeOrchestrator }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        }
+
+        var shares = limits.Share(due);
+        if (shares.Count == 0)
         {
             return [];
         }
 
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
-        var claimed = await connection.ExecuteAsync(new CommandDefinition(
-            _sql.Claim, new { owner, leaseUntil, now, limit, orchestrator = includeOrchestrator }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var claimed = 0;
+        var busy = new Dictionary<string, int>(limits.Busy, StringComparer.Ordinal);
+        for (var pass = 0; pass < 3 && shares.Count > 0; pass++)
+        {
+            var more = new List<string>();
+            foreach (var (endpoint, take) in shares)
+            {
+                var got = await connection.ExecuteAsync(new CommandDefinition(
+                    _sql.Claim, new { owner, leaseUntil, now, endpoint, limit = take, orchestrator = limits.IncludeOrchestrator }, transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                claimed += got;
+                busy[endpoint] = busy.GetValueOrDefault(endpoint) + got;
+                if (got == take)
+                {
+                    more.Add(endpoint); // it may have more due
+                }
+            }
+
+            shares = claimed < limits.Total ? (limits with { Total = limits.Total - claimed, Busy = busy }).Share(more) : [];
+        }
+
         if (claimed == 0)
         {
             await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -105,11 +135,17 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         foreach (var o in outcomes)
         {
-            var sql = o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
+            var sql = o.Postponed ? OutboxSql.Postpone : o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
             var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
             if (await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != 1)
             {
                 continue; // the lease expired and another dispatcher took the delivery over
+            }
+
+            if (o.Postponed)
+            {
+                recorded.Add(o.DeliveryId);
+                continue; // not sent: nothing to log
             }
 
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempt, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -71,9 +71,11 @@ public sealed class ClaimedDelivery
 /// <summary>What happened when a delivery was tried, and what to do next.</summary>
 /// <param name="NextAttemptAt">When to try again; null: delivered (<paramref name="Delivered"/>) or dead.</param>
 /// <param name="DisableEndpoint">The endpoint answered 410 Gone: stop sending to it.</param>
+/// <param name="Postponed">Not sent at all (the endpoint's circuit opened after the claim): due again
+/// at <paramref name="NextAttemptAt"/>, no attempt counted or logged.</param>
 public sealed record AttemptOutcome(
     long DeliveryId, string EndpointId, int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error,
-    bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint);
+    bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint, bool Postponed = false);
 
 /// <summary>The deliveries of one destination by state.</summary>
 public sealed class DeliveryStats

@@ -36,7 +36,19 @@ internal sealed class OutboxSql(SqlDialect d)
         [("event_id", "@EventId"), ("endpoint_id", "@EndpointId"), ("state", "'pending'"), ("attempts", "0"), ("next_attempt_at", "@At"), ("created_at", "@At")],
         "event_id", "endpoint_id");
 
-    /// <summary>Leases the due deliveries: the claim takes the rows no other claimer holds. An
+    /// <summary>The endpoints with a due delivery no dispatcher holds, the one whose oldest such
+    /// delivery has waited longest first (an index probe per endpoint, whatever the backlog).</summary>
+    public string DueEndpoints { get; } = $"""
+        SELECT id FROM (
+            SELECT e.id, (SELECT w.next_attempt_at FROM webhook_deliveries w
+                          WHERE w.endpoint_id = e.id AND w.state = 'pending' AND w.next_attempt_at <= @now AND (w.lease_until IS NULL OR w.lease_until < @now)
+                          ORDER BY w.next_attempt_at {d.Page("1")}) AS oldest
+            FROM webhook_endpoints e
+            WHERE e.status = 'enabled' AND (e.kind = 'webhook' OR @orchestrator = {d.True})) due
+        WHERE oldest IS NOT NULL ORDER BY oldest, id
+        """;
+
+    /// <summary>Leases one endpoint's due deliveries: the claim takes the rows no other claimer holds. An
     /// Orchestrator delivery is claimed only while no other delivery of the same instruction (its
     /// subject) is leased, and only the oldest due one of that instruction, so across every instance
     /// at most one update per instruction is in flight; it carries the newest status
@@ -44,7 +56,8 @@ internal sealed class OutboxSql(SqlDialect d)
     public string Claim { get; } = $"""
         UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id IN (
             SELECT wd.id FROM webhook_deliveries wd {d.ClaimHint} JOIN webhook_endpoints e ON e.id = wd.endpoint_id
-            WHERE wd.state = 'pending' AND wd.next_attempt_at <= @now AND (wd.lease_until IS NULL OR wd.lease_until < @now) AND e.status = 'enabled'
+            WHERE wd.endpoint_id = @endpoint AND wd.state = 'pending' AND wd.next_attempt_at <= @now AND (wd.lease_until IS NULL OR wd.lease_until < @now)
+                AND e.status = 'enabled'
                 AND (e.kind = 'webhook' OR (@orchestrator = {d.True}
                     AND NOT EXISTS (
                         SELECT 1 FROM webhook_deliveries o JOIN outbox_events oe ON oe.event_id = o.event_id
@@ -83,6 +96,13 @@ internal sealed class OutboxSql(SqlDialect d)
         UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = @next, last_status = @status, last_error = @error,
             lease_owner = NULL, lease_until = NULL
         WHERE id = @id AND lease_owner = @owner
+        """;
+
+    /// <summary>Puts a claimed delivery back unsent (its endpoint's circuit opened meanwhile): no
+    /// attempt is counted, and it is due again at <c>@next</c>.</summary>
+    public const string Postpone = """
+        UPDATE webhook_deliveries SET next_attempt_at = @next, last_error = @error, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner AND state = 'pending'
         """;
 
     public const string Dead = """

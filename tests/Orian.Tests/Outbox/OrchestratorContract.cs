@@ -48,7 +48,7 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         }
     }
 
-    private WebhookDispatcher Dispatcher(string? privateKey = null, string? baseUrl = null)
+    private WebhookDispatcher Dispatcher(string? privateKey = null, string? baseUrl = null, TimeProvider? dispatcherClock = null, Action<OutboxOptions>? configure = null)
     {
         var options = new OrchestratorOptions
         {
@@ -61,7 +61,8 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance, Egress.From(TestService.LoopbackNetworks).Egress);
         _clients.Add(client);
         var outbox = new OutboxOptions { RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000, AllowedPrivateNetworks = TestService.LoopbackNetworks };
-        return new WebhookDispatcher(_db.Queue, Options.Create(outbox), _time, new OutboxSignal(), client, NullLogger<WebhookDispatcher>.Instance);
+        configure?.Invoke(outbox);
+        return new WebhookDispatcher(_db.Queue, Options.Create(outbox), dispatcherClock ?? _time, new OutboxSignal(), client, NullLogger<WebhookDispatcher>.Instance);
     }
 
     /// <summary>Dispatch rounds until one finds nothing to do.</summary>
@@ -208,17 +209,89 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         Assert.That((await _db.Links.GetInstructionUpdatesAsync("ONE", CancellationToken.None)).Select(u => u.Status), Is.EqualTo(new[] { "PROCESSING", "SETTLED" }),
             "two updates of one instruction wait, both due");
 
-        var first = await _db.Queue.ClaimDueAsync("a", now, now.AddSeconds(30), 100, true, CancellationToken.None);
+        var first = await _db.Queue.ClaimDueAsync("a", now, now.AddSeconds(30), new ClaimLimits(100, 100, true), CancellationToken.None);
         Assert.That(first.Select(c => c.Payload).Count(p => p.Contains("\"ONE\"", StringComparison.Ordinal)), Is.EqualTo(1), "one update of ONE at a time");
         Assert.That(first, Has.Count.EqualTo(2), "and TWO's beside it");
-        var second = await _db.Queue.ClaimDueAsync("b", now, now.AddSeconds(30), 100, true, CancellationToken.None);
+        var second = await _db.Queue.ClaimDueAsync("b", now, now.AddSeconds(30), new ClaimLimits(100, 100, true), CancellationToken.None);
         Assert.That(second, Is.Empty, "another dispatcher gets nothing of ONE while its update is in flight");
 
         var sent = first.Single(c => c.Payload.Contains("\"ONE\"", StringComparison.Ordinal));
         Assert.That(sent.Payload, Does.Contain("\"SETTLED\""), "the one in flight carries the newest status");
         await _db.Queue.RecordAttemptsAsync("a", [new AttemptOutcome(sent.Id, sent.EndpointId, 1, now, 200, 1, null, true, null, false)], CancellationToken.None);
-        var third = await _db.Queue.ClaimDueAsync("b", now, now.AddSeconds(30), 100, true, CancellationToken.None);
+        var third = await _db.Queue.ClaimDueAsync("b", now, now.AddSeconds(30), new ClaimLimits(100, 100, true), CancellationToken.None);
         Assert.That(third, Has.Count.EqualTo(1), "once it is done, the next update of ONE can go");
+    }
+
+    [Test]
+    public async Task TwoDispatchersNeverMoveAnInstructionBackwardsWhileTheOrchestratorFailsAtRandom()
+    {
+        var answers = new Random(77);
+        _orchestrator.Otherwise = _ =>
+        {
+            lock (answers)
+            {
+                return answers.NextDouble() < 0.3 ? 503 : 200;
+            }
+        };
+        const int instructions = 25;
+        for (var i = 1; i <= instructions; i++)
+        {
+            await LinkAsync($"BK{i}", instruction: $"INS-BK{i}");
+        }
+
+        // Two continuous dispatchers on the real clock (retries fall due on their own), the versions
+        // arriving while they run.
+        void Configure(OutboxOptions o)
+        {
+            (o.MaxConcurrency, o.MaxConcurrencyPerEndpoint, o.BatchSize, o.PollIntervalMs) = (6, 6, 5, 20);
+            o.RetrySchedule = string.Join(',', Enumerable.Repeat("20ms", 12));
+        }
+
+        var runs = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var stop = new CancellationTokenSource();
+            return (Running: Dispatcher(dispatcherClock: TimeProvider.System, configure: Configure).RunAsync(stop.Token), Stop: stop);
+        }).ToList();
+        try
+        {
+            for (var i = 1; i <= instructions; i++)
+            {
+                await ApplyAsync(new Txn { Id = $"BK{i}", Version = 1, Status = "AUTHORISED" });
+            }
+
+            for (var i = 1; i <= instructions; i++)
+            {
+                await ApplyAsync(new Txn { Id = $"BK{i}", Version = 2, Status = "COMPLETE" });
+            }
+
+            await Until.TrueAsync(async () =>
+                await _db.Deliveries.CountUnfannedAsync(CancellationToken.None) == 0
+                && (await _db.Deliveries.ListDeliveriesAsync("pending", 0, 1000, CancellationToken.None)).Count == 0
+                && _orchestrator.Accepted.Where(u => u.Status == "SETTLED").Select(u => u.InstructionRef).Distinct().Count() == instructions,
+                "every instruction settled at the Orchestrator and nothing left pending");
+        }
+        finally
+        {
+            foreach (var run in runs)
+            {
+                await run.Stop.CancelAsync();
+            }
+
+            await Task.WhenAll(runs.Select(r => r.Running));
+        }
+
+        Assert.That(_orchestrator.Refusals, Is.Empty);
+        Assert.That(_orchestrator.Updates.Count, Is.GreaterThan(_orchestrator.Accepted.Count), "some calls failed and were retried");
+        foreach (var instruction in _orchestrator.Accepted.GroupBy(u => u.InstructionRef))
+        {
+            var versions = instruction.Select(u => u.Version).ToList();
+            Assert.That(versions, Is.Ordered, $"{instruction.Key}: accepted updates never go back to an older version");
+            Assert.That(instruction.Last().Status, Is.EqualTo("SETTLED"));
+            Assert.That(instruction.SkipWhile(u => u.Status != "SETTLED").Select(u => u.Status), Has.All.EqualTo("SETTLED"),
+                $"{instruction.Key}: nothing after SETTLED moves it back");
+        }
+
+        Assert.That((await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None)).Select(d => d.State), Has.All.EqualTo("delivered"));
     }
 
     [Test]

@@ -45,13 +45,18 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         }
     }
 
-    private WebhookDispatcher Dispatcher(IOutboxQueue? store = null, Action<OutboxOptions>? configure = null)
+    private static OutboxOptions Settings(Action<OutboxOptions>? configure = null)
     {
         var options = new OutboxOptions { RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000, AllowedPrivateNetworks = TestService.LoopbackNetworks };
         configure?.Invoke(options);
-        var orchestrator = new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
-        return new WebhookDispatcher(store ?? _db.Queue, Options.Create(options), _time, new OutboxSignal(), orchestrator, NullLogger<WebhookDispatcher>.Instance);
+        return options;
     }
+
+    private OrchestratorClient NoOrchestrator() =>
+        new(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance);
+
+    private WebhookDispatcher Dispatcher(IOutboxQueue? store = null, Action<OutboxOptions>? configure = null) =>
+        new(store ?? _db.Queue, Options.Create(Settings(configure)), _time, new OutboxSignal(), NoOrchestrator(), NullLogger<WebhookDispatcher>.Instance);
 
     private async Task<(string Id, byte[] Key)> EndpointAsync(string url, params string[] events)
     {
@@ -196,8 +201,9 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await ApplyAsync(new Txn { Id = "C1" });
 
         var crashing = Dispatcher(new CrashAfterSendStore(_db.Queue));
-        Assert.That(() => crashing.RunOnceAsync(CancellationToken.None), Throws.InstanceOf<IOException>());
+        await crashing.RunOnceAsync(CancellationToken.None); // the failure to record is logged, not thrown
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
+        Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("pending"), "nothing was recorded");
 
         await Dispatcher().RunOnceAsync(CancellationToken.None);
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "the lease still holds: nobody else sends it");
@@ -344,7 +350,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         var store = new SlowClaimStore(_db.Queue, _time, async () =>
         {
             var now = _time.GetUtcNow();
-            rivalClaimed = (await _db.Queue.ClaimDueAsync("rival", now, now.AddSeconds(30), 10, false, CancellationToken.None)).Count;
+            rivalClaimed = (await _db.Queue.ClaimDueAsync("rival", now, now.AddSeconds(30), new ClaimLimits(10, 10, false), CancellationToken.None)).Count;
         });
         await Dispatcher(store).RunOnceAsync(CancellationToken.None);
 
@@ -361,7 +367,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await ApplyAsync(new Txn { Id = "R2" });
         var now = _time.GetUtcNow();
         await _db.Queue.FanOutAsync(now, 10, CancellationToken.None);
-        var claimed = await _db.Queue.ClaimDueAsync("mine", now, now.AddSeconds(30), 10, false, CancellationToken.None);
+        var claimed = await _db.Queue.ClaimDueAsync("mine", now, now.AddSeconds(30), new ClaimLimits(10, 10, false), CancellationToken.None);
         Assert.That(claimed, Has.Count.EqualTo(2));
         // One lease runs out and another dispatcher takes that delivery.
         await _db.Database.OpenAsync(CancellationToken.None).AsTask().ContinueWith(async t =>
@@ -406,12 +412,14 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     [Test]
     public async Task ASlowEndpointOpensItsOwnCircuitAndOnlySlowsItself()
     {
+        _time = new ManualTimeProvider(Start, manualTimestamps: true);
         await using var slow = await WebhookReceiver.StartAsync();
-        slow.Respond(100, async context =>
+        slow.Otherwise = context =>
         {
-            await Task.Delay(600, context.RequestAborted); // answers, but slower than SlowAnswerMs
+            _time.Advance(TimeSpan.FromMilliseconds(600)); // answers, but slower than SlowAnswerMs (on the test's clock)
             context.Response.StatusCode = 200;
-        });
+            return Task.CompletedTask;
+        };
         var (slowId, _) = await EndpointAsync(slow.Url);
         var (fastId, _) = await EndpointAsync(_receiver.Url);
         for (var i = 1; i <= 7; i++)
@@ -428,14 +436,157 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         var waiting = deliveries.Where(d => d.EndpointId == slowId && d.State == "pending").ToList();
         Assert.That(waiting, Has.Count.EqualTo(2));
         Assert.That(waiting.Select(d => d.LastError), Has.All.EqualTo("circuit open: the endpoint is slow or failing"));
+        Assert.That(waiting.Select(d => d.Attempts), Has.All.Zero, "put back unsent: no attempt counted towards the dead letter");
+    }
+
+    [Test]
+    public async Task AClaimSharesItselfAmongEndpointsSoABacklogStarvesNobody()
+    {
+        var (backlogged, _) = await EndpointAsync(_receiver.Url);
+        await new LedgerBatchApplier(_db.Ledger, _time).ApplyAsync([.. Enumerable.Range(1, 60).Select(i => new Txn { Id = $"OLD{i}" }.Pending(_time.GetUtcNow()))], CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var (quiet, _) = await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "NEW1" });
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await ApplyAsync(new Txn { Id = "NEW2" });
+        while (await _db.Queue.FanOutAsync(_time.GetUtcNow(), 100, CancellationToken.None) > 0)
+        {
+        }
+
+        var now = _time.GetUtcNow();
+        var claimed = await _db.Queue.ClaimDueAsync("mine", now, now.AddSeconds(30), new ClaimLimits(10, 100, false), CancellationToken.None);
+        Assert.That(claimed.Count(c => c.EndpointId == quiet), Is.EqualTo(2), "the endpoint with two due deliveries gets both, although 62 older ones wait for the other");
+        Assert.That(claimed.Count(c => c.EndpointId == backlogged), Is.EqualTo(8), "the rest of the claim goes to the backlog, oldest first");
+
+        var capped = await _db.Queue.ClaimDueAsync("again", now, now.AddSeconds(30), new ClaimLimits(50, 4, false) { Busy = new Dictionary<string, int> { [backlogged] = 1 } }, CancellationToken.None);
+        Assert.That(capped.Select(c => c.EndpointId), Is.EqualTo(new[] { backlogged, backlogged, backlogged }), "an endpoint's cap counts what this dispatcher already holds");
+        var skipped = await _db.Queue.ClaimDueAsync("skip", now, now.AddSeconds(30), new ClaimLimits(50, 50, false) { Skip = new HashSet<string> { backlogged } }, CancellationToken.None);
+        Assert.That(skipped, Is.Empty, "an endpoint whose circuit is open is not claimed");
+    }
+
+    /// <summary>Runs the continuous pipeline until the test is done with it; returns the stop.</summary>
+    private static (Task Running, CancellationTokenSource Stop) Run(WebhookDispatcher dispatcher)
+    {
+        var stop = new CancellationTokenSource();
+        return (dispatcher.RunAsync(stop.Token), stop);
+    }
+
+    [Test]
+    public async Task InThePipelineASlowEndpointHoldsOnlyItsOwnShareOfTheSenders()
+    {
+        // The slow endpoint answers nothing until the test opens the gate; the fast one at once.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var slow = await WebhookReceiver.StartAsync();
+        slow.Otherwise = async context =>
+        {
+            await gate.Task.WaitAsync(context.RequestAborted);
+            context.Response.StatusCode = 200;
+        };
+        var (slowId, _) = await EndpointAsync(slow.Url);
+        var (fastId, _) = await EndpointAsync(_receiver.Url);
+        const int events = 40;
+        for (var i = 1; i <= events; i++)
+        {
+            await ApplyAsync(new Txn { Id = $"FAIR{i}" });
+        }
+
+        var dispatcher = Dispatcher(configure: o =>
+        {
+            (o.MaxConcurrency, o.MaxConcurrencyPerEndpoint, o.BatchSize, o.PollIntervalMs) = (8, 3, 10, 50);
+            o.RequestTimeoutMs = 60_000; // the gate, not a timeout, ends the slow answers
+            o.LeaseSeconds = 600;
+        });
+        var (running, stop) = Run(dispatcher);
+        try
+        {
+            await Until.TrueAsync(() => _receiver.Requests.Count >= events, "the fast endpoint gets every event while the slow one answers nothing");
+            Assert.That(slow.Requests, Has.Count.EqualTo(3), "the slow endpoint holds its cap of senders, no more");
+
+            gate.SetResult();
+            await Until.TrueAsync(async () => (await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None)).All(d => d.State == "delivered"),
+                "every delivery of both endpoints recorded as delivered once the gate opens");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+
+        var deliveries = await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None);
+        Assert.That(deliveries.Count(d => d.EndpointId == slowId), Is.EqualTo(events));
+        Assert.That(deliveries.Count(d => d.EndpointId == fastId), Is.EqualTo(events));
+        Assert.That(slow.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(events));
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(events), "each sent once");
+    }
+
+    [Test]
+    public async Task TwoDispatchersDeliverEveryEventExactlyOnceWhileTheReceiverFailsAtRandom()
+    {
+        var answers = new Random(1234);
+        var accepted = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        _receiver.Otherwise = context =>
+        {
+            bool fail;
+            lock (answers)
+            {
+                fail = answers.NextDouble() < 0.3;
+            }
+
+            context.Response.StatusCode = fail ? 500 : 200;
+            if (!fail)
+            {
+                accepted.AddOrUpdate(context.Request.Headers["webhook-id"].ToString(), 1, (_, n) => n + 1);
+            }
+
+            return Task.CompletedTask;
+        };
+        await EndpointAsync(_receiver.Url);
+        const int events = 150;
+        for (var i = 1; i <= events; i++)
+        {
+            await ApplyAsync(new Txn { Id = $"TWO{i}" });
+        }
+
+        // The real clock: retries fall due on their own. Twelve quick retries: a delivery failing all
+        // thirteen times (0.3^13) does not happen.
+        void Configure(OutboxOptions o)
+        {
+            (o.MaxConcurrency, o.MaxConcurrencyPerEndpoint, o.BatchSize, o.PollIntervalMs) = (6, 6, 7, 20);
+            o.RetrySchedule = string.Join(',', Enumerable.Repeat("20ms", 12));
+        }
+
+        var one = Run(new WebhookDispatcher(_db.Queue, Options.Create(Settings(Configure)), TimeProvider.System, new OutboxSignal(), NoOrchestrator(), NullLogger<WebhookDispatcher>.Instance));
+        var two = Run(new WebhookDispatcher(_db.Queue, Options.Create(Settings(Configure)), TimeProvider.System, new OutboxSignal(), NoOrchestrator(), NullLogger<WebhookDispatcher>.Instance));
+        try
+        {
+            await Until.TrueAsync(async () => (await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None)) is { Count: events } all
+                && all.All(d => d.State != "pending"), "every delivery settled");
+        }
+        finally
+        {
+            await Task.WhenAll(one.Stop.CancelAsync(), two.Stop.CancelAsync());
+            await Task.WhenAll(one.Running, two.Running);
+        }
+
+        var deliveries = await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None);
+        Assert.That(deliveries.Select(d => d.State), Has.All.EqualTo("delivered"));
+        Assert.That(accepted, Has.Count.EqualTo(events), "every event accepted");
+        Assert.That(accepted.Where(a => a.Value != 1).Select(a => a.Key), Is.Empty, "no event accepted twice");
+        Assert.That(_receiver.Requests.Count, Is.GreaterThan(events), "some attempts failed and were retried");
+        foreach (var d in deliveries)
+        {
+            var log = (await _db.Deliveries.GetDeliveryAsync(d.Id, CancellationToken.None))!.Value.Attempts;
+            Assert.That(log.Select(a => a.Attempt), Is.EqualTo(Enumerable.Range(1, log.Count)), $"delivery {d.Id}: one recorded attempt per try, in order");
+            Assert.That(log.Count(a => a.StatusCode == 200), Is.EqualTo(1));
+        }
     }
 
     /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>
     private sealed class CrashAfterSendStore(IOutboxQueue inner) : IOutboxQueue
     {
         public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
-        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken ct) =>
-            inner.ClaimDueAsync(owner, now, leaseUntil, limit, includeOrchestrator, ct);
+        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct) =>
+            inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
         public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken ct) =>
             throw new IOException("crashed before recording");
         public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
@@ -448,9 +599,9 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     {
         public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
 
-        public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, bool includeOrchestrator, CancellationToken ct)
+        public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct)
         {
-            var claimed = await inner.ClaimDueAsync(owner, now, leaseUntil, limit, includeOrchestrator, ct);
+            var claimed = await inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
             time.Advance(leaseUntil - now + TimeSpan.FromSeconds(1));
             await rival();
             return claimed;

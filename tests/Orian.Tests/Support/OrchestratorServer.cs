@@ -87,6 +87,12 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Updates answered with a success, in the order they were answered.</summary>
+    public ConcurrentQueue<Update> Accepted { get; } = new();
+
+    /// <summary>When no scripted answer is left: the status to answer an update with (200 when null).</summary>
+    public Func<Update, int>? Otherwise { get; set; }
+
     /// <summary>Forgets every token it issued, as if they had been revoked.</summary>
     public void RevokeTokens() => _tokens.Clear();
 
@@ -169,7 +175,13 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         var updated = _updated;
         _updated = new(TaskCreationOptions.RunContinuationsAsynchronously);
         updated.TrySetResult();
-        return Results.StatusCode(_script.TryDequeue(out var status) ? status : 200);
+        var status = _script.TryDequeue(out var scripted) ? scripted : Otherwise?.Invoke(update) ?? 200;
+        if (status is >= 200 and < 300)
+        {
+            Accepted.Enqueue(update);
+        }
+
+        return Results.StatusCode(status);
     }
 
     private IResult Refuse(string why)

@@ -70,6 +70,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Never answers: waits until the sender gives up and closes the connection.</summary>
     public static Func<HttpContext, Task> Hang => context => Task.Delay(Timeout.Infinite, context.RequestAborted);
 
+    /// <summary>How to answer when no scripted answer is left (200 when null).</summary>
+    public Func<HttpContext, Task>? Otherwise { get; set; }
+
     /// <summary>Completes when the next request has arrived.</summary>
     public Task NextRequest => _received.Task;
 
@@ -85,7 +88,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var received = _received;
         _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
         received.TrySetResult();
-        if (_script.TryDequeue(out var answer))
+        if (_script.TryDequeue(out var answer) || (answer = Otherwise) is not null)
         {
             try
             {
