@@ -12,6 +12,18 @@ using System.Text;
 // 2. Webhook dispatch: registers an endpoint pointing at a receiver in this process, sends N events,
 //    and measures how fast their signed webhooks arrive.
 //      dotnet run -c Release --project benchmarks/Orian.LoadGen -- dispatch <base-url> <events> <user:password> <operator-key>
+//
+// 3. Flow: the ingest-only maximum of the run, then events offered open loop at fractions of it with
+//    an endpoint subscribed: events/s in, webhooks/s out, and each event's delivery lag.
+//      dotnet run -c Release --project benchmarks/Orian.LoadGen -- flow <base-url> <user:password> <operator-key> <seconds> [0.25,0.5,0.75] [--slow]
+
+if (args.Length > 0 && args[0] == "flow")
+{
+    var options = args.Skip(1).ToList();
+    var slow = options.Remove("--slow");
+    return await Flow.RunAsync(new Uri(options[0]), options[1], options[2], int.Parse(options[3]),
+        options.Count > 4 ? options[4].Split(',').Select(f => double.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [0.25, 0.5, 0.75], slow);
+}
 
 if (args.Length > 0 && args[0] == "dispatch")
 {

@@ -68,15 +68,16 @@ public sealed class OutboxOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Requests in flight at once (the senders of this instance). Default 32.</summary>
-    [Range(1, 512)]
-    public int MaxConcurrency { get; set; } = 32;
+    /// <summary>Requests in flight at once (the senders of this instance). Default 128.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrency { get; set; } = 128;
 
     /// <summary>Deliveries one endpoint may have with this instance at once, claimed and not yet
     /// answered: a slow endpoint holds at most this many senders, never all of them. At most
-    /// <see cref="MaxConcurrency"/>. Default 16.</summary>
-    [Range(1, 512)]
-    public int MaxConcurrencyPerEndpoint { get; set; } = 16;
+    /// <see cref="MaxConcurrency"/>. Default 64: measured on two cores, 16 held one endpoint to about
+    /// 500 webhooks/s (each answer took ~30 ms with the box saturated), 64 kept up with 750 events/s.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrencyPerEndpoint { get; set; } = 64;
 
     /// <summary>Longest <c>Retry-After</c> honoured. Default 24 h.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);

@@ -62,7 +62,7 @@ internal static class InstructionLinkApi
         var written = await store.PutLinkAsync(transactionId, refs, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
         if (written.Queued is not null)
         {
-            signal.Ring(); // an update is waiting for the dispatcher
+            signal.RingDeliveries(); // an update is waiting for the dispatcher
         }
 
         var response = ToResponse(written.Link, written.Queued, null);

@@ -39,13 +39,13 @@ internal static class WebhookApi
         v1.MapPost("/deliveries/{id:long}/redrive", async (long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
         {
             var count = await store.RedriveAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
-            signal.Ring();
+            signal.RingDeliveries();
             return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
         }).Needs(OperatorRoles.DeliveryWrite);
         v1.MapPost("/deliveries/redrive", async (HttpContext context, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
         {
             var count = await store.RedriveAsync(null, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
-            signal.Ring();
+            signal.RingDeliveries();
             return TypedResults.Ok(new RedriveResponse(count));
         }).Needs(OperatorRoles.DeliveryWrite);
     }

@@ -2,21 +2,35 @@ using System.Threading.Channels;
 
 namespace Orian.Service.Outbox;
 
-/// <summary>Wakes the dispatcher right after a commit wrote events; polling is only the fallback.</summary>
+/// <summary>Wakes the dispatcher right after a commit: <see cref="Ring"/> when events were written
+/// (the fan-out looks), <see cref="RingDeliveries"/> when deliveries became due outside the fan-out
+/// (a re-drive, an instruction update queued by a link). Polling is only the fallback.</summary>
 internal sealed class OutboxSignal
 {
-    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _events = Doorbell();
+    private readonly Channel<bool> _deliveries = Doorbell();
 
-    public void Ring() => _doorbell.Writer.TryWrite(true);
+    private static Channel<bool> Doorbell() => Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    /// <summary>Returns when rung, or after <paramref name="timeout"/>.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public void Ring() => _events.Writer.TryWrite(true);
+
+    public void RingDeliveries() => _deliveries.Writer.TryWrite(true);
+
+    /// <summary>Returns when events were written, or after <paramref name="timeout"/>.</summary>
+    public Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        WaitAsync(_events, timeout, time, cancellationToken);
+
+    /// <summary>Returns when deliveries may be due, or after <paramref name="timeout"/>.</summary>
+    public Task WaitForDeliveriesAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        WaitAsync(_deliveries, timeout, time, cancellationToken);
+
+    private static async Task WaitAsync(Channel<bool> doorbell, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         using var timer = new CancellationTokenSource(timeout, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            await _doorbell.Reader.ReadAsync(either.Token).ConfigureAwait(false);
+            await doorbell.Reader.ReadAsync(either.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -50,6 +50,9 @@ internal sealed class WebhookDispatcher : BackgroundService
     /// <summary>How long attempts already made may still be recorded once the service stops.</summary>
     private static readonly TimeSpan RecordOnStop = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the fan-out lets events gather after a partial batch, while they arrive.</summary>
+    private static readonly TimeSpan FanOutLinger = TimeSpan.FromMilliseconds(10);
+
     /// <summary>What a lease must have left beyond a request's timeout before a send.</summary>
     public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
 
@@ -132,14 +135,13 @@ internal sealed class WebhookDispatcher : BackgroundService
     private sealed class Pipeline(WebhookDispatcher d)
     {
         private readonly Dictionary<string, int> _unsent = new(StringComparer.Ordinal);
-        private readonly Channel<bool> _claimBell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         private int _unrecorded;
 
         /// <summary>Deliveries this instance holds at most (claimed, not yet recorded): enough to keep
         /// every sender busy while the next batch is claimed and the last one recorded.</summary>
         private int Capacity => 2 * d._options.MaxConcurrency;
 
-        private void RingClaims() => _claimBell.Writer.TryWrite(true);
+        private void RingClaims() => d._signal.RingDeliveries();
 
         public async Task FanOutLoopAsync(CancellationToken stop)
         {
@@ -155,11 +157,25 @@ internal sealed class WebhookDispatcher : BackgroundService
                     Log.DispatchFailed(d._logger, e, "fan-out");
                 }
 
-                RingClaims(); // new deliveries, or a re-drive or a new link that rang the signal
-                if (fanned < d._options.BatchSize)
+                if (fanned > 0)
                 {
-                    await d._signal.WaitAsync(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time, stop);
+                    RingClaims(); // new deliveries (or events with no subscriber: the claim finds nothing)
                 }
+
+                if (fanned >= d._options.BatchSize)
+                {
+                    continue; // more waiting
+                }
+
+                if (fanned > 0)
+                {
+                    // Events are arriving: let a few more gather rather than run a transaction per
+                    // ledger commit (the ledger rings on every one).
+                    await Task.Delay(FanOutLinger, d._time, stop);
+                    continue;
+                }
+
+                await d._signal.WaitAsync(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time, stop);
             }
         }
 
@@ -184,18 +200,9 @@ internal sealed class WebhookDispatcher : BackgroundService
 
                 if (claimed == 0 || claimed < want)
                 {
-                    // Nothing more due now, or no room: wait for new deliveries, a recorded batch
-                    // (room again) or the poll interval (retries falling due).
-                    using var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time);
-                    using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, timer.Token);
-                    try
-                    {
-                        await _claimBell.Reader.ReadAsync(either.Token);
-                    }
-                    catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-                    {
-                        // the poll interval passed
-                    }
+                    // Nothing more due now, or no room: wait for new deliveries, a free slot, a
+                    // recorded batch or the poll interval (retries falling due).
+                    await d._signal.WaitForDeliveriesAsync(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time, stop);
                 }
             }
         }
@@ -259,12 +266,13 @@ internal sealed class WebhookDispatcher : BackgroundService
                             _unsent[leased.Delivery.EndpointId] = left;
                         }
                     }
+
+                    RingClaims(); // a slot of this endpoint is free: claim on, without waiting for the record
                 }
 
                 if (outcome is null)
                 {
                     Interlocked.Decrement(ref _unrecorded);
-                    RingClaims();
                 }
                 else
                 {

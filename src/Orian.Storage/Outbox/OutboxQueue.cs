@@ -16,14 +16,14 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
     public async Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        // Reads first, without the write lock. With no enabled endpoint there is nothing to do at
-        // all: events older than an endpoint never go to it, so unmarked events can simply wait.
-        if (!await ExistsAsync(_sql.AnyWorkToFanOut, new { }, cancellationToken).ConfigureAwait(false))
+        // A read first, without the write lock. With no enabled endpoint and no link there is nothing
+        // to do at all: events older than an endpoint never go to it, so unmarked events can wait.
+        if (!await ExistsAsync(OutboxSql.AnyDestination, new { }, cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }
 
-        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         await _links.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var events = (await connection.QueryAsync<PendingOutboxEvent>(new CommandDefinition(
@@ -36,21 +36,17 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         await _links.ApplyAsync(connection, transaction, events, now, cancellationToken).ConfigureAwait(false);
         var endpoints = (await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt)>(new CommandDefinition(
             OutboxSql.EnabledEndpoints, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
-        var deliveries = new List<object>();
-        foreach (var e in events)
+        // One statement per endpoint for the whole batch, not one per delivery.
+        foreach (var endpoint in endpoints)
         {
-            foreach (var endpoint in endpoints)
+            var subscribed = endpoint.Events.Split(',');
+            var ids = events.Where(e => endpoint.CreatedAt <= e.CreatedAt && subscribed.Contains(e.EventType, StringComparer.Ordinal)).Select(e => e.EventId).ToArray();
+            if (ids.Length > 0)
             {
-                if (endpoint.CreatedAt <= e.CreatedAt && endpoint.Events.Split(',').Contains(e.EventType, StringComparer.Ordinal))
-                {
-                    deliveries.Add(new { e.EventId, EndpointId = endpoint.Id, At = now });
-                }
+                var parameters = database.Dialect.ListParameters("ids", ids);
+                parameters.AddDynamicParams(new { endpointId = endpoint.Id, at = now });
+                await connection.ExecuteAsync(new CommandDefinition(_sql.InsertDeliveries, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
-        }
-
-        if (deliveries.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(_sql.InsertDelivery, deliveries, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         // One statement for the whole round, naming exactly the rows read (and locked) above: with
@@ -79,7 +75,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
             return [];
         }
 
-        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         var claimed = 0;
         var busy = new Dictionary<string, int>(limits.Busy, StringComparer.Ordinal);
@@ -123,15 +119,21 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
     public async Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var recorded = new List<long>(outcomes.Count);
         if (outcomes.Count == 0)
         {
-            return recorded;
+            return [];
         }
 
         // One transaction for the lot: a commit (and its fsync) per attempt was what held the
-        // dispatcher back.
-        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        // dispatcher back. The common case (delivered, every lease still held) takes a statement per
+        // status answered and one for the attempt log; anything else, a few statements per attempt.
+        if (await RecordDeliveredAsync(owner, outcomes, cancellationToken).ConfigureAwait(false) is { } fast)
+        {
+            return fast;
+        }
+
+        var recorded = new List<long>(outcomes.Count);
+        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         foreach (var o in outcomes)
         {
@@ -162,10 +164,61 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         return recorded;
     }
 
+    /// <summary>Attempts per multi-row insert: six parameters each keeps a statement far below
+    /// every provider's parameter limit (SQL Server's 2,100 is the lowest).</summary>
+    private const int AttemptsPerInsert = 200;
+
+    /// <summary>
+    /// Records a batch whose every attempt delivered, set-wise: one update per status answered (the
+    /// time delivered is the batch's last attempt) and multi-row inserts of the attempt log. Null,
+    /// with nothing written, when the batch holds anything else or a lease was lost (the caller then
+    /// records attempt by attempt, which tells which leases were lost).
+    /// </summary>
+    private async Task<IReadOnlyList<long>?> RecordDeliveredAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Any(o => !o.Delivered || o.Postponed || o.DisableEndpoint))
+        {
+            return null;
+        }
+
+        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        foreach (var group in outcomes.GroupBy(o => o.StatusCode))
+        {
+            var ids = group.Select(o => o.DeliveryId).ToArray();
+            var parameters = database.Dialect.ListParameters("ids", ids);
+            parameters.AddDynamicParams(new { owner, now = group.Max(o => o.At), status = group.Key });
+            if (await connection.ExecuteAsync(new CommandDefinition(_sql.DeliveredMany, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != ids.Length)
+            {
+                return null; // rolled back as the scope ends uncommitted
+            }
+        }
+
+        foreach (var chunk in outcomes.Chunk(AttemptsPerInsert))
+        {
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var o = chunk[i];
+                parameters.Add($"id{i}", o.DeliveryId);
+                parameters.Add($"attempt{i}", o.Attempt);
+                parameters.Add($"now{i}", o.At);
+                parameters.Add($"status{i}", o.StatusCode);
+                parameters.Add($"latencyMs{i}", o.LatencyMs);
+                parameters.Add($"error{i}", o.Error);
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempts(chunk.Length), parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. outcomes.Select(o => o.DeliveryId)];
+    }
+
     public async Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         var held = new List<long>(deliveryIds.Count);
-        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         foreach (var id in deliveryIds)
         {
             if (await scope.Connection.ExecuteAsync(new CommandDefinition(
@@ -178,6 +231,30 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return held;
+    }
+
+    /// <summary>A write transaction whose loss in a crash is harmless, because the dispatcher redoes
+    /// it: fan-outs are idempotent, a claim lost is claimed again, an attempt record lost means the
+    /// delivery is sent again under the same webhook-id. Where the provider allows, it commits
+    /// without waiting for the disk (<see cref="SqlDialect.DeferredDurability"/>), which the ledger's
+    /// own commits, on the same disk, no longer queue behind.</summary>
+    private async Task<WriteScope> BeginRedoableAsync(CancellationToken cancellationToken)
+    {
+        var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        if (database.Dialect.DeferredDurability is { } statement)
+        {
+            try
+            {
+                await scope.Connection.ExecuteAsync(new CommandDefinition(statement, transaction: scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            catch
+            {
+                await scope.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return scope;
     }
 
     private async Task<bool> ExistsAsync(string sql, object parameters, CancellationToken cancellationToken)

@@ -21,16 +21,22 @@ internal sealed class OutboxSql(SqlDialect d)
 
     public string MarkFannedOut { get; } = $"UPDATE outbox_events SET fanned_out = {d.True} WHERE {d.In("id", "@ids")}";
 
-    /// <summary>A row when there is something to fan out: an unhandled event, and an enabled webhook
-    /// endpoint or an instruction link it may concern.</summary>
-    public string AnyWorkToFanOut { get; } =
-        "SELECT CASE WHEN (EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook') OR EXISTS (SELECT 1 FROM instruction_links)) " +
-        $"AND EXISTS (SELECT 1 FROM outbox_events WHERE fanned_out = {d.False}) THEN 1 END";
-
-    public const string AnyDueDelivery =
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)) THEN 1 END";
+    /// <summary>A row when a fan-out may have somewhere to send events: an enabled webhook endpoint
+    /// or an instruction link. (Whether events wait is left to the fan-out's own read: an EXISTS over
+    /// the outbox measured 2.4 ms a call under load, more than the read.)</summary>
+    public const string AnyDestination =
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook') OR EXISTS (SELECT 1 FROM instruction_links) THEN 1 END";
 
     public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook' AND deleted_at IS NULL";
+
+    /// <summary>One endpoint's deliveries of a fan-out's events (<c>@ids</c>), in one statement. Fan-outs
+    /// and link writes hold one lock, so nothing else inserts deliveries meanwhile.</summary>
+    public string InsertDeliveries { get; } = $"""
+        INSERT INTO webhook_deliveries (event_id, endpoint_id, state, attempts, next_attempt_at, created_at)
+        SELECT ev.event_id, @endpointId, 'pending', 0, @at, @at FROM outbox_events ev
+        WHERE {d.In("ev.event_id", "@ids")}
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.event_id = ev.event_id AND x.endpoint_id = @endpointId)
+        """;
 
     public string InsertDelivery { get; } = d.InsertIfAbsent("webhook_deliveries",
         [("event_id", "@EventId"), ("endpoint_id", "@EndpointId"), ("state", "'pending'"), ("attempts", "0"), ("next_attempt_at", "@At"), ("created_at", "@At")],
@@ -85,6 +91,20 @@ internal sealed class OutboxSql(SqlDialect d)
         WHERE d.lease_owner = @owner AND d.state = 'pending'
         ORDER BY d.next_attempt_at, d.id
         """;
+
+    /// <summary>Many deliveries delivered with one status, if <c>@owner</c> still holds them all (the
+    /// caller compares the count).</summary>
+    public string DeliveredMany { get; } = $"""
+        UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = @now, last_status = @status, last_error = NULL,
+            lease_owner = NULL, lease_until = NULL
+        WHERE {d.In("id", "@ids")} AND lease_owner = @owner AND state = 'pending'
+        """;
+
+    /// <summary>A multi-row insert of <paramref name="rows"/> attempts (parameters <c>@id0</c>,
+    /// <c>@attempt0</c>, ... as <see cref="InsertAttempt"/> names them, numbered by row).</summary>
+    public static string InsertAttempts(int rows) =>
+        "INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, error) VALUES " +
+        string.Join(", ", Enumerable.Range(0, rows).Select(i => $"(@id{i}, @attempt{i}, @now{i}, @status{i}, @latencyMs{i}, @error{i})"));
 
     public const string Delivered = """
         UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = @now, last_status = @status, last_error = NULL,

@@ -45,6 +45,13 @@ public abstract class SqlDialect
     /// a write transaction already excludes every other writer (SQLite).</summary>
     public abstract string? TransactionLock(string name);
 
+    /// <summary>A statement that lets the current transaction commit without waiting for its log to
+    /// reach the disk (PostgreSQL's <c>SET LOCAL synchronous_commit = off</c>), or null where the
+    /// provider has none to offer per transaction. Only for writes that a crash may lose harmlessly
+    /// because they are redone: the dispatcher's fan-outs, claims and attempt records (a lost record
+    /// means the delivery is sent again under the same webhook-id). Never for anything acknowledged.</summary>
+    public virtual string? DeferredDurability => null;
+
     /// <summary>Inserts one row unless a row with the same key exists (no error, no change): the
     /// statement affects 1 row or 0.</summary>
     /// <param name="values">Column names and the SQL expressions (usually parameters) they take.</param>

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+/// <summary>
+/// Events in, webhooks out, at once. First the ingest-only maximum of this run: events as fast as 64
+/// connections can send them, with no endpoint subscribed. Then a webhook endpoint (a Kestrel
+/// receiver in this process on 127.0.0.1) is registered and events are offered open loop at fixed
+/// fractions of that maximum, a step at a time. For each step: events acknowledged per second,
+/// webhooks received per second over the same window, and the delivery lag of each event (from its
+/// acknowledgement to the arrival of its webhook) at p50, p99 and max. With <c>--slow</c> a second
+/// endpoint is subscribed that answers every webhook after 2 s: the lag reported is the fast one's.
+/// </summary>
+internal static class Flow
+{
+    private sealed class Step(int rate)
+    {
+        public int Rate { get; } = rate;
+        public ConcurrentDictionary<string, long> Acked { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, long> Arrived { get; } = new(StringComparer.Ordinal);
+        public int Failed;
+        public long Start;
+        public long End;
+    }
+
+    public static async Task<int> RunAsync(Uri service, string credentials, string operatorKey, int seconds, double[] fractions, bool slow)
+    {
+        if (!service.IsLoopback)
+        {
+            Console.Error.WriteLine("Load only 127.0.0.1.");
+            return 2;
+        }
+
+        using var pps = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
+        pps.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        var run = $"f{Environment.ProcessId}";
+        var clock = Stopwatch.StartNew();
+
+        // 1. The ingest-only maximum, closed loop, no endpoint subscribed.
+        var sent = 0;
+        var maxStart = clock.Elapsed;
+        var maxEnd = maxStart + TimeSpan.FromSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        {
+            while (clock.Elapsed < maxEnd)
+            {
+                var n = Interlocked.Increment(ref sent);
+                using var response = await Put(pps, $"{run}-max-{n}", n);
+                response.EnsureSuccessStatusCode();
+            }
+        }));
+        var maxRate = sent / (clock.Elapsed - maxStart).TotalSeconds;
+        Console.WriteLine($"ingest only (64 connections, closed loop, {seconds} s): {maxRate:0} events/s acknowledged");
+
+        // 2. Receivers and endpoints.
+        Step? current = null;
+        await using var fast = await Receiver(async context =>
+        {
+            var id = await TransactionId(context);
+            Volatile.Read(ref current)?.Arrived.TryAdd(id, clock.ElapsedTicks);
+        });
+        await using var slowReceiver = slow ? await Receiver(_ => Task.Delay(2000)) : null;
+        using var admin = new HttpClient { BaseAddress = service };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", operatorKey);
+        foreach (var receiver in new[] { fast, slowReceiver }.OfType<WebApplication>())
+        {
+            var url = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+            (await admin.PostAsync("/v1/webhook-endpoints", new StringContent(
+                $"{{\"url\":\"{url}\",\"events\":[\"transaction.updated\"]}}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        }
+
+        // The events of the ingest-only phase waited for an endpoint (an event older than every
+        // endpoint goes nowhere): let the fan-out pass over them before the steps start.
+        var drained = Stopwatch.StartNew();
+        while (true)
+        {
+            using var stats = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/v1/deliveries/stats"));
+            if (stats.RootElement.GetProperty("events_not_fanned_out").GetInt64() == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Console.WriteLine($"the {sent} events of the ingest-only phase passed by the fan-out in {drained.Elapsed.TotalSeconds:0.0} s");
+
+        // 3. Open-loop steps.
+        var ok = true;
+        foreach (var fraction in fractions)
+        {
+            var step = new Step((int)(maxRate * fraction));
+            Volatile.Write(ref current, step);
+            var inFlight = new List<Task>();
+            step.Start = clock.ElapsedTicks;
+            var stepClock = Stopwatch.StartNew();
+            long offered = 0;
+            while (stepClock.Elapsed.TotalSeconds < seconds)
+            {
+                while (offered < stepClock.Elapsed.TotalSeconds * step.Rate)
+                {
+                    var n = offered++;
+                    var id = $"{run}-{step.Rate}-{n}";
+                    inFlight.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            using var response = await Put(pps, id, (int)n);
+                            if (response.IsSuccessStatusCode)
+                            {
+                                step.Acked.TryAdd(id, clock.ElapsedTicks);
+                            }
+                            else
+                            {
+                                Interlocked.Increment(ref step.Failed);
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                            Interlocked.Increment(ref step.Failed);
+                        }
+                    }));
+                }
+
+                if (inFlight.Count > 10_000)
+                {
+                    inFlight.RemoveAll(t => t.IsCompleted);
+                }
+
+                await Task.Delay(1);
+            }
+
+            await Task.WhenAll(inFlight);
+            step.End = clock.ElapsedTicks;
+            // Drain: wait (at most a minute) for the webhooks of everything acknowledged.
+            var drain = Stopwatch.StartNew();
+            while (step.Acked.Keys.Any(k => !step.Arrived.ContainsKey(k)) && drain.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(100);
+            }
+
+            ok &= Report(step, seconds, fraction, slow);
+        }
+
+        return ok ? 0 : 1;
+    }
+
+    private static bool Report(Step step, int seconds, double fraction, bool slow)
+    {
+        var tick = 1000.0 / Stopwatch.Frequency;
+        var window = (step.End - step.Start) * tick / 1000;
+        var inWindow = step.Arrived.Values.Count(t => t <= step.End);
+        var lags = step.Acked.Select(a => step.Arrived.TryGetValue(a.Key, out var at) ? Math.Max(0, (at - a.Value) * tick) : double.NaN).ToList();
+        var missing = lags.Count(double.IsNaN);
+        var sorted = lags.Where(l => !double.IsNaN(l)).Order().ToList();
+        double P(double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
+        var inRate = step.Acked.Count / window;
+        var outRate = inWindow / window;
+        var bounded = missing == 0 && P(99) <= 1000 && outRate >= 0.95 * inRate;
+        Console.WriteLine($"offered {step.Rate,6}/s ({fraction:0.00} of max){(slow ? ", a 2 s endpoint beside" : "")}: in {inRate,6:0}/s  out {outRate,6:0}/s ({outRate / inRate:0.00}×)  " +
+            $"lag p50 {P(50),6:0} ms  p99 {P(99),6:0} ms  max {(sorted.Count == 0 ? double.NaN : sorted[^1]),6:0} ms  failed {step.Failed}, undelivered {missing}  {(bounded ? "bounded" : "NOT bounded")}");
+        return step.Failed == 0 && missing == 0;
+    }
+
+    private static Task<HttpResponseMessage> Put(HttpClient pps, string id, int n) =>
+        pps.PutAsync($"/v2/transactions/{id}", new StringContent(
+            $"{{\"id\":\"{id}\",\"version\":1,\"scheme_id\":\"MC\",\"txn_lifecycle_status\":\"COMPLETE\",\"txn_result\":{{\"result\":\"APPROVED\"}}," +
+            $"\"payee\":{{\"account\":{{\"account_no\":\"F-{n % 500}\"}}}},\"txn_type\":{{\"direction\":\"CREDIT\",\"financial\":true}}," +
+            $"\"authorisation\":{{\"txn_amounts\":{{\"cardholder_final_amount\":{{\"amount\":{100 + n % 900},\"currency\":{{\"code\":\"GBP\",\"exponent\":2}}}}}}}}}}",
+            Encoding.UTF8, "application/json"));
+
+    /// <summary>The transaction id of a webhook body, found without a JSON parser (the receiver must be cheap).</summary>
+    private static async Task<string> TransactionId(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        const string key = "\"transaction_id\":\"";
+        var at = body.IndexOf(key, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return "";
+        }
+
+        at += key.Length;
+        return body[at..body.IndexOf('"', at)];
+    }
+
+    private static async Task<WebApplication> Receiver(Func<HttpContext, Task> answer)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPost("/hook", async context =>
+        {
+            await answer(context);
+            context.Response.StatusCode = 200;
+        });
+        await app.StartAsync();
+        return app;
+    }
+}
