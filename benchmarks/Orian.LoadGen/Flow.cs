@@ -18,6 +18,9 @@ using Microsoft.Extensions.Logging;
 /// webhooks received per second over the same window, and the delivery lag of each event (from its
 /// acknowledgement to the arrival of its webhook) at p50, p99 and max. With <c>--slow</c> a second
 /// endpoint is subscribed that answers every webhook after 2 s: the lag reported is the fast one's.
+/// The receivers run as child processes (<c>receive</c>), so that the generator's own work cannot
+/// delay them; they stamp each arrival with the machine's monotonic clock, which the generator's
+/// acknowledgement stamps share.
 /// </summary>
 internal static class Flow
 {
@@ -62,19 +65,14 @@ internal static class Flow
 
         // 2. Receivers and endpoints.
         Step? current = null;
-        await using var fast = await Receiver(async context =>
-        {
-            var id = await TransactionId(context);
-            Volatile.Read(ref current)?.Arrived.TryAdd(id, clock.ElapsedTicks);
-        });
-        await using var slowReceiver = slow ? await Receiver(_ => Task.Delay(2000)) : null;
+        using var fast = Receiver.Start(0, (id, at) => Volatile.Read(ref current)?.Arrived.TryAdd(id, at));
+        using var slowReceiver = slow ? Receiver.Start(2000, (_, _) => { }) : null;
         using var admin = new HttpClient { BaseAddress = service };
         admin.DefaultRequestHeaders.Add("X-Api-Key", operatorKey);
-        foreach (var receiver in new[] { fast, slowReceiver }.OfType<WebApplication>())
+        foreach (var receiver in new[] { fast, slowReceiver }.OfType<Receiver>())
         {
-            var url = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
             (await admin.PostAsync("/v1/webhook-endpoints", new StringContent(
-                $"{{\"url\":\"{url}\",\"events\":[\"transaction.updated\"]}}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+                $"{{\"url\":\"{receiver.Url}\",\"events\":[\"transaction.updated\"]}}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         }
 
         // The events of the ingest-only phase waited for an endpoint (an event older than every
@@ -100,7 +98,7 @@ internal static class Flow
             var step = new Step((int)(maxRate * fraction));
             Volatile.Write(ref current, step);
             var inFlight = new List<Task>();
-            step.Start = clock.ElapsedTicks;
+            step.Start = Stopwatch.GetTimestamp();
             var stepClock = Stopwatch.StartNew();
             long offered = 0;
             while (stepClock.Elapsed.TotalSeconds < seconds)
@@ -116,7 +114,7 @@ internal static class Flow
                             using var response = await Put(pps, id, (int)n);
                             if (response.IsSuccessStatusCode)
                             {
-                                step.Acked.TryAdd(id, clock.ElapsedTicks);
+                                step.Acked.TryAdd(id, Stopwatch.GetTimestamp());
                             }
                             else
                             {
@@ -139,7 +137,7 @@ internal static class Flow
             }
 
             await Task.WhenAll(inFlight);
-            step.End = clock.ElapsedTicks;
+            step.End = Stopwatch.GetTimestamp();
             // Drain: wait (at most a minute) for the webhooks of everything acknowledged.
             var drain = Stopwatch.StartNew();
             while (step.Acked.Keys.Any(k => !step.Arrived.ContainsKey(k)) && drain.Elapsed < TimeSpan.FromMinutes(1))
@@ -177,34 +175,88 @@ internal static class Flow
             $"\"authorisation\":{{\"txn_amounts\":{{\"cardholder_final_amount\":{{\"amount\":{100 + n % 900},\"currency\":{{\"code\":\"GBP\",\"exponent\":2}}}}}}}}}}",
             Encoding.UTF8, "application/json"));
 
-    /// <summary>The transaction id of a webhook body, found without a JSON parser (the receiver must be cheap).</summary>
-    private static async Task<string> TransactionId(HttpContext context)
+    /// <summary>A webhook receiver in a child process (this program's <c>receive</c> mode), and the
+    /// arrivals it reports: one line "transaction-id monotonic-timestamp" per webhook.</summary>
+    private sealed class Receiver : IDisposable
     {
-        using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync();
-        const string key = "\"transaction_id\":\"";
-        var at = body.IndexOf(key, StringComparison.Ordinal);
-        if (at < 0)
+        private readonly Process _process;
+
+        private Receiver(Process process, string url) => (_process, Url) = (process, url);
+
+        public string Url { get; }
+
+        public static Receiver Start(int delayMs, Action<string, long> arrived)
         {
-            return "";
+            var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(Flow).Assembly.Location, "receive", delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            })!;
+            var url = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the receiver did not start");
+            _ = Task.Run(async () =>
+            {
+                while (await process.StandardOutput.ReadLineAsync() is { } line)
+                {
+                    var space = line.IndexOf(' ');
+                    arrived(line[..space], long.Parse(line[(space + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            });
+            return new Receiver(process, url);
         }
 
-        at += key.Length;
-        return body[at..body.IndexOf('"', at)];
+        public void Dispose()
+        {
+            _process.StandardInput.Close(); // the receiver exits when its input ends
+            _process.WaitForExit(5000);
+            _process.Dispose();
+        }
     }
 
-    private static async Task<WebApplication> Receiver(Func<HttpContext, Task> answer)
+    /// <summary>The <c>receive</c> mode: Kestrel on 127.0.0.1, answering 200 (after
+    /// <paramref name="delayMs"/>), printing its URL, then each arrival; exits when stdin closes.</summary>
+    public static async Task<int> ReceiveAsync(int delayMs)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        var arrivals = System.Threading.Channels.Channel.CreateUnbounded<string>();
         app.MapPost("/hook", async context =>
         {
-            await answer(context);
+            var at = Stopwatch.GetTimestamp();
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            const string key = "\"transaction_id\":\"";
+            var start = body.IndexOf(key, StringComparison.Ordinal) + key.Length;
+            arrivals.Writer.TryWrite($"{body[start..body.IndexOf('"', start)]} {at}");
+            if (delayMs > 0)
+            {
+                await Task.Delay(delayMs);
+            }
+
             context.Response.StatusCode = 200;
         });
         await app.StartAsync();
-        return app;
+        var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        await output.WriteLineAsync(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook");
+        await output.FlushAsync();
+        var writer = Task.Run(async () =>
+        {
+            while (await arrivals.Reader.WaitToReadAsync())
+            {
+                while (arrivals.Reader.TryRead(out var line))
+                {
+                    await output.WriteLineAsync(line);
+                }
+
+                await output.FlushAsync();
+            }
+        });
+        await Console.In.ReadToEndAsync(); // until the generator closes our input
+        await app.StopAsync();
+        arrivals.Writer.Complete();
+        await writer;
+        return 0;
     }
 }

@@ -17,6 +17,11 @@ using System.Text;
 //    an endpoint subscribed: events/s in, webhooks/s out, and each event's delivery lag.
 //      dotnet run -c Release --project benchmarks/Orian.LoadGen -- flow <base-url> <user:password> <operator-key> <seconds> [0.25,0.5,0.75] [--slow]
 
+if (args.Length > 0 && args[0] == "receive")
+{
+    return await Flow.ReceiveAsync(int.Parse(args[1]));
+}
+
 if (args.Length > 0 && args[0] == "flow")
 {
     var options = args.Skip(1).ToList();
