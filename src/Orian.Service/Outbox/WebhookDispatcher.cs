@@ -292,10 +292,7 @@ internal sealed class WebhookDispatcher : BackgroundService
                     batch.Add(m);
                 }
 
-                foreach (var group in batch.GroupBy(m => m.Owner, StringComparer.Ordinal))
-                {
-                    await d.RecordAsync(group.Key, [.. group.Select(m => (m.Outcome, m.Delivery))], stop);
-                }
+                await d.RecordAsync([.. batch.Select(m => (m.Owner, m.Outcome, m.Delivery))], stop);
 
                 Interlocked.Add(ref _unrecorded, -batch.Count);
                 RingClaims();
@@ -348,7 +345,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             });
         foreach (var batch in made.Chunk(_options.BatchSize))
         {
-            await RecordAsync(owner, [.. batch], cancellationToken);
+            await RecordAsync([.. batch.Select(b => (owner, b.Item1, b.Item2))], cancellationToken);
         }
 
         return fanned + claimed.Count;
@@ -391,15 +388,15 @@ internal sealed class WebhookDispatcher : BackgroundService
         return (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
     }
 
-    /// <summary>Records attempts made under one claim in one transaction. A failure to record is
-    /// logged, not thrown: the attempt was made, and its delivery goes out again (same webhook-id)
-    /// once its lease runs out.</summary>
-    private async Task RecordAsync(string owner, IReadOnlyList<(AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
+    /// <summary>Records attempts (of any claims) in one transaction. A failure to record is logged,
+    /// not thrown: the attempt was made, and its delivery goes out again (same webhook-id) once its
+    /// lease runs out.</summary>
+    private async Task RecordAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
     {
         IReadOnlyList<long> ids;
         try
         {
-            ids = await _store.RecordAttemptsAsync(owner, [.. attempts.Select(a => a.Outcome)], cancellationToken);
+            ids = await _store.RecordAttemptsAsync([.. attempts.Select(a => (a.Owner, a.Outcome))], cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -408,7 +405,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
 
         var recorded = ids.ToHashSet();
-        foreach (var (o, d) in attempts)
+        foreach (var (_, o, d) in attempts)
         {
             if (!recorded.Contains(o.DeliveryId))
             {

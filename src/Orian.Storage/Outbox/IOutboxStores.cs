@@ -14,8 +14,12 @@ public interface IOutboxQueue
     /// claim at once without sharing a delivery.</summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken cancellationToken);
 
-    /// <summary>Records attempts, in one transaction, for the deliveries <paramref name="owner"/> still
-    /// holds; returns the ids of those recorded (a delivery whose lease another dispatcher took over is not).</summary>
+    /// <summary>Records attempts made under several claims (each outcome with its claim's owner
+    /// token), in one transaction, for the deliveries each owner still holds; returns the ids of those
+    /// recorded (a delivery whose lease another dispatcher took over is not).</summary>
+    Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken);
+
+    /// <summary>Records attempts made under one claim; see the overload for several.</summary>
     Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken);
 
     /// <summary>Extends the leases <paramref name="owner"/> still holds on <paramref name="deliveryIds"/>

@@ -117,7 +117,10 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         return rows;
     }
 
-    public async Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken) =>
+        RecordAttemptsAsync([.. outcomes.Select(o => (owner, o))], cancellationToken);
+
+    public async Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> outcomes, CancellationToken cancellationToken)
     {
         if (outcomes.Count == 0)
         {
@@ -127,7 +130,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         // One transaction for the lot: a commit (and its fsync) per attempt was what held the
         // dispatcher back. The common case (delivered, every lease still held) takes a statement per
         // status answered and one for the attempt log; anything else, a few statements per attempt.
-        if (await RecordDeliveredAsync(owner, outcomes, cancellationToken).ConfigureAwait(false) is { } fast)
+        if (await RecordDeliveredAsync(outcomes, cancellationToken).ConfigureAwait(false) is { } fast)
         {
             return fast;
         }
@@ -135,7 +138,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         var recorded = new List<long>(outcomes.Count);
         await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
-        foreach (var o in outcomes)
+        foreach (var (owner, o) in outcomes)
         {
             var sql = o.Postponed ? OutboxSql.Postpone : o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
             var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
@@ -169,13 +172,14 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
     private const int AttemptsPerInsert = 200;
 
     /// <summary>
-    /// Records a batch whose every attempt delivered, set-wise: one update per status answered (the
-    /// time delivered is the batch's last attempt) and multi-row inserts of the attempt log. Null,
+    /// Records a batch whose every attempt delivered, set-wise: one update per claim and status
+    /// answered (the time delivered is the group's last attempt) and multi-row inserts of the attempt log. Null,
     /// with nothing written, when the batch holds anything else or a lease was lost (the caller then
     /// records attempt by attempt, which tells which leases were lost).
     /// </summary>
-    private async Task<IReadOnlyList<long>?> RecordDeliveredAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>?> RecordDeliveredAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken)
     {
+        var outcomes = attempts.Select(a => a.Outcome).ToList();
         if (outcomes.Any(o => !o.Delivered || o.Postponed || o.DisableEndpoint))
         {
             return null;
@@ -183,11 +187,11 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
         await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
-        foreach (var group in outcomes.GroupBy(o => o.StatusCode))
+        foreach (var group in attempts.GroupBy(a => (a.Owner, a.Outcome.StatusCode)))
         {
-            var ids = group.Select(o => o.DeliveryId).ToArray();
+            var ids = group.Select(a => a.Outcome.DeliveryId).ToArray();
             var parameters = database.Dialect.ListParameters("ids", ids);
-            parameters.AddDynamicParams(new { owner, now = group.Max(o => o.At), status = group.Key });
+            parameters.AddDynamicParams(new { owner = group.Key.Owner, now = group.Max(a => a.Outcome.At), status = group.Key.StatusCode });
             if (await connection.ExecuteAsync(new CommandDefinition(_sql.DeliveredMany, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != ids.Length)
             {
                 return null; // rolled back as the scope ends uncommitted

@@ -384,6 +384,37 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     }
 
     [Test]
+    public async Task AttemptsOfSeveralClaimsAreRecordedTogetherEachUnderItsOwnLease()
+    {
+        await EndpointAsync(_receiver.Url);
+        foreach (var id in new[] { "M1", "M2", "M3" })
+        {
+            await ApplyAsync(new Txn { Id = id });
+        }
+
+        var now = _time.GetUtcNow();
+        await _db.Queue.FanOutAsync(now, 10, CancellationToken.None);
+        var first = await _db.Queue.ClaimDueAsync("claim-1", now, now.AddSeconds(30), new ClaimLimits(2, 10, false), CancellationToken.None);
+        var second = await _db.Queue.ClaimDueAsync("claim-2", now, now.AddSeconds(30), new ClaimLimits(2, 10, false), CancellationToken.None);
+        Assert.That((first.Count, second.Count), Is.EqualTo((2, 1)));
+
+        // All delivered, one batch: each under the claim that holds it, except one named wrongly.
+        var wrong = first[1];
+        var attempts = first.Select(c => (c == wrong ? "claim-2" : "claim-1", new AttemptOutcome(c.Id, c.EndpointId, 1, now, 200, 1, null, true, null, false)))
+            .Append(("claim-2", new AttemptOutcome(second[0].Id, second[0].EndpointId, 1, now, 204, 1, null, true, null, false))).ToList();
+        var recorded = await _db.Queue.RecordAttemptsAsync(attempts, CancellationToken.None);
+        Assert.That(recorded, Is.EquivalentTo(new[] { first[0].Id, second[0].Id }), "a delivery is recorded only by the claim holding it");
+
+        var rows = await _db.Deliveries.ListDeliveriesAsync(null, 0, 10, CancellationToken.None);
+        Assert.That(rows.Where(r => r.State == "delivered").Select(r => (r.Id, r.LastStatus)),
+            Is.EquivalentTo(new[] { (first[0].Id, (int?)200), (second[0].Id, (int?)204) }));
+        Assert.That(rows.Single(r => r.Id == wrong.Id).State, Is.EqualTo("pending"));
+        var log = (await _db.Deliveries.GetDeliveryAsync(second[0].Id, CancellationToken.None))!.Value.Attempts;
+        Assert.That(log.Select(a => (a.Attempt, a.StatusCode)), Is.EqualTo(new[] { (1, (int?)204) }), "one attempt logged, with its status");
+        Assert.That((await _db.Deliveries.GetDeliveryAsync(wrong.Id, CancellationToken.None))!.Value.Attempts, Is.Empty);
+    }
+
+    [Test]
     public async Task StatsMatchTheRows()
     {
         var (endpoint, _) = await EndpointAsync(_receiver.Url);
@@ -587,6 +618,8 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
         public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct) =>
             inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
+        public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
+            throw new IOException("crashed before recording");
         public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken ct) =>
             throw new IOException("crashed before recording");
         public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
@@ -607,6 +640,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             return claimed;
         }
 
+        public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) => inner.RecordAttemptsAsync(attempts, ct);
         public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken ct) => inner.RecordAttemptsAsync(owner, outcomes, ct);
         public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) => inner.RenewLeasesAsync(owner, ids, until, ct);
     }

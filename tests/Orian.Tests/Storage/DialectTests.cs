@@ -94,8 +94,11 @@ public sealed class DialectTests
         Assert.That(sqlServer.Claim, Does.Contain("FROM webhook_deliveries wd WITH (UPDLOCK, READPAST, ROWLOCK) JOIN")
             .And.Contain("@orchestrator = 1").And.Contain("OFFSET 0 ROWS FETCH NEXT @limit ROWS ONLY)"));
         Assert.That(sqlServer.PendingEvents, Does.Contain("WHERE fanned_out = 0"));
+        Assert.That(sqlServer.DueEndpoints, Does.Contain("ORDER BY w.next_attempt_at OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY").And.Contain("@orchestrator = 1"));
+        Assert.That(postgres.InsertDeliveries, Does.Contain("ev.event_id = ANY(@ids)"));
+        Assert.That(OutboxSql.InsertAttempts(2), Does.EndWith("(@id0, @attempt0, @now0, @status0, @latencyMs0, @error0), (@id1, @attempt1, @now1, @status1, @latencyMs1, @error1)"));
         Assert.That(sqlServer.MarkFannedOut, Does.StartWith("UPDATE outbox_events SET fanned_out = 1 WHERE id IN (SELECT value"));
-        foreach (var sql in new[] { sqlServer.Claim, sqlServer.ClaimedDetails, sqlServer.PendingEvents, sqlServer.ListDeliveries, sqlServer.AnyWorkToFanOut })
+        foreach (var sql in new[] { sqlServer.Claim, sqlServer.ClaimedDetails, sqlServer.PendingEvents, sqlServer.ListDeliveries, sqlServer.DueEndpoints, sqlServer.InsertDeliveries, sqlServer.DeliveredMany })
         {
             Assert.That(sql, Does.Not.Contain("LIMIT").And.Not.Contain("TRUE").And.Not.Contain("FALSE").And.Not.Contain("ON CONFLICT"), sql);
         }
