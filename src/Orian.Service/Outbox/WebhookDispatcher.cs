@@ -50,8 +50,9 @@ internal sealed class WebhookDispatcher : BackgroundService
     /// <summary>How long attempts already made may still be recorded once the service stops.</summary>
     private static readonly TimeSpan RecordOnStop = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long the fan-out lets events gather after a partial batch, while they arrive.</summary>
-    private static readonly TimeSpan FanOutLinger = TimeSpan.FromMilliseconds(10);
+    /// <summary>How long the fan-out, the claims and the recorder let work gather after a partial
+    /// batch while work is flowing: fewer, larger transactions for at most this much more lag.</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
 
     /// <summary>What a lease must have left beyond a request's timeout before a send.</summary>
     public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
@@ -171,7 +172,7 @@ internal sealed class WebhookDispatcher : BackgroundService
                 {
                     // Events are arriving: let a few more gather rather than run a transaction per
                     // ledger commit (the ledger rings on every one).
-                    await Task.Delay(FanOutLinger, d._time, stop);
+                    await Task.Delay(Linger, d._time, stop);
                     continue;
                 }
 
@@ -200,6 +201,13 @@ internal sealed class WebhookDispatcher : BackgroundService
 
                 if (claimed == 0 || claimed < want)
                 {
+                    if (claimed > 0)
+                    {
+                        // Work is flowing: let a few slots free up rather than claim one delivery
+                        // per transaction (on SQLite every claim takes a turn on the one writer).
+                        await Task.Delay(Linger, d._time, stop);
+                    }
+
                     // Nothing more due now, or no room: wait for new deliveries, a free slot, a
                     // recorded batch or the poll interval (retries falling due).
                     await d._signal.WaitForDeliveriesAsync(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time, stop);
@@ -293,6 +301,11 @@ internal sealed class WebhookDispatcher : BackgroundService
                 }
 
                 await d.RecordAsync([.. batch.Select(m => (m.Owner, m.Outcome, m.Delivery))], stop);
+                if (batch.Count < d._options.BatchSize && !stop.IsCancellationRequested)
+                {
+                    // A partial batch: let more attempts gather before the next transaction.
+                    await Task.Delay(Linger, d._time, CancellationToken.None);
+                }
 
                 Interlocked.Add(ref _unrecorded, -batch.Count);
                 RingClaims();

@@ -234,8 +234,9 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await using var back = await WebhookReceiver.StartAsync(port);
         _time.Advance(TimeSpan.FromSeconds(6));
         await dispatcher.RunOnceAsync(CancellationToken.None);
+        var left = await _db.Deliveries.ListDeliveriesAsync("pending", 0, 100, CancellationToken.None);
         Assert.That(back.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("transaction_id").GetString()).Order(),
-            Is.EqualTo(new[] { "D1", "D2" }));
+            Is.EqualTo(new[] { "D1", "D2" }), $"still pending: {string.Join("; ", left.Select(d => $"{d.Id} attempts {d.Attempts} due {d.NextAttemptAt:O} last {d.LastError}"))}; now {_time.GetUtcNow():O}");
         Assert.That(await _db.Deliveries.ListDeliveriesAsync("delivered", 0, 100, CancellationToken.None), Has.Count.EqualTo(2));
     }
 
