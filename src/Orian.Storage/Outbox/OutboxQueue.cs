@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Orian.Storage.Sql;
 
@@ -128,17 +129,14 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         }
 
         // One transaction for the lot: a commit (and its fsync) per attempt was what held the
-        // dispatcher back. The common case (delivered, every lease still held) takes a statement per
-        // status answered and one for the attempt log; anything else, a few statements per attempt.
-        if (await RecordDeliveredAsync(outcomes, cancellationToken).ConfigureAwait(false) is { } fast)
-        {
-            return fast;
-        }
-
+        // dispatcher back. Deliveries answered 2xx (nearly all of them) are recorded set-wise; the
+        // rest (retries, dead letters, 410s, deliveries put back) a few statements each.
         var recorded = new List<long>(outcomes.Count);
         await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
-        foreach (var (owner, o) in outcomes)
+        var delivered = outcomes.Where(a => a.Outcome is { Delivered: true, Postponed: false, DisableEndpoint: false }).ToList();
+        recorded.AddRange(await RecordDeliveredAsync(connection, transaction, delivered, cancellationToken).ConfigureAwait(false));
+        foreach (var (owner, o) in outcomes.Except(delivered))
         {
             var sql = o.Postponed ? OutboxSql.Postpone : o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
             var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
@@ -172,33 +170,30 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
     private const int AttemptsPerInsert = 200;
 
     /// <summary>
-    /// Records a batch whose every attempt delivered, set-wise: one update per claim and status
-    /// answered (the time delivered is the group's last attempt) and multi-row inserts of the attempt log. Null,
-    /// with nothing written, when the batch holds anything else or a lease was lost (the caller then
-    /// records attempt by attempt, which tells which leases were lost).
+    /// Records delivered attempts set-wise, within the caller's transaction: per claim, the
+    /// deliveries it still holds are read and locked (<see cref="OutboxSql.HeldDeliveries"/>), then
+    /// updated with one statement per status answered (the time delivered is the group's last
+    /// attempt), and the attempt log gets multi-row inserts. Returns the ids recorded.
     /// </summary>
-    private async Task<IReadOnlyList<long>?> RecordDeliveredAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>> RecordDeliveredAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken)
     {
-        var outcomes = attempts.Select(a => a.Outcome).ToList();
-        if (outcomes.Any(o => !o.Delivered || o.Postponed || o.DisableEndpoint))
+        var logged = new List<AttemptOutcome>(attempts.Count);
+        foreach (var claim in attempts.GroupBy(a => a.Owner, StringComparer.Ordinal))
         {
-            return null;
-        }
-
-        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
-        var (connection, transaction) = (scope.Connection, scope.Transaction);
-        foreach (var group in attempts.GroupBy(a => (a.Owner, a.Outcome.StatusCode)))
-        {
-            var ids = group.Select(a => a.Outcome.DeliveryId).ToArray();
-            var parameters = database.Dialect.ListParameters("ids", ids);
-            parameters.AddDynamicParams(new { owner = group.Key.Owner, now = group.Max(a => a.Outcome.At), status = group.Key.StatusCode });
-            if (await connection.ExecuteAsync(new CommandDefinition(_sql.DeliveredMany, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != ids.Length)
+            var select = database.Dialect.ListParameters("ids", claim.Select(a => a.Outcome.DeliveryId).ToArray());
+            select.Add("owner", claim.Key);
+            var held = (await connection.QueryAsync<long>(new CommandDefinition(_sql.HeldDeliveries, select, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
+            foreach (var group in claim.Select(a => a.Outcome).Where(o => held.Contains(o.DeliveryId)).GroupBy(o => o.StatusCode))
             {
-                return null; // rolled back as the scope ends uncommitted
+                var update = database.Dialect.ListParameters("ids", group.Select(o => o.DeliveryId).ToArray());
+                update.AddDynamicParams(new { owner = claim.Key, now = group.Max(o => o.At), status = group.Key });
+                await connection.ExecuteAsync(new CommandDefinition(_sql.DeliveredMany, update, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                logged.AddRange(group);
             }
         }
 
-        foreach (var chunk in outcomes.Chunk(AttemptsPerInsert))
+        foreach (var chunk in logged.Chunk(AttemptsPerInsert))
         {
             var parameters = new DynamicParameters();
             for (var i = 0; i < chunk.Length; i++)
@@ -215,8 +210,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempts(chunk.Length), parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return [.. outcomes.Select(o => o.DeliveryId)];
+        return [.. logged.Select(o => o.DeliveryId)];
     }
 
     public async Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)

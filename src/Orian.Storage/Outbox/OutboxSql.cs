@@ -92,8 +92,12 @@ internal sealed class OutboxSql(SqlDialect d)
         ORDER BY d.next_attempt_at, d.id
         """;
 
-    /// <summary>Many deliveries delivered with one status, if <c>@owner</c> still holds them all (the
-    /// caller compares the count).</summary>
+    /// <summary>Of <c>@ids</c>, the deliveries <c>@owner</c> still holds, locked until the transaction
+    /// ends (a row another claimer is taking over at that moment is skipped: it is no longer ours).</summary>
+    public string HeldDeliveries { get; } =
+        $"SELECT wd.id FROM webhook_deliveries wd {d.ClaimHint} WHERE {d.In("wd.id", "@ids")} AND wd.lease_owner = @owner AND wd.state = 'pending'{d.ClaimClause("wd")}";
+
+    /// <summary>Many deliveries delivered with one status (those <see cref="HeldDeliveries"/> found).</summary>
     public string DeliveredMany { get; } = $"""
         UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = @now, last_status = @status, last_error = NULL,
             lease_owner = NULL, lease_until = NULL

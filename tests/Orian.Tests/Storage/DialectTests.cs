@@ -98,7 +98,7 @@ public sealed class DialectTests
         Assert.That(postgres.InsertDeliveries, Does.Contain("ev.event_id = ANY(@ids)"));
         Assert.That(OutboxSql.InsertAttempts(2), Does.EndWith("(@id0, @attempt0, @now0, @status0, @latencyMs0, @error0), (@id1, @attempt1, @now1, @status1, @latencyMs1, @error1)"));
         Assert.That(sqlServer.MarkFannedOut, Does.StartWith("UPDATE outbox_events SET fanned_out = 1 WHERE id IN (SELECT value"));
-        foreach (var sql in new[] { sqlServer.Claim, sqlServer.ClaimedDetails, sqlServer.PendingEvents, sqlServer.ListDeliveries, sqlServer.DueEndpoints, sqlServer.InsertDeliveries, sqlServer.DeliveredMany })
+        foreach (var sql in new[] { sqlServer.Claim, sqlServer.ClaimedDetails, sqlServer.PendingEvents, sqlServer.ListDeliveries, sqlServer.DueEndpoints, sqlServer.InsertDeliveries, sqlServer.DeliveredMany, sqlServer.HeldDeliveries })
         {
             Assert.That(sql, Does.Not.Contain("LIMIT").And.Not.Contain("TRUE").And.Not.Contain("FALSE").And.Not.Contain("ON CONFLICT"), sql);
         }
