@@ -104,6 +104,8 @@ public static class OrianApp
         services.AddSingleton<StandInReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // settles stand-ins left by a crash before traffic
         services.AddSingleton<StandInRecorder>();
+        services.AddMetrics();
+        services.AddSingleton<Orian.Service.Diagnostics.OrianMetrics>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddSingleton<Orian.Service.Outbox.WebhookDispatcher>();

@@ -42,6 +42,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ConcurrentDictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Random _random;
+    private readonly Diagnostics.OrianMetrics? _metrics;
     private long _claims;
 
     /// <summary>Endpoint health records kept at most: beyond, the map starts afresh (endpoints come and go).</summary>
@@ -59,8 +60,9 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     public WebhookDispatcher(
         IOutboxQueue store, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal, OrchestratorClient orchestrator, ILogger<WebhookDispatcher> logger,
-        Random? random = null)
+        Random? random = null, Diagnostics.OrianMetrics? metrics = null)
     {
+        _metrics = metrics;
         _random = random ?? Random.Shared;
         _orchestrator = orchestrator;
         _store = store;
@@ -374,6 +376,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var now = _time.GetUtcNow();
         if (HealthOf(delivery.EndpointId).OpenUntil(now) is { } reopens)
         {
+            _metrics?.Delivery("postponed", delivery.EndpointKind, null);
             return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointHealth.OpenError, false, reopens, false, Postponed: true);
         }
 
@@ -383,7 +386,11 @@ internal sealed class WebhookDispatcher : BackgroundService
             return null;
         }
 
-        return await AttemptAsync(delivery, cancellationToken);
+        var outcome = await AttemptAsync(delivery, cancellationToken);
+        _metrics?.Delivery(
+            outcome.Delivered ? "delivered" : outcome.Error == EgressRefusedException.AttemptError ? "refused" : outcome.NextAttemptAt is null ? "dead_lettered" : "failed",
+            delivery.EndpointKind, outcome.LatencyMs);
+        return outcome;
     }
 
     /// <summary>Whether this dispatcher may send a delivery now: its lease must outlast the longest

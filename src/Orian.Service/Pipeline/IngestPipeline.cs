@@ -25,11 +25,13 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
+    private readonly OrianMetrics _metrics;
 
     public IngestPipeline(
         LedgerBatchApplier applier, AuthorisationPolicy policy, Outbox.OutboxSignal outbox, StandInReconciler reconciler,
-        IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
+        IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, OrianMetrics metrics)
     {
+        _metrics = metrics;
         _outbox = outbox;
         _reconciler = reconciler;
         _applier = applier;
@@ -115,7 +117,9 @@ internal sealed class IngestPipeline : BackgroundService
         try
         {
             var results = await _applier.ApplyAsync(batch.ConvertAll(w => w.Pending), CancellationToken.None).ConfigureAwait(false);
-            Log.BatchCommitted(_logger, partition, batch.Count, _time.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
+            Log.BatchCommitted(_logger, partition, batch.Count, elapsed);
+            _metrics.BatchCommitted(results, elapsed);
             await CompleteAsync(batch, results).ConfigureAwait(false);
         }
         catch (Exception e) when (batch.Count > 1)
@@ -123,6 +127,7 @@ internal sealed class IngestPipeline : BackgroundService
             // One bad event must not fail its neighbours: apply each on its own, so only the events
             // that fail by themselves are answered with an error.
             Log.BatchFailed(_logger, e, partition, batch.Count);
+            _metrics.BatchFailed();
             foreach (var item in batch)
             {
                 await ApplySingleAsync(partition, item).ConfigureAwait(false);
@@ -139,7 +144,9 @@ internal sealed class IngestPipeline : BackgroundService
     {
         try
         {
+            var started = _time.GetTimestamp();
             var results = await _applier.ApplyAsync([item.Pending], CancellationToken.None).ConfigureAwait(false);
+            _metrics.BatchCommitted(results, _time.GetElapsedTime(started).TotalMilliseconds);
             await CompleteAsync([item], results).ConfigureAwait(false);
         }
         catch (Exception e)
