@@ -349,18 +349,18 @@ internal sealed class WebhookDispatcher : BackgroundService
         var (owner, until) = NewLease(now);
         var limits = new ClaimLimits(_options.BatchSize, _options.MaxConcurrencyPerEndpoint, _orchestrator.Enabled) { Skip = OpenCircuits(now) };
         var claimed = await _store.ClaimDueAsync(owner, now, until, limits, cancellationToken);
-        var made = new ConcurrentBag<(AttemptOutcome, ClaimedDelivery)>();
+        var made = new ConcurrentBag<(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery)>();
         await Parallel.ForEachAsync(Interleaved(claimed), new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
             async (delivery, ct) =>
             {
                 if (await ProcessAsync(new Leased(owner, until, delivery), ct) is { } outcome)
                 {
-                    made.Add((outcome, delivery));
+                    made.Add((owner, outcome, delivery));
                 }
             });
         foreach (var batch in made.Chunk(_options.BatchSize))
         {
-            await RecordAsync([.. batch.Select(b => (owner, b.Item1, b.Item2))], cancellationToken);
+            await RecordAsync(batch, cancellationToken);
         }
 
         return fanned + claimed.Count;

@@ -19,8 +19,6 @@ public interface IOutboxQueue
     /// recorded (a delivery whose lease another dispatcher took over is not).</summary>
     Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken);
 
-    /// <summary>Records attempts made under one claim; see the overload for several.</summary>
-    Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken);
 
     /// <summary>Extends the leases <paramref name="owner"/> still holds on <paramref name="deliveryIds"/>
     /// to <paramref name="leaseUntil"/>; returns the ids still held (only those may be sent).</summary>
@@ -111,4 +109,12 @@ public sealed record ClaimLimits(int Total, int PerEndpoint, bool IncludeOrchest
 
         return [.. free.Select((f, i) => (f.Id, take[i])).Where(t => t.Item2 > 0)];
     }
+}
+
+public static class OutboxQueueExtensions
+{
+    /// <summary>Records attempts made under one claim (<paramref name="owner"/>); see
+    /// <see cref="IOutboxQueue.RecordAttemptsAsync(IReadOnlyList{ValueTuple{string, AttemptOutcome}}, CancellationToken)"/>.</summary>
+    public static Task<IReadOnlyList<long>> RecordAttemptsAsync(this IOutboxQueue queue, string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken) =>
+        queue.RecordAttemptsAsync([.. outcomes.Select(o => (owner, o))], cancellationToken);
 }

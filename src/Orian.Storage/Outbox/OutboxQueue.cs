@@ -118,9 +118,6 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         return rows;
     }
 
-    public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken) =>
-        RecordAttemptsAsync([.. outcomes.Select(o => (owner, o))], cancellationToken);
-
     public async Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> outcomes, CancellationToken cancellationToken)
     {
         if (outcomes.Count == 0)

@@ -621,8 +621,6 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
         public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
             throw new IOException("crashed before recording");
-        public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken ct) =>
-            throw new IOException("crashed before recording");
         public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
             inner.RenewLeasesAsync(owner, ids, until, ct);
     }
@@ -642,7 +640,6 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         }
 
         public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) => inner.RecordAttemptsAsync(attempts, ct);
-        public Task<IReadOnlyList<long>> RecordAttemptsAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken ct) => inner.RecordAttemptsAsync(owner, outcomes, ct);
         public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) => inner.RenewLeasesAsync(owner, ids, until, ct);
     }
 }
