@@ -25,6 +25,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Rejected transaction {PathId}: {Status} {Field}: {Reason}")]
     public static partial void Rejected(ILogger logger, Untrusted pathId, int status, string field, Untrusted reason);
 
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Warning, Message = "Authentication failed on {Surface} from {Source} ({Reason}); {Suppressed} more from this source were not logged in the last {IntervalSeconds} s")]
+    public static partial void AuthFailed(ILogger logger, string surface, string source, string reason, long suppressed, int intervalSeconds);
+
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Warning, Message = "Sampling the database gauges failed; the previous sample stands until the next interval")]
+    public static partial void SampleFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Transaction {TransactionId} version {Version} (card {MaskedPan}) stored with flags {Flags}")]
     public static partial void Flagged(ILogger logger, Untrusted transactionId, long version, Untrusted maskedPan, string flags);
 

@@ -98,14 +98,22 @@ public static class OrianApp
         services.AddSingleton(sp => new LedgerBatchApplier(
             sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>()));
 
-        // Hosted services start in registration order: the schema is current before the first batch.
+        // Hosted services start in registration order: export first (so it sees everything), then the
+        // schema, current before the first batch.
+        services.AddSingleton<TelemetryExport>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetryExport>());
         services.AddHostedService<SchemaMigrationService>();
         services.AddSingleton<FailureClassifier>();
         services.AddSingleton<StandInReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // settles stand-ins left by a crash before traffic
         services.AddSingleton<StandInRecorder>();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
-        services.AddSingleton<Orian.Service.Diagnostics.OrianMetrics>();
+        services.AddSingleton<OrianMetrics>();
+        services.AddSingleton<ServiceGaugesReader>();
+        services.AddSingleton<TelemetrySampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetrySampler>());
+        services.AddSingleton<AuthFailures>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddSingleton<Orian.Service.Outbox.WebhookDispatcher>();
@@ -145,6 +153,7 @@ public static class OrianApp
         app.MapWebhookApi();
         app.MapInstructionLinkApi();
         app.MapIdentityApi();
+        app.MapStatusApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
     }

@@ -128,6 +128,9 @@ internal sealed class BatchPlan
     /// <param name="noDecisionBefore">Records answered before this and still without a decision are
     /// closed as <see cref="StandInResolutions.NoDecision"/>; younger ones stay open, since a slow
     /// commit may still bring one.</param>
+    /// <summary>Committed decisions this plan revokes.</summary>
+    public int Revocations => _changes.Revocations.Count;
+
     public void ResolveStandIn(StandInRecord record, DecisionState? state, DateTimeOffset noDecisionBefore)
     {
         _changes.StandIns.Add(record);

@@ -38,7 +38,8 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
     /// delays the revocation.
     /// </summary>
     /// <param name="noDecisionBefore">Records older than this with no decision committed are closed.</param>
-    public Task ResolveStandInsAsync(IReadOnlyList<StandInRecord> records, DateTimeOffset noDecisionBefore, CancellationToken cancellationToken)
+    /// <returns>How many committed decisions were revoked.</returns>
+    public Task<int> ResolveStandInsAsync(IReadOnlyList<StandInRecord> records, DateTimeOffset noDecisionBefore, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(records.Count);
         var ids = records.Select(r => r.TransactionId).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -50,7 +51,7 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
                 plan.ResolveStandIn(record, state, noDecisionBefore);
             }
 
-            return true;
+            return plan.Revocations;
         }, cancellationToken));
     }
 

@@ -18,8 +18,11 @@ public static class OperatorRoles
     public const string LinkRead = "orian-link-read";
     public const string LinkWrite = "orian-link-write";
 
+    /// <summary>The status view: queue depths, rates, latencies, backlog (no account or transaction data).</summary>
+    public const string StatusRead = "orian-status-read";
+
     public static readonly IReadOnlyList<string> All =
-        [Admin, AccountRead, AccountWrite, TransactionRead, WebhookRead, WebhookWrite, DeliveryRead, DeliveryWrite, LinkRead, LinkWrite];
+        [Admin, AccountRead, AccountWrite, TransactionRead, WebhookRead, WebhookWrite, DeliveryRead, DeliveryWrite, LinkRead, LinkWrite, StatusRead];
 
     /// <summary>Whether a key holding <paramref name="held"/> may do what needs <paramref name="required"/>.</summary>
     public static bool Satisfies(IEnumerable<string> held, string required)

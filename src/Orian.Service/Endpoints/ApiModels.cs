@@ -129,3 +129,22 @@ public sealed record DeliveryStatsResponse(
 
 public sealed record EndpointStatsModel(
     string EndpointId, string Kind, long Pending, long InFlight, long Dead, long Delivered, double? OldestPendingAgeSeconds);
+
+/// <summary>The status view: what is happening now. Rates and latencies are over the last minute
+/// (<c>window_seconds</c>, shorter just after start); the outbox and accounts are read from the
+/// database at <c>at</c>, and are absent when it cannot be reached.</summary>
+public sealed record StatusResponse(
+    DateTimeOffset At, string Instance, DatabaseStatusModel Database, IReadOnlyList<PartitionStatusModel> Partitions,
+    EventRatesModel Events, DecisionStatsModel Decisions, OutboxStatusModel? Outbox, long? AccountsOverdrawn);
+
+public sealed record DatabaseStatusModel(string Provider, bool Reachable, double? LatencyMs, string? Error);
+
+public sealed record PartitionStatusModel(int Partition, int Authorisations, int Notifications);
+
+public sealed record EventRatesModel(
+    double WindowSeconds, double PerSecond, long Applied, long Duplicate, long Stale, long Conflict, long Rejected);
+
+public sealed record DecisionStatsModel(long Count, long StandIns, double? P50Ms, double? P99Ms);
+
+public sealed record OutboxStatusModel(
+    long EventsNotFannedOut, long Pending, double? OldestPendingAgeSeconds, long Dead, long DeliveredLastMinute, double? LagP50Ms, double? LagP99Ms);

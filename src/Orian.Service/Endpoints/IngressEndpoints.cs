@@ -27,27 +27,55 @@ internal static class IngressEndpoints
         IOptions<IngressOptions> options,
         IOptions<AuthorisationOptions> authorisation,
         AuthorisationPolicy policy,
+        OrianMetrics metrics,
+        AuthFailures authFailures,
         TimeProvider time,
         ILogger<IngestPipeline> logger)
     {
         var started = time.GetTimestamp();
-        var settings = options.Value;
-        var (pending, problem) = await ReadEventAsync(id, context, authenticator, settings, time, logger);
-        if (pending is null)
+        using var activity = OrianActivities.Source.StartActivity("orian.receive");
+        var edge = new Edge(context, metrics, authFailures, logger);
+        var (pending, problem) = await ReadEventAsync(id, edge, authenticator, options.Value, time);
+        var kind = pending?.Ticket is null ? "notification" : "authorisation";
+        if (pending is not null && activity is not null)
         {
-            return problem!;
+            activity.SetTag(OrianActivities.TransactionId, pending.Event.Id);
+            activity.SetTag(OrianActivities.Version, pending.Event.Version);
+            activity.SetTag("orian.kind", kind);
         }
 
+        var answer = pending is null
+            ? problem!
+            : await AnswerAsync(pending, started, context, pipeline, standIns, classifier, options.Value, authorisation.Value, policy, metrics, time, logger);
+        var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        activity?.SetTag("http.response.status_code", status);
+        if (status >= 500)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+        }
+
+        metrics.Answered(kind, status, time.GetElapsedTime(started).TotalMilliseconds);
+        return answer;
+    }
+
+    /// <summary>A valid event: its decision, or its commit's outcome.</summary>
+    private static async Task<IResult> AnswerAsync(
+        PendingEvent pending, long started, HttpContext context, IngestPipeline pipeline, StandInRecorder standIns, FailureClassifier classifier,
+        IngressOptions settings, AuthorisationOptions authorisation, AuthorisationPolicy policy, OrianMetrics metrics, TimeProvider time, ILogger logger)
+    {
         var evt = pending.Event;
         if (pending.Ticket is { } ticket)
         {
-            var remaining = TimeSpan.FromMilliseconds(authorisation.Value.DeadlineMs) - time.GetElapsedTime(started);
-            return await DecideAsync(pending, ticket, remaining, pipeline, standIns, policy, time, logger);
+            var remaining = TimeSpan.FromMilliseconds(authorisation.DeadlineMs) - time.GetElapsedTime(started);
+            var (answer, decision, standInCause) = await DecideAsync(pending, ticket, remaining, pipeline, standIns, policy, time, logger);
+            metrics.Decided(decision, standInCause, time.GetElapsedTime(started).TotalMilliseconds);
+            return answer;
         }
 
         if (!pipeline.TryEnqueue(pending, out var completion))
         {
             Log.Unavailable(logger, Untrusted.Id(evt.Id), evt.Version, "partition full");
+            metrics.Unavailable("partition_full");
             return Problems.Unavailable(context, "The service is at capacity; the event was not stored.", settings.RetryAfterSeconds);
         }
 
@@ -59,11 +87,12 @@ internal static class IngressEndpoints
         catch (TimeoutException)
         {
             Log.Unavailable(logger, Untrusted.Id(evt.Id), evt.Version, "commit timed out");
+            metrics.Unavailable("commit_timeout");
             return Problems.Unavailable(context, "The event could not be committed in time; resend it (a resend is harmless).", settings.RetryAfterSeconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Failed(context, e, evt, classifier, settings, logger);
+            return Failed(context, e, evt, classifier, settings, metrics, logger);
         }
 
         if ((result.Flags & ~EventFlags.Overdrawn) != EventFlags.None)
@@ -89,35 +118,36 @@ internal static class IngressEndpoints
     /// type, size, signature, the ORIAN body (docs/edge.md), the path id. The request's buffer is
     /// returned to the pool here, before the (possibly long) wait for the commit.</summary>
     private static async Task<(PendingEvent? Pending, IResult? Problem)> ReadEventAsync(
-        string id, HttpContext context, IngressAuthenticator authenticator, IngressOptions settings, TimeProvider time, ILogger logger)
+        string id, Edge edge, IngressAuthenticator authenticator, IngressOptions settings, TimeProvider time)
     {
+        var context = edge.Context;
         var request = context.Request;
         if (!authenticator.HasValidCredentials(request))
         {
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"orian\", charset=\"UTF-8\"";
-            return (null, Reject(logger, id, Problems.Unauthorized("Send the PPS credentials with HTTP Basic authentication."), 401, "Authorization", "bad credentials"));
+            return (null, edge.Unauthenticated(Problems.Unauthorized("Send the PPS credentials with HTTP Basic authentication."), "unauthorized"));
         }
 
         if (request.ContentType is { Length: > 0 } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, Reject(logger, id, Problems.UnsupportedMediaType(contentType), 415, "Content-Type", contentType));
+            return (null, edge.Reject(id, Problems.UnsupportedMediaType(contentType), 415, "unsupported_media_type", "Content-Type", contentType));
         }
 
         using var body = await RequestBody.ReadAsync(request, settings.MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
-            return (null, Reject(logger, id, Problems.TooLarge(settings.MaxBodyBytes), 413, "$", "body too large"));
+            return (null, edge.Reject(id, Problems.TooLarge(settings.MaxBodyBytes), 413, "too_large", "$", "body too large"));
         }
 
         if (!authenticator.HasValidSignature(request, body.Span))
         {
-            return (null, Reject(logger, id, Problems.Unauthorized("The webhook-signature header is missing, invalid or outside the 5-minute window."), 401, "webhook-signature", "bad signature"));
+            return (null, edge.Unauthenticated(Problems.Unauthorized("The webhook-signature header is missing, invalid or outside the 5-minute window."), "bad_signature"));
         }
 
         var evt = OrianParser.Parse(body.Span, out var error);
         if (evt is null)
         {
-            return (null, Reject(logger, id, Problems.InvalidField(error!.Field, error.Message), 400, error.Field, error.Message));
+            return (null, edge.Reject(id, Problems.InvalidField(error!.Field, error.Message), 400, "invalid_field", error.Field, error.Message));
         }
 
         var pathId = PathId.Of(context, id);
@@ -125,26 +155,27 @@ internal static class IngressEndpoints
         {
             var detail = $"The id in the path, percent-decoded, must be 1 to {Orian.Edge.EdgeLimits.MaxIdLength} characters of printable ASCII without spaces "
                 + "(reserved characters such as '/', '?', '#' and '%' percent-encoded).";
-            return (null, Reject(logger, id, Problems.InvalidField("id", detail), 400, "id", detail));
+            return (null, edge.Reject(id, Problems.InvalidField("id", detail), 400, "invalid_id", "id", detail));
         }
 
         if (!string.Equals(evt.Id, pathId, StringComparison.Ordinal))
         {
             var detail = $"The id in the path, percent-decoded, is '{pathId}'; the 'id' in the body is '{evt.Id}'. They must be equal.";
-            return (null, Reject(logger, id, Problems.InvalidField("id", detail), 400, "id", detail));
+            return (null, edge.Reject(id, Problems.InvalidField("id", detail), 400, "id_mismatch", "id", detail));
         }
 
         return (new PendingEvent(evt, body.Span, time.GetUtcNow()), null);
     }
 
     /// <summary>A notification whose event failed to commit: 503 only when a retry may work.</summary>
-    private static IResult Failed(HttpContext context, Exception e, OrianEvent evt, FailureClassifier classifier, IngressOptions settings, ILogger logger)
+    private static IResult Failed(HttpContext context, Exception e, OrianEvent evt, FailureClassifier classifier, IngressOptions settings, OrianMetrics metrics, ILogger logger)
     {
         var kind = classifier.Classify(e);
         switch (kind)
         {
             case FailureClass.Transient:
                 Log.Unavailable(logger, Untrusted.Id(evt.Id), evt.Version, e.GetType().Name);
+                metrics.Unavailable("database");
                 return Problems.Unavailable(context, "The ledger database is unavailable; the event was not stored.", settings.RetryAfterSeconds);
             case FailureClass.Refused:
                 Log.EventRefused(logger, e, Untrusted.Id(evt.Id), evt.Version, kind.ToString(), StatusCodes.Status422UnprocessableEntity);
@@ -161,31 +192,32 @@ internal static class IngressEndpoints
     /// (within a budget), so that a decision committed anyway is revoked even after a crash
     /// (docs/authorisation.md).
     /// </summary>
-    private static async Task<IResult> DecideAsync(
+    private static async Task<(IResult Answer, Decision Decision, string? StandInCause)> DecideAsync(
         PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, IngestPipeline pipeline, StandInRecorder standIns, AuthorisationPolicy policy, TimeProvider time, ILogger logger)
     {
         var evt = pending.Event;
         if (!pipeline.TryEnqueue(pending, out var completion))
         {
             Log.StandIn(logger, Untrusted.Id(evt.Id), evt.Version, "partition full; nothing stored");
-            return AuthorisationAnswer.For(pending, policy.StandIn("the service was at capacity"), null);
+            var atCapacity = policy.StandIn("the service was at capacity");
+            return (AuthorisationAnswer.For(pending, atCapacity, null), atCapacity, "capacity");
         }
 
-        string why;
+        string why, cause;
         try
         {
             var result = await completion.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
-            return AuthorisationAnswer.For(pending, result.Decision ?? policy.StandIn("no decision was recorded"), result.Outcome.ToWire());
+            return Committed(pending, result, policy);
         }
         catch (TimeoutException) when (ticket.TryTimeOut(time.GetUtcNow()))
         {
             why = "the deadline passed before the decision was committed";
+            cause = "deadline";
         }
         catch (TimeoutException)
         {
             // The worker committed in the instant the deadline passed, and won: its decision stands.
-            var result = await completion;
-            return AuthorisationAnswer.For(pending, result.Decision ?? policy.StandIn("no decision was recorded"), result.Outcome.ToWire());
+            return Committed(pending, await completion, policy);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -193,17 +225,38 @@ internal static class IngressEndpoints
             // answer); its commit may still be in doubt, so the stand-in is recorded like a late one.
             ticket.TryTimeOut(time.GetUtcNow());
             why = $"the ledger database failed ({e.GetType().Name})";
+            cause = "failure";
         }
 
         var standIn = policy.StandIn(why);
         Log.StandIn(logger, Untrusted.Id(evt.Id), evt.Version, why);
         await standIns.RecordAsync(new StandInRecord(evt.Id, evt.Version, standIn, ticket.TimedOutAt));
-        return AuthorisationAnswer.For(pending, standIn, null);
+        return (AuthorisationAnswer.For(pending, standIn, null), standIn, cause);
     }
 
-    private static IResult Reject(ILogger logger, string id, IResult problem, int status, string field, string reason)
+    private static (IResult, Decision, string?) Committed(PendingEvent pending, ApplyResult result, AuthorisationPolicy policy)
     {
-        Log.Rejected(logger, Untrusted.Text(id), status, field, Untrusted.Text(reason));
-        return problem;
+        // A version that was not applied (a duplicate, say) carries the decision stored with it.
+        var decision = result.Decision ?? policy.StandIn("no decision was recorded");
+        return (AuthorisationAnswer.For(pending, decision, result.Outcome.ToWire()), decision, result.Decision is null ? "no_decision" : null);
+    }
+
+    /// <summary>Where a refused request is counted and logged: a 4xx per request at Information,
+    /// except credentials, which <see cref="AuthFailures"/> logs at most once per interval per source.</summary>
+    private readonly record struct Edge(HttpContext Context, OrianMetrics Metrics, AuthFailures AuthFailures, ILogger Logger)
+    {
+        public IResult Reject(string id, IResult problem, int status, string reason, string field, string detail)
+        {
+            Metrics.Rejected(reason, status);
+            Log.Rejected(Logger, Untrusted.Text(id), status, field, Untrusted.Text(detail));
+            return problem;
+        }
+
+        public IResult Unauthenticated(IResult problem, string reason)
+        {
+            Metrics.Rejected(reason, StatusCodes.Status401Unauthorized);
+            AuthFailures.Record(Context, "ingress", reason);
+            return problem;
+        }
     }
 }

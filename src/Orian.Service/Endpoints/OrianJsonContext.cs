@@ -23,6 +23,7 @@ namespace Orian.Service.Endpoints;
 [JsonSerializable(typeof(AccessTokenResponse))]
 [JsonSerializable(typeof(AuditPageResponse))]
 [JsonSerializable(typeof(DeliveryStatsResponse))]
+[JsonSerializable(typeof(StatusResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]

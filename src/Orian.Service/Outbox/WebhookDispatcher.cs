@@ -7,6 +7,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Orian.Security;
 using Orian.Service.Configuration;
+using Orian.Service.Diagnostics;
 using Orian.Storage;
 using Polly;
 using Polly.Timeout;
@@ -153,7 +154,7 @@ internal sealed class WebhookDispatcher : BackgroundService
                 var fanned = 0;
                 try
                 {
-                    fanned = await d._store.FanOutAsync(d._time.GetUtcNow(), d._options.BatchSize, stop);
+                    fanned = await d.FanOutAsync(d._time.GetUtcNow(), stop);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
@@ -345,7 +346,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var fanned = await _store.FanOutAsync(now, _options.BatchSize, cancellationToken);
+        var fanned = await FanOutAsync(now, cancellationToken);
         var (owner, until) = NewLease(now);
         var limits = new ClaimLimits(_options.BatchSize, _options.MaxConcurrencyPerEndpoint, _orchestrator.Enabled) { Skip = OpenCircuits(now) };
         var claimed = await _store.ClaimDueAsync(owner, now, until, limits, cancellationToken);
@@ -364,6 +365,15 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
 
         return fanned + claimed.Count;
+    }
+
+    /// <summary>One fan-out transaction, as an <c>orian.fanout</c> span when something listens.</summary>
+    private async Task<int> FanOutAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var activity = OrianActivities.Source.StartActivity("orian.fanout");
+        var fanned = await _store.FanOutAsync(now, _options.BatchSize, cancellationToken);
+        activity?.SetTag("orian.events", fanned);
+        return fanned;
     }
 
     /// <summary>
@@ -386,11 +396,46 @@ internal sealed class WebhookDispatcher : BackgroundService
             return null;
         }
 
+        using var activity = StartDeliveryActivity(delivery);
         var outcome = await AttemptAsync(delivery, cancellationToken);
-        _metrics?.Delivery(
-            outcome.Delivered ? "delivered" : outcome.Error == EgressRefusedException.AttemptError ? "refused" : outcome.NextAttemptAt is null ? "dead_lettered" : "failed",
-            delivery.EndpointKind, outcome.LatencyMs);
+        var result = outcome.Delivered ? "delivered" : outcome.Error == EgressRefusedException.AttemptError ? "refused" : outcome.NextAttemptAt is null ? "dead_lettered" : "failed";
+        _metrics?.Delivery(result, delivery.EndpointKind, outcome.LatencyMs,
+            outcome.Delivered ? (_time.GetUtcNow() - delivery.EventCreatedAt).TotalMilliseconds : null);
+        if (activity is not null)
+        {
+            activity.SetTag("orian.result", result);
+            activity.SetTag("http.response.status_code", outcome.StatusCode);
+            if (!outcome.Delivered)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, outcome.Error);
+            }
+        }
+
         return outcome;
+    }
+
+    /// <summary>The span of one attempt (a root: the commit that wrote the event is long over), current
+    /// while the request is sent, so the request carries it as <c>traceparent</c>.</summary>
+    private static Activity? StartDeliveryActivity(ClaimedDelivery delivery)
+    {
+        if (!OrianActivities.Source.HasListeners())
+        {
+            return null;
+        }
+
+        Activity.Current = null;
+        var activity = OrianActivities.Source.StartActivity("orian.deliver", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag(OrianActivities.EventId, delivery.EventId);
+            activity.SetTag(OrianActivities.TransactionId, delivery.TransactionId);
+            activity.SetTag("orian.event_type", delivery.EventType);
+            activity.SetTag("orian.endpoint_id", delivery.EndpointId);
+            activity.SetTag("orian.destination", delivery.EndpointKind);
+            activity.SetTag("orian.attempt", delivery.Attempts + 1);
+        }
+
+        return activity;
     }
 
     /// <summary>Whether this dispatcher may send a delivery now: its lease must outlast the longest

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Orian.Authorisation;
 using Orian.Ledger;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Orian.Service.Configuration;
-
 using Orian.Service.Diagnostics;
 
 namespace Orian.Service.Pipeline;
@@ -44,6 +45,22 @@ internal sealed class IngestPipeline : BackgroundService
         {
             _partitions[i] = new Partition(_options);
         }
+
+        _metrics.ObserveQueues(ObserveQueues);
+    }
+
+    /// <summary>Events waiting in each partition, by lane.</summary>
+    public IReadOnlyList<(int Partition, int Authorisations, int Notifications)> QueueDepths() =>
+        [.. _partitions.Select((p, i) => (i, p.QueuedAuthorisations, p.QueuedNotifications))];
+
+    private IEnumerable<Measurement<int>> ObserveQueues()
+    {
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            var partition = new KeyValuePair<string, object?>("orian.partition", i);
+            yield return new(_partitions[i].QueuedAuthorisations, partition, new("orian.lane", "authorisation"));
+            yield return new(_partitions[i].QueuedNotifications, partition, new("orian.lane", "notification"));
+        }
     }
 
     /// <summary>Queues an event for its partition; false when the partition is full (or stopping).</summary>
@@ -82,6 +99,7 @@ internal sealed class IngestPipeline : BackgroundService
 
     private async Task RunPartitionAsync(int index, CancellationToken stoppingToken)
     {
+        Activity.Current = null; // a batch span is a root of its own, linked to its requests
         var partition = _partitions[index];
         var batch = new List<WorkItem>(_options.MaxBatchSize);
         // The worker drains until the partition is completed by StopAsync, not until stoppingToken:
@@ -113,6 +131,7 @@ internal sealed class IngestPipeline : BackgroundService
 
     private async Task ApplyAsync(int partition, List<WorkItem> batch)
     {
+        using var activity = StartBatchActivity(partition, batch);
         var started = _time.GetTimestamp();
         try
         {
@@ -128,6 +147,7 @@ internal sealed class IngestPipeline : BackgroundService
             // that fail by themselves are answered with an error.
             Log.BatchFailed(_logger, e, partition, batch.Count);
             _metrics.BatchFailed();
+            activity?.AddEvent(new ActivityEvent("batch failed; applying its events one by one"));
             foreach (var item in batch)
             {
                 await ApplySingleAsync(partition, item).ConfigureAwait(false);
@@ -136,8 +156,33 @@ internal sealed class IngestPipeline : BackgroundService
         catch (Exception e)
         {
             Log.EventFailed(_logger, e, partition, Untrusted.Id(batch[0].Pending.Event.Id), batch[0].Pending.Event.Version);
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             batch[0].Fail(e);
         }
+    }
+
+    /// <summary>The span of one commit, linked to the span of each request it answers; none (and no
+    /// links built) when nothing listens.</summary>
+    private static Activity? StartBatchActivity(int partition, List<WorkItem> batch)
+    {
+        if (!OrianActivities.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = new List<ActivityLink>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (item.Trace != default)
+            {
+                links.Add(new ActivityLink(item.Trace));
+            }
+        }
+
+        var activity = OrianActivities.Source.StartActivity("orian.batch", ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag("orian.partition", partition);
+        activity?.SetTag("orian.batch.size", batch.Count);
+        return activity;
     }
 
     private async Task ApplySingleAsync(int partition, WorkItem item)
@@ -192,7 +237,7 @@ internal sealed class IngestPipeline : BackgroundService
     {
         try
         {
-            await _applier.ResolveStandInsAsync(late, DateTimeOffset.MinValue, CancellationToken.None).ConfigureAwait(false);
+            _metrics.Revoked(await _applier.ResolveStandInsAsync(late, DateTimeOffset.MinValue, CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception e)
         {

@@ -64,6 +64,12 @@ internal sealed class Partition
 
     public bool HasAuthorisations => _authorisations.Reader.Count > 0;
 
+    /// <summary>Authorisations waiting (for the gauge and the status view).</summary>
+    public int QueuedAuthorisations => _authorisations.Reader.Count;
+
+    /// <summary>Notifications waiting.</summary>
+    public int QueuedNotifications => _notifications.Reader.Count;
+
     /// <summary>Waits for a ring; false once the partition is completed and nothing is left.</summary>
     public async ValueTask<bool> WaitAsync()
     {

@@ -12,7 +12,8 @@ namespace Orian.Service.Pipeline;
 /// whenever the worker hands over a record it could not settle itself.
 /// </summary>
 internal sealed class StandInReconciler(
-    LedgerBatchApplier applier, ILedgerStore store, IOptions<AuthorisationOptions> options, TimeProvider time, ILogger<StandInReconciler> logger) : BackgroundService
+    LedgerBatchApplier applier, ILedgerStore store, IOptions<AuthorisationOptions> options, TimeProvider time, ILogger<StandInReconciler> logger,
+    Diagnostics.OrianMetrics metrics) : BackgroundService
 {
     private const int PageSize = 100;
     private const int MaxPending = 10_000;
@@ -85,7 +86,7 @@ internal sealed class StandInReconciler(
             {
                 try
                 {
-                    await applier.ResolveStandInsAsync(handed, noDecisionBefore, cancellationToken).ConfigureAwait(false);
+                    metrics.Revoked(await applier.ResolveStandInsAsync(handed, noDecisionBefore, cancellationToken).ConfigureAwait(false));
                 }
                 catch
                 {
@@ -102,7 +103,7 @@ internal sealed class StandInReconciler(
             var open = await store.GetOpenStandInsAsync(PageSize, cancellationToken).ConfigureAwait(false);
             if (open.Count > 0)
             {
-                await applier.ResolveStandInsAsync(open, noDecisionBefore, cancellationToken).ConfigureAwait(false);
+                metrics.Revoked(await applier.ResolveStandInsAsync(open, noDecisionBefore, cancellationToken).ConfigureAwait(false));
                 settled += open.Count;
             }
 

@@ -11,6 +11,9 @@ internal sealed class WorkItem(PendingEvent pending)
 
     public PendingEvent Pending { get; } = pending;
 
+    /// <summary>The span of the request that queued it (<c>orian.receive</c>), for the batch span's links.</summary>
+    public System.Diagnostics.ActivityContext Trace { get; } = System.Diagnostics.Activity.Current?.Context ?? default;
+
     public Task<ApplyResult> Completion => _completion.Task;
 
     public void Complete(ApplyResult result) => _completion.TrySetResult(result);

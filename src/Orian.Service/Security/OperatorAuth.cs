@@ -88,7 +88,7 @@ internal sealed record RequiredRole(string Role);
 
 /// <summary>Guards the operator API: 401 without a valid key or token, 403 naming the role when the
 /// key lacks the endpoint's role. The identity is left in <c>HttpContext.Items</c> for the audit trail.</summary>
-internal sealed class OperatorAuthFilter(OperatorAuthenticator authenticator) : IEndpointFilter
+internal sealed class OperatorAuthFilter(OperatorAuthenticator authenticator, AuthFailures failures) : IEndpointFilter
 {
     private const string ItemKey = "orian.operator";
 
@@ -100,6 +100,7 @@ internal sealed class OperatorAuthFilter(OperatorAuthenticator authenticator) : 
         var identity = await authenticator.AuthenticateAsync(http.Request, http.RequestAborted);
         if (identity is null)
         {
+            failures.Record(http, "operator", "unauthorized");
             return Problems.Unauthorized(
                 $"Send a valid operator key as {OperatorAuthenticator.ApiKeyHeader}, or a bearer token from POST /v1/identity/hmac; this one is unknown, revoked or expired.");
         }

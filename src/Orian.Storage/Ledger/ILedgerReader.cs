@@ -14,6 +14,11 @@ public interface ILedgerReader
 
     Task<IReadOnlyList<VersionReceipt>> GetVersionsAsync(string transactionId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Accounts whose available balance (posted less held) is below zero. A scan of the
+    /// accounts table (an index on the condition would cost every balance update): the telemetry
+    /// sampler reads it at its interval, not per request.</summary>
+    Task<long> CountOverdrawnAsync(CancellationToken cancellationToken);
+
     /// <summary>Reaches the database and compares its schema with this build's scripts.</summary>
     Task<SchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken);
 }

@@ -16,6 +16,13 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
 
     public Task<SchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken) => schema.GetStatusAsync(cancellationToken);
 
+    public async Task<long> CountOverdrawnAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM accounts WHERE posted < held", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     public async Task<AccountRecord?> GetAccountAsync(string accountNo, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

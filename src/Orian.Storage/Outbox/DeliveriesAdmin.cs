@@ -54,6 +54,21 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
             $"SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}", cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken)
+    {
+        // Each part is served by a partial or leading-state index: the unfanned events, the due
+        // (pending) deliveries, and (state, id) for the dead ones.
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<OutboxBacklog>(new CommandDefinition($"""
+            SELECT
+                (SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS unfanned,
+                (SELECT min(created_at) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS oldest_unfanned_at,
+                (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending,
+                (SELECT min(created_at) FROM webhook_deliveries WHERE state = 'pending') AS oldest_pending_at,
+                (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead
+            """, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     public async Task<int> RedriveAsync(long? id, OperatorContext who, CancellationToken cancellationToken)
     {
         const string Which = "state = 'dead' AND (@id IS NULL OR id = @id) AND endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.deleted_at IS NULL)";

@@ -53,6 +53,10 @@ public interface IDeliveryAdmin
     /// <summary>Outbox events committed but not fanned out yet.</summary>
     Task<long> CountUnfannedAsync(CancellationToken cancellationToken);
 
+    /// <summary>The whole backlog in a few index reads (no scan of delivered history): what the
+    /// telemetry sampler reads every interval.</summary>
+    Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken);
+
     /// <summary>Puts dead deliveries (one, or all when <paramref name="id"/> is null) back to pending,
     /// due now, with a fresh retry schedule (not those of a deleted endpoint). The attempt log keeps
     /// every earlier attempt; the audit entry records what was re-driven.</summary>

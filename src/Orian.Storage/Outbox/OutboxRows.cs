@@ -66,6 +66,12 @@ public sealed class ClaimedDelivery
     public string Secret { get; set; } = "";
     public string? PreviousSecret { get; set; }
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+
+    /// <summary>The transaction the event is about, if any (for the delivery span).</summary>
+    public string? TransactionId { get; set; }
+
+    /// <summary>When the ledger commit wrote the event: the start of the delivery lag.</summary>
+    public DateTimeOffset EventCreatedAt { get; set; }
 }
 
 /// <summary>What happened when a delivery was tried, and what to do next.</summary>
@@ -89,4 +95,15 @@ public sealed class DeliveryStats
     public long Dead { get; set; }
     public long Delivered { get; set; }
     public DateTimeOffset? OldestPendingAt { get; set; }
+}
+
+/// <summary>The outbox as a whole: events not fanned out, deliveries waiting and dead, and the
+/// oldest of what waits (an unfanned event or a pending delivery).</summary>
+public sealed class OutboxBacklog
+{
+    public long Unfanned { get; set; }
+    public DateTimeOffset? OldestUnfannedAt { get; set; }
+    public long Pending { get; set; }
+    public DateTimeOffset? OldestPendingAt { get; set; }
+    public long Dead { get; set; }
 }

@@ -84,7 +84,8 @@ internal sealed class OutboxSql(SqlDialect d)
                 WHERE newest.transaction_id = ev.transaction_id AND newest.event_type = ev.event_type AND newest.subject = ev.subject
                 ORDER BY newest.version DESC, newest.id DESC {d.Page("1")}), ev.payload)
             ELSE ev.payload END AS payload,
-            e.id AS endpoint_id, e.kind AS endpoint_kind, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at
+            e.id AS endpoint_id, e.kind AS endpoint_kind, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at,
+            ev.transaction_id, ev.created_at AS event_created_at
         FROM webhook_deliveries d
         JOIN outbox_events ev ON ev.event_id = d.event_id
         JOIN webhook_endpoints e ON e.id = d.endpoint_id

@@ -45,6 +45,7 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         new(HttpMethod.Post, "/v1/api-keys", """{"name":"made in the matrix","roles":["orian-account-read"]}""", OperatorRoles.Admin),
         new(HttpMethod.Delete, "/v1/api-keys/key_none", null, OperatorRoles.Admin),
         new(HttpMethod.Get, "/v1/audit", null, OperatorRoles.Admin),
+        new(HttpMethod.Get, "/v1/status", null, OperatorRoles.StatusRead),
     ];
 
     private sealed record Key(string Id, string PublicKey, string PrivateKey);
