@@ -22,11 +22,14 @@ public static class OrianApp
     /// <summary>Framework log categories whose lines carry raw client input.</summary>
     public static readonly string[] UntrustedLogCategories =
     [
-        "Microsoft.AspNetCore.Hosting.Diagnostics",
+        HostingCategory,
         "Microsoft.AspNetCore.Routing",
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.Http.Result",
     ];
+
+    /// <summary>ASP.NET Core's request logging, whose scope carries the raw request path.</summary>
+    public const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -57,11 +60,22 @@ public static class OrianApp
         // The framework's request lines (hosting, routing, Kestrel's bad-request reports) write the
         // decoded path as the client sent it: line breaks and card numbers included. Orian logs every
         // request it refuses itself, escaped and masked, so these stay at Warning whatever the
-        // configuration says for Microsoft.AspNetCore as a whole.
+        // configuration says for Microsoft.AspNetCore as a whole (hosting's is off: see below).
         foreach (var category in UntrustedLogCategories)
         {
-            builder.Logging.AddFilter(category, LogLevel.Warning);
+            builder.Logging.AddFilter(category, category == HostingCategory ? LogLevel.None : LogLevel.Warning);
         }
+
+        // Every line written while a request or a span is current carries its trace id (the one a
+        // 500 quotes) as a scope; the console shows scopes. Hosting's own request scope would add the
+        // raw path to every line, so its category is off: it writes nothing we need (Orian logs each
+        // request it refuses, and every failure, itself), and RequestTraces keeps the request span
+        // that its logging used to create.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        // A named formatter, or the console logger copies its own (legacy) IncludeScopes over ours.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
         configure?.Invoke(builder); // after AddOrian, so a host (the tests) can replace a registration
 
         var app = builder.Build();
@@ -102,6 +116,7 @@ public static class OrianApp
         // schema, current before the first batch.
         services.AddSingleton<TelemetryExport>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryExport>());
+        services.AddHostedService<RequestTraces>();
         services.AddHostedService<SchemaMigrationService>();
         services.AddSingleton<FailureClassifier>();
         services.AddSingleton<StandInReconciler>();

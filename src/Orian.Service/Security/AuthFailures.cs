@@ -7,7 +7,7 @@ namespace Orian.Service.Security;
 
 /// <summary>
 /// Authentication failures: every one counted (<c>orian.auth.failures</c>), but logged at most once
-/// per <see cref="TelemetryOptions.AuthFailureLogSeconds"/> per source address, with the number not
+/// per <see cref="TelemetryOptions.AuthFailureLogSeconds"/> per surface and source address, with the number not
 /// logged since. A misconfigured client or a scan therefore writes one line a minute, not one per
 /// request. The sources remembered are bounded; past the bound, the stalest are forgotten.
 /// </summary>
@@ -22,14 +22,15 @@ internal sealed class AuthFailures(OrianMetrics metrics, IOptions<TelemetryOptio
     {
         metrics.AuthFailed(surface, reason);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var key = surface + " " + address; // PPS's credentials and operator keys are told apart
         var now = time.GetTimestamp();
         var interval = TimeSpan.FromSeconds(options.Value.AuthFailureLogSeconds);
-        if (_sources.Count >= MaxSources && !_sources.ContainsKey(address))
+        if (_sources.Count >= MaxSources && !_sources.ContainsKey(key))
         {
             Forget(now, interval);
         }
 
-        var source = _sources.GetOrAdd(address, _ => new Source());
+        var source = _sources.GetOrAdd(key, _ => new Source());
         long suppressed;
         lock (source)
         {

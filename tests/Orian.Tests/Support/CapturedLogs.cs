@@ -5,8 +5,10 @@ namespace Orian.Tests.Support;
 
 /// <summary>Every log line the service writes, at every level, formatted as a text sink would
 /// write it (message, then the exception), for tests that check what reaches the logs.</summary>
-internal sealed class CapturedLogs : ILoggerProvider
+internal sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 {
+    private IExternalScopeProvider? _scopes;
+
     private readonly ConcurrentQueue<string> _lines = new();
 
     public IReadOnlyCollection<string> Lines => _lines;
@@ -31,6 +33,17 @@ internal sealed class CapturedLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    /// <summary>The scopes are written after the message, as a text sink with scopes on would
+    /// (" => TraceId:..."), so tests see the trace id a line carries.</summary>
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    private string Scopes()
+    {
+        var text = new System.Text.StringBuilder();
+        _scopes?.ForEachScope((scope, builder) => builder.Append(" => ").Append(scope), text);
+        return text.ToString();
+    }
+
     public void Dispose()
     {
     }
@@ -43,6 +56,6 @@ internal sealed class CapturedLogs : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink._lines.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? "" : "\n" + exception)}");
+            sink._lines.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)}{sink.Scopes()}{(exception is null ? "" : "\n" + exception)}");
     }
 }

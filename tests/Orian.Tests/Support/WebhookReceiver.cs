@@ -84,7 +84,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             context.Request.Headers["webhook-id"].ToString(),
             context.Request.Headers["webhook-timestamp"].ToString(),
             context.Request.Headers["webhook-signature"].ToString(),
-            body));
+            body,
+            context.Request.Headers["traceparent"].ToString()));
         var received = _received;
         _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
         received.TrySetResult();
@@ -111,5 +112,5 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record Received(string Id, string Timestamp, string Signature, string Body);
+    public sealed record Received(string Id, string Timestamp, string Signature, string Body, string Traceparent = "");
 }
