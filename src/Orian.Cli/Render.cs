@@ -252,6 +252,53 @@ internal static class Render
         console.Write(table);
     }
 
+    public static void Status(IAnsiConsole console, JsonElement s) => console.Write(StatusView(s));
+
+    /// <summary>The status as one renderable (the live view replaces it at each refresh).</summary>
+    public static Spectre.Console.Rendering.IRenderable StatusView(JsonElement s)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string Ms(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.0", inv) + " ms" : "-";
+        string N(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64().ToString("N0", inv) : "-";
+
+        var database = s.GetProperty("database");
+        var reachable = database.GetProperty("reachable").GetBoolean();
+        var header = new Markup(
+            $"[bold]{Markup.Escape(s.GetProperty("instance").GetString() ?? "")}[/] at {Markup.Escape(Text(s, "at"))}   database {Markup.Escape(Text(database, "provider"))}: "
+            + (reachable ? $"[green]reachable[/] ({Ms(database, "latency_ms")})" : $"[red]unreachable[/] ({Markup.Escape(Text(database, "error"))})"));
+
+        var events = s.GetProperty("events");
+        var decisions = s.GetProperty("decisions");
+        var traffic = new Table().Title($"last {events.GetProperty("window_seconds").GetDouble().ToString("0", inv)} s")
+            .AddColumn("events/s").AddColumn("applied").AddColumn("duplicate").AddColumn("stale").AddColumn("conflict").AddColumn("rejected")
+            .AddColumn("decisions").AddColumn("stand-ins").AddColumn("decision p50").AddColumn("decision p99");
+        traffic.AddRow(
+            events.GetProperty("per_second").GetDouble().ToString("0.0", inv), N(events, "applied"), N(events, "duplicate"), N(events, "stale"), N(events, "conflict"),
+            N(events, "rejected"), N(decisions, "count"), N(decisions, "stand_ins"), Ms(decisions, "p50_ms"), Ms(decisions, "p99_ms"));
+
+        var queues = new Table().Title("partitions (waiting)").AddColumn(new TableColumn("partition").RightAligned())
+            .AddColumn(new TableColumn("authorisations").RightAligned()).AddColumn(new TableColumn("notifications").RightAligned());
+        foreach (var p in s.GetProperty("partitions").EnumerateArray())
+        {
+            queues.AddRow(N(p, "partition"), N(p, "authorisations"), N(p, "notifications"));
+        }
+
+        var outbox = new Table().Title("outbox").AddColumn("not fanned out").AddColumn("pending").AddColumn("oldest pending").AddColumn("dead")
+            .AddColumn("delivered (last min)").AddColumn("lag p50").AddColumn("lag p99").AddColumn("accounts overdrawn");
+        if (s.TryGetProperty("outbox", out var o) && o.ValueKind == JsonValueKind.Object)
+        {
+            var age = o.TryGetProperty("oldest_pending_age_seconds", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble().ToString("0.0", inv) + " s" : "-";
+            outbox.AddRow(N(o, "events_not_fanned_out"), N(o, "pending"), age, N(o, "dead"), N(o, "delivered_last_minute"), Ms(o, "lag_p50_ms"), Ms(o, "lag_p99_ms"),
+                N(s, "accounts_overdrawn"));
+        }
+        else
+        {
+            outbox.AddRow("[red]database unreachable[/]", "", "", "", "", "", "", "");
+        }
+
+        return new Rows(header, traffic, queues, outbox);
+    }
+
     private static string Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 }

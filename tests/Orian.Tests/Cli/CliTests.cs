@@ -302,4 +302,27 @@ public sealed class CliTests
         Assert.That(tableCode, Is.EqualTo(ExitCodes.Ok), table);
         Assert.That(table, Does.Contain("events not fanned out yet").And.Contain("in flight"), table);
     }
+
+    [Test]
+    public async Task StatusShowsWhatTheServiceDidAsATableOrJson()
+    {
+        await using var service = await TestService.StartSqliteAsync(settings: new() { ["Orian:Pipeline:Partitions"] = "2" });
+        using (var put = await service.PutAsync(new Txn { Id = "CLI-ST-1" }))
+        {
+            Assert.That(put.IsSuccessStatusCode, Is.True);
+        }
+
+        var (code, output) = await RunAsync(service, "status", "--json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output);
+        using var status = JsonDocument.Parse(output);
+        Assert.That(status.RootElement.GetProperty("events").GetProperty("applied").GetInt64(), Is.EqualTo(1));
+        Assert.That(status.RootElement.GetProperty("partitions").GetArrayLength(), Is.EqualTo(2));
+
+        var (tableCode, table) = await RunAsync(service, "status", "--once");
+        Assert.That(tableCode, Is.EqualTo(ExitCodes.Ok), table);
+        Assert.That(table, Does.Contain("events/s").And.Contain("partitions (waiting)").And.Contain("reachable").And.Contain("accounts overdrawn"), table);
+
+        var (refused, message) = await RunAsync(service, new Dictionary<string, string?> { ["ORIAN_API_KEY"] = "not-a-key" }, "status", "--once");
+        Assert.That(refused, Is.EqualTo(ExitCodes.Unreachable), message);
+    }
 }
