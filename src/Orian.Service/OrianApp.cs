@@ -110,7 +110,8 @@ public static class OrianApp
         services.AddSingleton<Orian.Service.Outbox.OrchestratorClient>();
         services.AddSingleton<Orian.Service.Outbox.OutboxSignal>();
         services.AddSingleton(sp => new LedgerBatchApplier(
-            sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>()));
+            sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>(),
+            sp.GetRequiredService<ILogger<LedgerBatchApplier>>(), sp.GetRequiredService<OrianMetrics>().BatchRetried));
 
         // Hosted services start in registration order: export first (so it sees everything), then the
         // schema, current before the first batch.

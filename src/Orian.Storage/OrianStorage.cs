@@ -9,11 +9,11 @@ namespace Orian.Storage;
 /// </summary>
 public sealed class OrianStorage : IAsyncDisposable
 {
-    public OrianStorage(SqlDatabase database, ISecretProtector secrets)
+    public OrianStorage(SqlDatabase database, ISecretProtector secrets, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         Database = database;
         Secrets = secrets;
-        Schema = new SchemaMigrator(database);
+        Schema = new SchemaMigrator(database, logs?.CreateLogger("Orian.Storage.SchemaMigrator"));
         Ledger = new LedgerStore(database);
         Reads = new LedgerReads(database, Schema);
         Authorisation = new AuthorisationAdmin(database);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orian.Authorisation;
 using Orian.Domain;
 
@@ -9,12 +11,16 @@ namespace Orian.Ledger;
 /// order, and writes the result. The store's conditional writes make the database itself refuse
 /// anything this code would get wrong under concurrency (another instance, a retried batch).
 /// </summary>
-public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, AuthorisationPolicy? policy = null)
+/// <param name="retried">Told each time a batch is run again, with why: <c>lost_race</c>,
+/// <c>commit_not_applied</c> or <c>transient</c> (for a counter).</param>
+public sealed class LedgerBatchApplier(
+    ILedgerStore store, TimeProvider time, AuthorisationPolicy? policy = null, ILogger? logger = null, Action<string>? retried = null)
 {
     /// <summary>How often a batch is re-run after losing a race or a deadlock before giving up.</summary>
     public const int MaxAttempts = 3;
 
     private readonly AuthorisationPolicy _policy = policy ?? AuthorisationPolicy.Default;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     public Task<ApplyResult[]> ApplyAsync(IReadOnlyList<PendingEvent> batch, CancellationToken cancellationToken)
     {
@@ -26,7 +32,7 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
             var decides = batch.Any(p => p.Ticket is not null);
             return await RunAsync(ids, accountNos, decides,
                 (locked, unit) => PlanData.ReadAsync(unit, PlanData.For(batch, locked.Transactions), cancellationToken),
-                (plan, _) => Task.FromResult(batch.Select(plan.Apply).ToArray()), cancellationToken).ConfigureAwait(false);
+                (plan, _) => Task.FromResult(batch.Select(plan.Apply).ToArray()), cancellationToken, changes => CarryTraces(batch, changes)).ConfigureAwait(false);
         });
     }
 
@@ -68,6 +74,42 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
                 // Another writer changed a row we read, the database picked us as a deadlock victim,
                 // or a COMMIT failed and did not happen: nothing of the attempt is in the database,
                 // so running again from fresh reads is safe.
+                var reason = e switch
+                {
+                    ConcurrencyException => "lost_race",
+                    CommitNotAppliedException => "commit_not_applied",
+                    _ => "transient",
+                };
+                LedgerLog.BatchRetried(_logger, n + 1, MaxAttempts, reason, e.GetType().Name, e.Message);
+                retried?.Invoke(reason);
+            }
+        }
+    }
+
+    /// <summary>Gives each outbox event the trace context of the request whose event caused it
+    /// (same transaction and version); nothing to do when no request of the batch was traced.</summary>
+    private static void CarryTraces(IReadOnlyList<PendingEvent> batch, LedgerChanges changes)
+    {
+        Dictionary<(string, long), string>? traces = null;
+        foreach (var pending in batch)
+        {
+            if (pending.TraceParent is { } trace)
+            {
+                (traces ??= [])[(pending.Event.Id, pending.Event.Version)] = trace;
+            }
+        }
+
+        if (traces is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < changes.Outbox.Count; i++)
+        {
+            var e = changes.Outbox[i];
+            if (e.TransactionId is { } id && e.Version is { } version && traces.TryGetValue((id, version), out var trace))
+            {
+                changes.Outbox[i] = e with { TraceParent = trace };
             }
         }
     }
@@ -76,7 +118,7 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
     /// plan (pure), write, commit.</summary>
     private async Task<T> RunAsync<T>(
         List<string> ids, IEnumerable<string> eventAccounts, bool decides, Func<LockedRows, ILedgerUnitOfWork, Task<PlanData>> prefetch,
-        Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken)
+        Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken, Action<LedgerChanges>? beforeWrite = null)
     {
         await using var unit = await store.BeginAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -87,6 +129,7 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
         var plan = new BatchPlan(locked, data, _policy, now);
         var result = await body(plan, unit).ConfigureAwait(false);
         var changes = plan.ToChanges();
+        beforeWrite?.Invoke(changes);
         await unit.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -104,13 +147,20 @@ public sealed class LedgerBatchApplier(ILedgerStore store, TimeProvider time, Au
             }
             catch (Exception check) when (!cancellationToken.IsCancellationRequested)
             {
+                LedgerLog.CommitInDoubt(_logger, e, "unknown: the check failed too (answered 503; the sender's retry is harmless)");
                 throw new AmbiguousCommitException(e, check);
             }
 
+            LedgerLog.CommitInDoubt(_logger, e, committed ? "it committed" : "it did not commit (run again)");
             if (!committed)
             {
                 throw new CommitNotAppliedException(e);
             }
+        }
+
+        foreach (var revocation in changes.Revocations)
+        {
+            LedgerLog.Revoked(_logger, revocation.TransactionId, revocation.Version, revocation.StandIn.ResultText, revocation.StandIn.Detail);
         }
 
         return result;

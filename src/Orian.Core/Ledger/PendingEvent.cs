@@ -26,6 +26,10 @@ public sealed class PendingEvent
         }
     }
 
+    /// <summary>The W3C <c>traceparent</c> of the traced request that brought this event, if any: the
+    /// outbox events it causes carry it, so their deliveries join the request's trace.</summary>
+    public string? TraceParent { get; set; }
+
     /// <summary>For an authorisation request: who answers it, the commit or the deadline.</summary>
     public DecisionTicket? Ticket { get; }
 

@@ -38,6 +38,7 @@ internal sealed class OrianMetrics
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _batchDuration;
     private readonly Counter<long> _batchFailures;
+    private readonly Counter<long> _batchRetries;
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _deliveryDuration;
     private readonly Histogram<double> _deliveryLag;
@@ -71,6 +72,8 @@ internal sealed class OrianMetrics
         _batchDuration = Meter.CreateHistogram("orian.batch.duration", "ms", "Time to apply and commit one ledger batch.", advice: Milliseconds);
         _batchFailures = Meter.CreateCounter<long>("orian.batch.failures", "{batch}",
             "Ledger batches that failed and were applied again event by event.");
+        _batchRetries = Meter.CreateCounter<long>("orian.batch.retries", "{batch}",
+            "Ledger batches run again inside the worker, by reason: lost_race (another writer changed a row read), commit_not_applied, transient.");
         _deliveries = Meter.CreateCounter<long>("orian.deliveries", "{attempt}",
             "Delivery attempts by result (delivered, failed, dead_lettered, refused, postponed) and destination (webhook, orchestrator).");
         _deliveryDuration = Meter.CreateHistogram("orian.delivery.duration", "ms", "Time from sending a delivery to its answer.", advice: Milliseconds);
@@ -97,6 +100,9 @@ internal sealed class OrianMetrics
     }
 
     public void BatchFailed() => _batchFailures.Add(1);
+
+    /// <summary>A batch run again: <paramref name="reason"/> is <c>lost_race</c>, <c>commit_not_applied</c> or <c>transient</c>.</summary>
+    public void BatchRetried(string reason) => _batchRetries.Add(1, new KeyValuePair<string, object?>("orian.reason", reason));
 
     /// <summary>A request refused at the edge. <paramref name="reason"/> is one of a fixed set
     /// (<c>unauthorized</c>, <c>bad_signature</c>, <c>unsupported_media_type</c>, <c>too_large</c>,

@@ -414,8 +414,8 @@ internal sealed class WebhookDispatcher : BackgroundService
         return outcome;
     }
 
-    /// <summary>The span of one attempt (a root: the commit that wrote the event is long over), current
-    /// while the request is sent, so the request carries it as <c>traceparent</c>.</summary>
+    /// <summary>The span of one attempt, current while the request is sent, so the request carries it
+    /// as <c>traceparent</c>.</summary>
     private static Activity? StartDeliveryActivity(ClaimedDelivery delivery)
     {
         if (!OrianActivities.Source.HasListeners())
@@ -423,8 +423,11 @@ internal sealed class WebhookDispatcher : BackgroundService
             return null;
         }
 
+        // A child of the request that caused the event when that request was traced (its trace
+        // context was stored with the event); otherwise a root of its own.
         Activity.Current = null;
-        var activity = OrianActivities.Source.StartActivity("orian.deliver", ActivityKind.Client);
+        ActivityContext.TryParse(delivery.TraceParent, null, isRemote: true, out var cause);
+        var activity = OrianActivities.Source.StartActivity("orian.deliver", ActivityKind.Client, cause);
         if (activity is not null)
         {
             activity.SetTag(OrianActivities.EventId, delivery.EventId);

@@ -55,7 +55,7 @@ internal sealed class LinkUpdates(SqlDialect dialect)
         // The id comes from the cause, so an update this instruction was already sent (a link
         // deleted and written again) is not queued twice.
         var inserted = await connection.ExecuteAsync(new CommandDefinition(_sql.InsertSubjectEvent,
-            new { evt.EventId, evt.Type, evt.TransactionId, evt.Version, evt.AccountNo, evt.Payload, evt.At, Subject = $"{link.OrderRef}/{link.InstructionRef}" },
+            new { evt.EventId, evt.Type, evt.TransactionId, evt.Version, evt.AccountNo, evt.Payload, evt.At, evt.TraceParent, Subject = $"{link.OrderRef}/{link.InstructionRef}" },
             transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (inserted == 0)
         {

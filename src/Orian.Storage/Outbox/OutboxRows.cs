@@ -72,6 +72,9 @@ public sealed class ClaimedDelivery
 
     /// <summary>When the ledger commit wrote the event: the start of the delivery lag.</summary>
     public DateTimeOffset EventCreatedAt { get; set; }
+
+    /// <summary>The W3C trace context of the request that caused the event, if it was traced.</summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>What happened when a delivery was tried, and what to do next.</summary>

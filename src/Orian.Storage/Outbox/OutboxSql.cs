@@ -7,7 +7,7 @@ internal sealed class OutboxSql(SqlDialect d)
 {
     private static readonly (string, string)[] EventColumns =
         [("event_id", "@EventId"), ("event_type", "@Type"), ("transaction_id", "@TransactionId"), ("version", "@Version"), ("account_no", "@AccountNo"),
-         ("payload", "@Payload"), ("created_at", "@At")];
+         ("payload", "@Payload"), ("created_at", "@At"), ("trace_parent", "@TraceParent")];
 
     /// <summary>An outbox event (parameters: an <see cref="Orian.Outbox.OutboxEvent"/>).</summary>
     public string InsertEvent { get; } = d.InsertIfAbsent("outbox_events", EventColumns, "event_id");
@@ -85,7 +85,7 @@ internal sealed class OutboxSql(SqlDialect d)
                 ORDER BY newest.version DESC, newest.id DESC {d.Page("1")}), ev.payload)
             ELSE ev.payload END AS payload,
             e.id AS endpoint_id, e.kind AS endpoint_kind, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at,
-            ev.transaction_id, ev.created_at AS event_created_at
+            ev.transaction_id, ev.created_at AS event_created_at, ev.trace_parent
         FROM webhook_deliveries d
         JOIN outbox_events ev ON ev.event_id = d.event_id
         JOIN webhook_endpoints e ON e.id = d.endpoint_id

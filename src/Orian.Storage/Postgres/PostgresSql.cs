@@ -90,9 +90,10 @@ internal static class PostgresSql
         """;
 
     public const string InsertOutbox = """
-        INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at)
-        SELECT i, t, x, v, a, p, @at
-        FROM unnest(@ids::text[], @types::text[], @transactions::text[], @versions::bigint[], @accounts::text[], @payloads::text[]) AS u(i, t, x, v, a, p)
+        INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at, trace_parent)
+        SELECT i, t, x, v, a, p, @at, tp
+        FROM unnest(@ids::text[], @types::text[], @transactions::text[], @versions::bigint[], @accounts::text[], @payloads::text[], @traces::text[])
+            AS u(i, t, x, v, a, p, tp)
         ON CONFLICT (event_id) DO NOTHING
         """;
 }

@@ -174,6 +174,7 @@ internal sealed class PostgresWrites(DateTime at)
             ("versions", o.Select(x => x.Version).ToArray()),
             ("accounts", o.Select(x => x.AccountNo).ToArray()),
             ("payloads", o.Select(x => x.Payload).ToArray()),
+            ("traces", o.Select(x => x.TraceParent).ToArray()),
             ("at", at));
     }
 

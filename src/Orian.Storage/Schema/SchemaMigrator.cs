@@ -10,8 +10,10 @@ namespace Orian.Storage;
 /// start-up (<see cref="SchemaDriftException"/>): released scripts are never edited, a change is a
 /// new script. Safe to run from several instances at once (the provider's migration lock).
 /// </summary>
-public sealed class SchemaMigrator(SqlDatabase database)
+public sealed class SchemaMigrator(SqlDatabase database, Microsoft.Extensions.Logging.ILogger? logger = null)
 {
+    private readonly Microsoft.Extensions.Logging.ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     private readonly IReadOnlyList<SchemaScript> _scripts = SchemaScript.For(database.Name);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -48,11 +50,13 @@ public sealed class SchemaMigrator(SqlDatabase database)
                 continue;
             }
 
+            var started = TimeProvider.System.GetTimestamp();
             await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (id, name, applied_at, checksum) VALUES (@Id, @Name, @At, @Checksum)",
                 new { script.Id, script.Name, At = TimeProvider.System.GetUtcNow().ToString("O"), script.Checksum }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            StorageLog.ScriptApplied(_logger, database.Name, script.Name, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

@@ -128,6 +128,7 @@ internal static class SqlServerJson
             Number(w, "v", e.Version);
             Text(w, "a", e.AccountNo);
             w.WriteString("p", e.Payload);
+            Text(w, "tp", e.TraceParent);
         });
 
     /// <summary>A time as <c>datetimeoffset(7)</c> reads it from text.</summary>

@@ -103,9 +103,9 @@ internal static class SqlServerSql
         """;
 
     public const string InsertOutbox = """
-        INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at)
-        SELECT u.i, u.t, u.x, u.v, u.a, u.p, @at
-        FROM OPENJSON(@rows) WITH (i nvarchar(64), t nvarchar(64), x nvarchar(64), v bigint, a nvarchar(64), p nvarchar(max)) u
+        INSERT INTO outbox_events (event_id, event_type, transaction_id, version, account_no, payload, created_at, trace_parent)
+        SELECT u.i, u.t, u.x, u.v, u.a, u.p, @at, u.tp
+        FROM OPENJSON(@rows) WITH (i nvarchar(64), t nvarchar(64), x nvarchar(64), v bigint, a nvarchar(64), p nvarchar(max), tp varchar(64)) u
         WHERE NOT EXISTS (SELECT 1 FROM outbox_events o WITH (UPDLOCK, HOLDLOCK) WHERE o.event_id = u.i COLLATE Latin1_General_100_BIN2)
         """;
 }

@@ -167,11 +167,39 @@ public sealed class MetricsTests
     }
 
     [Test]
+    public async Task ACommitThatFailsIsCheckedRunAgainCountedAndLogged()
+    {
+        using var logs = new CapturedLogs();
+        CommitGateStore? gate = null;
+        await using var service = await TestService.StartSqliteAsync(s =>
+        {
+            logs.AddTo(s);
+            s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerStore>()));
+        });
+        using var recorded = new Recorded(service.Services);
+        gate!.FailInsteadOfNextCommit = true;
+        using (var put = await service.PutAsync(new Txn { Id = "RETRY-1" }))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the batch was run again and committed");
+        }
+
+        Assert.That(recorded.Get("orian.batch.retries|orian.reason=commit_not_applied"), Is.EqualTo(1));
+        Assert.That(recorded.Get("orian.events|orian.outcome=applied|orian.provider=sqlite"), Is.EqualTo(1), "applied once");
+        Assert.That(logs.Lines.Count(l => l.Contains("[2001]") && l.Contains("it did not commit")), Is.EqualTo(1), logs.All);
+        Assert.That(logs.Lines.Count(l => l.Contains("[2000]") && l.Contains("attempt 2 of 3") && l.Contains("commit_not_applied")), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task DecisionsStandInsAndRevocationsAreCounted()
     {
+        using var logs = new CapturedLogs();
         CommitGateStore? gate = null;
         await using var service = await TestService.StartSqliteAsync(
-            s => s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerStore>())),
+            s =>
+            {
+                logs.AddTo(s);
+                s.AddSingleton<Orian.Ledger.ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerStore>()));
+            },
             new() { ["Orian:Authorisation:DeadlineMs"] = "200" });
         using var recorded = new Recorded(service.Services);
         using (var load = await service.PutAsync(new Txn { Id = "LOAD", Direction = "CREDIT", Status = "COMPLETE", Amount = 150 }))
@@ -209,6 +237,7 @@ public sealed class MetricsTests
             Assert.That(recorded.Get("orian.decision.durationcount"), Is.EqualTo(3));
             Assert.That(recorded.Get("orian.request.durationcount|http.response.status_code=200|orian.kind=authorisation"), Is.EqualTo(3));
         });
+        Assert.That(logs.Lines.Count(l => l.Contains("[2002]") && l.Contains("transaction D3 version 1")), Is.EqualTo(1), "the revocation is logged");
         var recent = service.Services.GetRequiredService<Orian.Service.Diagnostics.OrianMetrics>().Recent.Snapshot();
         Assert.That((recent.Decisions, recent.StandIns), Is.EqualTo((3L, 1L)), "the status view's minute agrees");
     }
@@ -260,5 +289,16 @@ public sealed class MetricsTests
         var stats = (await service.GetJsonOrNullAsync("/v1/deliveries/stats"))!.Value;
         Assert.That(stats.GetProperty("pending").GetInt64(), Is.EqualTo(1), "the gauge agrees with the stats endpoint");
         Assert.That(recorded.Observe()["orian.outbox.dead_letters"], Is.Zero);
+    }
+
+    [Test]
+    public async Task EverySchemaScriptAppliedAtStartIsLoggedOnce()
+    {
+        using var logs = new CapturedLogs();
+        await using var service = await TestService.StartSqliteAsync(logs.AddTo);
+        var scripts = Orian.Storage.SchemaScript.For("sqlite");
+        var applied = logs.Lines.Where(l => l.Contains("[2100]")).ToList();
+        Assert.That(applied, Has.Count.EqualTo(scripts.Count), string.Join("\n", applied));
+        Assert.That(scripts.All(script => applied.Count(l => l.Contains(script.Name)) == 1), string.Join("\n", applied));
     }
 }

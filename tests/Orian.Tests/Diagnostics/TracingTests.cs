@@ -95,7 +95,7 @@ public sealed class TracingTests
     }
 
     [Test]
-    public async Task AWebhookCarriesTheTraceparentOfItsDeliverySpan()
+    public async Task AWebhookContinuesTheTraceOfItsRequestAndCarriesItsDeliverySpan()
     {
         using var spans = new Spans();
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -115,8 +115,11 @@ public sealed class TracingTests
         var received = receiver.Requests.Single();
         await Until.TrueAsync(() => spans.Named("orian.deliver").Any(a => Tag(a, "orian.event_id") == received.Id), "the delivery span ended");
         var deliver = spans.Named("orian.deliver").Single(a => Tag(a, "orian.event_id") == received.Id);
+        var receive = spans.Named("orian.receive").Single(a => Tag(a, "orian.transaction_id") == "TW-1");
         Assert.Multiple(() =>
         {
+            Assert.That(deliver.TraceId, Is.EqualTo(receive.TraceId), "the delivery continues the trace of the request that caused it");
+            Assert.That(deliver.ParentSpanId, Is.EqualTo(receive.SpanId), "as a child of that request's span");
             // HttpClient sends its own span, a child of the delivery span.
             var parts = received.Traceparent.Split('-');
             Assert.That(parts, Has.Length.EqualTo(4), received.Traceparent);
