@@ -282,9 +282,11 @@ public static class OrianCli
             var once = new Option<bool>("--once") { Description = "Show the status once and exit (--json implies it)" };
             var interval = new Option<double>("--interval") { Description = "Seconds between refreshes of the live view", DefaultValueFactory = _ => 2 };
             interval.Validators.Add(v => { if (v.GetValue(interval) is < 0.2 or > 3600) v.AddError("--interval must be between 0.2 and 3600 seconds."); });
+            var count = new Option<int?>("--count") { Description = "Stop the live view after this many refreshes (default: until Ctrl+C)" };
+            count.Validators.Add(v => { if (v.GetValue(count) is < 1) v.AddError("--count must be at least 1."); });
             var command = new Command("status", "What the service is doing now (orian-status-read): partition queues, events/s and outcomes, decision latency, outbox backlog and lag, database reachability. A live view until Ctrl+C.")
             {
-                Options = { once, interval },
+                Options = { once, interval, count },
             };
             command.SetAction(async (r, ct) =>
             {
@@ -298,10 +300,15 @@ public static class OrianCli
                 await console.Live(new Text($"Reading {target} ...")).StartAsync(async live =>
                 {
                     using var client = await OperatorClientAsync(r, ct);
-                    while (!ct.IsCancellationRequested)
+                    for (var refreshes = 1; !ct.IsCancellationRequested; refreshes++)
                     {
                         live.UpdateTarget(await ReadStatusAsync(client, target, ct));
                         live.Refresh();
+                        if (refreshes == r.GetValue(count))
+                        {
+                            break;
+                        }
+
                         try
                         {
                             await Task.Delay(every, ct);

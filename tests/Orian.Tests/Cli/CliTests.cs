@@ -324,5 +324,14 @@ public sealed class CliTests
 
         var (refused, message) = await RunAsync(service, new Dictionary<string, string?> { ["ORIAN_API_KEY"] = "not-a-key" }, "status", "--once");
         Assert.That(refused, Is.EqualTo(ExitCodes.Unreachable), message);
+
+        // The live view, refreshed twice and stopped: it shows the table, and a key it cannot use as a
+        // message in the view (it keeps refreshing rather than exiting).
+        var (liveCode, live) = await RunAsync(service, "status", "--count", "2", "--interval", "0.2");
+        Assert.That(liveCode, Is.EqualTo(ExitCodes.Ok), live);
+        Assert.That(live, Does.Contain("events/s").And.Contain("partitions (waiting)"), live);
+        var (refusedLiveCode, refusedLive) = await RunAsync(service, new Dictionary<string, string?> { ["ORIAN_API_KEY"] = "not-a-key" }, "status", "--count", "1");
+        Assert.That(refusedLiveCode, Is.EqualTo(ExitCodes.Ok), refusedLive);
+        Assert.That(refusedLive, Does.Contain("401"), refusedLive);
     }
 }
