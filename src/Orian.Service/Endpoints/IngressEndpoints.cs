@@ -34,7 +34,7 @@ internal static class IngressEndpoints
     {
         var started = time.GetTimestamp();
         using var activity = OrianActivities.Source.StartActivity("orian.receive");
-        var edge = new Edge(context, metrics, authFailures, logger);
+        var edge = new Refusals(context, metrics, authFailures, logger);
         var (pending, problem) = await ReadEventAsync(id, edge, authenticator, options.Value, time);
         var kind = pending?.Ticket is null ? "notification" : "authorisation";
         if (pending is not null && activity is not null)
@@ -118,7 +118,7 @@ internal static class IngressEndpoints
     /// type, size, signature, the ORIAN body (docs/edge.md), the path id. The request's buffer is
     /// returned to the pool here, before the (possibly long) wait for the commit.</summary>
     private static async Task<(PendingEvent? Pending, IResult? Problem)> ReadEventAsync(
-        string id, Edge edge, IngressAuthenticator authenticator, IngressOptions settings, TimeProvider time)
+        string id, Refusals edge, IngressAuthenticator authenticator, IngressOptions settings, TimeProvider time)
     {
         var context = edge.Context;
         var request = context.Request;
@@ -243,7 +243,7 @@ internal static class IngressEndpoints
 
     /// <summary>Where a refused request is counted and logged: a 4xx per request at Information,
     /// except credentials, which <see cref="AuthFailures"/> logs at most once per interval per source.</summary>
-    private readonly record struct Edge(HttpContext Context, OrianMetrics Metrics, AuthFailures AuthFailures, ILogger Logger)
+    private readonly record struct Refusals(HttpContext Context, OrianMetrics Metrics, AuthFailures AuthFailures, ILogger Logger)
     {
         public IResult Reject(string id, IResult problem, int status, string reason, string field, string detail)
         {
