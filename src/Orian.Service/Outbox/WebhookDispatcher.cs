@@ -408,6 +408,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             if (!outcome.Delivered)
             {
                 activity.SetStatus(ActivityStatusCode.Error, outcome.Error);
+                activity.AddEvent(new ActivityEvent(result == "dead_lettered" ? "dead-lettered: no attempt is left; an operator must re-drive it" : "failed: retried later"));
             }
         }
 
