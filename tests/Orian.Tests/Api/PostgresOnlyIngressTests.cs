@@ -117,6 +117,61 @@ public sealed class PostgresOnlyIngressTests : ProviderFixture<Postgres>
     }
 
     [Test]
+    public async Task TwoInstancesDecidingOnOneAccountNeverApproveMoreThanItHolds()
+    {
+        // The deadline is out of the way: what is under test is the count, not the clock.
+        var settings = new Dictionary<string, string?> { ["Orian:Authorisation:DeadlineMs"] = "30000" };
+        var database = await CreateDatabaseAsync("decide-pair");
+        await using var a = await database.StartServiceAsync(settings: settings);
+        await using var b = await database.StartServiceAsync(settings: settings);
+        using (var load = await a.PutAsync(new Txn { Id = "DP-LOAD-1", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000 }))
+        {
+            Assert.That(load.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        // Sixty requests of 100 through both instances at once, with a second load of 500 and
+        // notifications for other transactions of the same account arriving among them.
+        var sends = new List<Task<HttpResponseMessage>>();
+        for (var i = 0; i < 60; i++)
+        {
+            var instance = i % 2 == 0 ? a : b;
+            sends.Add(instance.PutAsync(new Txn { Id = $"DP-{i}", Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 100 }));
+            if (i == 30)
+            {
+                sends.Add(b.PutAsync(new Txn { Id = "DP-LOAD-2", Direction = "CREDIT", Status = "COMPLETE", Amount = 500 }));
+            }
+
+            if (i % 10 == 5)
+            {
+                sends.Add(a.PutAsync(new Txn { Id = $"DP-NOTE-{i}", Financial = false, Amount = 100 }));
+            }
+        }
+
+        var approved = 0;
+        foreach (var response in await Task.WhenAll(sends))
+        {
+            using (response)
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+                var body = await TestService.JsonAsync(response);
+                if (body.TryGetProperty("txn_result", out var result))
+                {
+                    var detail = result.GetProperty("result_detail").GetString();
+                    Assert.That(detail, Is.AnyOf("SUCCESSFUL", "INSUFFICIENT_FUNDS"), "no stand-in");
+                    approved += result.GetProperty("result").GetString() == "APPROVED" ? 1 : 0;
+                }
+            }
+        }
+
+        var account = (await a.GetJsonOrNullAsync("/v1/accounts/ACC-1"))!.Value;
+        var (posted, held) = (account.GetProperty("posted").GetInt64(), account.GetProperty("held").GetInt64());
+        Assert.That(posted, Is.EqualTo(1_500));
+        Assert.That(held, Is.EqualTo(100L * approved), "every approval holds its amount, once");
+        Assert.That(held, Is.LessThanOrEqualTo(posted), "never more approved than the account holds");
+        Assert.That(approved, Is.InRange(10, 15), "the first load covers ten; the second, once in, five more");
+    }
+
+    [Test]
     public async Task AKeyRevokedOnOneInstanceIsRefusedAtOnceByTheOther()
     {
         var database = await CreateDatabaseAsync("revoke");
