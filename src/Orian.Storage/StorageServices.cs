@@ -21,6 +21,10 @@ public static class StorageServices
         .Select(t => (ISqlProvider)Activator.CreateInstance(t)!)
         .ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The meters and activity sources the database drivers publish themselves (Npgsql's
+    /// command spans and connection metrics), for an exporter to subscribe to by name.</summary>
+    public static IReadOnlyList<string> DriverTelemetry { get; } = ["Npgsql"];
+
     public static ISqlProvider Find(string name) =>
         Providers.TryGetValue(name, out var provider)
             ? provider

@@ -44,11 +44,11 @@ internal sealed class OrianMetrics
     private readonly Histogram<double> _deliveryLag;
     private readonly KeyValuePair<string, object?> _provider;
 
-    public OrianMetrics(IMeterFactory factory, IConfiguration configuration, TimeProvider time)
+    public OrianMetrics(IMeterFactory factory, Orian.Storage.OrianStorage storage, TimeProvider time)
     {
         Meter = factory.Create(MeterName);
         Recent = new RecentActivity(time);
-        _provider = new("orian.provider", configuration["Orian:Storage:Provider"] ?? "sqlite");
+        _provider = new("orian.provider", storage.Provider);
         _events = Meter.CreateCounter<long>("orian.events", "{event}",
             "Events applied to the ledger, by version outcome (applied, duplicate, stale, conflict) and storage provider.");
         _rejections = Meter.CreateCounter<long>("orian.rejections", "{request}",

@@ -16,16 +16,16 @@ namespace Orian.Service.Diagnostics;
 /// </summary>
 internal sealed class TelemetryExport : IHostedService, IDisposable
 {
-    /// <summary>The meters exported: ours, and those ASP.NET Core, HttpClient, Npgsql and the runtime publish.</summary>
+    /// <summary>The meters exported: ours, and those ASP.NET Core, HttpClient, the database driver and the runtime publish.</summary>
     public static readonly string[] Meters =
     [
         OrianMetrics.MeterName,
         "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics",
-        "System.Net.Http", "System.Net.NameResolution", "Npgsql", "System.Runtime",
+        "System.Net.Http", "System.Net.NameResolution", "System.Runtime", .. Orian.Storage.StorageServices.DriverTelemetry,
     ];
 
     /// <summary>The span sources exported: ours, and the incoming requests, outgoing calls and database commands.</summary>
-    public static readonly string[] Sources = [OrianActivities.SourceName, "Microsoft.AspNetCore", "System.Net.Http", "Npgsql"];
+    public static readonly string[] Sources = [OrianActivities.SourceName, "Microsoft.AspNetCore", "System.Net.Http", .. Orian.Storage.StorageServices.DriverTelemetry];
 
     private readonly MeterProvider? _meters;
     private readonly TracerProvider? _tracer;

@@ -17,7 +17,7 @@ internal static class StatusApi
         app.MapOperatorGroup("/v1").MapGet("/status", GetStatusAsync).WithName("GetStatus").Needs(OperatorRoles.StatusRead);
 
     private static async Task<IResult> GetStatusAsync(
-        IngestPipeline pipeline, OrianMetrics metrics, ServiceGaugesReader gauges, IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
+        IngestPipeline pipeline, OrianMetrics metrics, ServiceGaugesReader gauges, Orian.Storage.OrianStorage storage, TimeProvider time, CancellationToken cancellationToken)
     {
         var recent = metrics.Recent.Snapshot();
         var started = time.GetTimestamp();
@@ -40,7 +40,7 @@ internal static class StatusApi
         return TypedResults.Ok(new StatusResponse(
             time.GetUtcNow(),
             Environment.MachineName,
-            new DatabaseStatusModel(configuration["Orian:Storage:Provider"] ?? "sqlite", read is not null, latency, error),
+            new DatabaseStatusModel(storage.Provider, read is not null, latency, error),
             [.. pipeline.QueueDepths().Select(q => new PartitionStatusModel(q.Partition, q.Authorisations, q.Notifications))],
             new EventRatesModel(Math.Round(recent.WindowSeconds, 3), Math.Round(recent.Events / recent.WindowSeconds, 3),
                 recent.Applied, recent.Duplicate, recent.Stale, recent.Conflict, recent.Rejected),
