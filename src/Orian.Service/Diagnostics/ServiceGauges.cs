@@ -4,7 +4,7 @@ namespace Orian.Service.Diagnostics;
 
 /// <summary>What the database says about the service as a whole, at one moment.</summary>
 internal sealed record ServiceGauges(
-    DateTimeOffset SampledAt, long Unfanned, long PendingDeliveries, double? OldestPendingAgeSeconds, long DeadLetters, long OverdrawnAccounts);
+    long Unfanned, long PendingDeliveries, double? OldestPendingAgeSeconds, long DeadLetters, long OverdrawnAccounts);
 
 /// <summary>Reads <see cref="ServiceGauges"/> (a few index reads and one scan of the accounts): for
 /// the sampler behind the gauges, and for the status view, which reads it live.</summary>
@@ -17,7 +17,7 @@ internal sealed class ServiceGaugesReader(IDeliveryAdmin deliveries, ILedgerRead
         var now = time.GetUtcNow();
         var oldest = new[] { backlog.OldestPendingAt, backlog.OldestUnfannedAt }.Where(o => o is not null).DefaultIfEmpty(null).Min();
         double? age = oldest is { } o ? Math.Round(Math.Max(0, (now - o).TotalSeconds), 3) : null;
-        return new ServiceGauges(now, backlog.Unfanned, backlog.Pending, age, backlog.Dead, overdrawn);
+        return new ServiceGauges(backlog.Unfanned, backlog.Pending, age, backlog.Dead, overdrawn);
     }
 }
 
@@ -43,8 +43,6 @@ internal sealed class TelemetrySampler : BackgroundService
         _interval = TimeSpan.FromSeconds(options.Value.SampleSeconds);
         metrics.ObserveBacklog(() => Volatile.Read(ref _latest));
     }
-
-    public ServiceGauges? Latest => Volatile.Read(ref _latest);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -136,8 +136,10 @@ internal static class WebhookApi
     private static async Task<IResult> StatsAsync(IDeliveryAdmin store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // Upstream first: an event moves from unfanned to pending to delivered or dead, so counting
+        // the unfanned events before the deliveries never misses one that moves in between.
+        var unfanned = (await store.GetBacklogAsync(cancellationToken)).Unfanned;
         var rows = await store.GetStatsAsync(now, cancellationToken);
-        var unfanned = await store.CountUnfannedAsync(cancellationToken);
         double? Age(DateTimeOffset? oldest) => oldest is { } o ? Math.Round(Math.Max(0, (now - o).TotalSeconds), 3) : null;
         var oldestPending = rows.Select(r => r.OldestPendingAt).Where(o => o is not null).DefaultIfEmpty(null).Min();
         return TypedResults.Ok(new DeliveryStatsResponse(

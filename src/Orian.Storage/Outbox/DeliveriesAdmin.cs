@@ -47,13 +47,6 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
             """, new { now }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 
-    public async Task<long> CountUnfannedAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}", cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
-
     public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
         // Each part is served by a partial or leading-state index: the unfanned events, the due

@@ -50,9 +50,6 @@ public interface IDeliveryAdmin
     /// <summary>The backlog: pending, leased, dead and the oldest pending delivery, per destination.</summary>
     Task<IReadOnlyList<DeliveryStats>> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Outbox events committed but not fanned out yet.</summary>
-    Task<long> CountUnfannedAsync(CancellationToken cancellationToken);
-
     /// <summary>The whole backlog in a few index reads (no scan of delivered history): what the
     /// telemetry sampler reads every interval.</summary>
     Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken);

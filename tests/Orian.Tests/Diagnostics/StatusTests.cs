@@ -105,8 +105,6 @@ public sealed class StatusTests<TProvider> : ProviderFixture<TProvider>
 
         public Task<IReadOnlyList<DeliveryStats>> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<long> CountUnfannedAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
-
         public Task<int> RedriveAsync(long? id, Orian.Storage.OperatorContext who, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using Orian.Tests.Support;
 
 namespace Orian.Tests.Diagnostics;
@@ -131,5 +133,73 @@ public sealed class TracingTests
             Assert.That(Tag(deliver, "http.response.status_code"), Is.EqualTo("200"));
             Assert.That(spans.Named("orian.fanout").Any(a => Tag(a, "orian.events") is { } n && n != "0"), "a fan-out span counted the event");
         });
+    }
+
+    /// <summary>Header values a caller could send as <c>traceparent</c>: well formed, nearly so, and hostile.</summary>
+    private static readonly Gen<string> Traceparents =
+        from hex32 in Gen.Elements('0', '1', '9', 'a', 'f', 'F', 'g').ArrayOf(32)
+        from hex16 in Gen.Elements('0', '1', 'a', 'f', 'z').ArrayOf(16)
+        from version in Gen.Elements("00", "ff", "01", "0", "000")
+        from flags in Gen.Elements("00", "01", "ff", "1", "")
+        from extra in Gen.Elements("", "-extra", " ", "\u00e9", "\u0000", new string('a', 10_000), new string('b', 20_000), ",00-x-y-01")
+        from shape in Gen.Choose(0, 3)
+        select shape switch
+        {
+            0 => $"{version}-{new string(hex32)}-{new string(hex16)}-{flags}{extra}",
+            1 => $"00-{new string('0', 32)}-{new string('0', 16)}-01{extra}",
+            2 => extra,
+            _ => $"{version}-{new string(hex32)}{extra}",
+        };
+
+    [Test]
+    public async Task AnyTraceparentIsEitherContinuedOrIgnoredButNeverFailsOrStoresAMalformedContext()
+    {
+        using var spans = new Spans();
+        await using var service = await TestService.StartSqliteAsync();
+        var storage = service.Services.GetRequiredService<Orian.Storage.OrianStorage>();
+        var wellFormed = new System.Text.RegularExpressions.Regex("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$");
+        var n = 0;
+        var failures = new List<string>();
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(60).WithQuietOnSuccess(true), Prop.ForAll(Traceparents.ToArbitrary(), header =>
+        {
+            var id = $"TPH-{Interlocked.Increment(ref n)}";
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/v2/transactions/{id}") { Content = new StringContent(new Txn { Id = id }.Json, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("traceparent", header);
+            HttpResponseMessage response;
+            try
+            {
+                response = service.Pps.SendAsync(request).GetAwaiter().GetResult();
+            }
+            catch (HttpRequestException)
+            {
+                return true; // the client itself would not send it (a NUL, a non-ASCII character): nothing reached the service
+            }
+
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (status != 200)
+                {
+                    if (status is 400 or 431)
+                    {
+                        return true; // Kestrel refused the header itself (too large, or a character it does not accept)
+                    }
+
+                    failures.Add($"{status} for a traceparent of {header.Length} characters");
+                    return false;
+                }
+
+                using var connection = storage.Database.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+                var stored = Dapper.SqlMapper.Query<string?>(connection, "SELECT trace_parent FROM outbox_events WHERE transaction_id = @id", new { id }).ToList();
+                if (stored.Count > 0 && stored.All(t => t is not null && wellFormed.IsMatch(t)))
+                {
+                    return true;
+                }
+
+                failures.Add($"stored [{string.Join(",", stored)}] for '{header[..Math.Min(80, header.Length)]}'");
+                return false;
+            }
+        }));
+        Assert.That(failures, Is.Empty);
     }
 }

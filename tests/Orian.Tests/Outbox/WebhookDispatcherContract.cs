@@ -438,7 +438,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         Assert.That(stats.Delivered, Is.EqualTo(rows.Count(r => r.State == "delivered")).And.EqualTo(1));
         Assert.That(stats.Leased, Is.Zero);
         Assert.That(stats.OldestPendingAt, Is.EqualTo(rows.Single(r => r.State == "pending").CreatedAt));
-        Assert.That(await _db.Deliveries.CountUnfannedAsync(CancellationToken.None), Is.Zero);
+        Assert.That((await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Unfanned, Is.Zero);
     }
 
     [Test]
