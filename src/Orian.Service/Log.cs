@@ -49,9 +49,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: decision {Result} committed after the deadline; revoking it")]
     public static partial void DecisionTooLate(ILogger logger, Untrusted transactionId, long version, string result);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Settling {Count} stand-in answers failed; the reconciler will try again")]
-    public static partial void RevocationFailed(ILogger logger, Exception exception, int count);
-
     [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: the stand-in answer was not recorded within {BudgetMs} ms; answering anyway, recording continues")]
     public static partial void StandInRecordSlow(ILogger logger, Untrusted transactionId, long version, int budgetMs);
 

@@ -6,8 +6,10 @@ namespace Orian.Ledger;
 /// </summary>
 public interface ILedgerStore
 {
-    /// <summary>Starts the database transaction one batch is applied in.</summary>
-    Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken);
+    /// <summary>Starts the database transaction one batch is applied in. A database with one writer
+    /// at a time (SQLite) lets <see cref="LedgerPriority.Decision"/> work go before waiting
+    /// notification batches; one with row locks begins at once either way.</summary>
+    Task<ILedgerUnitOfWork> BeginAsync(LedgerPriority priority, CancellationToken cancellationToken);
 
     /// <summary>
     /// True for failures that another attempt can cure: a lost race (<see cref="ConcurrencyException"/>),
@@ -65,4 +67,14 @@ public interface ILedgerUnitOfWork : IAsyncDisposable
     Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken);
 
     Task CommitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Who waits least for a database that can only write one transaction at a time.</summary>
+public enum LedgerPriority
+{
+    /// <summary>Notification batches, settlements: in turn.</summary>
+    Normal,
+
+    /// <summary>A batch that decides authorisations: a cardholder is waiting at the till.</summary>
+    Decision,
 }

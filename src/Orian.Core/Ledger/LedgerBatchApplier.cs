@@ -120,7 +120,7 @@ public sealed class LedgerBatchApplier(
         List<string> ids, IEnumerable<string> eventAccounts, bool decides, Func<LockedRows, ILedgerUnitOfWork, Task<PlanData>> prefetch,
         Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken, Action<LedgerChanges>? beforeWrite = null)
     {
-        await using var unit = await store.BeginAsync(cancellationToken).ConfigureAwait(false);
+        await using var unit = await store.BeginAsync(decides ? LedgerPriority.Decision : LedgerPriority.Normal, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         DateTimeOffset? day = decides ? new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero) : null;
         var locked = await unit.LockAsync(ids, [.. new SortedSet<string>(eventAccounts, StringComparer.Ordinal)], day, cancellationToken).ConfigureAwait(false);

@@ -9,12 +9,14 @@ using Orian.Service.Diagnostics;
 namespace Orian.Service.Pipeline;
 
 /// <summary>
-/// The path from request to commit: N partitions, one worker each. A request's event goes to the
-/// partition of its account; the worker takes what has queued up (a batch), applies it in one
-/// database transaction, and only then completes the waiting requests. Ordering invariant: within a
-/// partition, events of one kind are applied in the order they were accepted, and one account's
-/// events are never applied by two workers, because a partition has exactly one reader and commits
-/// batches one after another. Authorisation requests overtake queued notifications.
+/// The path from request to commit: N partitions, two lanes each, one worker per lane. A request's
+/// event goes to the partition of its account, and to the decision lane if it asks for a decision;
+/// a worker takes what has queued up in its lane (a batch), applies it in one database transaction,
+/// and only then completes the waiting requests. Ordering invariant: one account's notifications are
+/// applied in the order they were accepted, by one worker, in batches committed one after another;
+/// its decisions likewise by the other. A decision and a notification batch on the same account are
+/// serialised by the database (row locks, or SQLite's single writer, where the decision has the next
+/// turn), so each sees everything the other committed, and neither waits for the other's queue.
 /// </summary>
 internal sealed class IngestPipeline : BackgroundService
 {
@@ -51,15 +53,15 @@ internal sealed class IngestPipeline : BackgroundService
 
     /// <summary>Events waiting in each partition, by lane.</summary>
     public IReadOnlyList<(int Partition, int Authorisations, int Notifications)> QueueDepths() =>
-        [.. _partitions.Select((p, i) => (i, p.QueuedAuthorisations, p.QueuedNotifications))];
+        [.. _partitions.Select((p, i) => (i, p.Decisions.Queued, p.Notifications.Queued))];
 
     private IEnumerable<Measurement<int>> ObserveQueues()
     {
         for (var i = 0; i < _partitions.Length; i++)
         {
             var partition = new KeyValuePair<string, object?>("orian.partition", i);
-            yield return new(_partitions[i].QueuedAuthorisations, partition, new("orian.lane", "authorisation"));
-            yield return new(_partitions[i].QueuedNotifications, partition, new("orian.lane", "notification"));
+            yield return new(_partitions[i].Decisions.Queued, partition, new("orian.lane", "authorisation"));
+            yield return new(_partitions[i].Notifications.Queued, partition, new("orian.lane", "notification"));
         }
     }
 
@@ -73,11 +75,12 @@ internal sealed class IngestPipeline : BackgroundService
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workers = new Task[_partitions.Length];
-        for (var i = 0; i < workers.Length; i++)
+        var workers = new List<Task>(2 * _partitions.Length);
+        for (var i = 0; i < _partitions.Length; i++)
         {
             var partition = i;
-            workers[i] = Task.Run(() => RunPartitionAsync(partition, stoppingToken), CancellationToken.None);
+            workers.Add(Task.Run(() => RunLaneAsync(partition, _partitions[partition].Decisions, linger: false, stoppingToken), CancellationToken.None));
+            workers.Add(Task.Run(() => RunLaneAsync(partition, _partitions[partition].Notifications, _options.BatchLingerMs > 0, stoppingToken), CancellationToken.None));
         }
 
         return Task.WhenAll(workers);
@@ -97,20 +100,19 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private async Task RunPartitionAsync(int index, CancellationToken stoppingToken)
+    private async Task RunLaneAsync(int index, Lane lane, bool linger, CancellationToken stoppingToken)
     {
         Activity.Current = null; // a batch span is a root of its own, linked to its requests
-        var partition = _partitions[index];
         var batch = new List<WorkItem>(_options.MaxBatchSize);
-        // The worker drains until the partition is completed by StopAsync, not until stoppingToken:
+        // The worker drains until the lane is completed by StopAsync, not until stoppingToken:
         // everything accepted is applied (or answered with an error), never dropped.
         while (true)
         {
             batch.Clear();
-            partition.Take(batch, _options.MaxBatchSize);
+            lane.Take(batch, _options.MaxBatchSize);
             if (batch.Count == 0)
             {
-                if (!await partition.WaitAsync().ConfigureAwait(false))
+                if (!await lane.WaitAsync().ConfigureAwait(false))
                 {
                     return;
                 }
@@ -118,11 +120,10 @@ internal sealed class IngestPipeline : BackgroundService
                 continue;
             }
 
-            if (batch[0].Pending.Ticket is null && batch.Count < _options.MaxBatchSize && _options.BatchLingerMs > 0
-                && !stoppingToken.IsCancellationRequested && !partition.HasAuthorisations)
+            if (linger && batch.Count < _options.MaxBatchSize && !stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(_options.BatchLingerMs), _time, CancellationToken.None).ConfigureAwait(false);
-                partition.Take(batch, _options.MaxBatchSize);
+                lane.Take(batch, _options.MaxBatchSize);
             }
 
             await ApplyAsync(index, batch).ConfigureAwait(false);
@@ -139,7 +140,7 @@ internal sealed class IngestPipeline : BackgroundService
             var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
             Log.BatchCommitted(_logger, partition, batch.Count, elapsed);
             _metrics.BatchCommitted(results, elapsed);
-            await CompleteAsync(batch, results).ConfigureAwait(false);
+            Complete(batch, results);
         }
         catch (Exception e) when (batch.Count > 1)
         {
@@ -192,7 +193,7 @@ internal sealed class IngestPipeline : BackgroundService
             var started = _time.GetTimestamp();
             var results = await _applier.ApplyAsync([item.Pending], CancellationToken.None).ConfigureAwait(false);
             _metrics.BatchCommitted(results, _time.GetElapsedTime(started).TotalMilliseconds);
-            await CompleteAsync([item], results).ConfigureAwait(false);
+            Complete([item], results);
         }
         catch (Exception e)
         {
@@ -202,14 +203,14 @@ internal sealed class IngestPipeline : BackgroundService
     }
 
     /// <summary>Answers the waiting requests. A request that already gave up at its deadline (and
-    /// answered the stand-in) is settled before this worker takes its next batch: the stand-in is
-    /// recorded and a decision committed for it revoked, so no hold outlives an answer that did not
-    /// grant it. If that fails, the reconciler retries it; the request's own durable record of the
-    /// stand-in covers a crash in between.</summary>
-    private async Task CompleteAsync(List<WorkItem> batch, ApplyResult[] results)
+    /// answered the stand-in) is handed to the reconciler, which settles it at once on its own loop:
+    /// the stand-in is recorded and a decision committed for it revoked, so no hold outlives an answer
+    /// that did not grant it, and the worker goes straight on to the next decision. Until that
+    /// commits, the late hold only makes the account look poorer, never richer. The request's own
+    /// durable record of the stand-in covers a crash in between.</summary>
+    private void Complete(List<WorkItem> batch, ApplyResult[] results)
     {
         _outbox.Ring(); // the commit may have written events: wake the dispatcher now, not at its next poll
-        List<StandInRecord>? late = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i].Pending;
@@ -220,32 +221,11 @@ internal sealed class IngestPipeline : BackgroundService
                     Log.DecisionTooLate(_logger, Untrusted.Id(pending.Event.Id), pending.Event.Version, results[i].Decision?.ResultText ?? "none");
                 }
 
-                (late ??= []).Add(new StandInRecord(pending.Event.Id, pending.Event.Version,
+                _reconciler.Settle(new StandInRecord(pending.Event.Id, pending.Event.Version,
                     _policy.StandIn("answered with the stand-in at the deadline; the decision committed too late"), ticket.TimedOutAt));
             }
 
             batch[i].Complete(results[i]);
-        }
-
-        if (late is not null)
-        {
-            await SettleAsync(late).ConfigureAwait(false);
-        }
-    }
-
-    private async Task SettleAsync(List<StandInRecord> late)
-    {
-        try
-        {
-            _metrics.Revoked(await _applier.ResolveStandInsAsync(late, DateTimeOffset.MinValue, CancellationToken.None).ConfigureAwait(false));
-        }
-        catch (Exception e)
-        {
-            Log.RevocationFailed(_logger, e, late.Count);
-            foreach (var record in late)
-            {
-                _reconciler.Retry(record);
-            }
         }
     }
 }

@@ -4,93 +4,61 @@ using Orian.Service.Configuration;
 namespace Orian.Service.Pipeline;
 
 /// <summary>
-/// One partition: authorisation requests and notifications in two bounded channels, so a decision
-/// never waits behind a long queue of notifications, and a doorbell that wakes the single worker.
-/// Writers ring after they enqueue and the worker looks at both channels before it waits, so no
-/// wake-up is lost; a stale ring only costs one empty look.
+/// One partition: two lanes, each a bounded channel with one worker of its own. Authorisation
+/// requests go to the decision lane and notifications to the notification lane, so a decision never
+/// waits in a queue behind notifications, nor for a notification batch to commit: the two workers
+/// hold separate database transactions, and the database orders them where they touch the same
+/// rows (row locks; on SQLite the writer's turns, where a decision goes next).
 /// </summary>
 internal sealed class Partition
 {
-    private readonly Channel<WorkItem> _authorisations;
-    private readonly Channel<WorkItem> _notifications;
-    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite, // one ring is enough
-        SingleReader = true,
-    });
-
     public Partition(PipelineOptions options)
     {
         // Wait mode with TryWrite never waits: a full channel makes TryWrite return false, and the
         // request is answered at once. Nothing here grows without bound.
-        var bounded = new BoundedChannelOptions(options.PartitionCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true };
-        _authorisations = Channel.CreateBounded<WorkItem>(bounded);
-        _notifications = Channel.CreateBounded<WorkItem>(bounded);
+        Decisions = new Lane(options.PartitionCapacity);
+        Notifications = new Lane(options.PartitionCapacity);
     }
 
-    public bool TryWrite(WorkItem item)
-    {
-        var channel = item.Pending.Ticket is null ? _notifications : _authorisations;
-        if (!channel.Writer.TryWrite(item))
-        {
-            return false;
-        }
+    /// <summary>Authorisation requests: decided in small batches of their own.</summary>
+    public Lane Decisions { get; }
 
-        _doorbell.Writer.TryWrite(true);
-        return true;
-    }
+    /// <summary>Notifications, in the order they were accepted.</summary>
+    public Lane Notifications { get; }
 
-    /// <summary>Fills <paramref name="batch"/>: waiting authorisations alone if there are any (they
-    /// commit in a small batch of their own), else notifications.</summary>
-    public void Take(List<WorkItem> batch, int max)
-    {
-        var reader = _authorisations.Reader;
-        while (batch.Count < max && reader.TryRead(out var item))
-        {
-            batch.Add(item);
-        }
+    public bool TryWrite(WorkItem item) => (item.Pending.Ticket is null ? Notifications : Decisions).TryWrite(item);
 
-        if (batch.Count > 0)
-        {
-            return;
-        }
-
-        reader = _notifications.Reader;
-        while (batch.Count < max && reader.TryRead(out var item))
-        {
-            batch.Add(item);
-        }
-    }
-
-    public bool HasAuthorisations => _authorisations.Reader.Count > 0;
-
-    /// <summary>Authorisations waiting (for the gauge and the status view).</summary>
-    public int QueuedAuthorisations => _authorisations.Reader.Count;
-
-    /// <summary>Notifications waiting.</summary>
-    public int QueuedNotifications => _notifications.Reader.Count;
-
-    /// <summary>Waits for a ring; false once the partition is completed and nothing is left.</summary>
-    public async ValueTask<bool> WaitAsync()
-    {
-        if (_authorisations.Reader.Completion.IsCompleted && _notifications.Reader.Completion.IsCompleted)
-        {
-            return false;
-        }
-
-        if (await _doorbell.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            _doorbell.Reader.TryRead(out _);
-        }
-
-        return true;
-    }
-
-    /// <summary>Refuses new work; the worker drains what was accepted and then stops.</summary>
+    /// <summary>Refuses new work; the workers drain what was accepted and then stop.</summary>
     public void Complete()
     {
-        _authorisations.Writer.TryComplete();
-        _notifications.Writer.TryComplete();
-        _doorbell.Writer.TryComplete();
+        Decisions.Complete();
+        Notifications.Complete();
     }
+}
+
+/// <summary>One lane of a partition: a bounded channel read by exactly one worker.</summary>
+internal sealed class Lane(int capacity)
+{
+    private readonly Channel<WorkItem> _channel = Channel.CreateBounded<WorkItem>(
+        new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+
+    public bool TryWrite(WorkItem item) => _channel.Writer.TryWrite(item);
+
+    /// <summary>Adds what is waiting to <paramref name="batch"/>, up to <paramref name="max"/> in all.</summary>
+    public void Take(List<WorkItem> batch, int max)
+    {
+        var reader = _channel.Reader;
+        while (batch.Count < max && reader.TryRead(out var item))
+        {
+            batch.Add(item);
+        }
+    }
+
+    /// <summary>Events waiting (for the gauge and the status view).</summary>
+    public int Queued => _channel.Reader.Count;
+
+    /// <summary>Waits for work; false once the lane is completed and drained.</summary>
+    public ValueTask<bool> WaitAsync() => _channel.Reader.WaitToReadAsync();
+
+    public void Complete() => _channel.Writer.TryComplete();
 }

@@ -9,7 +9,8 @@ namespace Orian.Service.Pipeline;
 /// answered with the stand-in is revoked, once, with its journal line and event (docs/authorisation.md).
 /// Runs at start-up (before the service takes traffic, so a crash between a late commit and its
 /// revocation is repaired first), every <see cref="AuthorisationOptions.ReconcileIntervalMs"/>, and
-/// whenever the worker hands over a record it could not settle itself.
+/// at once whenever a record is handed over: by a worker whose decision committed after its request
+/// gave up, or by a request whose stand-in could not be written.
 /// </summary>
 internal sealed class StandInReconciler(
     LedgerBatchApplier applier, ILedgerStore store, IOptions<AuthorisationOptions> options, TimeProvider time, ILogger<StandInReconciler> logger,
@@ -24,7 +25,9 @@ internal sealed class StandInReconciler(
     private readonly System.Threading.Channels.Channel<bool> _doorbell = System.Threading.Channels.Channel.CreateBounded<bool>(
         new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
 
-    public void Retry(StandInRecord record)
+    /// <summary>Settles <paramref name="record"/> on the reconciler's loop, now, and again each round
+    /// until it is settled (its durable copy, once written, is found by every round too).</summary>
+    public void Settle(StandInRecord record)
     {
         lock (_pending)
         {
@@ -92,7 +95,7 @@ internal sealed class StandInReconciler(
                 {
                     foreach (var record in handed)
                     {
-                        Retry(record);
+                        Settle(record);
                     }
 
                     throw;

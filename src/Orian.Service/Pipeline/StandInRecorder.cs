@@ -32,7 +32,7 @@ internal sealed class StandInRecorder(
         }
         catch (Exception)
         {
-            reconciler.Retry(record);
+            reconciler.Settle(record);
         }
     }
 }

@@ -10,7 +10,7 @@ public sealed class LedgerStore(SqlDatabase database) : ILedgerStore
 {
     private readonly AuthorisationSql _sql = new(database.Dialect);
 
-    public Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken) => database.BeginLedgerAsync(cancellationToken);
+    public Task<ILedgerUnitOfWork> BeginAsync(LedgerPriority priority, CancellationToken cancellationToken) => database.BeginLedgerAsync(priority, cancellationToken);
 
     public bool IsTransient(Exception exception) => database.IsTransient(exception);
 

@@ -43,7 +43,7 @@ public sealed class PostgresDatabase : SqlDatabase
 
     public override SqlDialect Dialect { get; } = new PostgresDialect();
 
-    public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(CancellationToken cancellationToken)
+    public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(LedgerPriority priority, CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -28,8 +28,10 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// controls). On SQLite it takes its turn with the ledger's batches on the one writer connection.</summary>
     public abstract Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
 
-    /// <summary>The transaction one ledger batch is applied in, with the provider's fast batch writes.</summary>
-    public abstract Task<ILedgerUnitOfWork> BeginLedgerAsync(CancellationToken cancellationToken);
+    /// <summary>The transaction one ledger batch is applied in, with the provider's fast batch writes.
+    /// <paramref name="priority"/> matters only where writers take turns (SQLite); elsewhere the
+    /// database's row locks order the transactions that touch the same rows.</summary>
+    public abstract Task<ILedgerUnitOfWork> BeginLedgerAsync(LedgerPriority priority, CancellationToken cancellationToken);
 
     /// <summary>Starts a transaction that only one migrating process at a time may hold.</summary>
     public abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);

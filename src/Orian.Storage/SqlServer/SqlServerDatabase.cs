@@ -52,7 +52,7 @@ public sealed class SqlServerDatabase : SqlDatabase
         return new WriteScope(connection, transaction, () => connection.DisposeAsync());
     }
 
-    public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(CancellationToken cancellationToken)
+    public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(LedgerPriority priority, CancellationToken cancellationToken)
     {
         var (connection, transaction) = await BeginAsync(cancellationToken).ConfigureAwait(false);
         return new SqlServerUnitOfWork(connection, transaction);

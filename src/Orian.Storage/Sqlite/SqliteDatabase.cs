@@ -7,17 +7,17 @@ namespace Orian.Storage.Sqlite;
 
 /// <summary>
 /// The embedded ledger: one SQLite file, created on first start. SQLite allows one writer at a time,
-/// so batches from every partition take turns through <see cref="_writeGate"/> (cheaper than letting
-/// them spin on SQLITE_BUSY) on one long-lived writer connection, configured once; readers use
-/// pooled connections beside it in WAL mode.
+/// so batches from every partition take turns through <see cref="_turns"/> (cheaper than letting
+/// them spin on SQLITE_BUSY) on one long-lived writer connection, configured once; a batch that
+/// decides authorisations takes the next turn. Readers use pooled connections beside it in WAL mode.
 /// </summary>
 public sealed class SqliteDatabase : SqlDatabase
 {
     private static readonly object InitLock = new();
     private static bool _initialised;
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private SqliteConnection? _writer; // guarded by _writeGate
+    private readonly WriterTurns _turns = new();
+    private SqliteConnection? _writer; // guarded by _turns
 
     public SqliteDatabase(string connectionString)
     {
@@ -52,17 +52,17 @@ public sealed class SqliteDatabase : SqlDatabase
 
     public override SqlDialect Dialect { get; } = new SqliteDialect();
 
-    public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(CancellationToken cancellationToken)
+    public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(LedgerPriority priority, CancellationToken cancellationToken)
     {
-        var (writer, transaction) = await BeginOnWriterAsync(cancellationToken).ConfigureAwait(false);
+        var (writer, transaction) = await BeginOnWriterAsync(priority == LedgerPriority.Decision, cancellationToken).ConfigureAwait(false);
         return new SqliteUnitOfWork(writer, transaction, ReleaseWriter);
     }
 
     /// <summary>Waits for the writer's turn and begins a write transaction on it (BEGIN IMMEDIATE:
     /// the database write lock is taken now, not at the first write).</summary>
-    private async Task<(SqliteConnection Writer, SqliteTransaction Transaction)> BeginOnWriterAsync(CancellationToken cancellationToken)
+    private async Task<(SqliteConnection Writer, SqliteTransaction Transaction)> BeginOnWriterAsync(bool urgent, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _turns.EnterAsync(urgent, cancellationToken).ConfigureAwait(false);
         try
         {
             _writer ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
@@ -89,7 +89,7 @@ public sealed class SqliteDatabase : SqlDatabase
         }
         finally
         {
-            _writeGate.Release();
+            _turns.Release();
         }
     }
 
@@ -146,7 +146,7 @@ public sealed class SqliteDatabase : SqlDatabase
 
     public override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
     {
-        var (writer, transaction) = await BeginOnWriterAsync(cancellationToken).ConfigureAwait(false);
+        var (writer, transaction) = await BeginOnWriterAsync(urgent: false, cancellationToken).ConfigureAwait(false);
         return new WriteScope(writer, transaction, () => ReleaseWriter(broken: false));
     }
 
@@ -159,7 +159,5 @@ public sealed class SqliteDatabase : SqlDatabase
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
-
-        _writeGate.Dispose();
     }
 }

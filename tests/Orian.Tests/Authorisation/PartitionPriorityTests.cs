@@ -4,14 +4,14 @@ using Orian.Tests.Support;
 
 namespace Orian.Tests.Authorisation;
 
-/// <summary>Decisions must not queue behind notifications: a partition hands its worker waiting
-/// authorisation requests first, in a batch of their own.</summary>
+/// <summary>Decisions must not queue behind notifications: a partition puts authorisation requests
+/// in a lane of their own, which its own worker takes in batches of their own.</summary>
 public sealed class PartitionPriorityTests
 {
     private static WorkItem Item(Txn txn) => new(txn.Pending());
 
     [Test]
-    public void AnAuthorisationOvertakesNotificationsQueuedBeforeIt()
+    public void AnAuthorisationGoesToItsOwnLaneWhateverIsQueuedBeforeIt()
     {
         var partition = new Partition(new PipelineOptions { PartitionCapacity = 100 });
         for (var i = 0; i < 10; i++)
@@ -21,13 +21,14 @@ public sealed class PartitionPriorityTests
 
         Assert.That(partition.TryWrite(Item(new Txn { Id = "AUTH", Status = "AUTHORISATION_REQUESTED", Result = null })), Is.True);
 
-        var first = new List<WorkItem>();
-        partition.Take(first, max: 256);
-        Assert.That(first.Select(w => w.Pending.Event.Id), Is.EqualTo(new[] { "AUTH" }));
+        var decisions = new List<WorkItem>();
+        partition.Decisions.Take(decisions, max: 256);
+        Assert.That(decisions.Select(w => w.Pending.Event.Id), Is.EqualTo(new[] { "AUTH" }));
 
-        var second = new List<WorkItem>();
-        partition.Take(second, max: 256);
-        Assert.That(second.Select(w => w.Pending.Event.Id), Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"N{i}")));
+        var notifications = new List<WorkItem>();
+        partition.Notifications.Take(notifications, max: 4);
+        partition.Notifications.Take(notifications, max: 256);
+        Assert.That(notifications.Select(w => w.Pending.Event.Id), Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"N{i}")), "in the order accepted");
     }
 
     [Test]

@@ -41,7 +41,7 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
 
     public void Open() => _open.TrySetResult();
 
-    public async Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken)
+    public async Task<ILedgerUnitOfWork> BeginAsync(LedgerPriority priority, CancellationToken cancellationToken)
     {
         if (RefuseTransactions)
         {
@@ -53,7 +53,7 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
             await PassAsync(cancellationToken);
         }
 
-        return new Unit(await inner.BeginAsync(cancellationToken), this);
+        return new Unit(await inner.BeginAsync(priority, cancellationToken), this);
     }
 
     public bool IsTransient(Exception exception) => inner.IsTransient(exception);

@@ -16,11 +16,11 @@ internal sealed class GatedLedgerStore(ILedgerStore inner) : ILedgerStore
 
     public void Release() => _released.TrySetResult();
 
-    public async Task<ILedgerUnitOfWork> BeginAsync(CancellationToken cancellationToken)
+    public async Task<ILedgerUnitOfWork> BeginAsync(LedgerPriority priority, CancellationToken cancellationToken)
     {
         _entered.TrySetResult();
         await _released.Task.WaitAsync(cancellationToken);
-        return await inner.BeginAsync(cancellationToken);
+        return await inner.BeginAsync(priority, cancellationToken);
     }
 
     public bool IsTransient(Exception exception) => inner.IsTransient(exception);
