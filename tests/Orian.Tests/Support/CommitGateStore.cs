@@ -17,6 +17,15 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
     /// <summary>Hold transactions at their start instead of at their commit.</summary>
     public bool GateBegin { get; set; }
 
+    /// <summary>Hold only the transactions of this priority (all when null): notification batches
+    /// alone, say, while decisions pass.</summary>
+    public LedgerPriority? Only { get; set; }
+
+    /// <summary>Completes when a deciding transaction is about to begin.</summary>
+    public Task DecisionBegun => _decisionBegun.Task;
+
+    private readonly TaskCompletionSource _decisionBegun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The next COMMIT happens, then fails as if the connection dropped before the answer.</summary>
     public bool FailAfterNextCommit { get; set; }
 
@@ -48,12 +57,18 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
             throw new TimeoutException("Injected: the database cannot be reached.");
         }
 
-        if (GateBegin)
+        var gated = Only is null || Only == priority;
+        if (GateBegin && gated)
         {
             await PassAsync(cancellationToken);
         }
 
-        return new Unit(await inner.BeginAsync(priority, cancellationToken), this);
+        if (priority == LedgerPriority.Decision)
+        {
+            _decisionBegun.TrySetResult();
+        }
+
+        return new Unit(await inner.BeginAsync(priority, cancellationToken), this, gated);
     }
 
     public bool IsTransient(Exception exception) => inner.IsTransient(exception);
@@ -82,7 +97,7 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
         return open;
     }
 
-    private sealed class Unit(ILedgerUnitOfWork inner, CommitGateStore gate) : ILedgerUnitOfWork
+    private sealed class Unit(ILedgerUnitOfWork inner, CommitGateStore gate, bool gated) : ILedgerUnitOfWork
     {
         public Task<LockedRows> LockAsync(
             IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken) =>
@@ -104,11 +119,11 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
 
         public async Task CommitAsync(CancellationToken cancellationToken)
         {
-            if (!gate.GateBegin)
+            if (!gate.GateBegin && gated)
             {
-                var gated = !gate._open.Task.IsCompleted;
+                var closed = !gate._open.Task.IsCompleted;
                 await gate.PassAsync(cancellationToken);
-                if (gated && gate.RefuseAfterGate)
+                if (closed && gate.RefuseAfterGate)
                 {
                     gate.RefuseTransactions = true; // from the instant this commit lands, nothing else gets in
                 }

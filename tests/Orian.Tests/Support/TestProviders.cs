@@ -13,6 +13,10 @@ public interface ITestProvider
     /// <summary>The provider's name in <c>Orian:Storage:Provider</c>.</summary>
     string Name { get; }
 
+    /// <summary>True where one write transaction at a time is all the database allows (SQLite), so
+    /// no transaction can be held open while another commits.</summary>
+    bool OneWriterAtATime => false;
+
     /// <summary>A fresh, empty database; <paramref name="label"/> shows in its name.</summary>
     internal Task<TestDatabase> CreateAsync(string label);
 }
@@ -21,6 +25,8 @@ public interface ITestProvider
 public sealed class Sqlite : ITestProvider
 {
     public string Name => "sqlite";
+
+    public bool OneWriterAtATime => true;
 
     Task<TestDatabase> ITestProvider.CreateAsync(string label)
     {
