@@ -22,8 +22,11 @@ echo "-- warm-up (5 s, discarded)"
 wrk -t2 -c"$connections" -d5s -s benchmarks/load/events.lua "http://127.0.0.1:$port" -- "warm$$" "$(printf 'pps:load-test-password' | base64)" >/dev/null
 echo "-- PUT /v2/transactions/{id}: varied events"
 export ORIAN_LOAD_RESULT="$work/acknowledged"
+busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }   # jiffies the machine spent working (user, nice, system, irq, softirq)
+busy_before=$(busy)
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s benchmarks/load/events.lua "http://127.0.0.1:$port" -- "run$$" "$(printf 'pps:load-test-password' | base64)" \
   | grep -E "Requests/sec|acknowledged|latency ms|Non-2xx|Socket errors"
+busy_after=$(busy)
 
 # Every acknowledged event must be stored (the run's ids start with run$$).
 acked=$(cat "$work/acknowledged")
@@ -32,4 +35,7 @@ case "$provider" in
   postgres) stored=$("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "select count(*) from transaction_versions where transaction_id like 'run$$-%'") ;;
 esac
 echo "-- acknowledged $acked, stored $stored"
+# CPU time per event, whole machine (service, database, wrk): unlike events/s, it does not move when
+# the host lends this machine fewer cycles, so it compares builds on a noisy host.
+echo "-- CPU per acknowledged event: $(( (busy_after - busy_before) * 1000000 / $(getconf CLK_TCK) / (acked > 0 ? acked : 1) )) us (whole machine, wrk included)"
 [ "$stored" -ge "$acked" ] || { echo "LOST: acknowledged more events than are stored"; exit 1; }
