@@ -45,6 +45,9 @@ public sealed class DecisionLaneContract<TProvider> : ProviderFixture<TProvider>
         return await TestService.JsonAsync(response);
     }
 
+    private static async Task<int> OpenStandInsAsync(TestService service) =>
+        (await service.Services.GetRequiredService<ILedgerStore>().GetOpenStandInsAsync(100, CancellationToken.None)).Count;
+
     private static async Task<(long Posted, long Held)> BalancesAsync(TestService service, string account)
     {
         // An account that only ever had requests against it was never opened: nothing on it.
@@ -100,6 +103,37 @@ public sealed class DecisionLaneContract<TProvider> : ProviderFixture<TProvider>
         var answer = (await OkAsync(decision)).GetProperty("txn_result");
         Assert.That(answer.GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "100 alone would not cover 300: it saw the 500");
         Assert.That(await BalancesAsync(service, "ACC-1"), Is.EqualTo((600L, 300L)));
+    }
+
+    [Test]
+    public async Task TheSettlementOfALateDecisionDoesNotDelayTheNextDecision()
+    {
+        CommitGateStore? gate = null;
+        var service = await (await CreateDatabaseAsync("lanes")).StartServiceAsync(
+            s => s.AddSingleton<ILedgerStore>(sp => gate = new CommitGateStore(sp.GetRequiredService<Orian.Storage.LedgerStore>())),
+            new(Settings) { ["Orian:Authorisation:DeadlineMs"] = "5000" });
+        await using var _ = service;
+        await OkAsync(service.PutAsync(Credit("FUND-1", "ACC-1", 1_000)));
+
+        gate!.Only = LedgerPriority.Decision; // the first decision commits only after its request gave up
+        gate.Close();
+        var late = (await OkAsync(service.PutAsync(Request("LATE", "ACC-1", 400)))).GetProperty("txn_result");
+        Assert.That(late.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"), "the stand-in");
+
+        // From here the settlement (like every ordinary transaction) waits before it begins.
+        gate.HoldBegins(LedgerPriority.Normal);
+        gate.Open(); // the late decision commits; its settlement is handed to the reconciler
+        await gate.BeginHeld;
+        await Until.TrueAsync(async () => await OpenStandInsAsync(service) == 1, "the stand-in recorded, not yet settled");
+
+        var next = (await OkAsync(service.PutAsync(Request("NEXT", "ACC-1", 300)).WaitAsync(Until.Guard))).GetProperty("txn_result");
+        Assert.That(next.GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "decided while the settlement is held");
+        Assert.That(await OpenStandInsAsync(service), Is.EqualTo(1), "the late decision is not settled yet");
+        Assert.That(await BalancesAsync(service, "ACC-1"), Is.EqualTo((1_000L, 700L)), "the late hold stands until it is revoked");
+
+        gate.ReleaseBegins();
+        await Until.TrueAsync(async () => await OpenStandInsAsync(service) == 0, "the late decision settled");
+        Assert.That(await BalancesAsync(service, "ACC-1"), Is.EqualTo((1_000L, 300L)), "only the decision that was answered holds");
     }
 
     /// <summary>What one case sends on one account, all at once.</summary>

@@ -25,6 +25,22 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
     public Task DecisionBegun => _decisionBegun.Task;
 
     private readonly TaskCompletionSource _decisionBegun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _beginHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _beginHold;
+    private LedgerPriority _beginHoldOf;
+
+    /// <summary>From now, transactions of <paramref name="priority"/> wait before they begin, apart from
+    /// (and whatever the state of) the commit gate, until <see cref="ReleaseBegins"/>.</summary>
+    public void HoldBegins(LedgerPriority priority)
+    {
+        _beginHoldOf = priority;
+        _beginHold = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public void ReleaseBegins() => _beginHold?.TrySetResult();
+
+    /// <summary>Completes when a transaction is waiting under <see cref="HoldBegins"/>.</summary>
+    public Task BeginHeld => _beginHeld.Task;
 
     /// <summary>The next COMMIT happens, then fails as if the connection dropped before the answer.</summary>
     public bool FailAfterNextCommit { get; set; }
@@ -55,6 +71,12 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
         if (RefuseTransactions)
         {
             throw new TimeoutException("Injected: the database cannot be reached.");
+        }
+
+        if (_beginHold is { } hold && priority == _beginHoldOf && !hold.Task.IsCompleted)
+        {
+            _beginHeld.TrySetResult();
+            await hold.Task.WaitAsync(cancellationToken);
         }
 
         var gated = Only is null || Only == priority;
