@@ -23,15 +23,19 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         ORDER BY account_no FOR UPDATE;
         """;
 
-    /// <summary>The controls, and what each account has spent today as it stands: the debit effects
-    /// (holds, and postings that take money out) of its transactions first seen since <c>@day</c>. A
-    /// cancelled, expired or declined authorisation has no effect left and counts nothing; a clearing
-    /// below its authorisation counts what was cleared. The filter matches the partial index
-    /// <c>ix_transactions_effect_account_created</c>; the SQLite store runs the same rule.</summary>
+    /// <summary>The controls, and what each account with a daily limit has spent today as it stands:
+    /// the debit effects (holds, and postings that take money out) of its transactions first seen
+    /// since <c>@day</c>. A cancelled, expired or declined authorisation has no effect left and counts
+    /// nothing; a clearing below its authorisation counts what was cleared. The sum reads every such
+    /// transaction of the day, which on a busy account is thousands of rows per decision, so it is
+    /// read only where a daily limit will use it (the array is evaluated once, before the scan). The
+    /// filter matches the partial index <c>ix_transactions_effect_account_created</c>; the SQLite and
+    /// SQL Server stores run the same rule.</summary>
     private const string AuthorisationReadSql = $"""
         SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no = ANY(@accounts);
         SELECT effect_account, sum(effect_held + CASE WHEN effect_posted < 0 THEN -effect_posted ELSE 0 END)::bigint FROM transactions
-        WHERE effect_account = ANY(@accounts) AND created_at >= @day AND (effect_held <> 0 OR effect_posted <> 0) GROUP BY effect_account;
+        WHERE effect_account = ANY(ARRAY(SELECT account_no FROM account_controls WHERE account_no = ANY(@accounts) AND daily_spend_limit IS NOT NULL))
+          AND created_at >= @day AND (effect_held <> 0 OR effect_posted <> 0) GROUP BY effect_account;
         """;
 
     public override async Task<LockedRows> LockAsync(

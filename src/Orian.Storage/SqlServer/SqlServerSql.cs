@@ -26,12 +26,15 @@ internal static class SqlServerSql
         ORDER BY account_no;
         """;
 
-    /// <summary>The controls, and what each account has spent today as it stands (the rule is
-    /// written out beside the PostgreSQL statement).</summary>
+    /// <summary>The controls, and what each account with a daily limit has spent today as it stands
+    /// (the rule, and why only where a limit will use it, are written out beside the PostgreSQL
+    /// statement).</summary>
     public const string AuthorisationRead = $"""
         SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no IN (SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(64) '$'));
         SELECT effect_account, sum(effect_held + CASE WHEN effect_posted < 0 THEN -effect_posted ELSE 0 END) FROM transactions
-        WHERE effect_account IN (SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(64) '$')) AND created_at >= @day AND (effect_held <> 0 OR effect_posted <> 0)
+        WHERE effect_account IN (SELECT c.account_no FROM account_controls c WHERE c.daily_spend_limit IS NOT NULL
+                                   AND c.account_no IN (SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(64) '$')))
+          AND created_at >= @day AND (effect_held <> 0 OR effect_posted <> 0)
         GROUP BY effect_account;
         """;
 

@@ -85,10 +85,12 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         {
             var controls = await connection.QueryAsync<ControlsRow>(new CommandDefinition(
                 $"SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no IN @chunk", new { chunk }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            // Spent today as it stands (the rule is written out beside the PostgreSQL statement).
+            // Spent today as it stands, where a daily limit will use it (the rule is written out
+            // beside the PostgreSQL statement).
             var spent = await connection.QueryAsync<(string AccountNo, long Spent)>(new CommandDefinition(
                 "SELECT effect_account, sum(effect_held + CASE WHEN effect_posted < 0 THEN -effect_posted ELSE 0 END) FROM transactions " +
-                "WHERE effect_account IN @chunk AND created_at >= @dayStart AND (effect_held <> 0 OR effect_posted <> 0) GROUP BY effect_account",
+                "WHERE effect_account IN (SELECT account_no FROM account_controls WHERE account_no IN @chunk AND daily_spend_limit IS NOT NULL) " +
+                "AND created_at >= @dayStart AND (effect_held <> 0 OR effect_posted <> 0) GROUP BY effect_account",
                 new { chunk, dayStart }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             AuthorisationData.Merge(result, controls, spent);
         }
