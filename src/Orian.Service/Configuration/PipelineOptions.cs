@@ -20,6 +20,12 @@ public sealed class PipelineOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 256;
 
+    /// <summary>Most notifications committed in one transaction while the partition is deciding
+    /// authorisations (a decision in the last second): a decision on an account that a notification
+    /// batch holds waits for that batch, so it is kept short then. Default 32.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchBesideDecisions { get; set; } = 32;
+
     /// <summary>How long a worker waits for more events before committing a small batch. 0 commits
     /// whatever is there at once: under load, batches form by themselves while the previous one
     /// commits, and lingering only adds latency (measured in benchmarks/README.md). Default 0.</summary>

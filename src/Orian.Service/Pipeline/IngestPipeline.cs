@@ -79,8 +79,9 @@ internal sealed class IngestPipeline : BackgroundService
         for (var i = 0; i < _partitions.Length; i++)
         {
             var partition = i;
-            workers.Add(Task.Run(() => RunLaneAsync(partition, _partitions[partition].Decisions, linger: false, stoppingToken), CancellationToken.None));
-            workers.Add(Task.Run(() => RunLaneAsync(partition, _partitions[partition].Notifications, _options.BatchLingerMs > 0, stoppingToken), CancellationToken.None));
+            var lanes = _partitions[partition];
+            workers.Add(Task.Run(() => RunLaneAsync(partition, lanes.Decisions, linger: false, beside: null, stoppingToken), CancellationToken.None));
+            workers.Add(Task.Run(() => RunLaneAsync(partition, lanes.Notifications, _options.BatchLingerMs > 0, beside: lanes.Decisions, stoppingToken), CancellationToken.None));
         }
 
         return Task.WhenAll(workers);
@@ -100,7 +101,11 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private async Task RunLaneAsync(int index, Lane lane, bool linger, CancellationToken stoppingToken)
+    /// <param name="beside">The decision lane of the same partition, for the notification worker:
+    /// while it has decided in the last second, batches are kept to
+    /// <see cref="PipelineOptions.MaxBatchBesideDecisions"/>, so a decision that needs an account a
+    /// notification batch holds waits for a short batch.</param>
+    private async Task RunLaneAsync(int index, Lane lane, bool linger, Lane? beside, CancellationToken stoppingToken)
     {
         Activity.Current = null; // a batch span is a root of its own, linked to its requests
         var batch = new List<WorkItem>(_options.MaxBatchSize);
@@ -109,7 +114,11 @@ internal sealed class IngestPipeline : BackgroundService
         while (true)
         {
             batch.Clear();
-            lane.Take(batch, _options.MaxBatchSize);
+            var now = _time.GetTimestamp();
+            var max = beside is not null && beside.TookWithin(_time, now, TimeSpan.FromSeconds(1))
+                ? Math.Min(_options.MaxBatchBesideDecisions, _options.MaxBatchSize)
+                : _options.MaxBatchSize;
+            lane.Take(batch, max, now);
             if (batch.Count == 0)
             {
                 if (!await lane.WaitAsync().ConfigureAwait(false))
@@ -120,10 +129,10 @@ internal sealed class IngestPipeline : BackgroundService
                 continue;
             }
 
-            if (linger && batch.Count < _options.MaxBatchSize && !stoppingToken.IsCancellationRequested)
+            if (linger && batch.Count < max && !stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(_options.BatchLingerMs), _time, CancellationToken.None).ConfigureAwait(false);
-                lane.Take(batch, _options.MaxBatchSize);
+                lane.Take(batch, max, _time.GetTimestamp());
             }
 
             await ApplyAsync(index, batch).ConfigureAwait(false);

@@ -39,20 +39,34 @@ internal sealed class Partition
 /// <summary>One lane of a partition: a bounded channel read by exactly one worker.</summary>
 internal sealed class Lane(int capacity)
 {
+    private long _lastTaken;
+    private volatile bool _taken;
+
     private readonly Channel<WorkItem> _channel = Channel.CreateBounded<WorkItem>(
         new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     public bool TryWrite(WorkItem item) => _channel.Writer.TryWrite(item);
 
     /// <summary>Adds what is waiting to <paramref name="batch"/>, up to <paramref name="max"/> in all.</summary>
-    public void Take(List<WorkItem> batch, int max)
+    public void Take(List<WorkItem> batch, int max, long timestamp = 0)
     {
         var reader = _channel.Reader;
+        var before = batch.Count;
         while (batch.Count < max && reader.TryRead(out var item))
         {
             batch.Add(item);
         }
+
+        if (batch.Count > before)
+        {
+            Volatile.Write(ref _lastTaken, timestamp);
+            _taken = true;
+        }
     }
+
+    /// <summary>Whether this lane's worker took work less than <paramref name="span"/> before
+    /// <paramref name="now"/> (timestamps of <paramref name="time"/>).</summary>
+    public bool TookWithin(TimeProvider time, long now, TimeSpan span) => _taken && time.GetElapsedTime(Volatile.Read(ref _lastTaken), now) < span;
 
     /// <summary>Events waiting (for the gauge and the status view).</summary>
     public int Queued => _channel.Reader.Count;

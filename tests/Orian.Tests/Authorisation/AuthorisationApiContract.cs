@@ -280,6 +280,22 @@ public sealed class AuthorisationApiContract<TProvider> : ProviderFixture<TProvi
     }
 
     [Test]
+    public async Task ADailyLimitSetDuringTheDayCountsWhatWasSpentBeforeIt()
+    {
+        // Spend is summed only for accounts with a limit: one set at noon must still see the morning.
+        await using var service = await StartAsync();
+        await FundAsync(service, 10_000);
+        Assert.That((await AuthoriseAsync(service, Request("M1", 600))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "no limit yet");
+        using (var put = await PutControlsAsync(service, "ACC-1", "{\"status\":\"ACTIVE\",\"daily_spend_limit\":1000}"))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        Assert.That((await AuthoriseAsync(service, Request("M2", 500))).GetProperty("result_detail").GetString(), Is.EqualTo("LIMIT_EXCEEDED"), "600 before the limit + 500 > 1000");
+        Assert.That((await AuthoriseAsync(service, Request("M3", 400))).GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "600 + 400 <= 1000");
+    }
+
+    [Test]
     public async Task ControlsAreStoredAndDecideLaterRequests()
     {
         await using var service = await StartAsync();

@@ -40,4 +40,22 @@ public sealed class PartitionPriorityTests
         Assert.That(partition.TryWrite(Item(new Txn { Id = "N3" })), Is.False, "notifications are full");
         Assert.That(partition.TryWrite(Item(new Txn { Id = "A1", Status = "AUTHORISATION_REQUESTED", Result = null })), Is.True, "a full notification lane does not block decisions");
     }
+
+    [Test]
+    public void ALaneKnowsWhetherItsWorkerTookWorkLately()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero), manualTimestamps: true);
+        var lane = new Partition(new PipelineOptions { PartitionCapacity = 10 }).Decisions;
+        Assert.That(lane.TookWithin(time, time.GetTimestamp(), TimeSpan.FromSeconds(1)), Is.False, "never took anything");
+
+        lane.Take([], max: 10, time.GetTimestamp());
+        Assert.That(lane.TookWithin(time, time.GetTimestamp(), TimeSpan.FromSeconds(1)), Is.False, "an empty look is not work");
+
+        Assert.That(lane.TryWrite(Item(new Txn { Id = "A1", Status = "AUTHORISATION_REQUESTED", Result = null })), Is.True);
+        lane.Take([], max: 10, time.GetTimestamp());
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.That(lane.TookWithin(time, time.GetTimestamp(), TimeSpan.FromSeconds(1)), Is.True);
+        time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.That(lane.TookWithin(time, time.GetTimestamp(), TimeSpan.FromSeconds(1)), Is.False);
+    }
 }
