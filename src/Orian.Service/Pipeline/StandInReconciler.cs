@@ -50,6 +50,24 @@ internal sealed class StandInReconciler(
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Stops the loop, then settles what was handed over meanwhile: the pipeline stops first
+    /// (it is registered later) and may hand over a late decision while it drains. Whatever this last
+    /// round cannot settle is in the database and settled at the next start.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        bool handed;
+        lock (_pending)
+        {
+            handed = _pending.Count > 0;
+        }
+
+        if (handed)
+        {
+            await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.ReconcileIntervalMs);

@@ -34,9 +34,6 @@ public sealed class AuthorisationApiContract<TProvider> : ProviderFixture<TProvi
     private static async Task<JsonElement[]> DecisionsAsync(TestService service, string account = "ACC-1") =>
         [.. (await service.GetJsonOrNullAsync($"/v1/accounts/{account}/decisions"))!.Value.GetProperty("decisions").EnumerateArray()];
 
-    private static async Task<int> OpenStandInsAsync(TestService service) =>
-        (await service.Services.GetRequiredService<Orian.Ledger.ILedgerStore>().GetOpenStandInsAsync(100, CancellationToken.None)).Count;
-
     private static async Task<(long Posted, long Held)> BalancesAsync(TestService service, string account = "ACC-1")
     {
         var json = (await service.GetJsonOrNullAsync($"/v1/accounts/{account}"))!.Value;
@@ -176,7 +173,7 @@ public sealed class AuthorisationApiContract<TProvider> : ProviderFixture<TProvi
         Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
         gate.Open();
         await Until.TrueAsync(async () => (await DecisionsAsync(service)).Length == 1, "the late batch committed");
-        await Until.TrueAsync(async () => await OpenStandInsAsync(service) == 0, "the stand-in settled");
+        await Until.TrueAsync(async () => await service.OpenStandInsAsync() == 0, "the stand-in settled");
 
         Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 0L)));
         var decision = (await DecisionsAsync(service))[0];

@@ -119,6 +119,10 @@ internal sealed class TestService : IAsyncDisposable
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
 
+    /// <summary>Stand-in records not yet settled, read from the service's own store.</summary>
+    public async Task<int> OpenStandInsAsync() =>
+        (await Services.GetRequiredService<Orian.Ledger.ILedgerStore>().GetOpenStandInsAsync(100, CancellationToken.None)).Count;
+
     public async Task<JsonElement?> GetJsonOrNullAsync(string path)
     {
         using var response = await Operator.GetAsync(path);
