@@ -7,8 +7,8 @@ namespace Orian.Ledger;
 public interface ILedgerStore
 {
     /// <summary>Starts the database transaction one batch is applied in. A database with one writer
-    /// at a time (SQLite) lets <see cref="LedgerPriority.Decision"/> work go before waiting
-    /// notification batches; one with row locks begins at once either way.</summary>
+    /// at a time lets <see cref="LedgerPriority.Decision"/> work go before waiting notification
+    /// batches; one with row locks begins at once either way.</summary>
     Task<ILedgerUnitOfWork> BeginAsync(LedgerPriority priority, CancellationToken cancellationToken);
 
     /// <summary>

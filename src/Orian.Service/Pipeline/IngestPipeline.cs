@@ -15,8 +15,8 @@ namespace Orian.Service.Pipeline;
 /// and only then completes the waiting requests. Ordering invariant: one account's notifications are
 /// applied in the order they were accepted, by one worker, in batches committed one after another;
 /// its decisions likewise by the other. A decision and a notification batch on the same account are
-/// serialised by the database (row locks, or SQLite's single writer, where the decision has the next
-/// turn), so each sees everything the other committed, and neither waits for the other's queue.
+/// serialised by the database (row locks, or a single writer's turns, where the decision has the
+/// next turn), so each sees everything the other committed, and neither waits for the other's queue.
 /// </summary>
 internal sealed class IngestPipeline : BackgroundService
 {

@@ -8,7 +8,7 @@ namespace Orian.Service.Pipeline;
 /// requests go to the decision lane and notifications to the notification lane, so a decision never
 /// waits in a queue behind notifications, nor for a notification batch to commit: the two workers
 /// hold separate database transactions, and the database orders them where they touch the same
-/// rows (row locks; on SQLite the writer's turns, where a decision goes next).
+/// rows (row locks; where the database has one writer, its turns, in which a decision goes next).
 /// </summary>
 internal sealed class Partition
 {
