@@ -29,6 +29,14 @@ internal sealed class StandInReconciler(
     /// until it is settled (its durable copy, once written, is found by every round too).</summary>
     public void Settle(StandInRecord record)
     {
+        Keep(record);
+        Wake();
+    }
+
+    /// <summary>Keeps a record for the next round without waking the loop (bounded: past
+    /// <see cref="MaxPending"/> the oldest wait for their durable copy).</summary>
+    private void Keep(StandInRecord record)
+    {
         lock (_pending)
         {
             if (_pending.Count >= MaxPending)
@@ -38,8 +46,6 @@ internal sealed class StandInReconciler(
 
             _pending.Enqueue(record);
         }
-
-        Wake();
     }
 
     private void Wake() => _doorbell.Writer.TryWrite(true);
@@ -64,13 +70,14 @@ internal sealed class StandInReconciler(
 
         if (handed)
         {
-            await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            await RunOnceAsync(cancellationToken, scanOpen: false).ConfigureAwait(false);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.ReconcileIntervalMs);
+        var scanned = time.GetTimestamp(); // StartAsync has just read every open record
         while (!stoppingToken.IsCancellationRequested)
         {
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
@@ -86,12 +93,22 @@ internal sealed class StandInReconciler(
                 return;
             }
 
-            await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            // A hand-over is settled at once; the open records in the database are read once an
+            // interval, not on every hand-over, so a burst of late decisions costs no extra reads.
+            var scan = time.GetElapsedTime(scanned) >= interval;
+            if (scan)
+            {
+                scanned = time.GetTimestamp();
+            }
+
+            await RunOnceAsync(stoppingToken, scan).ConfigureAwait(false);
         }
     }
 
-    /// <summary>One round: the records handed over in memory, then every open record in the database.</summary>
-    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One round: the records handed over in memory, then (with <paramref name="scanOpen"/>)
+    /// every open record in the database. A round that fails keeps what was handed over for the next
+    /// one, without waking the loop: a database that is away is not asked again until the interval.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken, bool scanOpen = true)
     {
         try
         {
@@ -113,7 +130,7 @@ internal sealed class StandInReconciler(
                 {
                     foreach (var record in handed)
                     {
-                        Settle(record);
+                        Keep(record);
                     }
 
                     throw;
@@ -121,7 +138,7 @@ internal sealed class StandInReconciler(
             }
 
             var settled = handed.Length;
-            var open = await store.GetOpenStandInsAsync(PageSize, cancellationToken).ConfigureAwait(false);
+            var open = scanOpen ? await store.GetOpenStandInsAsync(PageSize, cancellationToken).ConfigureAwait(false) : [];
             if (open.Count > 0)
             {
                 metrics.Revoked(await applier.ResolveStandInsAsync(open, noDecisionBefore, cancellationToken).ConfigureAwait(false));
