@@ -13,6 +13,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Encrypted the webhook signing secrets of {Count} endpoints that an older build stored in clear")]
     public static partial void SecretsProtected(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Re-keyed {Count} payload hashes stored as plain SHA-256 under key {KeyId}")]
+    public static partial void PayloadHashesRekeyed(ILogger logger, long count, string keyId);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Purged the stored bodies of {Count} versions received more than {RetentionDays} days ago")]
+    public static partial void BodiesPurged(ILogger logger, long count, int retentionDays);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Error, Message = "Re-keying or purging stored bodies failed; trying again in 30 s")]
+    public static partial void BodyMaintenanceFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Partition {Partition} committed {Count} events in {ElapsedMs:0.00} ms")]
     public static partial void BatchCommitted(ILogger logger, int partition, int count, double elapsedMs);
 

@@ -104,6 +104,9 @@ public static class OrianApp
         services.AddSingleton<IValidateOptions<AdminOptions>, OrianOptionsValidator>();
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<OrchestratorOptions>, OrianOptionsValidator>();
+        services.AddOptions<CardDataOptions>().BindConfiguration(CardDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CardDataOptions>, OrianOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<CardDataOptions>>().Value.Keys() ?? PayloadKeys.Development);
 
         services.AddSingleton(TimeProvider.System);
         services.AddOrianStorage(builder.Configuration);
@@ -119,6 +122,7 @@ public static class OrianApp
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryExport>());
         services.AddHostedService<RequestTraces>();
         services.AddHostedService<SchemaMigrationService>();
+        services.AddHostedService<StoredBodyMaintenance>();
         services.AddSingleton<FailureClassifier>();
         services.AddSingleton<StandInReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // settles stand-ins left by a crash before traffic

@@ -24,6 +24,7 @@ public sealed class OrianStorage : IAsyncDisposable
         ApiKeys = new ApiKeys(database, secrets);
         Audit = new AuditTrail(database);
         KeyRing = new DatabaseKeyRing(database);
+        Bodies = new StoredBodies(database);
     }
 
     public SqlDatabase Database { get; }
@@ -41,6 +42,9 @@ public sealed class OrianStorage : IAsyncDisposable
     public InstructionLinks Links { get; }
     public ApiKeys ApiKeys { get; }
     public AuditTrail Audit { get; }
+
+    /// <summary>Stored bodies and payload hashes: re-keying, retention, holds.</summary>
+    public StoredBodies Bodies { get; }
 
     /// <summary>The Data Protection key ring, kept in this database.</summary>
     public DatabaseKeyRing KeyRing { get; }

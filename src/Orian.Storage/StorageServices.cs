@@ -68,6 +68,7 @@ public static class StorageServices
         services.AddSingleton<IInstructionLinkStore>(sp => sp.GetRequiredService<OrianStorage>().Links);
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<OrianStorage>().ApiKeys);
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<OrianStorage>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Bodies);
         return services;
     }
 

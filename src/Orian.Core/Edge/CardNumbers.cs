@@ -1,50 +1,34 @@
-using System.Text;
-using System.Text.Json;
+using System.Numerics;
 
 namespace Orian.Edge;
 
 /// <summary>
-/// Card numbers (PANs) never leave the edge unmasked. A string of 13 to 19 ASCII digits that passes
-/// the Luhn check is treated as a PAN and shown as its first six and last four digits, the digits
-/// between replaced by '*': the form ORIAN's own <c>masked_pan</c> takes.
+/// Card numbers (PANs) never leave the edge unmasked. A card number is 13 to 19 ASCII digits that
+/// pass the Luhn check, written as one run or in groups with a single space or dash between them
+/// (<c>4111 1111 1111 1111</c>, <c>4111-1111-1111-1111</c>, Amex's 4-6-5), anywhere in a text:
+/// alone, inside free text, beside other groups of digits (<c>4111111111111111 2512</c>: the first
+/// group is the number). It is shown as its first six and last four digits, the digits between
+/// replaced by '*', separators kept: the form ORIAN's own <c>masked_pan</c> takes.
 /// </summary>
 /// <remarks>
-/// The values of <c>id</c> and <c>account_no</c> members are identifiers, not card data: validated
-/// as such, stored as keys in their own columns, and one 17-digit transaction id in ten passes the
-/// Luhn check (ORIAN's own example, 18020114280135473, does). Masking them would make the stored
-/// body disagree with its key and logs unsearchable by id, while the key column keeps the value
-/// anyway; so they are left as sent.
+/// A group of more than 19 digits is never part of a card number (a 23-digit acquirer reference is
+/// not one), so a number is found only where its first and last digit meet a non-digit, a separator,
+/// or the end of the text. Which JSON values are identifiers and keep their digits is
+/// <see cref="StoredBody"/>'s rule; this type only finds and masks.
 /// </remarks>
 public static class CardNumbers
 {
     public const int MinLength = 13;
     public const int MaxLength = 19;
 
-    /// <summary>True for 13–19 ASCII digits passing the Luhn check.</summary>
-    public static bool IsPan(ReadOnlySpan<char> digits)
-    {
-        if (digits.Length is < MinLength or > MaxLength)
-        {
-            return false;
-        }
-
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            var c = digits[digits.Length - 1 - i];
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-
-            sum += LuhnTerm(c - '0', doubled: (i & 1) == 1);
-        }
-
-        return sum % 10 == 0;
-    }
+    /// <summary>True for 13–19 ASCII digits passing the Luhn check (one run, no separators).</summary>
+    public static bool IsPan(ReadOnlySpan<char> digits) => IsPan<char>(digits);
 
     /// <inheritdoc cref="IsPan(ReadOnlySpan{char})"/>
-    public static bool IsPan(ReadOnlySpan<byte> digits)
+    public static bool IsPan(ReadOnlySpan<byte> digits) => IsPan<byte>(digits);
+
+    private static bool IsPan<T>(ReadOnlySpan<T> digits)
+        where T : unmanaged, IBinaryInteger<T>
     {
         if (digits.Length is < MinLength or > MaxLength)
         {
@@ -54,174 +38,194 @@ public static class CardNumbers
         var sum = 0;
         for (var i = 0; i < digits.Length; i++)
         {
-            var b = digits[digits.Length - 1 - i];
-            if (b is < (byte)'0' or > (byte)'9')
+            var d = int.CreateTruncating(digits[digits.Length - 1 - i]) - '0';
+            if (d is < 0 or > 9)
             {
                 return false;
             }
 
-            sum += LuhnTerm(b - '0', doubled: (i & 1) == 1);
+            sum += LuhnTerm(d, doubled: (i & 1) == 1);
         }
 
         return sum % 10 == 0;
-    }
-
-    /// <summary>Whether the string opening at <paramref name="quote"/> is the value of an <c>id</c>
-    /// or <c>account_no</c> member: looking back, optional whitespace, ':', optional whitespace, and
-    /// a member name that is exactly one of those.</summary>
-    private static bool IsIdentifierValue(ReadOnlySpan<byte> json, int quote)
-    {
-        var i = quote - 1;
-        while (i >= 0 && json[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
-        {
-            i--;
-        }
-
-        if (i < 0 || json[i] != ':')
-        {
-            return false;
-        }
-
-        i--;
-        while (i >= 0 && json[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
-        {
-            i--;
-        }
-
-        var name = json[..(i + 1)];
-        return name.EndsWith("\"id\""u8) && (name.Length == 4 || name[^5] != '\\')
-            || name.EndsWith("\"account_no\""u8) && (name.Length == 12 || name[^13] != '\\');
     }
 
     private static int LuhnTerm(int digit, bool doubled) => !doubled ? digit : digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
 
-    /// <summary>The value with a PAN masked, or the value itself when it is not one.</summary>
-    public static string? Mask(string? value)
+    /// <summary>True when <paramref name="text"/> holds a card number in any of the shapes above.</summary>
+    public static bool Contains(ReadOnlySpan<char> text) => Scan(text, []);
+
+    /// <inheritdoc cref="Contains(ReadOnlySpan{char})"/>
+    public static bool Contains(ReadOnlySpan<byte> utf8) => Scan(utf8, []);
+
+    /// <summary>The text with every card number in it masked, or the same instance when it holds none.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Mask(string? text)
     {
-        if (value is null || !IsPan(value))
+        if (text is null || !Contains(text))
         {
-            return value;
+            return text;
         }
 
-        return string.Create(value.Length, value, static (span, v) =>
+        var hide = new bool[text.Length];
+        Scan(text.AsSpan(), hide);
+        return string.Create(text.Length, (text, hide), static (span, s) =>
         {
-            v.AsSpan().CopyTo(span);
-            span[6..^4].Fill('*');
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = s.hide[i] ? '*' : s.text[i];
+            }
         });
     }
 
-    /// <summary>Masks every PAN-shaped run of digits inside free text (for log lines).</summary>
-    public static string MaskRuns(string value)
+    /// <summary>
+    /// Finds every card number in <paramref name="text"/>; where <paramref name="hide"/> is not empty
+    /// (one flag per element), marks the digits to mask. Returns whether any was found.
+    /// </summary>
+    /// <remarks>
+    /// The text is read as chains of digit groups joined by single separators. In each chain every
+    /// span of whole consecutive groups holding 13–19 digits is a candidate; a candidate that passes
+    /// Luhn is a card number. A chain of n groups has at most 19·n candidates, so the scan is linear.
+    /// </remarks>
+    private static bool Scan<T>(ReadOnlySpan<T> text, Span<bool> hide)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        char[]? copy = null;
+        var found = false;
         var i = 0;
-        while (i < value.Length)
+        while (i < text.Length)
         {
-            if (!char.IsAsciiDigit(value[i]))
+            if (!IsDigit(text[i]))
             {
                 i++;
                 continue;
             }
 
-            var start = i;
-            while (i < value.Length && char.IsAsciiDigit(value[i]))
+            var chainStart = i;
+            var digits = 0;
+            var end = i;
+            while (true)
             {
-                i++;
-            }
+                while (end < text.Length && IsDigit(text[end]))
+                {
+                    end++;
+                    digits++;
+                }
 
-            if (IsPan(value.AsSpan(start, i - start)))
-            {
-                copy ??= value.ToCharArray();
-                copy.AsSpan(start + 6, i - start - 10).Fill('*');
-            }
-        }
+                if (end + 1 < text.Length && IsSeparator(text[end]) && IsDigit(text[end + 1]))
+                {
+                    end++;
+                    continue;
+                }
 
-        return copy is null ? value : new string(copy);
-    }
-
-    /// <summary>
-    /// The UTF-8 JSON document as text, with every string value that is a PAN masked. The bytes are
-    /// expected to be a valid JSON document (the parser has accepted them). Fast path: in valid JSON a
-    /// run of digits with a quote on each side is exactly a string of digits, so a byte scan finds
-    /// every unescaped PAN; only a document that writes digits as <c>\u003N</c> escapes is walked
-    /// token by token.
-    /// </summary>
-    public static string MaskJson(ReadOnlySpan<byte> json)
-    {
-        if (json.IndexOf("\\u003"u8) >= 0)
-        {
-            return MaskJsonByTokens(json);
-        }
-
-        byte[]? copy = null;
-        var i = 0;
-        while (i < json.Length)
-        {
-            var found = json[i..].IndexOfAnyInRange((byte)'0', (byte)'9');
-            if (found < 0)
-            {
                 break;
             }
 
-            var start = i + found;
-            var end = start;
-            while (end < json.Length && json[end] is >= (byte)'0' and <= (byte)'9')
+            if (digits >= MinLength)
             {
-                end++;
-            }
-
-            if (start > 0 && json[start - 1] == '"' && end < json.Length && json[end] == '"' && IsPan(json[start..end]) && !IsIdentifierValue(json, start - 1))
-            {
-                copy ??= json.ToArray();
-                copy.AsSpan(start + 6, end - start - 10).Fill((byte)'*');
+                found |= ScanChain(text, chainStart, end, hide);
+                if (found && hide.IsEmpty)
+                {
+                    return true;
+                }
             }
 
             i = end;
         }
 
-        return Encoding.UTF8.GetString(copy is null ? json : copy);
+        return found;
     }
 
-    /// <summary>The slow path: every string value compared after unescaping; a PAN's whole token is
-    /// replaced by its masked, unescaped form.</summary>
-    private static string MaskJsonByTokens(ReadOnlySpan<byte> json)
+    /// <summary>Every run of whole groups in the chain <c>[start, end)</c> holding 13–19 digits.</summary>
+    private static bool ScanChain<T>(ReadOnlySpan<T> text, int start, int end, Span<bool> hide)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        var output = new StringBuilder(json.Length);
-        var copied = 0;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
-        var identifier = false;
-        try
+        var found = false;
+        var groupStart = start;
+        while (groupStart < end)
         {
-            while (reader.Read())
+            var digits = 0;
+            var at = groupStart;
+            while (at < end)
             {
-                if (reader.TokenType == JsonTokenType.PropertyName)
+                var groupEnd = at;
+                while (groupEnd < end && IsDigit(text[groupEnd]))
                 {
-                    identifier = reader.ValueTextEquals("id"u8) || reader.ValueTextEquals("account_no"u8);
-                    continue;
+                    groupEnd++;
                 }
 
-                if (reader.TokenType != JsonTokenType.String || identifier || (!reader.ValueIsEscaped && !IsPan(reader.ValueSpan)))
+                digits += groupEnd - at;
+                if (digits > MaxLength)
                 {
-                    continue;
+                    break;
                 }
 
-                var value = reader.GetString()!;
-                if (!IsPan(value))
+                if (digits >= MinLength && IsLuhnValid(text[groupStart..groupEnd]))
                 {
-                    continue;
+                    found = true;
+                    if (hide.IsEmpty)
+                    {
+                        return true;
+                    }
+
+                    HideMiddle(text, groupStart, groupEnd, hide);
                 }
 
-                var start = (int)reader.TokenStartIndex;
-                output.Append(Encoding.UTF8.GetString(json[copied..start])).Append('"').Append(Mask(value)).Append('"');
-                copied = (int)reader.BytesConsumed;
+                at = groupEnd + 1; // past the separator
+            }
+
+            // The next group of the chain.
+            while (groupStart < end && IsDigit(text[groupStart]))
+            {
+                groupStart++;
+            }
+
+            groupStart++;
+        }
+
+        return found;
+    }
+
+    /// <summary>Luhn over the digits of <paramref name="span"/>, separators skipped.</summary>
+    private static bool IsLuhnValid<T>(ReadOnlySpan<T> span)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var sum = 0;
+        var position = 0;
+        for (var i = span.Length - 1; i >= 0; i--)
+        {
+            if (IsDigit(span[i]))
+            {
+                sum += LuhnTerm(int.CreateTruncating(span[i]) - '0', doubled: (position++ & 1) == 1);
             }
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // Not a document the parser accepted: nothing of it is stored, so there is nothing to mask.
-        }
 
-        return output.Append(Encoding.UTF8.GetString(json[copied..])).ToString();
+        return sum % 10 == 0;
     }
 
+    /// <summary>Marks every digit of the number in <c>[start, end)</c> but its first six and last four.</summary>
+    private static void HideMiddle<T>(ReadOnlySpan<T> text, int start, int end, Span<bool> hide)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var total = 0;
+        for (var i = start; i < end; i++)
+        {
+            total += IsDigit(text[i]) ? 1 : 0;
+        }
+
+        var index = 0;
+        for (var i = start; i < end; i++)
+        {
+            if (IsDigit(text[i]))
+            {
+                hide[i] |= index >= 6 && index < total - 4;
+                index++;
+            }
+        }
+    }
+
+    private static bool IsDigit<T>(T c)
+        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c) is >= '0' and <= '9';
+
+    private static bool IsSeparator<T>(T c)
+        where T : unmanaged, IBinaryInteger<T> => int.CreateTruncating(c) is ' ' or '-';
 }

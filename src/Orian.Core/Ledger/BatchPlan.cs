@@ -16,7 +16,7 @@ internal sealed class BatchPlan
     private readonly Dictionary<string, TransactionState> _transactions;
     private readonly IReadOnlyDictionary<string, TransactionState> _locked;
     private readonly PlanData _data;
-    private readonly Dictionary<string, string> _appliedInBatch = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AppliedBody> _appliedInBatch = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changedTransactions = new(StringComparer.Ordinal);
     private readonly HashSet<(string Id, string Hash)> _bodiesInBatch = [];
     private readonly Dictionary<(string, long), Decision> _decisionsInBatch = [];
@@ -73,7 +73,7 @@ internal sealed class BatchPlan
             _bodiesInBatch.Add((evt.Id, Convert.ToHexString(pending.PayloadHash)));
         }
 
-        _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, flags, body, pending.ReceivedAt));
+        _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, pending.PayloadKeyId, pending.RedactedHash, flags, body, pending.ReceivedAt));
         return new ApplyResult(outcome, _transactions[evt.Id].Version, flags, decision);
     }
 
@@ -224,6 +224,7 @@ internal sealed class BatchPlan
             Id = evt.Id,
             Version = evt.Version,
             PayloadHash = pending.PayloadHash,
+            PayloadKeyId = pending.PayloadKeyId,
             Status = evt.StatusText,
             Result = decision?.ResultText ?? evt.ResultText,
             ResultDetail = decision?.Detail ?? evt.ResultDetail,
@@ -237,7 +238,7 @@ internal sealed class BatchPlan
             SecureAuthResult = evt.SecureAuthResult ?? current?.SecureAuthResult,
         };
         _transactions[evt.Id] = state;
-        _appliedInBatch[evt.Id] = pending.RawJson;
+        _appliedInBatch[evt.Id] = new AppliedBody(pending.RawJson, pending.RedactedHash, pending.PayloadKeyId);
         _changedTransactions.Add(evt.Id);
         _events.TransactionUpdated(state);
         if ((flags & EventFlags.Overdrawn) != 0 && next.AccountNo is { } overdrawn && _ledger.TryGet(overdrawn, out var o))

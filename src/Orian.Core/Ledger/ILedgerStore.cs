@@ -57,7 +57,7 @@ public interface ILedgerUnitOfWork : IAsyncDisposable
     Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken);
 
     /// <summary>The raw JSON of the applied <paramref name="version"/> of a transaction, if stored.</summary>
-    Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken);
+    Task<AppliedBody?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken);
 
     /// <summary>Whether a body with this hash is already stored for the transaction.</summary>
     Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken);

@@ -36,11 +36,18 @@ public sealed record DecisionRevocation(string TransactionId, long Version, Deci
 /// batch read under lock (null: the row must not exist yet); the write must match it exactly.</summary>
 public sealed record TransactionWrite(TransactionState State, long? ExpectedVersion, DateTimeOffset At);
 
-/// <summary>One received version, whatever its outcome: its hash and time always; its body (card
-/// numbers masked) only when it was applied or is a conflicting payload not stored before, so that
-/// re-sends and retry storms grow the audit trail by a small row each, not by a body each.</summary>
+/// <summary>One received version, whatever its outcome: its keyed hashes and time always; its body
+/// (as <see cref="Edge.StoredBody"/> keeps it) only when it was applied or is a conflicting payload
+/// not stored before, so that re-sends and retry storms grow the audit trail by a small row each,
+/// not by a body each.</summary>
 public sealed record VersionRecord(
-    string TransactionId, long Version, VersionOutcome Outcome, byte[] PayloadHash, EventFlags Flags, string? RawJson, DateTimeOffset ReceivedAt);
+    string TransactionId, long Version, VersionOutcome Outcome, byte[] PayloadHash, string PayloadKeyId, byte[] RedactedHash, EventFlags Flags,
+    string? RawJson, DateTimeOffset ReceivedAt);
+
+/// <summary>The stored body of an applied version, as the version rule's second comparison needs it:
+/// the text (null once purged), and the keyed digest of what was redacted from it (null for a body
+/// stored before redactions were recorded) under <see cref="KeyId"/>.</summary>
+public sealed record AppliedBody(string? Json, byte[]? RedactedHash, string? KeyId);
 
 /// <summary>An authorisation request answered with the stand-in at its deadline (or on a failure),
 /// recorded durably so that a decision committed for it anyway is revoked, even after a crash.</summary>

@@ -1,23 +1,34 @@
 using System.Security.Cryptography;
 using Orian.Authorisation;
-using Orian.Domain;
 using Orian.Edge;
 using Orian.Wire;
 
 namespace Orian.Ledger;
 
 /// <summary>One received version on its way into the ledger: what we parsed, the body as it will be
-/// stored (card numbers masked), and the SHA-256 of the bytes exactly as received, which the
-/// version rule compares. The request's buffer is not referenced once this is built.</summary>
+/// stored (<see cref="StoredBody"/>: card numbers masked, sensitive authentication data removed), and
+/// the keyed hashes the version rule compares (<see cref="PayloadKeys"/>). The request's buffer is
+/// not referenced once this is built, and neither the bytes as received nor their plain SHA-256 is
+/// ever stored.</summary>
 public sealed class PendingEvent
 {
-    public PendingEvent(OrianEvent evt, ReadOnlySpan<byte> rawUtf8, DateTimeOffset receivedAt)
+    private readonly PayloadKeys _keys;
+    private readonly byte[] _digest;
+    private readonly byte[] _redactionDigest;
+
+    public PendingEvent(OrianEvent evt, ReadOnlySpan<byte> rawUtf8, DateTimeOffset receivedAt, PayloadKeys keys)
     {
         Event = evt;
-        RawJson = CardNumbers.MaskJson(rawUtf8);
-        PayloadHash = SHA256.HashData(rawUtf8);
+        _keys = keys;
+        var stored = StoredBody.Of(rawUtf8);
+        RawJson = stored.Json;
+        _digest = SHA256.HashData(rawUtf8);
+        _redactionDigest = stored.RedactionDigest;
+        PayloadKeyId = keys.CurrentId;
+        PayloadHash = keys.Hash(_digest);
+        RedactedHash = keys.Hash(_redactionDigest);
         ReceivedAt = receivedAt;
-        if (evt.Status == LifecycleStatus.AuthorisationRequested)
+        if (evt.Status == Domain.LifecycleStatus.AuthorisationRequested)
         {
             Ticket = new DecisionTicket();
             // The answer echoes the resource to the PPS that sent it, exactly as sent (its id may
@@ -35,13 +46,29 @@ public sealed class PendingEvent
 
     public OrianEvent Event { get; }
 
-    /// <summary>The body as stored and logged: the bytes received, with every string that is a card
-    /// number masked to its first six and last four digits.</summary>
+    /// <summary>The body as stored: see <see cref="StoredBody"/>.</summary>
     public string RawJson { get; }
 
     /// <summary>For an authorisation request, the body exactly as received, for the answer.</summary>
     public byte[]? AnswerUtf8 { get; }
 
+    /// <summary>HMAC-SHA256(<see cref="PayloadKeyId"/>'s key, SHA-256 of the bytes as received).</summary>
     public byte[] PayloadHash { get; }
+
+    /// <summary>The key <see cref="PayloadHash"/> and <see cref="RedactedHash"/> are computed under.</summary>
+    public string PayloadKeyId { get; }
+
+    /// <summary>The keyed digest of what <see cref="StoredBody"/> masked or removed: two bodies
+    /// stored alike are the same version only if this agrees too.</summary>
+    public byte[] RedactedHash { get; }
+
     public DateTimeOffset ReceivedAt { get; }
+
+    /// <summary>Whether a stored payload hash (under <paramref name="keyId"/>; null: a plain SHA-256
+    /// not yet re-keyed) is this body's, byte for byte.</summary>
+    public bool HasBytesOf(byte[] storedHash, string? keyId) => _keys.Matches(_digest, storedHash, keyId);
+
+    /// <summary>Whether a stored redaction hash (under <paramref name="keyId"/>) is this body's.</summary>
+    public bool HasRedactionsOf(byte[] storedRedactedHash, string? keyId) =>
+        keyId is not null && _keys.Matches(_redactionDigest, storedRedactedHash, keyId);
 }

@@ -14,7 +14,7 @@ internal sealed class PlanData
 
     /// <summary>The stored body of an applied version, by (transaction, version): a re-send of the
     /// applied version with other bytes is compared with it (duplicate or conflict).</summary>
-    public Dictionary<(string Id, long Version), string> AppliedBodies { get; } = [];
+    public Dictionary<(string Id, long Version), AppliedBody> AppliedBodies { get; } = [];
 
     /// <summary>Bodies already stored for a transaction, by (transaction, hash in hex): a conflicting
     /// body is kept once.</summary>
@@ -36,7 +36,7 @@ internal sealed class PlanData
                 continue;
             }
 
-            if (evt.Version == current.Version && !pending.PayloadHash.AsSpan().SequenceEqual(current.PayloadHash))
+            if (evt.Version == current.Version && !pending.HasBytesOf(current.PayloadHash, current.PayloadKeyId))
             {
                 reads.AppliedBodies.Add((evt.Id, current.Version));
                 reads.StoredBodies.Add((evt.Id, pending.PayloadHash));

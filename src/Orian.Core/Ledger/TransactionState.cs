@@ -9,6 +9,10 @@ public sealed record TransactionState
     public required string Id { get; init; }
     public required long Version { get; init; }
     public required byte[] PayloadHash { get; init; }
+
+    /// <summary>The key <see cref="PayloadHash"/> is computed under (<see cref="PayloadKeys"/>); null
+    /// for a plain SHA-256 written before hashes were keyed and not yet re-keyed.</summary>
+    public string? PayloadKeyId { get; init; }
     public required string Status { get; init; }
     public string? Result { get; init; }
     public string? ResultDetail { get; init; }

@@ -137,7 +137,7 @@ public static class OrianParser
             PayerAccountNo = payer.AccountNo,
             PayeeAccountNo = payee.AccountNo,
             MerchantCategory = payee.MerchantCategory ?? payer.MerchantCategory,
-            MaskedPan = CardNumbers.Mask(payer.MaskedPan ?? payee.MaskedPan),
+            MaskedPan = payer.MaskedPan ?? payee.MaskedPan,
             SecureAuthResult = secureAuth,
             Authorisation = authorisation,
             Clearing = clearing,
@@ -543,7 +543,7 @@ public static class OrianParser
             throw new WireException(path.ToString(), $"'{path}' must be a string.");
         }
 
-        return Clean(DecodeString(ref reader, path), path, maxLength);
+        return CardNumbers.Mask(Clean(DecodeString(ref reader, path), path, maxLength));
     }
 
     /// <summary>A short code (status, result, scheme, currency ...): clean text of at most
@@ -558,7 +558,8 @@ public static class OrianParser
             JsonTokenType.Null => null,
             _ => throw new WireException(path.ToString(), $"'{path}' must be a string."),
         };
-        return value is null ? null : Clean(value, path, EdgeLimits.MaxCodeLength);
+        // A code is stored, logged and sent on in webhooks: a card number in one is masked here, once.
+        return value is null ? null : CardNumbers.Mask(Clean(value, path, EdgeLimits.MaxCodeLength));
     }
 
     private static string DecodeString(ref Utf8JsonReader reader, FieldPath path)

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Options;
+using Orian.Ledger;
 using Orian.Security;
 
 namespace Orian.Service.Configuration;
 
 /// <summary>Secrets must be configured outside Development; a bad secret stops start-up with a
 /// message that says which setting to fix.</summary>
-internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IValidateOptions<IngressOptions>, IValidateOptions<AdminOptions>, IValidateOptions<OrchestratorOptions>
+internal sealed class OrianOptionsValidator(IHostEnvironment environment)
+    : IValidateOptions<IngressOptions>, IValidateOptions<AdminOptions>, IValidateOptions<OrchestratorOptions>, IValidateOptions<CardDataOptions>
 {
     public ValidateOptionsResult Validate(string? name, IngressOptions options)
     {
@@ -110,6 +112,39 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment) : IVal
             || !options.UpdatePath.Contains("{instructionRef}", StringComparison.Ordinal))
         {
             failures.Add("Orian:Orchestrator:UpdatePath must start with '/' and contain {orderRef} and {instructionRef}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, CardDataOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrEmpty(options.HashKey))
+        {
+            if (!environment.IsDevelopment())
+            {
+                failures.Add("Orian:CardData:HashKey (env Orian__CardData__HashKey) is required outside Development: "
+                    + $"a Base64 key of at least {PayloadKeys.MinKeyBytes} bytes (openssl rand -base64 32).");
+            }
+        }
+        else if (PayloadKeys.Problem(options.HashKeyId, CardDataOptions.Decode(options.HashKey)) is { } problem)
+        {
+            failures.Add($"Orian:CardData:HashKeyId / HashKey: {problem}");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal) { options.HashKeyId };
+        for (var i = 0; i < options.PreviousHashKeys.Count; i++)
+        {
+            var previous = options.PreviousHashKeys[i];
+            if (PayloadKeys.Problem(previous.KeyId, CardDataOptions.Decode(previous.Key)) is { } problem)
+            {
+                failures.Add($"Orian:CardData:PreviousHashKeys:{i}: {problem}");
+            }
+            else if (!ids.Add(previous.KeyId!))
+            {
+                failures.Add($"Orian:CardData:PreviousHashKeys:{i}: the key id '{previous.KeyId}' is configured twice.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,8 +6,8 @@ namespace Orian.Service.Diagnostics;
 /// <summary>
 /// A string a client controls, on its way into a log line. Formatting it (only when the line is
 /// written) escapes control characters and everything outside printable ASCII as <c>\uXXXX</c>, so
-/// a path id holding <c>%0A</c> cannot forge a line; truncates it to <see cref="MaxChars"/>; and
-/// masks any run of digits that is a card number. Log methods take this type, not string, so a raw
+/// a path id holding <c>%0A</c> cannot forge a line; masks every card number in it (see <c>CardNumbers</c>), then
+/// truncates it to <see cref="MaxChars"/>. Log methods take this type, not string, so a raw
 /// client string cannot reach a log line by accident.
 /// </summary>
 internal readonly struct Untrusted(string? value, bool maskCards = true)
@@ -29,8 +29,9 @@ internal readonly struct Untrusted(string? value, bool maskCards = true)
             return "(none)";
         }
 
-        var cut = value.Length > MaxChars ? value[..MaxChars] : value;
-        var text = maskCards ? CardNumbers.MaskRuns(cut) : cut;
+        // Masked first, then cut: a card number that crosses the cut is still found whole.
+        var masked = maskCards ? CardNumbers.Mask(value) : value;
+        var text = masked.Length > MaxChars ? masked[..MaxChars] : masked;
         var builder = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {

@@ -22,6 +22,7 @@ internal static class IngressEndpoints
         HttpContext context,
         IngressAuthenticator authenticator,
         IngestPipeline pipeline,
+        PayloadKeys keys,
         StandInRecorder standIns,
         FailureClassifier classifier,
         IOptions<IngressOptions> options,
@@ -35,7 +36,7 @@ internal static class IngressEndpoints
         var started = time.GetTimestamp();
         using var activity = OrianActivities.Source.StartActivity("orian.receive");
         var edge = new Refusals(context, metrics, authFailures, logger);
-        var (pending, problem) = await ReadEventAsync(id, edge, authenticator, options.Value, time);
+        var (pending, problem) = await ReadEventAsync(id, edge, authenticator, options.Value, keys, time);
         var kind = pending?.Ticket is null ? "notification" : "authorisation";
         if (pending is not null && activity is not null)
         {
@@ -118,7 +119,7 @@ internal static class IngressEndpoints
     /// type, size, signature, the ORIAN body (docs/edge.md), the path id. The request's buffer is
     /// returned to the pool here, before the (possibly long) wait for the commit.</summary>
     private static async Task<(PendingEvent? Pending, IResult? Problem)> ReadEventAsync(
-        string id, Refusals edge, IngressAuthenticator authenticator, IngressOptions settings, TimeProvider time)
+        string id, Refusals edge, IngressAuthenticator authenticator, IngressOptions settings, PayloadKeys keys, TimeProvider time)
     {
         var context = edge.Context;
         var request = context.Request;
@@ -164,7 +165,7 @@ internal static class IngressEndpoints
             return (null, edge.Reject(id, Problems.InvalidField("id", detail), 400, "id_mismatch", "id", detail));
         }
 
-        return (new PendingEvent(evt, body.Span, time.GetUtcNow()), null);
+        return (new PendingEvent(evt, body.Span, time.GetUtcNow(), keys), null);
     }
 
     /// <summary>A notification whose event failed to commit: 503 only when a retry may work.</summary>

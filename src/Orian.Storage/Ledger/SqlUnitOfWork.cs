@@ -54,8 +54,10 @@ public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction trans
         await Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             AuthorisationSql.HasPayload, new { transactionId, payloadHash }, Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
 
-    public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
-        Connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT raw_json FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'",
-            new { transactionId, version }, Transaction, cancellationToken: cancellationToken));
+    public async Task<AppliedBody?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
+        (await Connection.QuerySingleOrDefaultAsync<(string? Json, byte[]? RedactedHash, string? KeyId)?>(new CommandDefinition(
+            "SELECT raw_json, redacted_hash, payload_key FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'",
+            new { transactionId, version }, Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)) is { } row
+            ? new AppliedBody(row.Json, row.RedactedHash, row.KeyId)
+            : null;
 }

@@ -9,6 +9,7 @@ internal sealed class TransactionRow
     public string Id { get; set; } = "";
     public long Version { get; set; }
     public byte[] PayloadHash { get; set; } = [];
+    public string? PayloadKey { get; set; }
     public string Status { get; set; } = "";
     public string? Result { get; set; }
     public string? ResultDetail { get; set; }
@@ -32,7 +33,7 @@ internal sealed class TransactionRow
     public DateTimeOffset UpdatedAt { get; set; }
 
     public const string Columns =
-        "id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent, " +
+        "id, version, payload_hash, payload_key, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent, " +
         "effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags, secure_auth_result, created_at, updated_at";
 
     public TransactionState ToState() => new()
@@ -40,6 +41,7 @@ internal sealed class TransactionRow
         Id = Id,
         Version = Version,
         PayloadHash = PayloadHash,
+        PayloadKeyId = PayloadKey,
         Status = Status,
         Result = Result,
         ResultDetail = ResultDetail,
@@ -62,6 +64,7 @@ internal sealed class TransactionRow
             s.Id,
             s.Version,
             s.PayloadHash,
+            PayloadKey = s.PayloadKeyId,
             s.Status,
             s.Result,
             s.ResultDetail,

@@ -4,19 +4,19 @@ namespace Orian.Storage.Postgres;
 internal static class PostgresSql
 {
     private const string TransactionArrays = """
-        unnest(@ids::text[], @versions::bigint[], @expected::bigint[], @hashes::bytea[], @statuses::text[], @results::text[], @details::text[],
+        unnest(@ids::text[], @versions::bigint[], @expected::bigint[], @hashes::bytea[], @keys::text[], @statuses::text[], @results::text[], @details::text[],
                @directions::text[], @types::text[], @schemes::text[], @accounts::text[], @amounts::bigint[], @currencies::text[], @exponents::smallint[],
                @effectAccounts::text[], @effectCurrencies::text[], @effectExponents::smallint[], @effectHelds::bigint[], @effectPosteds::bigint[],
                @effectCounters::text[], @counterIsAccounts::boolean[], @flags::integer[], @secureAuths::text[])
-          AS u(id, version, expected, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent,
+          AS u(id, version, expected, payload_hash, payload_key, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent,
                effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags, secure_auth_result)
         """;
 
     public const string InsertTransactions = $"""
-        INSERT INTO transactions (id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
+        INSERT INTO transactions (id, version, payload_hash, payload_key, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
             currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags,
             secure_auth_result, created_at, updated_at)
-        SELECT id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
+        SELECT id, version, payload_hash, payload_key, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount,
             currency, exponent, effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags,
             secure_auth_result, @at, @at
         FROM {TransactionArrays}
@@ -24,7 +24,7 @@ internal static class PostgresSql
         """;
 
     public const string UpdateTransactions = $"""
-        UPDATE transactions t SET version = u.version, payload_hash = u.payload_hash, status = u.status, result = u.result,
+        UPDATE transactions t SET version = u.version, payload_hash = u.payload_hash, payload_key = u.payload_key, status = u.status, result = u.result,
             result_detail = u.result_detail, direction = u.direction, txn_type = u.txn_type, scheme_id = u.scheme_id, account_no = u.account_no,
             amount = u.amount, currency = u.currency, exponent = u.exponent, effect_account = u.effect_account, effect_currency = u.effect_currency,
             effect_exponent = u.effect_exponent, effect_held = u.effect_held, effect_posted = u.effect_posted, effect_counter = u.effect_counter, effect_counter_is_account = u.effect_counter_is_account,
@@ -49,8 +49,9 @@ internal static class PostgresSql
         """;
 
     public const string InsertVersions = """
-        INSERT INTO transaction_versions (transaction_id, version, outcome, payload_hash, flags, raw_json, received_at)
-        SELECT * FROM unnest(@ids::text[], @versions::bigint[], @outcomes::text[], @hashes::bytea[], @flags::integer[], @raws::text[], @receivedAts::timestamptz[])
+        INSERT INTO transaction_versions (transaction_id, version, outcome, payload_hash, payload_key, redacted_hash, flags, raw_json, received_at)
+        SELECT * FROM unnest(@ids::text[], @versions::bigint[], @outcomes::text[], @hashes::bytea[], @keys::text[], @redactions::bytea[], @flags::integer[],
+                             @raws::text[], @receivedAts::timestamptz[])
         """;
 
     public const string InsertJournal = """

@@ -24,6 +24,7 @@ internal sealed class PostgresWrites(DateTime at)
             ("versions", s.Select(x => x.Version).ToArray()),
             ("expected", writes.Select(w => w.ExpectedVersion ?? -1).ToArray()),
             ("hashes", s.Select(x => x.PayloadHash).ToArray()),
+            ("keys", s.Select(x => x.PayloadKeyId).ToArray()),
             ("statuses", s.Select(x => x.Status).ToArray()),
             ("results", s.Select(x => x.Result).ToArray()),
             ("details", s.Select(x => x.ResultDetail).ToArray()),
@@ -74,6 +75,8 @@ internal sealed class PostgresWrites(DateTime at)
             ("versions", v.Select(x => x.Version).ToArray()),
             ("outcomes", v.Select(x => x.Outcome.ToWire()).ToArray()),
             ("hashes", v.Select(x => x.PayloadHash).ToArray()),
+            ("keys", v.Select(x => x.PayloadKeyId).ToArray()),
+            ("redactions", v.Select(x => x.RedactedHash).ToArray()),
             ("flags", v.Select(x => (int)x.Flags).ToArray()),
             ("raws", v.Select(x => x.RawJson).ToArray()),
             ("receivedAts", v.Select(x => x.ReceivedAt.UtcDateTime).ToArray()));

@@ -23,6 +23,7 @@ internal static class SqlServerJson
         w.WriteNumber("v", s.Version);
         Number(w, "x", x.ExpectedVersion);
         w.WriteString("h", Convert.ToHexString(s.PayloadHash));
+        Text(w, "k", s.PayloadKeyId);
         w.WriteString("s", s.Status);
         Text(w, "r", s.Result);
         Text(w, "d", s.ResultDetail);
@@ -59,6 +60,8 @@ internal static class SqlServerJson
         w.WriteNumber("v", v.Version);
         w.WriteString("o", v.Outcome.ToWire());
         w.WriteString("h", Convert.ToHexString(v.PayloadHash));
+        w.WriteString("k", v.PayloadKeyId);
+        w.WriteString("rh", Convert.ToHexString(v.RedactedHash));
         w.WriteNumber("f", (int)v.Flags);
         Text(w, "j", v.RawJson);
         w.WriteString("at", Time(v.ReceivedAt));

@@ -9,7 +9,7 @@ internal static class SqlServerSql
 {
     /// <summary>The rows of <c>transactions</c> as <see cref="SqlServerJson.Transactions"/> writes them.</summary>
     private const string TransactionRows = """
-        OPENJSON(@rows) WITH (i nvarchar(64), v bigint, x bigint, h varchar(64), s nvarchar(64), r nvarchar(64), d nvarchar(64), dir nvarchar(64),
+        OPENJSON(@rows) WITH (i nvarchar(64), v bigint, x bigint, h varchar(64), k varchar(32), s nvarchar(64), r nvarchar(64), d nvarchar(64), dir nvarchar(64),
             t nvarchar(64), sc nvarchar(64), a nvarchar(64), m bigint, c nchar(3), e smallint, ea nvarchar(64), ec nchar(3), ee smallint, eh bigint,
             ep bigint, ecn nvarchar(200), eca bit, f int, sa nvarchar(64)) u
         """;
@@ -39,16 +39,16 @@ internal static class SqlServerSql
         """;
 
     public const string InsertTransactions = $"""
-        INSERT INTO transactions (id, version, payload_hash, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent,
+        INSERT INTO transactions (id, version, payload_hash, payload_key, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent,
             effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags, secure_auth_result,
             created_at, updated_at)
-        SELECT u.i, u.v, CONVERT(varbinary(32), u.h, 2), u.s, u.r, u.d, u.dir, u.t, u.sc, u.a, u.m, u.c, u.e,
+        SELECT u.i, u.v, CONVERT(varbinary(32), u.h, 2), u.k, u.s, u.r, u.d, u.dir, u.t, u.sc, u.a, u.m, u.c, u.e,
             u.ea, u.ec, u.ee, u.eh, u.ep, u.ecn, u.eca, u.f, u.sa, @at, @at
         FROM {TransactionRows}
         """;
 
     public const string UpdateTransactions = $"""
-        UPDATE t SET version = u.v, payload_hash = CONVERT(varbinary(32), u.h, 2), status = u.s, result = u.r, result_detail = u.d, direction = u.dir,
+        UPDATE t SET version = u.v, payload_hash = CONVERT(varbinary(32), u.h, 2), payload_key = u.k, status = u.s, result = u.r, result_detail = u.d, direction = u.dir,
             txn_type = u.t, scheme_id = u.sc, account_no = u.a, amount = u.m, currency = u.c, exponent = u.e, effect_account = u.ea, effect_currency = u.ec,
             effect_exponent = u.ee, effect_held = u.eh, effect_posted = u.ep, effect_counter = u.ecn, effect_counter_is_account = u.eca, flags = u.f,
             secure_auth_result = u.sa, updated_at = @at
@@ -66,9 +66,10 @@ internal static class SqlServerSql
         """;
 
     public const string InsertVersions = """
-        INSERT INTO transaction_versions (transaction_id, version, outcome, payload_hash, flags, raw_json, received_at)
-        SELECT u.i, u.v, u.o, CONVERT(varbinary(32), u.h, 2), u.f, u.j, u.at
-        FROM OPENJSON(@rows) WITH (i nvarchar(64), v bigint, o nvarchar(16), h varchar(64), f int, j nvarchar(max), at datetimeoffset(7)) u
+        INSERT INTO transaction_versions (transaction_id, version, outcome, payload_hash, payload_key, redacted_hash, flags, raw_json, received_at)
+        SELECT u.i, u.v, u.o, CONVERT(varbinary(32), u.h, 2), u.k, CONVERT(varbinary(32), u.rh, 2), u.f, u.j, u.at
+        FROM OPENJSON(@rows) WITH (i nvarchar(64), v bigint, o nvarchar(16), h varchar(64), k varchar(32), rh varchar(64), f int, j nvarchar(max),
+            at datetimeoffset(7)) u
         """;
 
     public const string InsertJournal = """

@@ -113,7 +113,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         if (changes.Versions.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(SqliteSql.InsertVersion,
-                changes.Versions.Select(v => new { v.TransactionId, v.Version, Outcome = v.Outcome.ToWire(), v.PayloadHash, Flags = (int)v.Flags, v.RawJson, v.ReceivedAt }),
+                changes.Versions.Select(v => new { v.TransactionId, v.Version, Outcome = v.Outcome.ToWire(), v.PayloadHash, v.PayloadKeyId, v.RedactedHash, Flags = (int)v.Flags, v.RawJson, v.ReceivedAt }),
                 transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 

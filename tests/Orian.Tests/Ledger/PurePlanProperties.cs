@@ -56,7 +56,7 @@ public sealed class PurePlanProperties
         private readonly Dictionary<string, TransactionState> _transactions = new(StringComparer.Ordinal);
         private readonly Dictionary<string, AccountState> _accounts = new(StringComparer.Ordinal);
         private readonly List<JournalLine> _journal = [];
-        private readonly Dictionary<(string, long), string> _appliedBodies = [];
+        private readonly Dictionary<(string, long), AppliedBody> _appliedBodies = [];
         private readonly HashSet<(string, string)> _bodies = [];
         private readonly Dictionary<(string, long), Decision> _decisions = [];
         private DateTimeOffset _now = DateTimeOffset.UnixEpoch;
@@ -149,7 +149,7 @@ public sealed class PurePlanProperties
                 _bodies.Add((v.TransactionId, Convert.ToHexString(v.PayloadHash)));
                 if (v.Outcome == VersionOutcome.Applied)
                 {
-                    _appliedBodies[(v.TransactionId, v.Version)] = v.RawJson!;
+                    _appliedBodies[(v.TransactionId, v.Version)] = new AppliedBody(v.RawJson!, v.RedactedHash, v.PayloadKeyId);
                 }
             }
 

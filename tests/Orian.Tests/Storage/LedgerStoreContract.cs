@@ -72,7 +72,7 @@ public sealed class LedgerStoreContract<TProvider> : ProviderFixture<TProvider>
         await Apply(new Txn { Amount = 100 });
         var txn = new Txn { Amount = 100 };
         var reformatted = txn.Json.Replace(",", ",\n  ", StringComparison.Ordinal);
-        var pending = new PendingEvent(txn.Parse(), System.Text.Encoding.UTF8.GetBytes(reformatted), DateTimeOffset.UnixEpoch);
+        var pending = new PendingEvent(txn.Parse(), System.Text.Encoding.UTF8.GetBytes(reformatted), DateTimeOffset.UnixEpoch, PayloadKeys.Development);
         var results = await _applier.ApplyAsync([pending], CancellationToken.None);
         Assert.That(results[0].Outcome, Is.EqualTo(VersionOutcome.Duplicate));
     }

@@ -33,7 +33,7 @@ public sealed class SqlServerShapingTests
         changes.Transactions.Add(new TransactionWrite(State("NEW", 1), null, At));
         changes.Transactions.Add(new TransactionWrite(State("OLD", 3), 2, At));
         changes.Accounts.Add(new AccountWrite("ACC-1", "GBP", 2, 0, 100, false, At));
-        changes.Versions.Add(new VersionRecord("NEW", 1, VersionOutcome.Applied, [1, 2], EventFlags.None, "{}", At));
+        changes.Versions.Add(new VersionRecord("NEW", 1, VersionOutcome.Applied, [1, 2], "k1", [3], EventFlags.None, "{}", At));
         changes.Outbox.Add(new OutboxEvent("evt_1", "transaction.updated", "NEW", 1, "ACC-1", "{}", At));
         changes.Outbox.Add(new OutboxEvent("evt_1", "transaction.updated", "NEW", 1, "ACC-1", "{}", At));
 
@@ -53,9 +53,11 @@ public sealed class SqlServerShapingTests
     [Test]
     public void RowsCarryExactIntegersHexHashesAndOffsetTimes()
     {
-        var versions = JsonDocument.Parse(SqlServerJson.Versions([new VersionRecord("T", long.MaxValue, VersionOutcome.Stale, [0x00, 0xAB, 0xFF], EventFlags.None, null, At)])).RootElement[0];
+        var versions = JsonDocument.Parse(SqlServerJson.Versions([new VersionRecord("T", long.MaxValue, VersionOutcome.Stale, [0x00, 0xAB, 0xFF], "k1", [0x0C], EventFlags.None, null, At)])).RootElement[0];
         Assert.That(versions.GetProperty("v").GetRawText(), Is.EqualTo("9223372036854775807"));
         Assert.That(versions.GetProperty("h").GetString(), Is.EqualTo("00ABFF"), "CONVERT(varbinary, h, 2) reads hex without 0x");
+        Assert.That(versions.GetProperty("rh").GetString(), Is.EqualTo("0C"));
+        Assert.That(versions.GetProperty("k").GetString(), Is.EqualTo("k1"));
         Assert.That(versions.GetProperty("at").GetString(), Is.EqualTo("2026-11-22T09:30:00.1230000+00:00"));
         Assert.That(versions.GetProperty("j").ValueKind, Is.EqualTo(JsonValueKind.Null));
 

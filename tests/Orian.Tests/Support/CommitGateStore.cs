@@ -128,7 +128,7 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
         public Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>
             inner.GetDecisionAsync(transactionId, version, cancellationToken);
 
-        public Task<string?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
+        public Task<AppliedBody?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
             inner.GetAppliedPayloadAsync(transactionId, version, cancellationToken);
 
         public Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>

@@ -35,6 +35,11 @@ internal sealed class TestService : IAsyncDisposable
         Anonymous = new HttpClient { BaseAddress = address };
     }
 
+    /// <summary>The payload hash key the test services run with (not the Development one).</summary>
+    public const string HashKeyId = "test-1";
+
+    public static readonly string HashKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("orian test payload hash key"u8));
+
     public Uri Address { get; }
     public HttpClient Pps { get; }
     public HttpClient Operator { get; }
@@ -49,6 +54,8 @@ internal sealed class TestService : IAsyncDisposable
             ["Orian:Ingress:Username"] = PpsUser,
             ["Orian:Ingress:Password"] = PpsPassword,
             ["Orian:Admin:ApiKey"] = ApiKey,
+            ["Orian:CardData:HashKeyId"] = HashKeyId,
+            ["Orian:CardData:HashKey"] = HashKey,
             // Test receivers listen on loopback over http: allowed here, refused by default.
             ["Orian:Outbox:AllowInsecureHttp"] = "true",
             ["Orian:Outbox:AllowedPrivateNetworks"] = LoopbackNetworks,

@@ -109,7 +109,7 @@ internal sealed record Txn
 
     public OrianEvent Parse() => OrianParser.Parse(Utf8, out var error) ?? throw new InvalidOperationException(error!.Message);
 
-    public PendingEvent Pending(DateTimeOffset? at = null) => new(Parse(), Utf8, at ?? DateTimeOffset.UnixEpoch);
+    public PendingEvent Pending(DateTimeOffset? at = null) => new(Parse(), Utf8, at ?? DateTimeOffset.UnixEpoch, PayloadKeys.Development);
 
     private void WritePhase(Utf8JsonWriter w, string phase, long amount)
     {

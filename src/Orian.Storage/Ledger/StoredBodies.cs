@@ -1,0 +1,145 @@
+using Dapper;
+using Orian.Domain;
+using Orian.Ledger;
+using Orian.Storage.Sql;
+
+namespace Orian.Storage;
+
+/// <summary>A retention hold: a transaction whose stored bodies are kept past the retention period.</summary>
+public sealed class BodyHold
+{
+    /// <summary>Why a body may be needed after the retention period.</summary>
+    public static readonly IReadOnlyList<string> Reasons = ["dispute", "shortfall", "backtest", "investigation"];
+
+    public string TransactionId { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string? Note { get; set; }
+    public string? PlacedBy { get; set; }
+    public DateTimeOffset PlacedAt { get; set; }
+}
+
+/// <summary>
+/// The stored bodies of received versions and their payload hashes, apart from the ledger's batches:
+/// re-keying the hashes written before they were keyed (<see cref="RekeyPageAsync"/>), purging bodies
+/// past the retention period (<see cref="PurgePageAsync"/>), and the holds that keep a body. Each page
+/// is one short write transaction of its own (on SQLite, one turn of the writer), so a ledger of any
+/// size is worked through without holding the ledger up.
+/// </summary>
+public sealed class StoredBodies(SqlDatabase database)
+{
+    private readonly SqlDialect _d = database.Dialect;
+
+    /// <summary>
+    /// Re-keys up to <paramref name="limit"/> transaction rows and <paramref name="limit"/> version
+    /// rows that still hold a plain SHA-256: each becomes HMAC(current key, that SHA-256), the same
+    /// value a new arrival of the same bytes hashes to (<see cref="PayloadKeys"/>). A row a batch is
+    /// writing at the same time is skipped (PostgreSQL, SQL Server) or waited for, and its condition
+    /// (<c>payload_key IS NULL</c>) is checked again, so a hash the batch wrote is never re-keyed twice.
+    /// Returns how many rows were re-keyed; 0 when none is left.
+    /// </summary>
+    public async Task<int> RekeyPageAsync(PayloadKeys keys, int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var transactions = await scope.Connection.QueryAsync<(string Id, byte[] Hash)>(new CommandDefinition(
+            $"SELECT t.id, t.payload_hash FROM transactions t {_d.ClaimHint} WHERE t.payload_key IS NULL ORDER BY t.id {_d.Page("@limit")}{_d.ClaimClause("t")}",
+            new { limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var versions = await scope.Connection.QueryAsync<(long Seq, byte[] Hash)>(new CommandDefinition(
+            $"SELECT v.seq, v.payload_hash FROM transaction_versions v {_d.ClaimHint} WHERE v.payload_key IS NULL ORDER BY v.seq {_d.Page("@limit")}{_d.ClaimClause("v")}",
+            new { limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var key = keys.CurrentId;
+        var rekeyed = await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE transactions SET payload_hash = @Hash, payload_key = @Key WHERE id = @Id AND payload_key IS NULL",
+            transactions.Select(t => new { t.Id, Hash = keys.Hash(t.Hash), Key = key }), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        rekeyed += await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE transaction_versions SET payload_hash = @Hash, payload_key = @Key WHERE seq = @Seq AND payload_key IS NULL",
+            versions.Select(v => new { v.Seq, Hash = keys.Hash(v.Hash), Key = key }), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rekeyed;
+    }
+
+    /// <summary>Rows whose payload hash is still a plain SHA-256 (the partial indexes count them).</summary>
+    public async Task<long> CountUnkeyedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT (SELECT count(*) FROM transactions WHERE payload_key IS NULL) + (SELECT count(*) FROM transaction_versions WHERE payload_key IS NULL)",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>The key ids the stored version hashes are under, with how many rows each: what an
+    /// operator checks before retiring a key. Reads every row.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
+            "SELECT payload_key, count(*) FROM transaction_versions WHERE payload_key IS NOT NULL GROUP BY payload_key",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Purges the stored body of up to <paramref name="limit"/> versions received before
+    /// <paramref name="cutoff"/>, oldest first. Kept: the bodies of a transaction under a
+    /// <see cref="BodyHold"/>, and of one whose version left its account overdrawn while the account
+    /// still is (an open shortfall, which a chargeback may need to show). Only <c>raw_json</c> changes:
+    /// hashes, outcomes and every ledger row stay as they are, and the keyed hash alone still tells a
+    /// re-sent version from a conflict. Returns how many bodies were purged.
+    /// </summary>
+    public async Task<int> PurgePageAsync(DateTimeOffset cutoff, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var purged = await scope.Connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE transaction_versions SET raw_json = NULL, body_purged_at = @now
+            WHERE seq IN (
+                SELECT v.seq FROM transaction_versions v
+                WHERE v.raw_json IS NOT NULL AND v.received_at < @cutoff
+                  AND NOT EXISTS (SELECT 1 FROM body_holds h WHERE h.transaction_id = v.transaction_id)
+                  AND NOT EXISTS (SELECT 1 FROM transactions t JOIN accounts a ON a.account_no = t.effect_account
+                                  WHERE t.id = v.transaction_id AND (t.flags & {(int)EventFlags.Overdrawn}) <> 0 AND a.posted < a.held)
+                ORDER BY v.received_at {_d.Page("@limit")})
+            """, new { cutoff, now, limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return purged;
+    }
+
+    /// <summary>Places a hold (or replaces its note); audited with the operator who placed it.</summary>
+    public async Task<BodyHold> PlaceHoldAsync(string transactionId, string reason, string? note, OperatorContext who, CancellationToken cancellationToken)
+    {
+        var hold = new BodyHold { TransactionId = transactionId, Reason = reason, Note = note, PlacedBy = who.KeyId ?? who.KeyName, PlacedAt = who.At };
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
+            _d.Upsert("body_holds", [("transaction_id", "@TransactionId"), ("reason", "@Reason"), ("note", "@Note"), ("placed_by", "@PlacedBy"), ("placed_at", "@PlacedAt")],
+                ["transaction_id", "reason"], ["note", "placed_by", "placed_at"]),
+            hold, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await AuditTrail.AppendAsync(scope.Connection, scope.Transaction, who, "body_hold.place", $"transaction:{transactionId}", null,
+            new { reason, note }, cancellationToken).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return hold;
+    }
+
+    /// <summary>Releases a hold; false when there was none.</summary>
+    public async Task<bool> ReleaseHoldAsync(string transactionId, string reason, OperatorContext who, CancellationToken cancellationToken)
+    {
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var released = await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM body_holds WHERE transaction_id = @transactionId AND reason = @reason",
+            new { transactionId, reason }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (released > 0)
+        {
+            await AuditTrail.AppendAsync(scope.Connection, scope.Transaction, who, "body_hold.release", $"transaction:{transactionId}", new { reason }, null,
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return released > 0;
+    }
+
+    /// <summary>The holds on one transaction.</summary>
+    public async Task<IReadOnlyList<BodyHold>> ListHoldsAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<BodyHold>(new CommandDefinition(
+            "SELECT transaction_id, reason, note, placed_by, placed_at FROM body_holds WHERE transaction_id = @transactionId ORDER BY reason",
+            new { transactionId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+    }
+}
