@@ -1,0 +1,78 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Orian.Ledger;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Storage;
+
+/// <summary>
+/// A ledger written by the build before payload hashes were keyed (<c>Fixtures/WrittenBy6ac1d90</c>,
+/// a dump of what that build stored), opened by this one: the schema moves on, every plain SHA-256 is
+/// re-keyed in the background, and every body sent to the old build again (the same bytes, the same
+/// value written differently, another value at the same version) gets exactly the answer the old
+/// build gave it.
+/// </summary>
+[TestFixture(typeof(Sqlite))]
+[TestFixture(typeof(Postgres))]
+public sealed class PayloadHashMigrationContract<TProvider> : ProviderFixture<TProvider>
+    where TProvider : ITestProvider, new()
+{
+    private static string Fixture => Path.Combine(Repository.Root, "tests", "Orian.Tests", "Fixtures", "WrittenBy6ac1d90");
+
+    private sealed record Resend(string Body, string Id, long Version, string Outcome, string? Result);
+
+    [Test]
+    public async Task EveryVersionStoredByTheOldBuildKeepsItsOutcomeOnceItsHashIsRekeyed()
+    {
+        var database = await CreateDatabaseAsync("rekey");
+        await RestoreAsync(database);
+        var sentBefore = Directory.GetFiles(Path.Combine(Fixture, "bodies"), "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var plainBefore = await database.QueryAsync<byte[]>("SELECT payload_hash FROM transaction_versions");
+        Assert.That(plainBefore.Select(Convert.ToHexString), Is.SubsetOf(sentBefore.Select(b => Convert.ToHexString(SHA256.HashData(b)))),
+            "the old build stored the plain SHA-256 of each body: a card number's middle digits could be found by trying them");
+
+        await using var service = await database.StartServiceAsync();
+        await Until.TrueAsync(async () => await database.Storage.Bodies.CountUnkeyedAsync(CancellationToken.None) == 0, "every stored hash re-keyed");
+
+        var keys = new PayloadKeys(TestService.HashKeyId, Convert.FromBase64String(TestService.HashKey));
+        var stored = await database.QueryAsync<(byte[] Hash, string Key, string Id)>(
+            "SELECT payload_hash, payload_key, transaction_id FROM transaction_versions UNION ALL SELECT payload_hash, payload_key, id FROM transactions");
+        var plain = sentBefore.Select(b => Convert.ToHexString(SHA256.HashData(b))).ToHashSet();
+        var keyed = sentBefore.Select(b => Convert.ToHexString(keys.Hash(SHA256.HashData(b)))).ToHashSet();
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Select(s => s.Key).Distinct(), Is.EqualTo(new[] { TestService.HashKeyId }));
+            Assert.That(stored.Select(s => Convert.ToHexString(s.Hash)).Where(plain.Contains), Is.Empty, "no stored hash is a plain SHA-256 of a body");
+            Assert.That(stored.Where(s => !keyed.Contains(Convert.ToHexString(s.Hash))).Select(s => s.Id), Is.Empty, "each is HMAC(key, SHA-256 of a body sent)");
+        });
+
+        var answers = new List<string>();
+        var expected = new List<string>();
+        foreach (var resend in File.ReadLines(Path.Combine(Fixture, "resend.jsonl")).Select(l => JsonSerializer.Deserialize<Resend>(l, Json)!))
+        {
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(resend.Body));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await service.Pps.PutAsync($"/v2/transactions/{Uri.EscapeDataString(resend.Id)}", content);
+            var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            var outcome = answer.TryGetProperty("outcome", out var o) ? o.GetString() : answer.GetProperty("orian_outcome").GetString();
+            var result = answer.TryGetProperty("txn_result", out var r) ? r.GetProperty("result").GetString() : null;
+            answers.Add($"{resend.Id} v{resend.Version}: {(int)response.StatusCode} {outcome} {result}");
+            expected.Add($"{resend.Id} v{resend.Version}: 200 {resend.Outcome} {resend.Result}");
+        }
+
+        Assert.That(answers, Is.EqualTo(expected));
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>Loads the old build's dump into the empty <paramref name="database"/>.</summary>
+    private static async Task RestoreAsync(TestDatabase database)
+    {
+        var script = await File.ReadAllTextAsync(Path.Combine(Fixture, database.Provider == "postgres" ? "postgres.sql" : "sqlite.sql"));
+        await using var connection = await database.ConnectAsync();
+        await connection.ExecuteAsync(new CommandDefinition(script, commandTimeout: 120));
+    }
+}
