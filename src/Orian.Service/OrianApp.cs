@@ -171,6 +171,7 @@ public static class OrianApp
         app.MapIngress();
         app.MapOperatorApi();
         app.MapWebhookApi();
+        app.MapRetentionHoldApi();
         app.MapInstructionLinkApi();
         app.MapIdentityApi();
         app.MapStatusApi();

@@ -11,6 +11,9 @@ public static class OperatorRoles
     public const string AccountRead = "orian-account-read";
     public const string AccountWrite = "orian-account-write";
     public const string TransactionRead = "orian-transaction-read";
+
+    /// <summary>Retention holds on a transaction's stored bodies.</summary>
+    public const string TransactionWrite = "orian-transaction-write";
     public const string WebhookRead = "orian-webhook-read";
     public const string WebhookWrite = "orian-webhook-write";
     public const string DeliveryRead = "orian-delivery-read";
@@ -22,7 +25,7 @@ public static class OperatorRoles
     public const string StatusRead = "orian-status-read";
 
     public static readonly IReadOnlyList<string> All =
-        [Admin, AccountRead, AccountWrite, TransactionRead, WebhookRead, WebhookWrite, DeliveryRead, DeliveryWrite, LinkRead, LinkWrite, StatusRead];
+        [Admin, AccountRead, AccountWrite, TransactionRead, TransactionWrite, WebhookRead, WebhookWrite, DeliveryRead, DeliveryWrite, LinkRead, LinkWrite, StatusRead];
 
     /// <summary>Whether a key holding <paramref name="held"/> may do what needs <paramref name="required"/>.</summary>
     public static bool Satisfies(IEnumerable<string> held, string required)

@@ -24,6 +24,8 @@ namespace Orian.Service.Endpoints;
 [JsonSerializable(typeof(AuditPageResponse))]
 [JsonSerializable(typeof(DeliveryStatsResponse))]
 [JsonSerializable(typeof(StatusResponse))]
+[JsonSerializable(typeof(HoldModel))]
+[JsonSerializable(typeof(HoldListResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]

@@ -177,6 +177,16 @@ public sealed class CardDataTests
         Assert.That(evt.MerchantCategory, Is.EqualTo("4111 11** **** 1111"));
     }
 
+    [Test]
+    public void ALogValueIsMaskedBeforeItIsCutSoANumberAcrossTheCutIsStillHidden()
+    {
+        // Cut first, the 80 characters would end in ten digits of the number, which alone are no card
+        // number to find: all ten would be logged.
+        var value = new string('a', 70) + Visa + " tail";
+        var logged = new Orian.Service.Diagnostics.Untrusted(value).ToString();
+        Assert.That(logged, Is.EqualTo(new string('a', 70) + "411111****...(91 chars)"));
+    }
+
     // ---- Properties: whatever the shape and position of a card number, none survives. ----------
 
     /// <summary>A card number as PPS might send it by mistake.</summary>

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Orian.Edge;
+using Orian.Security;
+using Orian.Service.Security;
+using Orian.Storage;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary>
+/// <c>/v1/transactions/{id}/holds</c>: keeps a transaction's stored bodies past the retention period
+/// while a dispute, a shortfall's chargeback, a backtest or an investigation needs them. A hold is
+/// placed and released by an operator (audited); an open shortfall (a version that left its account
+/// overdrawn while the account still is) keeps its bodies without one.
+/// </summary>
+internal static class RetentionHoldApi
+{
+    private const int MaxNoteLength = 500;
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public static void MapRetentionHoldApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapOperatorGroup("/v1");
+        v1.MapGet("/transactions/{id}/holds", ListAsync).WithName("ListHolds").Needs(OperatorRoles.TransactionRead);
+        v1.MapPut("/transactions/{id}/holds/{reason}", PlaceAsync).WithName("PlaceHold").Needs(OperatorRoles.TransactionWrite);
+        v1.MapDelete("/transactions/{id}/holds/{reason}", ReleaseAsync).WithName("ReleaseHold").Needs(OperatorRoles.TransactionWrite);
+    }
+
+    private static async Task<IResult> ListAsync(string id, HttpContext context, StoredBodies bodies, CancellationToken cancellationToken)
+    {
+        id = PathId.Of(context, id);
+        var holds = await bodies.ListHoldsAsync(id, cancellationToken);
+        return TypedResults.Ok(new HoldListResponse(id, holds.Select(ToModel).ToList()));
+    }
+
+    private static async Task<IResult> PlaceAsync(string id, string reason, HttpContext context, StoredBodies bodies, TimeProvider time, CancellationToken cancellationToken)
+    {
+        id = PathId.Of(context, id);
+        if (Refusal(reason) is { } refusal)
+        {
+            return refusal;
+        }
+
+        string? note = null;
+        if (context.Request.ContentLength is not 0)
+        {
+            var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
+            if (document is null)
+            {
+                return problem!;
+            }
+
+            using var _ = document;
+            if (document.RootElement.TryGetProperty("note", out var n) && n.ValueKind != JsonValueKind.Null)
+            {
+                if (n.ValueKind != JsonValueKind.String || !TextRules.IsCleanText(n.GetString(), MaxNoteLength, allowLineBreaks: true))
+                {
+                    return Problems.InvalidField("note", TextRules.Explain("note", MaxNoteLength, allowLineBreaks: true));
+                }
+
+                // A note is free text an operator types: a card number pasted into it is masked like any other.
+                note = CardNumbers.Mask(n.GetString());
+            }
+        }
+
+        var hold = await bodies.PlaceHoldAsync(id, reason, note, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
+        return TypedResults.Ok(ToModel(hold));
+    }
+
+    private static async Task<IResult> ReleaseAsync(string id, string reason, HttpContext context, StoredBodies bodies, TimeProvider time, CancellationToken cancellationToken)
+    {
+        id = PathId.Of(context, id);
+        if (Refusal(reason) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return await bodies.ReleaseHoldAsync(id, reason, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"A '{reason}' hold on transaction '{id}'");
+    }
+
+    private static IResult? Refusal(string reason) =>
+        BodyHold.Reasons.Contains(reason, StringComparer.Ordinal)
+            ? null
+            : Problems.InvalidField("reason", $"'reason' must be one of {string.Join(", ", BodyHold.Reasons)}.");
+
+    private static HoldModel ToModel(BodyHold h) => new(h.TransactionId, h.Reason, h.Note, h.PlacedBy, h.PlacedAt);
+}
+
+/// <summary>A retention hold as the API shows it.</summary>
+internal sealed record HoldModel(string TransactionId, string Reason, string? Note, string? PlacedBy, DateTimeOffset PlacedAt);
+
+internal sealed record HoldListResponse(string TransactionId, List<HoldModel> Holds);
