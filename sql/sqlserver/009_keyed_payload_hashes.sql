@@ -17,7 +17,10 @@ EXEC ('ALTER TABLE transaction_versions ADD CONSTRAINT ck_transaction_versions_b
 
 EXEC ('CREATE INDEX ix_transactions_unkeyed ON transactions (id) WHERE payload_key IS NULL');
 EXEC ('CREATE INDEX ix_transaction_versions_unkeyed ON transaction_versions (seq) WHERE payload_key IS NULL');
-EXEC ('CREATE INDEX ix_transaction_versions_bodies ON transaction_versions (received_at) INCLUDE (transaction_id) WHERE raw_json IS NOT NULL');
+-- The purge reads the oldest bodies first. Unlike the other providers' partial index this one is
+-- filtered on body_purged_at, not on raw_json: whether a filter may name an nvarchar(max) column
+-- was not verified here.
+EXEC ('CREATE INDEX ix_transaction_versions_bodies ON transaction_versions (received_at) INCLUDE (transaction_id) WHERE body_purged_at IS NULL');
 
 CREATE TABLE body_holds (
     transaction_id  nvarchar(64)  COLLATE Latin1_General_100_BIN2 NOT NULL,
