@@ -20,6 +20,8 @@ service_start() {
   esac
   export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Logging__LogLevel__Orian=${ORIAN_LOG_LEVEL:-Warning}
   export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
+  # The payload hash key, required outside Development: a fresh one per run (the ledger is too).
+  export Orian__CardData__HashKey="${ORIAN_LOAD_HASH_KEY:-$(head -c 32 /dev/urandom | base64)}"
   # The load generator's webhook receiver listens on loopback over http: allowed for the run only.
   export Orian__Outbox__AllowInsecureHttp=true Orian__Outbox__AllowedPrivateNetworks=127.0.0.0/8
   dotnet src/Orian.Service/bin/Release/net10.0/Orian.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &

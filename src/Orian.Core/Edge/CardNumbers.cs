@@ -94,12 +94,13 @@ public static class CardNumbers
         var i = 0;
         while (i < text.Length)
         {
-            if (!IsDigit(text[i]))
+            var next = text[i..].IndexOfAnyInRange(T.CreateTruncating('0'), T.CreateTruncating('9')); // vectorised for bytes and chars
+            if (next < 0)
             {
-                i++;
-                continue;
+                break;
             }
 
+            i += next;
             var chainStart = i;
             var digits = 0;
             var end = i;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -37,7 +38,8 @@ public static class StoredBody
         "cavv", "tavv", "ucaf", "aav", "authenticationvalue",
     ];
 
-    private static readonly byte[][] SensitiveUtf8 = [.. SensitiveMembers.Select(Encoding.ASCII.GetBytes)];
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Sensitive =
+        SensitiveMembers.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly int LongestSensitive = SensitiveMembers.Max(s => s.Length);
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
@@ -57,7 +59,7 @@ public static class StoredBody
     /// <summary>The body as Orian stores it.</summary>
     public static Result Of(ReadOnlySpan<byte> json)
     {
-        if (!Walk(json, null))
+        if (!MayNeedRedaction(json) || !Walk(json, null))
         {
             return new Result(Encoding.UTF8.GetString(json), EmptyDigest);
         }
@@ -109,7 +111,12 @@ public static class StoredBody
     /// <summary>Whether a member name (decoded) is one of <see cref="SensitiveMembers"/>.</summary>
     public static bool IsSensitiveMember(ReadOnlySpan<byte> name)
     {
-        Span<byte> folded = stackalloc byte[LongestSensitive];
+        if (name.Length > 2 * LongestSensitive)
+        {
+            return false;
+        }
+
+        Span<char> folded = stackalloc char[LongestSensitive];
         var length = 0;
         foreach (var b in name)
         {
@@ -118,23 +125,61 @@ public static class StoredBody
                 continue;
             }
 
-            if (length == folded.Length)
+            if (length == folded.Length || b > 0x7F)
             {
                 return false;
             }
 
-            folded[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
+            folded[length++] = (char)(b is >= (byte)'A' and <= (byte)'Z' ? b + 32 : b);
         }
 
-        foreach (var candidate in SensitiveUtf8)
+        return Sensitive.Contains(folded[..length]);
+    }
+
+    /// <summary>
+    /// A byte scan that answers false only when <see cref="Walk"/> would find nothing, so that the
+    /// usual body skips the walk: no escape (then every '"' delimits a string, and the bytes of a
+    /// string are its value), no card number anywhere in the bytes (tokens cannot join into one: a
+    /// quote, ':', ',', '[' or '{' always stands between them), and no member name (a string followed
+    /// by ':') that is sensitive. A body whose top-level id happens to pass Luhn is walked.
+    /// </summary>
+    private static bool MayNeedRedaction(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf((byte)'\\') >= 0 || CardNumbers.Contains(json))
         {
-            if (folded[..length].SequenceEqual(candidate))
+            return true;
+        }
+
+        var at = 0;
+        while (true)
+        {
+            var open = json[at..].IndexOf((byte)'"');
+            if (open < 0)
+            {
+                return false;
+            }
+
+            open += at;
+            var close = json[(open + 1)..].IndexOf((byte)'"');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            close += open + 1;
+            var after = close + 1;
+            while (after < json.Length && json[after] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            {
+                after++;
+            }
+
+            if (after < json.Length && json[after] == ':' && IsSensitiveMember(json[(open + 1)..close]))
             {
                 return true;
             }
-        }
 
-        return false;
+            at = close + 1;
+        }
     }
 
     /// <summary>

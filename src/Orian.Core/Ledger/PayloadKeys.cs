@@ -24,6 +24,7 @@ public sealed class PayloadKeys
 
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
     private readonly byte[] _current;
+    private readonly byte[] _nothingRedacted;
 
     public PayloadKeys(string currentId, byte[] currentKey, IEnumerable<(string Id, byte[] Key)>? previous = null)
     {
@@ -34,6 +35,7 @@ public sealed class PayloadKeys
 
         CurrentId = currentId;
         _current = currentKey;
+        _nothingRedacted = HMACSHA256.HashData(currentKey, Edge.StoredBody.NothingRedacted);
         _keys[currentId] = currentKey;
         foreach (var (id, key) in previous ?? [])
         {
@@ -73,7 +75,9 @@ public sealed class PayloadKeys
     }
 
     /// <summary>HMAC-SHA256 of <paramref name="digest"/> under the current key.</summary>
-    public byte[] Hash(ReadOnlySpan<byte> digest) => HMACSHA256.HashData(_current, digest);
+    public byte[] Hash(ReadOnlySpan<byte> digest) =>
+        // Most bodies have nothing redacted: that digest's hash is computed once per key.
+        digest.SequenceEqual(Edge.StoredBody.NothingRedacted) ? _nothingRedacted : HMACSHA256.HashData(_current, digest);
 
     /// <summary>HMAC-SHA256 of <paramref name="digest"/> under the key <paramref name="keyId"/>; false
     /// when no such key is configured.</summary>

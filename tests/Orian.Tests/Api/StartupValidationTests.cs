@@ -32,6 +32,32 @@ public sealed class StartupValidationTests
     }
 
     [Test]
+    public void OutsideDevelopmentAMissingPayloadHashKeyStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:CardData:HashKey"] = "";
+        var start = () => TestService.StartAsync(settings, environment: "Production");
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Orian__CardData__HashKey"));
+    }
+
+    [TestCase("HashKey", "c2hvcnQ=", "at least 32 bytes")]
+    [TestCase("HashKeyId", "no spaces", "key id must be")]
+    [TestCase("PreviousHashKeys:0:KeyId", "test-1", "configured twice")]
+    public void ABadPayloadHashKeyStopsStartUpEvenInDevelopment(string setting, string value, string message)
+    {
+        var settings = Sqlite();
+        settings["__environment"] = "Development";
+        settings[$"Orian:CardData:{setting}"] = value;
+        if (setting.StartsWith("Previous", StringComparison.Ordinal))
+        {
+            settings["Orian:CardData:PreviousHashKeys:0:Key"] = TestService.HashKey;
+        }
+
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains(message));
+    }
+
+    [Test]
     public void AnUnknownStorageProviderStopsStartUpNamingTheOnesThereAre()
     {
         var settings = Sqlite();
