@@ -59,7 +59,8 @@ public static class StoredBody
     /// <summary>The body as Orian stores it.</summary>
     public static Result Of(ReadOnlySpan<byte> json)
     {
-        if (!MayNeedRedaction(json) || !Walk(json, null))
+        var scan = Scan(json);
+        if (scan == Findings.None || !Walk(json, null, scan))
         {
             return new Result(Encoding.UTF8.GetString(json), EmptyDigest);
         }
@@ -68,7 +69,7 @@ public static class StoredBody
         var redactions = new Redactions();
         using (var writer = new Utf8JsonWriter(output, WriterOptions))
         {
-            Walk(json, new Rewrite(writer, redactions));
+            Walk(json, new Rewrite(writer, redactions), scan);
         }
 
         return new Result(Encoding.UTF8.GetString(output.WrittenSpan), redactions.Digest());
@@ -136,34 +137,48 @@ public static class StoredBody
         return Sensitive.Contains(folded[..length]);
     }
 
+    /// <summary>What the byte scan found that the walk must look at.</summary>
+    [Flags]
+    private enum Findings : byte
+    {
+        None = 0,
+        /// <summary>An escape: strings must be decoded before they are looked at.</summary>
+        Escapes = 1,
+        /// <summary>A card number somewhere in the bytes (perhaps in a value that keeps it).</summary>
+        Digits = 2,
+        /// <summary>A sensitive member name.</summary>
+        Names = 4,
+    }
+
     /// <summary>
-    /// A byte scan that answers false only when <see cref="Walk"/> would find nothing, so that the
+    /// A byte scan that finds nothing only when <see cref="Walk"/> would find nothing, so that the
     /// usual body skips the walk: no escape (then every '"' delimits a string, and the bytes of a
     /// string are its value), no card number anywhere in the bytes (tokens cannot join into one: a
     /// quote, ':', ',', '[' or '{' always stands between them), and no member name (a string followed
     /// by ':') that is sensitive. A body whose top-level id happens to pass Luhn is walked.
     /// </summary>
-    private static bool MayNeedRedaction(ReadOnlySpan<byte> json)
+    private static Findings Scan(ReadOnlySpan<byte> json)
     {
-        if (json.IndexOf((byte)'\\') >= 0 || CardNumbers.Contains(json))
+        if (json.IndexOf((byte)'\\') >= 0)
         {
-            return true;
+            return Findings.Escapes | Findings.Digits | Findings.Names;
         }
 
+        var found = CardNumbers.Contains(json) ? Findings.Digits : Findings.None;
         var at = 0;
         while (true)
         {
             var open = json[at..].IndexOf((byte)'"');
             if (open < 0)
             {
-                return false;
+                return found;
             }
 
             open += at;
             var close = json[(open + 1)..].IndexOf((byte)'"');
             if (close < 0)
             {
-                return false;
+                return found;
             }
 
             close += open + 1;
@@ -175,7 +190,7 @@ public static class StoredBody
 
             if (after < json.Length && json[after] == ':' && IsSensitiveMember(json[(open + 1)..close]))
             {
-                return true;
+                return found | Findings.Names;
             }
 
             at = close + 1;
@@ -185,10 +200,12 @@ public static class StoredBody
     /// <summary>
     /// One walk of the document. Without <paramref name="rewrite"/> it only answers whether anything
     /// must be redacted, stopping at the first finding and allocating nothing for an unescaped body;
-    /// with it, it writes the stored document and records each redaction.
+    /// with it, it writes the stored document and records each redaction. Member names are compared
+    /// with the sensitive ones only where the <paramref name="scan"/> found one (or an escape).
     /// </summary>
-    private static bool Walk(ReadOnlySpan<byte> json, Rewrite? rewrite)
+    private static bool Walk(ReadOnlySpan<byte> json, Rewrite? rewrite, Findings scan)
     {
+        var names = (scan & Findings.Names) != 0;
         var reader = new Utf8JsonReader(json, ReaderOptions);
         Span<Node> open = stackalloc Node[ReaderOptions.MaxDepth + 1];
         var depth = 0;
@@ -217,7 +234,7 @@ public static class StoredBody
                         next = Child(parent, ref reader);
                         keep = Kept(parent, ref reader);
                         var nameBytes = Decoded(ref reader, ref rented);
-                        if (IsSensitiveMember(nameBytes))
+                        if (names && IsSensitiveMember(nameBytes))
                         {
                             found = true;
                             if (rewrite is null)
