@@ -42,6 +42,10 @@ public static class StoredBody
         SensitiveMembers.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly int LongestSensitive = SensitiveMembers.Max(s => s.Length);
 
+    /// <summary>(first letter, last letter, length) of every sensitive name: most names are refused
+    /// on this alone, before a lookup.</summary>
+    private static readonly bool[] SensitiveShapes = ShapesOf(SensitiveMembers);
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
@@ -134,7 +138,20 @@ public static class StoredBody
             folded[length++] = (char)(b is >= (byte)'A' and <= (byte)'Z' ? b + 32 : b);
         }
 
-        return Sensitive.Contains(folded[..length]);
+        return length >= 3 && SensitiveShapes[Shape(folded[0], folded[length - 1], length)] && Sensitive.Contains(folded[..length]);
+    }
+
+    private static int Shape(char first, char last, int length) => ((first & 0x7F) * 128 + (last & 0x7F)) * 32 + (length & 31);
+
+    private static bool[] ShapesOf(IEnumerable<string> names)
+    {
+        var shapes = new bool[128 * 128 * 32];
+        foreach (var name in names)
+        {
+            shapes[Shape(name[0], name[^1], name.Length)] = true;
+        }
+
+        return shapes;
     }
 
     /// <summary>What the byte scan found that the walk must look at.</summary>
