@@ -66,9 +66,11 @@ public sealed class PendingEvent
 
     /// <summary>Whether a stored payload hash (under <paramref name="keyId"/>; null: a plain SHA-256
     /// not yet re-keyed) is this body's, byte for byte.</summary>
-    public bool HasBytesOf(byte[] storedHash, string? keyId) => _keys.Matches(_digest, storedHash, keyId);
+    public bool HasBytesOf(byte[] storedHash, string? keyId) =>
+        keyId == PayloadKeyId ? CryptographicOperations.FixedTimeEquals(PayloadHash, storedHash) : _keys.Matches(_digest, storedHash, keyId);
 
     /// <summary>Whether a stored redaction hash (under <paramref name="keyId"/>) is this body's.</summary>
     public bool HasRedactionsOf(byte[] storedRedactedHash, string? keyId) =>
-        keyId is not null && _keys.Matches(_redactionDigest, storedRedactedHash, keyId);
+        keyId == PayloadKeyId ? CryptographicOperations.FixedTimeEquals(RedactedHash, storedRedactedHash)
+            : keyId is not null && _keys.Matches(_redactionDigest, storedRedactedHash, keyId);
 }

@@ -26,6 +26,7 @@ namespace Orian.Service.Endpoints;
 [JsonSerializable(typeof(StatusResponse))]
 [JsonSerializable(typeof(HoldModel))]
 [JsonSerializable(typeof(HoldListResponse))]
+[JsonSerializable(typeof(CardDataResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]

@@ -23,6 +23,24 @@ internal static class RetentionHoldApi
         v1.MapGet("/transactions/{id}/holds", ListAsync).WithName("ListHolds").Needs(OperatorRoles.TransactionRead);
         v1.MapPut("/transactions/{id}/holds/{reason}", PlaceAsync).WithName("PlaceHold").Needs(OperatorRoles.TransactionWrite);
         v1.MapDelete("/transactions/{id}/holds/{reason}", ReleaseAsync).WithName("ReleaseHold").Needs(OperatorRoles.TransactionWrite);
+        v1.MapGet("/card-data", GetCardDataAsync).WithName("GetCardData").Needs(OperatorRoles.Admin);
+    }
+
+    /// <summary>What an operator checks before retiring a payload hash key: how many stored hashes
+    /// each key id still holds, and how many are still plain SHA-256 (not yet re-keyed). Counts every
+    /// version row: an occasional call, not a gauge.</summary>
+    private static async Task<IResult> GetCardDataAsync(
+        StoredBodies bodies, Orian.Ledger.PayloadKeys keys, Microsoft.Extensions.Options.IOptions<Configuration.CardDataOptions> options, CancellationToken cancellationToken)
+    {
+        var byKey = await bodies.CountByKeyAsync(cancellationToken);
+        var unkeyed = await bodies.CountUnkeyedAsync(cancellationToken);
+        return TypedResults.Ok(new CardDataResponse(
+            keys.CurrentId,
+            [.. keys.KnownIds.Order(StringComparer.Ordinal)],
+            byKey.ToDictionary(k => k.Key, k => k.Value),
+            [.. byKey.Keys.Where(k => !keys.KnownIds.Contains(k)).Order(StringComparer.Ordinal)],
+            unkeyed,
+            options.Value.RetentionDays));
     }
 
     private static async Task<IResult> ListAsync(string id, HttpContext context, StoredBodies bodies, CancellationToken cancellationToken)
@@ -91,3 +109,10 @@ internal static class RetentionHoldApi
 internal sealed record HoldModel(string TransactionId, string Reason, string? Note, string? PlacedBy, DateTimeOffset PlacedAt);
 
 internal sealed record HoldListResponse(string TransactionId, List<HoldModel> Holds);
+
+/// <summary><c>GET /v1/card-data</c>: the payload hash keys and what the stored hashes are under.</summary>
+/// <param name="UnknownKeyIds">Key ids stored hashes are under that this instance is not configured
+/// with: a re-sent version hashed under one is answered as a conflict.</param>
+internal sealed record CardDataResponse(
+    string CurrentKeyId, List<string> ConfiguredKeyIds, Dictionary<string, long> VersionsByKeyId, List<string> UnknownKeyIds, long UnkeyedRows,
+    int RetentionDays);

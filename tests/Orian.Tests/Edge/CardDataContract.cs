@@ -148,6 +148,12 @@ public sealed class CardDataContract<TProvider> : ProviderFixture<TProvider>
                 Assert.That(released.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
             }
 
+            var cardData = (await service.GetJsonOrNullAsync("/v1/card-data"))!.Value;
+            Assert.That(cardData.GetProperty("current_key_id").GetString(), Is.EqualTo(TestService.HashKeyId));
+            Assert.That(cardData.GetProperty("versions_by_key_id").GetProperty(TestService.HashKeyId).GetInt64(), Is.EqualTo(5), "four versions and the re-send");
+            Assert.That(cardData.GetProperty("unknown_key_ids").GetArrayLength(), Is.Zero);
+            Assert.That(cardData.GetProperty("unkeyed_rows").GetInt64(), Is.Zero);
+
             using var audit = await service.Operator.GetAsync("/v1/audit?target=transaction:R-HELD");
             Assert.That(await audit.Content.ReadAsStringAsync(), Does.Contain("body_hold.place").And.Contain("body_hold.release"));
         }
