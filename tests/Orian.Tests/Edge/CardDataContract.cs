@@ -163,6 +163,28 @@ public sealed class CardDataContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(await LedgerAsync(database), Is.EqualTo(ledgerBefore));
     }
 
+    [Test]
+    public async Task VersionsStoredAlikeButDifferingInARedactedMemberAreAConflictAndAReformattedOneADuplicate()
+    {
+        var database = await CreateDatabaseAsync("redacted");
+        await using var service = await database.StartServiceAsync();
+        var first = """{"id":"RD-1","version":1,"txn_lifecycle_status":"AUTHORISED","payer":{"card":{"cvv2":"123","pan":"4111111111111111"}}}""";
+        var otherCvv = first.Replace("\"123\"", "\"456\"", StringComparison.Ordinal);
+        var otherPan = first.Replace("4111111111111111", "4111119999941111", StringComparison.Ordinal); // same first six and last four, Luhn-valid
+        var reformatted = first.Replace(",", ",\n  ", StringComparison.Ordinal);
+        var outcomes = new List<string>();
+        foreach (var body in new[] { first, otherCvv, otherPan, reformatted, first })
+        {
+            using var put = await service.PutRawAsync("RD-1", body);
+            outcomes.Add((await TestService.JsonAsync(put)).GetProperty("outcome").GetString()!);
+        }
+
+        Assert.That(outcomes, Is.EqualTo(new[] { "applied", "conflict", "conflict", "duplicate", "duplicate" }));
+        var stored = await database.QueryAsync<string?>("SELECT raw_json FROM transaction_versions WHERE transaction_id = 'RD-1' AND raw_json IS NOT NULL");
+        Assert.That(stored, Has.Count.EqualTo(3), "the applied body and each conflicting body, once");
+        Assert.That(stored, Has.All.Not.Contain("cvv2").And.All.Not.Contain("4111111111111111").And.All.Not.Contain("4111119999941111"));
+    }
+
     /// <summary>Every ledger row that money depends on, as text.</summary>
     private static async Task<string> LedgerAsync(TestDatabase database) => string.Join("\n",
         (await database.QueryAsync<(string, long, long)>("SELECT account_no, posted, held FROM accounts ORDER BY account_no")).Select(r => r.ToString())
