@@ -1,5 +1,6 @@
 using Dapper;
 using Orian.Domain;
+using Orian.Edge;
 using Orian.Ledger;
 using Orian.Storage.Sql;
 
@@ -32,7 +33,8 @@ public sealed class StoredBodies(SqlDatabase database)
     /// <summary>
     /// Re-keys up to <paramref name="limit"/> transaction rows and <paramref name="limit"/> version
     /// rows that still hold a plain SHA-256: each becomes HMAC(current key, that SHA-256), the same
-    /// value a new arrival of the same bytes hashes to (<see cref="PayloadKeys"/>). A row a batch is
+    /// value a new arrival of the same bytes hashes to (<see cref="PayloadKeys"/>); the row's stored
+    /// body and codes are redacted by this build's rules in the same write. A row a batch is
     /// writing at the same time is skipped (PostgreSQL, SQL Server) or waited for, and its condition
     /// (<c>payload_key IS NULL</c>) is checked again, so a hash the batch wrote is never re-keyed twice.
     /// Returns how many rows were re-keyed; 0 when none is left.
@@ -40,21 +42,61 @@ public sealed class StoredBodies(SqlDatabase database)
     public async Task<int> RekeyPageAsync(PayloadKeys keys, int limit, CancellationToken cancellationToken)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var transactions = await scope.Connection.QueryAsync<(string Id, byte[] Hash)>(new CommandDefinition(
-            $"SELECT t.id, t.payload_hash FROM transactions t {_d.ClaimHint} WHERE t.payload_key IS NULL ORDER BY t.id {_d.Page("@limit")}{_d.ClaimClause("t")}",
+        var transactions = await scope.Connection.QueryAsync<LegacyTransaction>(new CommandDefinition(
+            $"SELECT t.id, t.payload_hash, t.status, t.result, t.result_detail, t.txn_type, t.scheme_id FROM transactions t {_d.ClaimHint} " +
+            $"WHERE t.payload_key IS NULL ORDER BY t.id {_d.Page("@limit")}{_d.ClaimClause("t")}",
             new { limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var versions = await scope.Connection.QueryAsync<(long Seq, byte[] Hash)>(new CommandDefinition(
-            $"SELECT v.seq, v.payload_hash FROM transaction_versions v {_d.ClaimHint} WHERE v.payload_key IS NULL ORDER BY v.seq {_d.Page("@limit")}{_d.ClaimClause("v")}",
+        var versions = await scope.Connection.QueryAsync<(long Seq, byte[] Hash, string? RawJson)>(new CommandDefinition(
+            $"SELECT v.seq, v.payload_hash, v.raw_json FROM transaction_versions v {_d.ClaimHint} WHERE v.payload_key IS NULL ORDER BY v.seq {_d.Page("@limit")}{_d.ClaimClause("v")}",
             new { limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var key = keys.CurrentId;
+        // The codes and bodies an older build stored went through fewer card-number rules: a card
+        // number in a code, in free text, grouped, as a JSON number or a nested id, and sensitive
+        // authentication members, were kept. They are redacted now, with the hash, once.
         var rekeyed = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE transactions SET payload_hash = @Hash, payload_key = @Key WHERE id = @Id AND payload_key IS NULL",
-            transactions.Select(t => new { t.Id, Hash = keys.Hash(t.Hash), Key = key }), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            "UPDATE transactions SET payload_hash = @Hash, payload_key = @Key, status = @Status, result = @Result, result_detail = @ResultDetail, " +
+            "txn_type = @TxnType, scheme_id = @SchemeId WHERE id = @Id AND payload_key IS NULL",
+            transactions.Select(t => new
+            {
+                t.Id, Hash = keys.Hash(t.PayloadHash), Key = key, Status = CardNumbers.Mask(t.Status), Result = CardNumbers.Mask(t.Result),
+                ResultDetail = CardNumbers.Mask(t.ResultDetail), TxnType = CardNumbers.Mask(t.TxnType), SchemeId = CardNumbers.Mask(t.SchemeId),
+            }),
+            scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         rekeyed += await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE transaction_versions SET payload_hash = @Hash, payload_key = @Key WHERE seq = @Seq AND payload_key IS NULL",
-            versions.Select(v => new { v.Seq, Hash = keys.Hash(v.Hash), Key = key }), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            "UPDATE transaction_versions SET payload_hash = @Hash, payload_key = @Key, raw_json = @RawJson WHERE seq = @Seq AND payload_key IS NULL",
+            versions.Select(v => new { v.Seq, Hash = keys.Hash(v.Hash), Key = key, RawJson = Redacted(v.RawJson) }),
+            scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return rekeyed;
+    }
+
+    /// <summary>A stored body as this build would store it; one that no longer parses is left as it is.</summary>
+    private static string? Redacted(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return StoredBody.Of(System.Text.Encoding.UTF8.GetBytes(json)).Json;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return json;
+        }
+    }
+
+    private sealed class LegacyTransaction
+    {
+        public string Id { get; set; } = "";
+        public byte[] PayloadHash { get; set; } = [];
+        public string Status { get; set; } = "";
+        public string? Result { get; set; }
+        public string? ResultDetail { get; set; }
+        public string? TxnType { get; set; }
+        public string? SchemeId { get; set; }
     }
 
     /// <summary>Rows whose payload hash is still a plain SHA-256 (the partial indexes count them).</summary>

@@ -13,7 +13,7 @@ namespace Orian.Tests.Storage;
 /// a dump of what that build stored), opened by this one: the schema moves on, every plain SHA-256 is
 /// re-keyed in the background, and every body sent to the old build again (the same bytes, the same
 /// value written differently, another value at the same version) gets exactly the answer the old
-/// build gave it.
+/// build gave it. Bodies and codes the old build kept with card data are redacted as they are re-keyed.
 /// </summary>
 [TestFixture(typeof(Sqlite))]
 [TestFixture(typeof(Postgres))]
@@ -34,8 +34,20 @@ public sealed class PayloadHashMigrationContract<TProvider> : ProviderFixture<TP
         Assert.That(plainBefore.Select(Convert.ToHexString), Is.SubsetOf(sentBefore.Select(b => Convert.ToHexString(SHA256.HashData(b)))),
             "the old build stored the plain SHA-256 of each body: a card number's middle digits could be found by trying them");
 
+        // What the old build also stored as sent (the assessor found it): a CVV2 member and a card
+        // number in groups in a body, and one in a code. Put into a superseded version's body (FX-000
+        // is at version 2), and into the transaction's scheme.
+        await database.ExecuteAsync(
+            "UPDATE transaction_versions SET raw_json = @raw WHERE transaction_id = 'FX-000' AND version = 1",
+            new { raw = """{"id":"FX-000","version":1,"txn_lifecycle_status":"AUTHORISED","payer":{"card":{"cvv2":"123","note":"4111 1111 1111 1111"}}}""" });
+        await database.ExecuteAsync("UPDATE transactions SET scheme_id = '4111-1111-1111-1111' WHERE id = 'FX-000'");
+
         await using var service = await database.StartServiceAsync();
         await Until.TrueAsync(async () => await database.Storage.Bodies.CountUnkeyedAsync(CancellationToken.None) == 0, "every stored hash re-keyed");
+        Assert.That(await database.ScalarAsync<string>("SELECT raw_json FROM transaction_versions WHERE transaction_id = 'FX-000' AND version = 1"),
+            Is.EqualTo("""{"id":"FX-000","version":1,"txn_lifecycle_status":"AUTHORISED","payer":{"card":{"note":"4111 11** **** 1111"}}}"""),
+            "an old body is redacted by today's rules as it is re-keyed");
+        Assert.That(await database.ScalarAsync<string>("SELECT scheme_id FROM transactions WHERE id = 'FX-000'"), Is.EqualTo("4111-11**-****-1111"));
 
         var keys = new PayloadKeys(TestService.HashKeyId, Convert.FromBase64String(TestService.HashKey));
         var stored = await database.QueryAsync<(byte[] Hash, string Key, string Id)>(
