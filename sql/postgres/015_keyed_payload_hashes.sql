@@ -26,3 +26,10 @@ CREATE TABLE body_holds (
     placed_at       timestamptz NOT NULL,
     PRIMARY KEY (transaction_id, reason)
 );
+
+-- How far a one-time pass over rows an older build wrote has gone (by id), so that it resumes
+-- where it stopped: outbox payloads whose codes may hold a card number.
+CREATE TABLE maintenance_cursors (
+    name      text   NOT NULL PRIMARY KEY,
+    position  bigint NOT NULL
+);

@@ -30,3 +30,10 @@ CREATE TABLE body_holds (
     placed_at       datetimeoffset(7) NOT NULL,
     CONSTRAINT pk_body_holds PRIMARY KEY (transaction_id, reason)
 );
+
+-- How far a one-time pass over rows an older build wrote has gone (by id), so that it resumes
+-- where it stopped: outbox payloads whose codes may hold a card number.
+CREATE TABLE maintenance_cursors (
+    name      nvarchar(64) NOT NULL CONSTRAINT pk_maintenance_cursors PRIMARY KEY,
+    position  bigint       NOT NULL
+);

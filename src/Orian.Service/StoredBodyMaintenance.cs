@@ -8,7 +8,8 @@ namespace Orian.Service;
 /// <summary>
 /// Keeps what is stored of received bodies within what card data rules allow, in the background and
 /// a short transaction at a time: first re-keys every payload hash written as a plain SHA-256 before
-/// hashes were keyed (from start-up until none is left), then, once per
+/// hashes were keyed (from start-up until none is left) and masks a card number in the codes of the
+/// outbox payloads an older build wrote, then, once per
 /// <see cref="CardDataOptions.PurgeIntervalSeconds"/>, purges the bodies older than
 /// <see cref="CardDataOptions.RetentionDays"/> that no hold or open shortfall keeps. The version rule
 /// reads both kinds of hash meanwhile, so traffic does not wait for either.
@@ -47,6 +48,11 @@ internal sealed class StoredBodyMaintenance(
         if (total > 0)
         {
             Log.PayloadHashesRekeyed(logger, total, keys.CurrentId);
+        }
+
+        // Then the outbox payloads an older build wrote, once (the pass keeps its place in the database).
+        while (await bodies.RedactOutboxPageAsync(batchSize, cancellationToken).ConfigureAwait(false) > 0)
+        {
         }
     }
 

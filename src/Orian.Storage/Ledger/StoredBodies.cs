@@ -70,6 +70,95 @@ public sealed class StoredBodies(SqlDatabase database)
         return rekeyed;
     }
 
+    /// <summary>The outbox payload members that carry a code PPS sent (a card number sent in one by
+    /// mistake was kept by builds before codes were masked as they are parsed).</summary>
+    private static readonly string[] PayloadCodes = ["status", "result", "result_detail", "direction", "txn_type", "scheme_id", "transaction_status", "previous_status"];
+
+    private const string OutboxCursor = "outbox_payload_codes";
+
+    /// <summary>
+    /// One page of the one-time pass over the outbox: masks a card number in the codes of up to
+    /// <paramref name="limit"/> payloads past the pass's cursor (those written by a build before codes
+    /// were masked as they were parsed; later payloads have nothing to change), and moves the cursor
+    /// in the same transaction. Returns how many payloads were read; 0 when the pass has reached the end,
+    /// where it stops for good (an instance of an older build still writing during a rolling upgrade
+    /// could write after that: finish the upgrade before traffic resumes, or re-run the pass by
+    /// deleting its row in <c>maintenance_cursors</c>).
+    /// </summary>
+    public async Task<int> RedactOutboxPageAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var after = await scope.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT position FROM maintenance_cursors WHERE name = @name", new { name = OutboxCursor }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
+        var rows = (await scope.Connection.QueryAsync<(long Id, string Payload)>(new CommandDefinition(
+            $"SELECT id, payload FROM outbox_events WHERE id > @after ORDER BY id {_d.Page("@limit")}",
+            new { after, limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        if (rows.Count == 0)
+        {
+            // Everything written from now on was masked as it was parsed: the pass is over for good.
+            if (after != long.MaxValue)
+            {
+                await SetCursorAsync(scope, long.MaxValue, cancellationToken).ConfigureAwait(false);
+                await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+
+        var changed = rows.Select(r => (r.Id, Payload: RedactedPayload(r.Payload))).Where(r => r.Payload is not null).ToList();
+        await scope.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE outbox_events SET payload = @Payload WHERE id = @Id", changed.Select(c => new { c.Id, c.Payload }),
+            scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await SetCursorAsync(scope, rows[^1].Id, cancellationToken).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Count;
+    }
+
+    private Task SetCursorAsync(WriteScope scope, long position, CancellationToken cancellationToken) =>
+        scope.Connection.ExecuteAsync(new CommandDefinition(
+            _d.Upsert("maintenance_cursors", [("name", "@name"), ("position", "@position")], ["name"], ["position"]),
+            new { name = OutboxCursor, position }, scope.Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>The payload with a card number in any of its <see cref="PayloadCodes"/> masked (at any
+    /// depth: the data and its 3-D Secure result); null when nothing changes.</summary>
+    private static string? RedactedPayload(string payload)
+    {
+        System.Text.Json.Nodes.JsonNode? root;
+        try
+        {
+            root = System.Text.Json.Nodes.JsonNode.Parse(payload);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        return root is not null && MaskCodes(root) ? root.ToJsonString() : null;
+
+        static bool MaskCodes(System.Text.Json.Nodes.JsonNode node)
+        {
+            var changed = false;
+            if (node is System.Text.Json.Nodes.JsonObject obj)
+            {
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (value is System.Text.Json.Nodes.JsonValue v && PayloadCodes.Contains(name) && v.TryGetValue<string>(out var text)
+                        && CardNumbers.Mask(text) is var masked && !ReferenceEquals(masked, text))
+                    {
+                        obj[name] = masked;
+                        changed = true;
+                    }
+                    else if (value is not null)
+                    {
+                        changed |= MaskCodes(value);
+                    }
+                }
+            }
+
+            return changed;
+        }
+    }
+
     /// <summary>A stored body as this build would store it; one that no longer parses is left as it is.</summary>
     private static string? Redacted(string? json)
     {

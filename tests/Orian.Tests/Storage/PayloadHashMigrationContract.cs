@@ -41,6 +41,9 @@ public sealed class PayloadHashMigrationContract<TProvider> : ProviderFixture<TP
             "UPDATE transaction_versions SET raw_json = @raw WHERE transaction_id = 'FX-000' AND version = 1",
             new { raw = """{"id":"FX-000","version":1,"txn_lifecycle_status":"AUTHORISED","payer":{"card":{"cvv2":"123","note":"4111 1111 1111 1111"}}}""" });
         await database.ExecuteAsync("UPDATE transactions SET scheme_id = '4111-1111-1111-1111' WHERE id = 'FX-000'");
+        var eventId = await database.ScalarAsync<string>("SELECT min(event_id) FROM outbox_events WHERE payload LIKE '%\"scheme_id\":\"MC\"%'");
+        await database.ExecuteAsync("UPDATE outbox_events SET payload = replace(payload, '\"scheme_id\":\"MC\"', '\"scheme_id\":\"4111 1111 1111 1111\"') WHERE event_id = @eventId",
+            new { eventId });
 
         await using var service = await database.StartServiceAsync();
         await Until.TrueAsync(async () => await database.Storage.Bodies.CountUnkeyedAsync(CancellationToken.None) == 0, "every stored hash re-keyed");
@@ -48,6 +51,10 @@ public sealed class PayloadHashMigrationContract<TProvider> : ProviderFixture<TP
             Is.EqualTo("""{"id":"FX-000","version":1,"txn_lifecycle_status":"AUTHORISED","payer":{"card":{"note":"4111 11** **** 1111"}}}"""),
             "an old body is redacted by today's rules as it is re-keyed");
         Assert.That(await database.ScalarAsync<string>("SELECT scheme_id FROM transactions WHERE id = 'FX-000'"), Is.EqualTo("4111-11**-****-1111"));
+        await Until.TrueAsync(async () => await database.ScalarAsync<long>(
+            "SELECT count(*) FROM maintenance_cursors WHERE name = 'outbox_payload_codes' AND position = 9223372036854775807") == 1, "the outbox pass done");
+        Assert.That(await database.ScalarAsync<string>("SELECT payload FROM outbox_events WHERE event_id = @eventId", new { eventId }),
+            Does.Contain("\"scheme_id\":\"4111 11** **** 1111\"").And.Not.Contain("4111 1111 1111 1111"), "an old outbox payload's code is masked");
 
         var keys = new PayloadKeys(TestService.HashKeyId, Convert.FromBase64String(TestService.HashKey));
         var stored = await database.QueryAsync<(byte[] Hash, string Key, string Id)>(
