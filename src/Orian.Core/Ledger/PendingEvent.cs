@@ -20,7 +20,7 @@ public sealed class PendingEvent
     {
         Event = evt;
         _keys = keys;
-        var stored = StoredBody.Of(rawUtf8);
+        var stored = StoredBody.Of(rawUtf8, evt.Id);
         RawJson = stored.Json;
         _digest = SHA256.HashData(rawUtf8);
         _redactionDigest = stored.RedactionDigest;
