@@ -79,10 +79,10 @@ public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
     }
 
     private static readonly Gen<OperatorCase> OperatorCases =
-        from which in Gen.Choose(0, 5)
+        from which in Gen.Choose(0, 6)
         from path in Gen.Frequency((5, Gen.Constant("OP-1")), (1, Gen.Elements("%00", "x%0Ay", "%ED%A0%80", new string('q', 100), "%E2%80%AE")))
         from mutations in HostileInput.Mutations(
-            ["status", "url", "description", "events", "order_ref", "instruction_ref", "k1", "k2", "blocked_merchant_categories", "name", "roles", "expires_at"],
+            ["status", "url", "description", "events", "order_ref", "instruction_ref", "k1", "k2", "blocked_merchant_categories", "name", "roles", "expires_at", "note"],
             ["max_transaction_amount", "daily_spend_limit"])
         from contentType in Gen.Elements(HostileInput.ContentTypes)
         select which switch
@@ -96,7 +96,8 @@ public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
             3 => new OperatorCase("POST", $"/v1/deliveries/{path}/redrive", "{}", mutations, contentType),
             4 => new OperatorCase("POST", "/v1/api-keys",
                 """{"name":"fuzzed key","roles":["orian-account-read"],"expires_at":"2099-01-01T00:00:00Z"}""", mutations, contentType),
-            _ => new OperatorCase("GET", $"/v1/audit?target=account:{path}&limit=5", "{}", mutations, contentType),
+            5 => new OperatorCase("GET", $"/v1/audit?target=account:{path}&limit=5", "{}", mutations, contentType),
+            _ => new OperatorCase("PUT", $"/v1/transactions/{path}/holds/dispute", """{"note":"chargeback 4111 1111 1111 1111"}""", mutations, contentType),
         };
 
     /// <summary>What a client can put in the HMAC exchange's header: any bytes a header may carry,
