@@ -23,7 +23,6 @@ public sealed class PayloadKeys
     public const int MaxKeyIdLength = 32;
 
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
-    private readonly byte[] _current;
     private readonly byte[] _nothingRedacted;
     private readonly ThreadLocal<IncrementalHash> _hmac;
 
@@ -35,7 +34,6 @@ public sealed class PayloadKeys
         }
 
         CurrentId = currentId;
-        _current = currentKey;
         _nothingRedacted = HMACSHA256.HashData(currentKey, Edge.StoredBody.NothingRedacted);
         _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, currentKey));
         _keys[currentId] = currentKey;
