@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace Orian.Edge;
@@ -22,33 +23,8 @@ public static class CardNumbers
     public const int MaxLength = 19;
 
     /// <summary>True for 13–19 ASCII digits passing the Luhn check (one run, no separators).</summary>
-    public static bool IsPan(ReadOnlySpan<char> digits) => IsPan<char>(digits);
-
-    /// <inheritdoc cref="IsPan(ReadOnlySpan{char})"/>
-    public static bool IsPan(ReadOnlySpan<byte> digits) => IsPan<byte>(digits);
-
-    private static bool IsPan<T>(ReadOnlySpan<T> digits)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        if (digits.Length is < MinLength or > MaxLength)
-        {
-            return false;
-        }
-
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            var d = int.CreateTruncating(digits[digits.Length - 1 - i]) - '0';
-            if (d is < 0 or > 9)
-            {
-                return false;
-            }
-
-            sum += LuhnTerm(d, doubled: (i & 1) == 1);
-        }
-
-        return sum % 10 == 0;
-    }
+    public static bool IsPan(ReadOnlySpan<char> digits) =>
+        digits.Length is >= MinLength and <= MaxLength && !digits.ContainsAnyExceptInRange('0', '9') && Scan(digits, []);
 
     private static int LuhnTerm(int digit, bool doubled) => !doubled ? digit : digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
 
@@ -136,91 +112,85 @@ public static class CardNumbers
         return found;
     }
 
-    /// <summary>Every run of whole groups in the chain <c>[start, end)</c> holding 13–19 digits.</summary>
+    /// <summary>
+    /// Every run of whole groups in the chain <c>[start, end)</c> holding 13–19 digits. The Luhn sum of
+    /// any run of digits comes from two prefix sums (one with the even digits doubled, one with the odd
+    /// ones), chosen by the parity of the run's last digit: each candidate costs the same whatever its
+    /// length, so a 64 KiB string of single-digit groups is scanned in linear time.
+    /// </summary>
     private static bool ScanChain<T>(ReadOnlySpan<T> text, int start, int end, Span<bool> hide)
         where T : unmanaged, IBinaryInteger<T>
     {
-        var found = false;
-        var groupStart = start;
-        while (groupStart < end)
+        var length = end - start;
+        var pool = ArrayPool<int>.Shared;
+        var position = pool.Rent(length);         // text index of each digit
+        var evenDoubled = pool.Rent(length + 1);  // prefix sums, digits at even indices doubled
+        var oddDoubled = pool.Rent(length + 1);   // prefix sums, digits at odd indices doubled
+        var groupStart = pool.Rent(length + 1);   // digit index where each group starts, and the end
+        try
         {
-            var digits = 0;
-            var at = groupStart;
-            while (at < end)
+            int digits = 0, groups = 0;
+            evenDoubled[0] = oddDoubled[0] = 0;
+            for (var i = start; i < end; i++)
             {
-                var groupEnd = at;
-                while (groupEnd < end && IsDigit(text[groupEnd]))
+                if (!IsDigit(text[i]))
                 {
-                    groupEnd++;
+                    continue;
                 }
 
-                digits += groupEnd - at;
-                if (digits > MaxLength)
+                if (i == start || !IsDigit(text[i - 1]))
                 {
-                    break;
+                    groupStart[groups++] = digits;
                 }
 
-                if (digits >= MinLength && IsLuhnValid(text[groupStart..groupEnd]))
+                var d = int.CreateTruncating(text[i]) - '0';
+                position[digits] = i;
+                evenDoubled[digits + 1] = evenDoubled[digits] + LuhnTerm(d, doubled: (digits & 1) == 0);
+                oddDoubled[digits + 1] = oddDoubled[digits] + LuhnTerm(d, doubled: (digits & 1) == 1);
+                digits++;
+            }
+
+            groupStart[groups] = digits;
+            var found = false;
+            for (var g = 0; g < groups; g++)
+            {
+                for (var h = g + 1; h <= groups; h++)
                 {
+                    var (from, to) = (groupStart[g], groupStart[h]);
+                    if (to - from > MaxLength)
+                    {
+                        break;
+                    }
+
+                    // Counted from the right, the last digit is undoubled, the one before it doubled...:
+                    // digits whose index has the other parity than the last one's are doubled.
+                    var sums = ((to - 1) & 1) == 1 ? evenDoubled : oddDoubled;
+                    if (to - from < MinLength || (sums[to] - sums[from]) % 10 != 0)
+                    {
+                        continue;
+                    }
+
                     found = true;
                     if (hide.IsEmpty)
                     {
                         return true;
                     }
 
-                    HideMiddle(text, groupStart, groupEnd, hide);
+                    for (var k = from + 6; k < to - 4; k++)
+                    {
+                        hide[position[k]] = true;
+                    }
                 }
-
-                at = groupEnd + 1; // past the separator
             }
 
-            // The next group of the chain.
-            while (groupStart < end && IsDigit(text[groupStart]))
-            {
-                groupStart++;
-            }
-
-            groupStart++;
+            return found;
         }
-
-        return found;
-    }
-
-    /// <summary>Luhn over the digits of <paramref name="span"/>, separators skipped.</summary>
-    private static bool IsLuhnValid<T>(ReadOnlySpan<T> span)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        var sum = 0;
-        var position = 0;
-        for (var i = span.Length - 1; i >= 0; i--)
+        finally
         {
-            if (IsDigit(span[i]))
-            {
-                sum += LuhnTerm(int.CreateTruncating(span[i]) - '0', doubled: (position++ & 1) == 1);
-            }
-        }
-
-        return sum % 10 == 0;
-    }
-
-    /// <summary>Marks every digit of the number in <c>[start, end)</c> but its first six and last four.</summary>
-    private static void HideMiddle<T>(ReadOnlySpan<T> text, int start, int end, Span<bool> hide)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        var total = 0;
-        for (var i = start; i < end; i++)
-        {
-            total += IsDigit(text[i]) ? 1 : 0;
-        }
-
-        var index = 0;
-        for (var i = start; i < end; i++)
-        {
-            if (IsDigit(text[i]))
-            {
-                hide[i] |= index >= 6 && index < total - 4;
-                index++;
-            }
+            pool.Return(position);
+            pool.Return(evenDoubled);
+            pool.Return(oddDoubled);
+            pool.Return(groupStart);
         }
     }
 

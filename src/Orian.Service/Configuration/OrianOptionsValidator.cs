@@ -150,9 +150,5 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static bool IsBase64(string value)
-    {
-        var buffer = new byte[value.Length];
-        return Convert.TryFromBase64String(value, buffer, out var written) && written > 0;
-    }
+    private static bool IsBase64(string value) => CardDataOptions.Decode(value).Length > 0;
 }

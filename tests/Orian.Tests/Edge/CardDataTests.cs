@@ -295,6 +295,67 @@ public sealed class CardDataTests
                 return (!Shows(masked, pan)).Label(masked).And((masked.Length == text.Length).Label("same length"));
             });
 
+    [FsCheck.NUnit.Property(MaxTest = 1000, QuietOnSuccess = true)]
+    public Property MaskingAgreesWithAPlainReadingOfTheRule() =>
+        Prop.ForAll(Gen.ArrayOf(Gen.Frequency((12, Gen.Choose('0', '9').Select(c => (char)c)), (3, Gen.Constant(' ')), (2, Gen.Constant('-')), (1, Gen.Constant('x'))))
+            .Select(chars => new string(chars)).ToArbitrary(), text =>
+        {
+            var expected = text.ToCharArray();
+            // Chains: maximal stretches of digit groups joined by single separators.
+            var i = 0;
+            while (i < text.Length)
+            {
+                if (!char.IsAsciiDigit(text[i]))
+                {
+                    i++;
+                    continue;
+                }
+
+                var groups = new List<(int Start, int End)>();
+                while (true)
+                {
+                    var s = i;
+                    while (i < text.Length && char.IsAsciiDigit(text[i]))
+                    {
+                        i++;
+                    }
+
+                    groups.Add((s, i));
+                    if (i + 1 < text.Length && text[i] is ' ' or '-' && char.IsAsciiDigit(text[i + 1]))
+                    {
+                        i++;
+                        continue;
+                    }
+
+                    break;
+                }
+
+                for (var g = 0; g < groups.Count; g++)
+                {
+                    for (var h = g; h < groups.Count; h++)
+                    {
+                        var positions = groups.Skip(g).Take(h - g + 1).SelectMany(x => Enumerable.Range(x.Start, x.End - x.Start)).ToList();
+                        var digits = string.Concat(positions.Select(p => text[p]));
+                        if (digits.Length is >= CardNumbers.MinLength and <= CardNumbers.MaxLength && Luhn(digits))
+                        {
+                            foreach (var p in positions.Skip(6).Take(positions.Count - 10))
+                            {
+                                expected[p] = '*';
+                            }
+                        }
+                    }
+                }
+            }
+
+            var masked = CardNumbers.Mask(text);
+            return (masked == new string(expected)).Label($"'{text}' -> '{masked}', expected '{new string(expected)}'")
+                .And((CardNumbers.Contains(text) == (masked != text)).Label("Contains agrees with Mask"));
+
+            // Luhn as written in the standard: from the right, every second digit doubled, 9 taken off above 9.
+            static bool Luhn(string digits) =>
+                digits.Reverse().Select((c, k) => k % 2 == 0 ? c - '0' : (c - '0') * 2 > 9 ? (c - '0') * 2 - 9 : (c - '0') * 2).Sum() % 10 == 0;
+        });
+
     private static string Unescaped(string json) => JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement,
         new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
