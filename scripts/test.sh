@@ -38,7 +38,13 @@ fi
 
 # --- The tests -------------------------------------------------------------------------------------
 mkdir -p "$(dirname "$log")"
-dotnet test 2>&1 | tee "$log"
+# Locked mode: restore exactly what the committed packages.lock.json files name, or fail.
+if dotnet restore --locked-mode 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  echo "test.sh: restore in locked mode failed: a lock file no longer matches its project (run 'dotnet restore --force-evaluate' and commit the lock files)"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+dotnet test --no-restore 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
 
 # --- The plain summary line ----------------------------------------------------------------------
