@@ -9,8 +9,14 @@ public sealed class OrchestratorOptions
 {
     public const string Section = "Orian:Orchestrator";
 
-    /// <summary>The Orchestrator API, e.g. <c>https://sandbox-api.imbursepayments.com</c>.</summary>
+    /// <summary>The Orchestrator API, e.g. <c>https://sandbox-api.imbursepayments.com</c>: https outside
+    /// Development (a bearer token and signed requests travel on it).</summary>
     public string? BaseUrl { get; set; }
+
+    /// <summary>Internal networks (comma-separated CIDRs) the Orchestrator may be reached in, when it is
+    /// deployed beside Orian. Its own list: tenant webhooks never get these networks, and the Orchestrator
+    /// never gets the webhooks' (<c>Orian:Outbox:AllowedPrivateNetworks</c>).</summary>
+    public string AllowedPrivateNetworks { get; set; } = "";
 
     /// <summary>The tenant API key's public part (sent in the HMAC header).</summary>
     public string? PublicKey { get; set; }

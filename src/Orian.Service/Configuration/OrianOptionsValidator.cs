@@ -79,12 +79,17 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
 
     public ValidateOptionsResult Validate(string? name, OrchestratorOptions options)
     {
-        if (!options.Enabled)
+        var failures = new List<string>();
+        if (Orian.Service.Outbox.Egress.From(options.AllowedPrivateNetworks).Invalid is { } invalid)
         {
-            return ValidateOptionsResult.Success;
+            failures.Add($"Orian:Orchestrator:AllowedPrivateNetworks (env Orian__Orchestrator__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16; '{invalid}' is not one.");
         }
 
-        var failures = new List<string>();
+        if (!options.Enabled)
+        {
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
             failures.Add("Orian:Orchestrator:BaseUrl must be an absolute http or https URL.");

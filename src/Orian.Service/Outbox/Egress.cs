@@ -11,25 +11,54 @@ internal sealed class EgressRefusedException(string host) : IOException($"refuse
 }
 
 /// <summary>
-/// Where Orian's outgoing calls (webhooks, the Payments Orchestrator) may connect. Loopback,
-/// link-local, private (RFC 1918), unique-local, carrier-grade NAT, unspecified, multicast and
-/// broadcast addresses are refused, whatever notation the URL used, unless an address is in the
-/// allow-list (<c>Orian:Outbox:AllowedPrivateNetworks</c>, CIDRs). The check runs when the socket
+/// Where Orian's outgoing calls may connect. Each surface has its own egress and allow-list: tenant
+/// webhooks (<c>Orian:Outbox:AllowedPrivateNetworks</c>) and the Payments Orchestrator
+/// (<c>Orian:Orchestrator:AllowedPrivateNetworks</c>), so opening an internal network to one does not
+/// open it to the other. Every network in <see cref="Refused"/> is refused, whatever notation the URL
+/// used, unless an address is in that surface's allow-list (CIDRs). The check runs when the socket
 /// connects, on the addresses DNS answered at that moment, so a name that resolves differently later
-/// (DNS rebinding) cannot get round it. Redirects are never followed, and answers are read up to
-/// <see cref="MaxResponseBytes"/>.
+/// (DNS rebinding) cannot get round it. Proxies are never used (<c>HTTPS_PROXY</c> in the environment
+/// would otherwise make the check see only the proxy), redirects are never followed, and answers are
+/// read up to <see cref="MaxResponseBytes"/>.
 /// </summary>
 internal sealed class Egress(IReadOnlyList<IPNetwork> allowed)
 {
     /// <summary>The most of an answer Orian reads (a token answer; anything else is not read at all).</summary>
     public const int MaxResponseBytes = 64 * 1024;
 
-    private static readonly IPNetwork[] Refused =
+    /// <summary>Every network egress refuses by default: not globally reachable, reserved, or a
+    /// transition prefix that carries an IPv4 address (NAT64, 6to4, Teredo, IPv4-compatible) and so can
+    /// reach an internal IPv4 host by another name.</summary>
+    public static readonly IReadOnlyList<IPNetwork> Refused =
     [
-        IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("127.0.0.0/8"),
-        IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("224.0.0.0/4"),
-        IPNetwork.Parse("240.0.0.0/4"), IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
-        IPNetwork.Parse("ff00::/8"),
+        // IPv4
+        IPNetwork.Parse("0.0.0.0/8"),        // "this network"
+        IPNetwork.Parse("10.0.0.0/8"),       // private
+        IPNetwork.Parse("100.64.0.0/10"),    // carrier-grade NAT
+        IPNetwork.Parse("127.0.0.0/8"),      // loopback
+        IPNetwork.Parse("169.254.0.0/16"),   // link-local (cloud metadata)
+        IPNetwork.Parse("172.16.0.0/12"),    // private
+        IPNetwork.Parse("192.0.0.0/24"),     // IETF protocol assignments
+        IPNetwork.Parse("192.0.2.0/24"),     // documentation
+        IPNetwork.Parse("192.168.0.0/16"),   // private
+        IPNetwork.Parse("198.18.0.0/15"),    // benchmarking
+        IPNetwork.Parse("198.51.100.0/24"),  // documentation
+        IPNetwork.Parse("203.0.113.0/24"),   // documentation
+        IPNetwork.Parse("224.0.0.0/4"),      // multicast
+        IPNetwork.Parse("240.0.0.0/4"),      // reserved and broadcast
+        // IPv6 (IPv4-mapped ::ffff:0:0/96 is judged as the IPv4 address it carries)
+        IPNetwork.Parse("::/96"),            // unspecified, loopback, IPv4-compatible (deprecated)
+        IPNetwork.Parse("::1/128"),          // loopback
+        IPNetwork.Parse("64:ff9b::/96"),     // NAT64
+        IPNetwork.Parse("64:ff9b:1::/48"),   // local-use NAT64
+        IPNetwork.Parse("100::/64"),         // discard-only
+        IPNetwork.Parse("2001::/32"),        // Teredo
+        IPNetwork.Parse("2001:db8::/32"),    // documentation
+        IPNetwork.Parse("2002::/16"),        // 6to4
+        IPNetwork.Parse("fc00::/7"),         // unique-local
+        IPNetwork.Parse("fe80::/10"),        // link-local
+        IPNetwork.Parse("fec0::/10"),        // site-local (deprecated)
+        IPNetwork.Parse("ff00::/8"),         // multicast
     ];
 
     public IReadOnlyList<IPNetwork> Allowed { get; } = allowed;
@@ -65,11 +94,12 @@ internal sealed class Egress(IReadOnlyList<IPNetwork> allowed)
         return !IsInternal(a) || Allowed.Any(n => n.BaseAddress.AddressFamily == a.AddressFamily && n.Contains(a));
     }
 
-    /// <summary>The handler every outgoing client uses: connect-time address check, no redirects.</summary>
+    /// <summary>The handler every outgoing client uses: connect-time address check, no proxy, no redirects.</summary>
     public SocketsHttpHandler CreateHandler() => new()
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         AllowAutoRedirect = false,
+        UseProxy = false,
         ConnectCallback = ConnectAsync,
     };
 

@@ -31,16 +31,19 @@ internal sealed class OrchestratorClient : IDisposable
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
     private Token? _token;
 
-    public OrchestratorClient(IOptions<OrchestratorOptions> options, TimeProvider time, ILogger<OrchestratorClient> logger, Egress? egress = null)
+    public OrchestratorClient(IOptions<OrchestratorOptions> options, TimeProvider time, ILogger<OrchestratorClient> logger)
     {
         _options = options.Value;
         _time = time;
         _logger = logger;
         _privateKey = _options.Enabled ? Convert.FromBase64String(_options.PrivateKey!) : [];
         // Timeouts come from the dispatcher's Polly pipeline (on the injected clock).
-        // The same egress rules as webhooks: no internal address unless allowed, no redirects, and
-        // no answer read beyond its limit (a token answer is the only one read).
-        _client = new HttpClient((egress ?? new Egress([])).CreateHandler())
+        // The same egress rules as webhooks with the Orchestrator's own allow-list: no internal address
+        // unless allowed, no proxy, no redirects, and no answer read beyond its limit (a token answer is
+        // the only one read). The options validator has already refused a list that does not parse.
+        var egress = Egress.From(_options.AllowedPrivateNetworks).Egress ?? throw new OptionsValidationException(
+            OrchestratorOptions.Section, typeof(OrchestratorOptions), ["Orian:Orchestrator:AllowedPrivateNetworks must be comma-separated CIDRs."]);
+        _client = new HttpClient(egress.CreateHandler())
         {
             Timeout = Timeout.InfiniteTimeSpan,
             MaxResponseContentBufferSize = Egress.MaxResponseBytes,

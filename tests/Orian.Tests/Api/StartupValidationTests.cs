@@ -129,4 +129,14 @@ public sealed class StartupValidationTests
         Assert.That(start, Throws.InstanceOf<OptionsValidationException>()
             .With.Message.Contains("Orian__Orchestrator__PrivateKey").And.Message.Contains("AccountId"));
     }
+
+    [Test]
+    public void AnOrchestratorAllowListThatIsNotCidrsStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Orchestrator:AllowedPrivateNetworks"] = "10.0.0.0/8,intranet";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>()
+            .With.Message.Contains("Orian__Orchestrator__AllowedPrivateNetworks").And.Message.Contains("'intranet'"));
+    }
 }

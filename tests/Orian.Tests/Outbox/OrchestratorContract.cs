@@ -48,17 +48,20 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         }
     }
 
-    private WebhookDispatcher Dispatcher(string? privateKey = null, string? baseUrl = null, TimeProvider? dispatcherClock = null, Action<OutboxOptions>? configure = null)
+    private WebhookDispatcher Dispatcher(
+        string? privateKey = null, string? baseUrl = null, TimeProvider? dispatcherClock = null, Action<OutboxOptions>? configure = null,
+        string orchestratorNetworks = TestService.LoopbackNetworks)
     {
         var options = new OrchestratorOptions
         {
+            AllowedPrivateNetworks = orchestratorNetworks,
             BaseUrl = baseUrl ?? _orchestrator.BaseUrl,
             PublicKey = OrchestratorServer.PublicKey,
             PrivateKey = privateKey ?? _orchestrator.PrivateKeyBase64,
             AccountId = OrchestratorServer.AccountId,
             TenantId = OrchestratorServer.TenantId,
         };
-        var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance, Egress.From(TestService.LoopbackNetworks).Egress);
+        var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance);
         _clients.Add(client);
         var outbox = new OutboxOptions { RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000, AllowedPrivateNetworks = TestService.LoopbackNetworks };
         configure?.Invoke(outbox);
@@ -117,6 +120,22 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(_orchestrator.IdentityCalls, Is.EqualTo(1), "one token for all calls");
         var link = await _db.Links.GetLinkAsync("L1", CancellationToken.None);
         Assert.That((link!.LastStatus, link.LastVersion), Is.EqualTo(("SETTLED", (long?)3)));
+    }
+
+    [Test]
+    public async Task TheOrchestratorHasItsOwnAllowListNotTheWebhooks()
+    {
+        // Loopback is open to tenant webhooks here, but not to the Orchestrator.
+        var dispatcher = Dispatcher(orchestratorNetworks: "");
+        await LinkAsync("EG1");
+        await ApplyAsync(new Txn { Id = "EG1", Version = 1, Status = "AUTHORISED" });
+        await DrainAsync(dispatcher);
+
+        Assert.That(_orchestrator.IdentityCalls, Is.Zero, "not even the token call reached it");
+        Assert.That(_orchestrator.Updates, Is.Empty);
+        var update = (await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None)).Single(d => d.EventType == "instruction.updated");
+        var detail = (await _db.Deliveries.GetDeliveryAsync(update.Id, CancellationToken.None))!.Value;
+        Assert.That(detail.Attempts.Select(a => a.Error), Has.All.EqualTo("refused: private address"));
     }
 
     [TestCase("COMPLETE", "DECLINED", "FAILED")]

@@ -69,6 +69,94 @@ public sealed class EgressTests
         Assert.That(NoneAllowed.Permits(IPAddress.Parse(address)), Is.False);
     }
 
+    /// <summary>Every range egress must refuse, written out here independently of the production list,
+    /// with the reason it is not a place for a webhook.</summary>
+    private static readonly string[] MustRefuse =
+    [
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+        "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
+        "::/96", "64:ff9b::/96", "2001::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+    ];
+
+    private static byte[] Bytes(IPAddress a) => a.GetAddressBytes();
+
+    /// <summary>An address inside <paramref name="network"/>: its prefix bits kept, the rest from <paramref name="noise"/>.</summary>
+    private static IPAddress Inside(IPNetwork network, byte[] noise)
+    {
+        var bytes = Bytes(network.BaseAddress);
+        for (var bit = network.PrefixLength; bit < bytes.Length * 8; bit++)
+        {
+            var mask = (byte)(0x80 >> (bit % 8));
+            bytes[bit / 8] = (byte)((bytes[bit / 8] & ~mask) | (noise[bit / 8 % noise.Length] & mask));
+        }
+
+        return new IPAddress(bytes);
+    }
+
+    /// <summary>The same address with the last bit of the prefix flipped: the neighbouring network of the same size.</summary>
+    private static IPAddress Neighbour(IPNetwork network, IPAddress inside)
+    {
+        var bytes = Bytes(inside);
+        var bit = network.PrefixLength - 1;
+        bytes[bit / 8] ^= (byte)(0x80 >> (bit % 8));
+        return new IPAddress(bytes);
+    }
+
+    private static bool InAny(IPAddress a) => MustRefuse.Select(IPNetwork.Parse).Any(n => n.BaseAddress.AddressFamily == a.AddressFamily && n.Contains(a));
+
+    [TestCaseSource(nameof(MustRefuse))]
+    public void EveryAddressOfARefusedRangeIsRefusedAtRegistrationAndAtConnectAndItsNeighboursAreJudgedOnTheirOwn(string cidr)
+    {
+        var network = IPNetwork.Parse(cidr);
+        var gen = from noise in Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), 16) select noise;
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300).WithQuietOnSuccess(true), Prop.ForAll(gen.ToArbitrary(), noise =>
+        {
+            var inside = Inside(network, noise);
+            var neighbour = Neighbour(network, inside);
+            var literal = inside.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{inside}]" : inside.ToString();
+            var registered = Uri.TryCreate($"https://{literal}/hook", UriKind.Absolute, out var url)
+                && WebhookUrls.Refusal(url, url.OriginalString, allowHttp: false, NoneAllowed) is not null;
+            // The neighbour (outside this range) is refused exactly when another listed range holds it.
+            return (registered && !NoneAllowed.Permits(inside) && NoneAllowed.Permits(neighbour) == !InAny(neighbour))
+                .Label($"{inside} (neighbour {neighbour})");
+        }));
+    }
+
+    [Test]
+    public void EveryListedRangeIsInTheProductionList() =>
+        Assert.That(MustRefuse.Select(IPNetwork.Parse), Is.SubsetOf(Egress.Refused));
+
+    [Test]
+    public void ARefusedRangeOpensOnlyToTheSurfaceWhoseListNamesIt()
+    {
+        var webhooks = Egress.From("198.18.0.0/15").Egress!;
+        var orchestrator = Egress.From("").Egress!;
+        var address = IPAddress.Parse("198.19.3.4");
+        Assert.That(webhooks.Permits(address), Is.True);
+        Assert.That(orchestrator.Permits(address), Is.False);
+    }
+
+    [Test]
+    public async Task AConfiguredProxyIsNeverUsed()
+    {
+        // A "proxy" on loopback that records whether anything connected to it.
+        using var proxy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        proxy.Start();
+        var proxyPort = ((IPEndPoint)proxy.LocalEndpoint).Port;
+        var accepted = proxy.AcceptSocketAsync();
+        using var handler = new Egress([]).CreateHandler();
+        Assert.That(handler.UseProxy, Is.False);
+        handler.Proxy = new WebProxy($"http://127.0.0.1:{proxyPort}"); // ignored while UseProxy is off
+        using var client = new HttpClient(handler);
+
+        // 198.18.0.1 is refused: through a proxy the connect-time check would only have seen 127.0.0.1.
+        var e = Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://198.18.0.1/hook")));
+        Assert.That(e!.InnerException, Is.TypeOf<EgressRefusedException>().Or.Property("InnerException").TypeOf<EgressRefusedException>());
+        Assert.That(accepted.IsCompleted, Is.False, "nothing reached the proxy");
+        proxy.Stop();
+        await Task.CompletedTask;
+    }
+
     [Test]
     public void TheAllowListOpensExactlyItsNetworks()
     {

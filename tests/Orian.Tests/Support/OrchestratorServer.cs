@@ -63,6 +63,7 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         ["Orian:Orchestrator:PrivateKey"] = PrivateKeyBase64,
         ["Orian:Orchestrator:AccountId"] = AccountId,
         ["Orian:Orchestrator:TenantId"] = TenantId,
+        ["Orian:Orchestrator:AllowedPrivateNetworks"] = TestService.LoopbackNetworks,
     };
 
     public static async Task<OrchestratorServer> StartAsync(TimeProvider clock)
