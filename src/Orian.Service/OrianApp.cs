@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orian.Authorisation;
@@ -55,6 +56,7 @@ public static class OrianApp
             limits.MaxRequestBodySize = Math.Max(server.MaxRequestBodyBytes, ingress.MaxBodyBytes + 1L);
             limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveTimeoutSeconds);
+            ConfigureTls(kestrel, context.Configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions(), ingress);
         });
         builder.AddOrian();
         // The framework's request lines (hosting, routing, Kestrel's bad-request reports) write the
@@ -177,6 +179,37 @@ public static class OrianApp
         app.MapStatusApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+    }
+
+    /// <summary>HTTPS from the configured certificate on every https address; with a client-certificate
+    /// authority, client certificates are asked for, and one that does not chain to it fails the
+    /// handshake (whether PPS must present one is the ingress endpoint's check).</summary>
+    private static void ConfigureTls(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, TlsOptions tls, IngressOptions ingress)
+    {
+        if (Certificates.Problems(tls, ingress) is { Count: > 0 } problems)
+        {
+            throw new OptionsValidationException(TlsOptions.Section, typeof(TlsOptions), problems);
+        }
+
+        if (!tls.Enabled)
+        {
+            return;
+        }
+
+        var certificate = Certificates.LoadServer(tls);
+        var authorities = string.IsNullOrWhiteSpace(tls.ClientCertificateAuthorityPath) ? null : Certificates.LoadAuthorities(tls.ClientCertificateAuthorityPath);
+        kestrel.ConfigureHttpsDefaults(https =>
+        {
+            https.ServerCertificate = certificate;
+            https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+            if (authorities is not null)
+            {
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                https.CheckCertificateRevocation = false;
+                https.ClientCertificateValidation = (client, chain, _) =>
+                    Certificates.ChainsTo(client, authorities, chain is null ? null : new X509Certificate2Collection(chain.ChainElements.Select(e => e.Certificate).ToArray()));
+            }
+        });
     }
 
     private static void ValidateServerOptions(ServerOptions server)

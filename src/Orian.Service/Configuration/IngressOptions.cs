@@ -13,6 +13,10 @@ public sealed class IngressOptions
     /// <summary>HTTP Basic password PPS sends. Required outside Development.</summary>
     public string? Password { get; set; }
 
+    /// <summary>Whether PPS must present a client certificate that chains to
+    /// <c>Orian:Tls:ClientCertificateAuthorityPath</c> (mutual TLS), besides its credentials. Needs HTTPS.</summary>
+    public bool RequireClientCertificate { get; set; }
+
     /// <summary>Optional <c>whsec_...</c> secret: when set, every request must also carry a valid
     /// Standard Webhooks signature over its body.</summary>
     public string? SigningSecret { get; set; }

@@ -13,6 +13,11 @@ public sealed class OrchestratorOptions
     /// Development (a bearer token and signed requests travel on it).</summary>
     public string? BaseUrl { get; set; }
 
+    /// <summary>A PEM file of the authorities the Orchestrator's server certificate must chain to, for an
+    /// Orchestrator behind a private authority. When set, only these are trusted for it (not the machine's
+    /// store); unset, the machine's trusted roots.</summary>
+    public string? CaCertificatePath { get; set; }
+
     /// <summary>Internal networks (comma-separated CIDRs) the Orchestrator may be reached in, when it is
     /// deployed beside Orian. Its own list: tenant webhooks never get these networks, and the Orchestrator
     /// never gets the webhooks' (<c>Orian:Outbox:AllowedPrivateNetworks</c>).</summary>

@@ -85,6 +85,18 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
             failures.Add($"Orian:Orchestrator:AllowedPrivateNetworks (env Orian__Orchestrator__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16; '{invalid}' is not one.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.CaCertificatePath))
+        {
+            try
+            {
+                Orian.Service.Security.Certificates.LoadAuthorities(options.CaCertificatePath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+            {
+                failures.Add($"Orian:Orchestrator:CaCertificatePath (env Orian__Orchestrator__CaCertificatePath) could not be read: {e.Message}");
+            }
+        }
+
         if (!options.Enabled)
         {
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -93,6 +105,10 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
             failures.Add("Orian:Orchestrator:BaseUrl must be an absolute http or https URL.");
+        }
+        else if (baseUrl.Scheme != "https" && !environment.IsDevelopment())
+        {
+            failures.Add("Orian:Orchestrator:BaseUrl must be https outside Development: the bearer token and signed updates travel on it.");
         }
 
         if (string.IsNullOrWhiteSpace(options.PublicKey) || options.PublicKey.Contains(':', StringComparison.Ordinal))

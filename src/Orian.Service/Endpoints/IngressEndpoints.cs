@@ -123,6 +123,12 @@ internal static class IngressEndpoints
     {
         var context = edge.Context;
         var request = context.Request;
+        // Kestrel has already refused a certificate that does not chain to the configured authority.
+        if (settings.RequireClientCertificate && context.Connection.ClientCertificate is null)
+        {
+            return (null, edge.Unauthenticated(Problems.Unauthorized("This endpoint needs a TLS client certificate issued by the configured authority."), "no_client_certificate"));
+        }
+
         if (!authenticator.HasValidCredentials(request))
         {
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"orian\", charset=\"UTF-8\"";

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Orian.Service.Outbox;
 
@@ -95,13 +96,28 @@ internal sealed class Egress(IReadOnlyList<IPNetwork> allowed)
     }
 
     /// <summary>The handler every outgoing client uses: connect-time address check, no proxy, no redirects.</summary>
-    public SocketsHttpHandler CreateHandler() => new()
+    /// <param name="authorities">When given, a server certificate must chain to one of these (and only these).</param>
+    public SocketsHttpHandler CreateHandler(X509Certificate2Collection? authorities = null)
     {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AllowAutoRedirect = false,
-        UseProxy = false,
-        ConnectCallback = ConnectAsync,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            ConnectCallback = ConnectAsync,
+        };
+        if (authorities is not null)
+        {
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+            handler.SslOptions.CertificateChainPolicy.CustomTrustStore.AddRange(authorities);
+        }
+
+        return handler;
+    }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

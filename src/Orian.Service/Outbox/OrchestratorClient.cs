@@ -43,7 +43,8 @@ internal sealed class OrchestratorClient : IDisposable
         // the only one read). The options validator has already refused a list that does not parse.
         var egress = Egress.From(_options.AllowedPrivateNetworks).Egress ?? throw new OptionsValidationException(
             OrchestratorOptions.Section, typeof(OrchestratorOptions), ["Orian:Orchestrator:AllowedPrivateNetworks must be comma-separated CIDRs."]);
-        _client = new HttpClient(egress.CreateHandler())
+        var authorities = string.IsNullOrWhiteSpace(_options.CaCertificatePath) ? null : Orian.Service.Security.Certificates.LoadAuthorities(_options.CaCertificatePath);
+        _client = new HttpClient(egress.CreateHandler(authorities))
         {
             Timeout = Timeout.InfiniteTimeSpan,
             MaxResponseContentBufferSize = Egress.MaxResponseBytes,

@@ -131,6 +131,15 @@ public sealed class StartupValidationTests
     }
 
     [Test]
+    public void OutsideDevelopmentAnOrchestratorOverPlainHttpStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:Orchestrator:BaseUrl"] = "http://orchestrator.example";
+        var start = () => TestService.StartAsync(settings, environment: "Production");
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("BaseUrl must be https outside Development"));
+    }
+
+    [Test]
     public void AnOrchestratorAllowListThatIsNotCidrsStopsStartUp()
     {
         var settings = Sqlite();

@@ -50,11 +50,12 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
 
     private WebhookDispatcher Dispatcher(
         string? privateKey = null, string? baseUrl = null, TimeProvider? dispatcherClock = null, Action<OutboxOptions>? configure = null,
-        string orchestratorNetworks = TestService.LoopbackNetworks)
+        string orchestratorNetworks = TestService.LoopbackNetworks, bool trustTestAuthority = true)
     {
         var options = new OrchestratorOptions
         {
             AllowedPrivateNetworks = orchestratorNetworks,
+            CaCertificatePath = trustTestAuthority ? TestCertificates.Instance.AuthorityPath : null,
             BaseUrl = baseUrl ?? _orchestrator.BaseUrl,
             PublicKey = OrchestratorServer.PublicKey,
             PrivateKey = privateKey ?? _orchestrator.PrivateKeyBase64,
@@ -136,6 +137,23 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         var update = (await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None)).Single(d => d.EventType == "instruction.updated");
         var detail = (await _db.Deliveries.GetDeliveryAsync(update.Id, CancellationToken.None))!.Value;
         Assert.That(detail.Attempts.Select(a => a.Error), Has.All.EqualTo("refused: private address"));
+    }
+
+    [Test]
+    public async Task AnOrchestratorWhoseCertificateDoesNotChainToTheConfiguredAuthorityIsNotSentAnything()
+    {
+        // Without Orian:Orchestrator:CaCertificatePath only the machine's roots are trusted, and the
+        // run's private authority is not among them.
+        var dispatcher = Dispatcher(trustTestAuthority: false);
+        await LinkAsync("TLS1");
+        await ApplyAsync(new Txn { Id = "TLS1", Version = 1, Status = "AUTHORISED" });
+        await DrainAsync(dispatcher);
+
+        Assert.That(_orchestrator.IdentityCalls, Is.Zero);
+        Assert.That(_orchestrator.Updates, Is.Empty);
+        var update = (await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None)).Single(d => d.EventType == "instruction.updated");
+        Assert.That(update.State, Is.EqualTo("pending"), "retried later, as any failed attempt");
+        Assert.That(update.Attempts, Is.GreaterThan(0));
     }
 
     [TestCase("COMPLETE", "DECLINED", "FAILED")]

@@ -13,7 +13,7 @@ public sealed class OrchestratorServerTests
 
     private static async Task<HttpStatusCode> IdentityAsync(OrchestratorServer server, string authorization)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        using var client = TestCertificates.Instance.HttpsClient(new Uri(server.BaseUrl));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/identity/hmac") { Content = new ByteArrayContent([]) };
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         using var response = await client.SendAsync(request);
@@ -59,7 +59,7 @@ public sealed class OrchestratorServerTests
     public async Task AnUpdateWithoutALiveTokenIsRefused()
     {
         await using var server = await OrchestratorServer.StartAsync(new ManualTimeProvider(Now));
-        using var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        using var client = TestCertificates.Instance.HttpsClient(new Uri(server.BaseUrl));
         using var request = new HttpRequestMessage(HttpMethod.Put, "/v2/order-management/O/instruction/I/status") { Content = new StringContent("{}") };
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer tok_made_up");
         using var response = await client.SendAsync(request);

@@ -64,12 +64,20 @@ internal sealed class OrchestratorServer : IAsyncDisposable
         ["Orian:Orchestrator:AccountId"] = AccountId,
         ["Orian:Orchestrator:TenantId"] = TenantId,
         ["Orian:Orchestrator:AllowedPrivateNetworks"] = TestService.LoopbackNetworks,
+        ["Orian:Orchestrator:CaCertificatePath"] = TestCertificates.Instance.AuthorityPath,
     };
 
     public static async Task<OrchestratorServer> StartAsync(TimeProvider clock)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // HTTPS, as outside Development: a certificate from the run's own authority, which the service
+        // is told to trust through Orian:Orchestrator:CaCertificatePath.
+        var certificates = TestCertificates.Instance;
+        using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificates.ServerCertificatePath, certificates.ServerKeyPath);
+        var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
+        builder.WebHost.UseUrls("https://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new OrchestratorServer(app, clock);

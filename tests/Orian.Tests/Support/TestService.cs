@@ -29,7 +29,7 @@ internal sealed class TestService : IAsyncDisposable
         _app = app;
         Address = address;
         Pps = new HttpClient { BaseAddress = address };
-        Pps.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PpsUser}:{PpsPassword}")));
+        Pps.DefaultRequestHeaders.Authorization = PpsCredentials;
         Operator = new HttpClient { BaseAddress = address };
         Operator.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         Anonymous = new HttpClient { BaseAddress = address };
@@ -39,6 +39,8 @@ internal sealed class TestService : IAsyncDisposable
     public const string HashKeyId = "test-1";
 
     public static readonly string HashKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("orian test payload hash key"u8));
+
+    public static AuthenticationHeaderValue PpsCredentials => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PpsUser}:{PpsPassword}")));
 
     public Uri Address { get; }
     public HttpClient Pps { get; }
@@ -71,7 +73,9 @@ internal sealed class TestService : IAsyncDisposable
             environment = chosen;
         }
 
-        var app = OrianApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
+        // ... and other addresses ("__urls", e.g. https://127.0.0.1:0).
+        var urls = defaults.Remove("__urls", out var chosenUrls) && chosenUrls is not null ? chosenUrls : "http://127.0.0.1:0";
+        var app = OrianApp.Build(["--urls", urls, "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(defaults);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
