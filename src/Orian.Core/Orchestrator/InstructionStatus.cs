@@ -50,7 +50,10 @@ public static class InstructionStatus
     }
 
     /// <summary>Whether <paramref name="value"/> is an Orchestrator order or instruction reference:
-    /// 1 to 50 characters of <c>[a-zA-Z0-9-_.]</c> (the Orchestrator's reference format).</summary>
+    /// 1 to 50 characters of <c>[a-zA-Z0-9-_.]</c> (the Orchestrator's reference format), not made only
+    /// of dots. A reference becomes a segment of the Orchestrator's URL path, and escaping leaves
+    /// <c>.</c> and <c>..</c> as they are, so they would name the segment itself or its parent. The
+    /// percent-encoded forms (<c>%2e</c>) are refused with every other <c>%</c>.</summary>
     public static bool IsValidReference(string? value)
     {
         if (string.IsNullOrEmpty(value) || value.Length > 50)
@@ -58,14 +61,17 @@ public static class InstructionStatus
             return false;
         }
 
+        var onlyDots = true;
         foreach (var c in value)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             {
                 return false;
             }
+
+            onlyDots &= c == '.';
         }
 
-        return true;
+        return !onlyDots;
     }
 }

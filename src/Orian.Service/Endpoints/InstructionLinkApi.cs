@@ -30,10 +30,19 @@ internal static class InstructionLinkApi
         var links = app.MapOperatorGroup("/v1/instruction-links");
         links.MapPut("/{transactionId}", PutAsync).Needs(OperatorRoles.LinkWrite);
         links.MapGet("/{transactionId}", GetAsync).Needs(OperatorRoles.LinkRead);
-        links.MapDelete("/{transactionId}", async (string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, CancellationToken ct) =>
-            await store.DeleteLinkAsync(PathId.Of(context, transactionId), OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct)
-                ? Results.NoContent()
-                : Problems.NotFound($"The link of transaction '{PathId.Of(context, transactionId)}'")).Needs(OperatorRoles.LinkWrite);
+        links.MapDelete("/{transactionId}", DeleteAsync).Needs(OperatorRoles.LinkWrite);
+    }
+
+    private static async Task<IResult> DeleteAsync(string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        transactionId = PathId.Of(context, transactionId);
+        return await store.DeleteLinkAsync(transactionId, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken) switch
+        {
+            LinkDelete.Deleted => Results.NoContent(),
+            LinkDelete.AlreadyReported => Problems.Conflict(
+                $"The link of transaction '{transactionId}' has reported a status to its instruction; it stays, so that the transaction cannot settle a second instruction."),
+            _ => Problems.NotFound($"The link of transaction '{transactionId}'"),
+        };
     }
 
     private static async Task<IResult> PutAsync(
@@ -60,6 +69,16 @@ internal static class InstructionLinkApi
         }
 
         var written = await store.PutLinkAsync(transactionId, refs, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
+        switch (written.Conflict)
+        {
+            case LinkConflict.InstructionTaken:
+                return Problems.Conflict(
+                    $"Instruction '{refs.OrderRef}/{refs.InstructionRef}' is linked to another transaction; an instruction is settled by one transaction.");
+            case LinkConflict.AlreadyReported:
+                return Problems.Conflict(
+                    $"Transaction '{transactionId}' has reported {written.Link.LastStatus} to instruction '{written.Link.OrderRef}/{written.Link.InstructionRef}'; its link cannot move.");
+        }
+
         if (written.Queued is not null)
         {
             signal.RingDeliveries(); // an update is waiting for the dispatcher
@@ -78,7 +97,7 @@ internal static class InstructionLinkApi
         {
             if (!root.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || !InstructionStatus.IsValidReference(value.GetString()))
             {
-                return Problems.InvalidField(field, $"'{field}' is required: 1 to 50 characters of a-z, A-Z, 0-9, '-', '_' and '.'.");
+                return Problems.InvalidField(field, $"'{field}' is required: 1 to 50 characters of a-z, A-Z, 0-9, '-', '_' and '.', not only dots.");
             }
         }
 

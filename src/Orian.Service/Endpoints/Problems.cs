@@ -46,6 +46,13 @@ internal static class Problems
         title: "Not found.",
         type: "urn:orian:problem:not-found");
 
+    /// <summary>409: the request contradicts what is stored; nothing was changed.</summary>
+    public static IResult Conflict(string detail) => TypedResults.Problem(
+        detail: detail,
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Conflict.",
+        type: "urn:orian:problem:conflict");
+
     /// <summary>422: the request is well formed but can never be applied; nothing was stored.</summary>
     public static IResult Refused(string detail) => TypedResults.Problem(
         detail: detail,

@@ -77,6 +77,13 @@ internal sealed class OrchestratorClient : IDisposable
 
     private HttpRequestMessage UpdateRequest(UpdateCall update, Token token)
     {
+        // Checked again at the last moment: an update queued by an older build could carry a dot-only
+        // reference, which would walk the Orchestrator's path.
+        if (!InstructionStatus.IsValidReference(update.OrderRef) || !InstructionStatus.IsValidReference(update.InstructionRef))
+        {
+            throw new InvalidOperationException("The update's order or instruction reference is not an identifier; it is not sent.");
+        }
+
         var path = _options.UpdatePath
             .Replace("{orderRef}", Uri.EscapeDataString(update.OrderRef), StringComparison.Ordinal)
             .Replace("{instructionRef}", Uri.EscapeDataString(update.InstructionRef), StringComparison.Ordinal)

@@ -8,12 +8,16 @@ public interface IInstructionLinkStore
 {
     /// <summary>Creates or replaces the link of <paramref name="transactionId"/>. When the references
     /// change and the transaction already has a status the instruction should know, an update is
-    /// queued for the Orchestrator in the same transaction (a late link still reports).</summary>
+    /// queued for the Orchestrator in the same transaction (a late link still reports). Nothing is
+    /// written when the instruction is linked to another transaction, or when this link has already
+    /// reported a status to its instruction and would move (<see cref="LinkWrite.Conflict"/>).</summary>
     Task<LinkWrite> PutLinkAsync(string transactionId, InstructionLinkRefs refs, OperatorContext who, CancellationToken cancellationToken);
 
     Task<InstructionLinkRow?> GetLinkAsync(string transactionId, CancellationToken cancellationToken);
 
-    Task<bool> DeleteLinkAsync(string transactionId, OperatorContext who, CancellationToken cancellationToken);
+    /// <summary>Removes a link, unless it has already reported a status to its instruction (deleting it
+    /// then would let the transaction be linked to a second instruction).</summary>
+    Task<LinkDelete> DeleteLinkAsync(string transactionId, OperatorContext who, CancellationToken cancellationToken);
 
     /// <summary>The instruction updates queued for the Orchestrator about a transaction, oldest first.</summary>
     Task<IReadOnlyList<InstructionUpdateRow>> GetInstructionUpdatesAsync(string transactionId, CancellationToken cancellationToken);
@@ -40,8 +44,32 @@ public sealed class InstructionLinkRow
 }
 
 /// <summary>What a link write did: <paramref name="Created"/> a new link, and the status it queued
-/// for the Orchestrator (null when nothing was due).</summary>
-public sealed record LinkWrite(InstructionLinkRow Link, bool Created, string? Queued);
+/// for the Orchestrator (null when nothing was due); or, with a <paramref name="Conflict"/>, nothing,
+/// and <paramref name="Link"/> is the link that stands in the way (another transaction's, or this one's
+/// as it is).</summary>
+public sealed record LinkWrite(InstructionLinkRow Link, bool Created, string? Queued, LinkConflict Conflict = LinkConflict.None);
+
+/// <summary>Why a link write changed nothing.</summary>
+public enum LinkConflict
+{
+    None,
+
+    /// <summary>The instruction is linked to another transaction: one transaction per instruction.</summary>
+    InstructionTaken,
+
+    /// <summary>The link has reported a status to its instruction and cannot move to another.</summary>
+    AlreadyReported,
+}
+
+/// <summary>What a link delete did.</summary>
+public enum LinkDelete
+{
+    NotFound,
+    Deleted,
+
+    /// <summary>Kept: it has reported a status to its instruction.</summary>
+    AlreadyReported,
+}
 
 /// <summary>One queued instruction update and how its delivery to the Orchestrator is going.</summary>
 public sealed class InstructionUpdateRow

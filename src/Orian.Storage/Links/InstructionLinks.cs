@@ -28,6 +28,24 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
             $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId",
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var sameInstruction = existing is not null && existing.OrderRef == refs.OrderRef && existing.InstructionRef == refs.InstructionRef;
+        if (!sameInstruction)
+        {
+            // An instruction has been told about this transaction: it stays its instruction.
+            if (existing?.LastStatus is not null)
+            {
+                return new LinkWrite(existing, false, null, LinkConflict.AlreadyReported);
+            }
+
+            // One transaction per instruction (the unique index is the backstop; under the lock this
+            // read sees every committed link).
+            var holder = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
+                $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE order_ref = @OrderRef AND instruction_ref = @InstructionRef",
+                new { refs.OrderRef, refs.InstructionRef }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (holder is not null)
+            {
+                return new LinkWrite(holder, false, null, LinkConflict.InstructionTaken);
+            }
+        }
         var link = new InstructionLinkRow
         {
             TransactionId = transactionId,
@@ -68,7 +86,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
             new { transactionId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    public async Task<bool> DeleteLinkAsync(string transactionId, OperatorContext who, CancellationToken cancellationToken)
+    public async Task<LinkDelete> DeleteLinkAsync(string transactionId, OperatorContext who, CancellationToken cancellationToken)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
@@ -78,14 +96,19 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (existing is null)
         {
-            return false;
+            return LinkDelete.NotFound;
+        }
+
+        if (existing.LastStatus is not null)
+        {
+            return LinkDelete.AlreadyReported;
         }
 
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM instruction_links WHERE transaction_id = @transactionId",
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await AuditTrail.AppendAsync(connection, transaction, who, "instruction_link.delete", Target(transactionId), existing.Snapshot(), null, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return LinkDelete.Deleted;
     }
 
     private static string Target(string transactionId) => $"transaction:{transactionId}";

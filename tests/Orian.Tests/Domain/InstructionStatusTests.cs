@@ -1,4 +1,6 @@
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using Orian.Domain;
 using Orian.Orchestrator;
 
@@ -31,8 +33,35 @@ public sealed class InstructionStatusTests
     [TestCase("has space", false)]
     [TestCase("slash/no", false)]
     [TestCase("ünïcode", false)]
+    [TestCase(".", false)]
+    [TestCase("..", false)]
+    [TestCase("....", false)]
+    [TestCase("%2e%2e", false)]
+    [TestCase("%2E", false)]
+    [TestCase("..a", true)]
+    [TestCase("a..", true)]
     public void ReferencesAreUpToFiftyCharactersOfTheDocumentedSet(string value, bool valid) =>
         Assert.That(InstructionStatus.IsValidReference(value), Is.EqualTo(valid));
+
+    /// <summary>Whatever a reference is, if it is accepted it stays one path segment of its own in the
+    /// Orchestrator's URL: no accepted reference names "this segment" or "the parent" after escaping.</summary>
+    [Test]
+    public void AnAcceptedReferenceIsAlwaysExactlyOnePathSegment()
+    {
+        var chars = Gen.Elements('.', '.', '.', '%', '2', 'e', 'E', '/', '\\', 'a', '-', '_', '?', '#');
+        var refs = Gen.ArrayOf(chars).Where(a => a.Length is > 0 and <= 8).Select(a => new string(a));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000).WithQuietOnSuccess(true), Prop.ForAll(refs.ToArbitrary(), value =>
+        {
+            if (!InstructionStatus.IsValidReference(value))
+            {
+                return true.Label("refused");
+            }
+
+            var url = new Uri(new Uri("https://orchestrator.example/"), $"v2/order-management/{Uri.EscapeDataString(value)}/instruction/I-1/status");
+            var segments = url.AbsolutePath.Split('/');
+            return (segments.Length == 7 && segments[2] == "order-management" && Uri.UnescapeDataString(segments[3]) == value).Label(url.AbsolutePath);
+        }));
+    }
 
     [Test]
     public void AReferenceOfFiftyOneCharactersIsRefused()

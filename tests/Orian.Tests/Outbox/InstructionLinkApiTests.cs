@@ -79,6 +79,13 @@ public sealed class InstructionLinkApiTests
     [TestCase("""{"order_ref":"O 1","instruction_ref":"I-1"}""", "order_ref")]
     [TestCase("""{"order_ref":"O-1","instruction_ref":"IIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII"}""", "instruction_ref")]
     [TestCase("""{"order_ref":"O-1","instruction_ref":7}""", "instruction_ref")]
+    [TestCase("""{"order_ref":"..","instruction_ref":"I-1"}""", "order_ref")]
+    [TestCase("""{"order_ref":"O-1","instruction_ref":"."}""", "instruction_ref")]
+    [TestCase("""{"order_ref":"O-1","instruction_ref":"....."}""", "instruction_ref")]
+    [TestCase("""{"order_ref":"%2e%2e","instruction_ref":"I-1"}""", "order_ref")]
+    [TestCase("""{"order_ref":"O-1","instruction_ref":"%2E"}""", "instruction_ref")]
+    [TestCase("""{"order_ref":".%2e","instruction_ref":"I-1"}""", "order_ref")]
+    [TestCase("""{"order_ref":"O-1","instruction_ref":"..\u002f.."}""", "instruction_ref")]
     [TestCase("""{"order_ref":"O-1","instruction_ref":"I-1","metadata":[1]}""", "metadata")]
     [TestCase("""{"order_ref":"O-1","instruction_ref":"I-1","metadata":{"k":1}}""", "metadata.k")]
     public async Task ABadLinkIsA400NamingTheFieldAndChangesNothing(string json, string field)
@@ -89,6 +96,46 @@ public sealed class InstructionLinkApiTests
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
         Assert.That((await TestService.JsonAsync(response)).GetProperty("field").GetString(), Is.EqualTo(field));
         Assert.That(await service.GetJsonOrNullAsync("/v1/instruction-links/TX-BAD"), Is.Null);
+    }
+
+    [Test]
+    public async Task ASecondTransactionForAnInstructionAndAMoveAfterReportingAre409sThatChangeNothing()
+    {
+        await using var orchestrator = await OrchestratorServer.StartAsync(TimeProvider.System);
+        await using var service = await TestService.StartSqliteAsync(settings: orchestrator.Settings);
+        foreach (var id in new[] { "U-1", "U-2" })
+        {
+            using var put = await service.PutAsync(new Txn { Id = id, Status = "COMPLETE" });
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using (var first = await PutLink(service.Operator, "U-1", """{"order_ref":"ORD-U","instruction_ref":"INS-U"}"""))
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        using (var second = await PutLink(service.Operator, "U-2", """{"order_ref":"ORD-U","instruction_ref":"INS-U"}"""))
+        {
+            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(second.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(await second.Content.ReadAsStringAsync(), Does.Contain("linked to another transaction"));
+        }
+
+        Assert.That(await service.GetJsonOrNullAsync("/v1/instruction-links/U-2"), Is.Null);
+
+        using (var moved = await PutLink(service.Operator, "U-1", """{"order_ref":"ORD-U","instruction_ref":"INS-OTHER"}"""))
+        {
+            Assert.That(moved.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            Assert.That(await moved.Content.ReadAsStringAsync(), Does.Contain("cannot move"));
+        }
+
+        using (var deleted = await service.Operator.DeleteAsync("/v1/instruction-links/U-1"))
+        {
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        }
+
+        var link = (await service.GetJsonOrNullAsync("/v1/instruction-links/U-1"))!.Value;
+        Assert.That(link.GetProperty("instruction_ref").GetString(), Is.EqualTo("INS-U"));
     }
 
     [Test]

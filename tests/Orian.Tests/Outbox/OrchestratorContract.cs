@@ -186,17 +186,89 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         var update = _orchestrator.Updates.Single();
         Assert.That((update.Status, update.Version), Is.EqualTo(("SETTLED", 2L)));
 
-        // Writing the same link again queues nothing; pointing it at another instruction tells that one.
+        // Writing the same link again queues nothing. The instruction has been told: the link can
+        // neither move to another instruction nor be deleted (and then written elsewhere).
         Assert.That((await LinkAsync("LATE")).Queued, Is.Null);
-        Assert.That((await LinkAsync("LATE", "ORD-2", "INS-9")).Queued, Is.EqualTo("SETTLED"));
+        var moved = await LinkAsync("LATE", "ORD-2", "INS-9");
+        Assert.That((moved.Conflict, moved.Queued, moved.Link.InstructionRef), Is.EqualTo((LinkConflict.AlreadyReported, (string?)null, "INS-1")));
+        Assert.That(await _db.Links.DeleteLinkAsync("LATE", Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.EqualTo(LinkDelete.AlreadyReported));
         await DrainAsync(dispatcher);
-        Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Is.EqualTo(new[] { "INS-1", "INS-9" }));
+        Assert.That(_orchestrator.Updates.Select(u => u.InstructionRef), Is.EqualTo(new[] { "INS-1" }));
+        Assert.That((await _db.Links.GetLinkAsync("LATE", CancellationToken.None))!.InstructionRef, Is.EqualTo("INS-1"));
+    }
 
-        // Deleted and written again: that instruction was already told, so nothing is queued twice.
-        Assert.That(await _db.Links.DeleteLinkAsync("LATE", Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.True);
-        Assert.That((await LinkAsync("LATE", "ORD-2", "INS-9")).Queued, Is.Null);
+    [Test]
+    public async Task AnInstructionIsSettledByOneTransaction()
+    {
+        var dispatcher = Dispatcher();
+        await ApplyAsync(new Txn { Id = "ONE-A", Version = 1, Status = "COMPLETE" }, new Txn { Id = "ONE-B", Version = 1, Status = "COMPLETE" });
+        Assert.That((await LinkAsync("ONE-A", "ORD-U", "INS-U")).Queued, Is.EqualTo("SETTLED"));
+
+        var second = await LinkAsync("ONE-B", "ORD-U", "INS-U");
+        Assert.That((second.Conflict, second.Link.TransactionId), Is.EqualTo((LinkConflict.InstructionTaken, "ONE-A")));
+        Assert.That(await _db.Links.GetLinkAsync("ONE-B", CancellationToken.None), Is.Null);
         await DrainAsync(dispatcher);
-        Assert.That(_orchestrator.Updates, Has.Count.EqualTo(2));
+        Assert.That(_orchestrator.Updates.Select(u => u.Body.GetProperty("transactionId").GetString()), Is.EqualTo(new[] { "ONE-A" }));
+
+        // A link that has told its instruction nothing yet may still move, and frees what it held.
+        Assert.That((await LinkAsync("NEW-C", "ORD-V", "INS-V")).Queued, Is.Null, "no transaction yet");
+        Assert.That((await LinkAsync("NEW-C", "ORD-W", "INS-W")).Conflict, Is.EqualTo(LinkConflict.None));
+        Assert.That((await LinkAsync("ONE-B", "ORD-V", "INS-V")).Queued, Is.EqualTo("SETTLED"));
+        Assert.That(await _db.Links.DeleteLinkAsync("NEW-C", Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.EqualTo(LinkDelete.Deleted));
+    }
+
+    [Test]
+    public async Task LinksAnOlderBuildLeftAreSetAsideNotLostByTheMigration()
+    {
+        // The database as an older build left it: the rules of migration 016/015/010 undone.
+        await using (var connection = await _db.Database.OpenAsync(CancellationToken.None))
+        {
+            var undo = _db.Database.Name switch
+            {
+                "sqlite" => "DROP INDEX ux_instruction_links_instruction; DROP TRIGGER tr_instruction_links_not_dots_insert; DROP TRIGGER tr_instruction_links_not_dots_update;",
+                "sqlserver" => "DROP INDEX ux_instruction_links_instruction ON instruction_links; ALTER TABLE instruction_links DROP CONSTRAINT ck_instruction_links_not_dots;",
+                _ => "DROP INDEX ux_instruction_links_instruction; ALTER TABLE instruction_links DROP CONSTRAINT ck_instruction_links_not_dots;",
+            };
+            await Dapper.SqlMapper.ExecuteAsync(connection, undo + " DROP TABLE instruction_link_conflicts; DELETE FROM schema_migrations WHERE name LIKE '%one_link_per_instruction%';");
+            var at = _time.GetUtcNow();
+            foreach (var (id, order, instruction, minutes) in new[]
+                     {
+                         ("OLD-A", "ORD-O", "INS-O", 1), ("OLD-B", "ORD-O", "INS-O", 2), ("OLD-C", "ORD-O", "INS-O", 1),
+                         ("OLD-D", "..", "INS-P", 0), ("OLD-E", "ORD-Q", "INS-Q", 5),
+                     })
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection,
+                    "INSERT INTO instruction_links (transaction_id, order_ref, instruction_ref, last_status, created_at, updated_at) VALUES (@id, @order, @instruction, 'SETTLED', @created, @created)",
+                    new { id, order, instruction, created = at.AddMinutes(minutes) });
+            }
+        }
+
+        await _db.Schema.MigrateAsync(CancellationToken.None);
+
+        Assert.That(await _db.Links.GetLinkAsync("OLD-A", CancellationToken.None), Is.Not.Null, "the first link to an instruction stays");
+        Assert.That(await _db.Links.GetLinkAsync("OLD-E", CancellationToken.None), Is.Not.Null, "a link breaking no rule stays");
+        foreach (var id in new[] { "OLD-B", "OLD-C", "OLD-D" })
+        {
+            Assert.That(await _db.Links.GetLinkAsync(id, CancellationToken.None), Is.Null, id);
+        }
+
+        await using var read = await _db.Database.OpenAsync(CancellationToken.None);
+        var aside = (await Dapper.SqlMapper.QueryAsync<(string, string)>(read, "SELECT transaction_id, reason FROM instruction_link_conflicts ORDER BY transaction_id")).ToList();
+        Assert.That(aside, Is.EqualTo(new[] { ("OLD-B", "instruction_linked_twice"), ("OLD-C", "instruction_linked_twice"), ("OLD-D", "dot_only_reference") }));
+    }
+
+    [Test]
+    public async Task TheDatabaseItselfRefusesASecondLinkToAnInstructionAndDotOnlyReferences()
+    {
+        await LinkAsync("DB-A", "ORD-D", "INS-D");
+        await using var connection = await _db.Database.OpenAsync(CancellationToken.None);
+        foreach (var (order, instruction) in new[] { ("ORD-D", "INS-D"), ("..", "INS-E"), ("ORD-E", "."), ("...", "...") })
+        {
+            Assert.That(async () => await Dapper.SqlMapper.ExecuteAsync(connection,
+                    "INSERT INTO instruction_links (transaction_id, order_ref, instruction_ref, created_at, updated_at) VALUES (@id, @order, @instruction, @at, @at)",
+                    new { id = $"DB-{order}-{instruction}", order, instruction, at = _time.GetUtcNow() }),
+                Throws.InstanceOf<System.Data.Common.DbException>(), $"{order}/{instruction}");
+        }
     }
 
     [Test]
