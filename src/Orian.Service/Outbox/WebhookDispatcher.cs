@@ -5,6 +5,7 @@ using System.Net;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Orian.Outbox;
 using Orian.Security;
 using Orian.Service.Configuration;
 using Orian.Service.Diagnostics;
@@ -457,20 +458,37 @@ internal sealed class WebhookDispatcher : BackgroundService
         return (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
     }
 
-    /// <summary>Records attempts (of any claims) in one transaction. A failure to record is logged,
-    /// not thrown: the attempt was made, and its delivery goes out again (same webhook-id) once its
-    /// lease runs out.</summary>
+    /// <summary>Records attempts (of any claims) in one transaction. If that transaction fails, each
+    /// attempt is recorded in a transaction of its own, so one record the database refuses cannot
+    /// hold back the others (their deliveries would otherwise all be sent again each lease). A failure
+    /// to record is logged, not thrown: the attempt was made, and its delivery goes out again (same
+    /// webhook-id) once its lease runs out.</summary>
     private async Task RecordAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
     {
-        IReadOnlyList<long> ids;
+        var ids = new List<long>(attempts.Count);
         try
         {
-            ids = await _store.RecordAttemptsAsync([.. attempts.Select(a => (a.Owner, a.Outcome))], cancellationToken);
+            ids.AddRange(await _store.RecordAttemptsAsync([.. attempts.Select(a => (a.Owner, a.Outcome))], cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.RecordFailed(_logger, e, attempts.Count);
-            return;
+            if (attempts.Count == 1)
+            {
+                return;
+            }
+
+            foreach (var (owner, outcome, _) in attempts)
+            {
+                try
+                {
+                    ids.AddRange(await _store.RecordAttemptsAsync([(owner, outcome)], cancellationToken));
+                }
+                catch (Exception one) when (one is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    Log.RecordFailed(_logger, one, 1);
+                }
+            }
         }
 
         var recorded = ids.ToHashSet();
@@ -526,7 +544,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
         catch (HttpRequestException e)
         {
-            error = e.Message;
+            error = AttemptErrors.Describe(e); // a fixed phrase: the exception's text names the host
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -550,7 +568,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
-        return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, error, delivered, next, gone);
+        return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, AttemptErrors.Bound(error), delivered, next, gone);
     }
 
     private EndpointHealth HealthOf(string endpointId)

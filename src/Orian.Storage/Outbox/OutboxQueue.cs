@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Orian.Outbox;
 using Orian.Storage.Sql;
 
 namespace Orian.Storage;
@@ -136,7 +137,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         foreach (var (owner, o) in outcomes.Except(delivered))
         {
             var sql = o.Postponed ? OutboxSql.Postpone : o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
-            var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = o.Error, next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
+            var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = AttemptErrors.Bound(o.Error), next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
             if (await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) != 1)
             {
                 continue; // the lease expired and another dispatcher took the delivery over
@@ -201,7 +202,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
                 parameters.Add($"now{i}", o.At);
                 parameters.Add($"status{i}", o.StatusCode);
                 parameters.Add($"latencyMs{i}", o.LatencyMs);
-                parameters.Add($"error{i}", o.Error);
+                parameters.Add($"error{i}", AttemptErrors.Bound(o.Error));
             }
 
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempts(chunk.Length), parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

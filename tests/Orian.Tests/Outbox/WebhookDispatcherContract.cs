@@ -618,6 +618,71 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         }
     }
 
+    /// <summary>A store whose database refuses to record one delivery's attempt (as SQL Server refused an
+    /// error longer than its column), in whatever transaction it comes.</summary>
+    private sealed class RefusesOneRecordStore(IOutboxQueue inner, Func<long> poison) : IOutboxQueue
+    {
+        public int Calls;
+
+        public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
+        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct) =>
+            inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
+
+        public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Calls);
+            return attempts.Any(a => a.Outcome.DeliveryId == poison())
+                ? throw new InvalidOperationException("the database refused this record")
+                : inner.RecordAttemptsAsync(attempts, ct);
+        }
+
+        public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
+            inner.RenewLeasesAsync(owner, ids, until, ct);
+    }
+
+    [Test]
+    public async Task ARecordTheDatabaseRefusesDoesNotHoldBackTheOthersOfItsBatch()
+    {
+        await EndpointAsync(_receiver.Url);
+        await EndpointAsync(_receiver.Url);
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "POISON" });
+        long poison = 0;
+        var store = new RefusesOneRecordStore(_db.Queue, () => poison);
+        await _db.Queue.FanOutAsync(_time.GetUtcNow(), 100, CancellationToken.None);
+        var deliveries = await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
+        Assert.That(deliveries, Has.Count.EqualTo(3));
+        poison = deliveries[1].Id;
+
+        await Dispatcher(store).RunOnceAsync(CancellationToken.None);
+
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(3), "all three were sent");
+        Assert.That(store.Calls, Is.GreaterThan(1), "the batch failed, then each was recorded alone");
+        foreach (var d in await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None))
+        {
+            var attempts = (await _db.Deliveries.GetDeliveryAsync(d.Id, CancellationToken.None))!.Value.Attempts;
+            Assert.That((d.State, attempts.Count), Is.EqualTo(d.Id == poison ? ("pending", 0) : ("delivered", 1)), $"delivery {d.Id}");
+        }
+    }
+
+    [Test]
+    public async Task AFailedConnectionIsRecordedAsAFixedPhraseWithoutTheHostOrPort()
+    {
+        // A port nothing listens on (bound, then closed).
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await EndpointAsync($"http://127.0.0.1:{port}/hook");
+        await ApplyAsync(new Txn { Id = "REFUSED" });
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+
+        var delivery = await OnlyDeliveryAsync();
+        var attempt = (await _db.Deliveries.GetDeliveryAsync(delivery.Id, CancellationToken.None))!.Value.Attempts.Single();
+        Assert.That(attempt.Error, Is.EqualTo("connection refused"));
+        Assert.That(delivery.LastError, Is.EqualTo("connection refused"));
+    }
+
     /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>
     private sealed class CrashAfterSendStore(IOutboxQueue inner) : IOutboxQueue
     {
