@@ -56,7 +56,7 @@ public static class OrianCli
 
         private readonly Option<string> _apiKey = new("--api-key")
         {
-            Description = "The operator key sent as X-Api-Key, for account, txn and deliveries [env ORIAN_API_KEY; else the Development value]",
+            Description = "The operator key sent as X-Api-Key, for account, txn and deliveries [env ORIAN_API_KEY; else the Development bootstrap key, which only creates admin keys]",
             Recursive = true,
         };
 

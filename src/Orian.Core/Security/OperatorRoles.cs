@@ -24,6 +24,10 @@ public static class OperatorRoles
     /// <summary>The status view: queue depths, rates, latencies, backlog (no account or transaction data).</summary>
     public const string StatusRead = "orian-status-read";
 
+    /// <summary>What the configured bootstrap key holds: it creates named admin keys and nothing else.
+    /// It cannot be granted (it is not in <see cref="All"/>).</summary>
+    public const string Bootstrap = "orian-bootstrap";
+
     public static readonly IReadOnlyList<string> All =
         [Admin, AccountRead, AccountWrite, TransactionRead, TransactionWrite, WebhookRead, WebhookWrite, DeliveryRead, DeliveryWrite, LinkRead, LinkWrite, StatusRead];
 

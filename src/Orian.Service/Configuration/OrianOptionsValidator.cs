@@ -64,9 +64,15 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
 
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
     {
+        if (!options.BootstrapEnabled)
+        {
+            return ValidateOptionsResult.Success; // the key, if any is still configured, is never compared
+        }
+
         if (!environment.IsDevelopment() && string.IsNullOrWhiteSpace(options.ApiKey))
         {
-            return ValidateOptionsResult.Fail("Orian:Admin:ApiKey (env Orian__Admin__ApiKey) is required outside Development.");
+            return ValidateOptionsResult.Fail(
+                "Orian:Admin:ApiKey (env Orian__Admin__ApiKey) is required outside Development while the bootstrap key is enabled (Orian__Admin__BootstrapEnabled=false turns it off).");
         }
 
         if (!string.IsNullOrEmpty(options.ApiKey) && options.ApiKey.Length < 16)

@@ -26,7 +26,7 @@ internal static class IdentityApi
     public static void MapIdentityApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapOperatorGroup("/v1");
-        v1.MapPost("/api-keys", CreateKeyAsync).Needs(OperatorRoles.Admin);
+        v1.MapPost("/api-keys", CreateKeyAsync).Needs(OperatorRoles.Admin, OperatorRoles.Bootstrap);
         v1.MapGet("/api-keys", async (IApiKeyStore keys, CancellationToken ct) =>
             TypedResults.Ok(new ApiKeyListResponse((await keys.ListAsync(ct)).Select(ToResponse).ToList()))).Needs(OperatorRoles.Admin);
         v1.MapDelete("/api-keys/{id}", async (string id, HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
@@ -69,6 +69,11 @@ internal static class IdentityApi
             roles.Add(role.GetString()!);
         }
 
+        if (OperatorAuthFilter.Identity(context).IsBootstrap && !roles.Contains(OperatorRoles.Admin))
+        {
+            return Problems.Forbidden(OperatorRoles.Admin, "The bootstrap key creates named admin keys only: include 'orian-admin' in 'roles', then create narrower keys with that key.");
+        }
+
         var now = time.GetUtcNow();
         DateTimeOffset? expiresAt = null;
         if (root.TryGetProperty("expires_at", out var e) && e.ValueKind != JsonValueKind.Null)
@@ -103,20 +108,28 @@ internal static class IdentityApi
     /// and an empty body: the signature must be the key pair's HMAC of the request, its time within
     /// five minutes of ours, and its nonce new for this key. Answers 201 with a bearer token.
     /// </summary>
-    private static async Task<IResult> ExchangeAsync(HttpContext context, IApiKeyStore keys, TimeProvider time, IOptions<AdminOptions> admin, CancellationToken cancellationToken)
+    private static async Task<IResult> ExchangeAsync(
+        HttpContext context, IApiKeyStore keys, TimeProvider time, IOptions<AdminOptions> admin, AuthFailures failures, CancellationToken cancellationToken)
     {
-        const string Refused = "The HMAC is missing, malformed, stale, reused or does not match an active key.";
+        // Every refusal is counted and logged (at most once a minute per source) like any other
+        // authentication failure; the answer does not say which check failed.
+        IResult Refuse(string reason)
+        {
+            failures.Record(context, "hmac", reason);
+            return Problems.Unauthorized("The HMAC is missing, malformed, stale, reused or does not match an active key.");
+        }
+
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Hmac ", StringComparison.Ordinal) || header.Length > 1024)
         {
-            return Problems.Unauthorized(Refused);
+            return Refuse("no_hmac");
         }
 
         var parts = header["Hmac ".Length..].Split(':');
         if (parts.Length != 4 || !TextRules.IsIdentifier(parts[0]) || !TextRules.IsIdentifier(parts[1])
             || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) || parts[3].Length > 100)
         {
-            return Problems.Unauthorized(Refused);
+            return Refuse("malformed");
         }
 
         using var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
@@ -129,19 +142,19 @@ internal static class IdentityApi
         var key = await keys.FindByPublicKeyAsync(parts[0], cancellationToken);
         if (key is null || !key.IsActive(now) || Math.Abs(now.ToUnixTimeSeconds() - epoch) > (long)HmacWindow.TotalSeconds)
         {
-            return Problems.Unauthorized(Refused);
+            return Refuse(key is null || !key.IsActive(now) ? "unknown_key" : "stale");
         }
 
         var expected = OrchestratorHmac.Signature(Convert.FromBase64String(key.PrivateKey), key.PublicKey, parts[1], epoch, body.Span);
         if (!SecretComparer.Matches(parts[3], expected))
         {
-            return Problems.Unauthorized(Refused);
+            return Refuse("bad_signature");
         }
 
         // The nonce last: a request with a wrong signature must not use up someone's nonce.
         if (!await keys.UseNonceAsync(key.PublicKey, parts[1], now, now - 2 * HmacWindow, cancellationToken))
         {
-            return Problems.Unauthorized(Refused);
+            return Refuse("reused_nonce");
         }
 
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -21,8 +21,8 @@ internal static class Problems
         title: "Authentication failed.",
         type: "urn:orian:problem:unauthorized");
 
-    public static IResult Forbidden(string role) => TypedResults.Problem(
-        detail: $"This key does not hold the role this needs: {role}.",
+    public static IResult Forbidden(string role, string? detail = null) => TypedResults.Problem(
+        detail: detail ?? $"This key does not hold the role this needs: {role}.",
         statusCode: StatusCodes.Status403Forbidden,
         title: "Not allowed.",
         type: "urn:orian:problem:forbidden",

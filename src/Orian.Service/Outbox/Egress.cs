@@ -11,6 +11,11 @@ internal sealed class EgressRefusedException(string host) : IOException($"refuse
     public const string AttemptError = "refused: private address";
 }
 
+/// <summary>An exchange Orian itself judged failed, with a message of its own (no host, no address):
+/// what the attempt log records of it.</summary>
+internal sealed class ExchangeFailedException(string message, System.Net.HttpStatusCode? status = null)
+    : HttpRequestException(message, null, status);
+
 /// <summary>
 /// Where Orian's outgoing calls may connect. Each surface has its own egress and allow-list: tenant
 /// webhooks (<c>Orian:Outbox:AllowedPrivateNetworks</c>) and the Payments Orchestrator
@@ -158,7 +163,7 @@ internal sealed class Egress(IReadOnlyList<IPNetwork> allowed)
     {
         if (content.Headers.ContentLength > MaxResponseBytes)
         {
-            throw new HttpRequestException($"the answer is larger than {MaxResponseBytes} bytes");
+            throw new ExchangeFailedException($"the answer is larger than {MaxResponseBytes} bytes");
         }
 
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -172,7 +177,7 @@ internal sealed class Egress(IReadOnlyList<IPNetwork> allowed)
 
         if (total > MaxResponseBytes)
         {
-            throw new HttpRequestException($"the answer is larger than {MaxResponseBytes} bytes");
+            throw new ExchangeFailedException($"the answer is larger than {MaxResponseBytes} bytes");
         }
 
         return buffer[..total];

@@ -142,11 +142,11 @@ internal sealed class OrchestratorClient : IDisposable
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"identity: the Orchestrator answered HTTP {(int)response.StatusCode} to the HMAC token request", null, response.StatusCode);
+            throw new ExchangeFailedException($"identity: the Orchestrator answered HTTP {(int)response.StatusCode} to the HMAC token request", response.StatusCode);
         }
 
         var body = await Egress.ReadLimitedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        return Token.Parse(body) ?? throw new HttpRequestException("identity: the Orchestrator's token answer has no accessToken and expires (epoch ms)");
+        return Token.Parse(body) ?? throw new ExchangeFailedException("identity: the Orchestrator's token answer has no accessToken and expires (epoch ms)");
     }
 
     public void Dispose()

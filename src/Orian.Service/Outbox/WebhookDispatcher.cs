@@ -542,6 +542,10 @@ internal sealed class WebhookDispatcher : BackgroundService
             refused = true;
             error = EgressRefusedException.AttemptError;
         }
+        catch (ExchangeFailedException e)
+        {
+            error = e.Message; // Orian's own words
+        }
         catch (HttpRequestException e)
         {
             error = AttemptErrors.Describe(e); // a fixed phrase: the exception's text names the host

@@ -10,9 +10,12 @@ namespace Orian.Service.Security;
 
 /// <summary>Who is calling the operator API: an API key (or the bootstrap key of the configuration)
 /// and its roles.</summary>
-internal sealed record OperatorIdentity(string? KeyId, string Name, IReadOnlyList<string> Roles)
+internal sealed record OperatorIdentity(string KeyId, string Name, IReadOnlyList<string> Roles)
 {
-    public const string BootstrapName = "bootstrap";
+    /// <summary>The key id and name the configured bootstrap key acts under (API key ids start <c>key_</c>).</summary>
+    public const string BootstrapId = "bootstrap";
+
+    public bool IsBootstrap => KeyId == BootstrapId;
 
     /// <summary>The audit context of a change this operator makes now, with the request's trace id
     /// (the one a 500 would show).</summary>
@@ -25,9 +28,10 @@ internal sealed record OperatorIdentity(string? KeyId, string Name, IReadOnlyLis
 /// <summary>
 /// Authenticates operator requests, in this order: <c>Authorization: Bearer &lt;token&gt;</c> (a token
 /// bought with the HMAC exchange, looked up by its hash), then <c>X-Api-Key: &lt;private key&gt;</c>
-/// (looked up by its hash; the configured <c>Orian:Admin:ApiKey</c> is the bootstrap
-/// <c>orian-admin</c> key). Keys and tokens are read from the database on every request, so a
-/// revocation holds at once on every instance.
+/// (looked up by its hash). The configured <c>Orian:Admin:ApiKey</c> is the bootstrap key: it holds
+/// only <see cref="OperatorRoles.Bootstrap"/>, which creates named admin keys, acts under the key id
+/// <c>bootstrap</c> in the audit trail, and is off with <c>Orian:Admin:BootstrapEnabled=false</c>. Keys
+/// and tokens are read from the database on every request, so a revocation holds at once on every instance.
 /// </summary>
 internal sealed class OperatorAuthenticator(IApiKeyStore keys, IOptions<AdminOptions> admin, TimeProvider time)
 {
@@ -55,9 +59,9 @@ internal sealed class OperatorAuthenticator(IApiKeyStore keys, IOptions<AdminOpt
             return null;
         }
 
-        if (admin.Value.ApiKey is { Length: > 0 } bootstrap && SecretComparer.Matches(presented, bootstrap))
+        if (admin.Value is { BootstrapEnabled: true, ApiKey: { Length: > 0 } bootstrap } && SecretComparer.Matches(presented, bootstrap))
         {
-            return new OperatorIdentity(null, OperatorIdentity.BootstrapName, [OperatorRoles.Admin]);
+            return new OperatorIdentity(OperatorIdentity.BootstrapId, OperatorIdentity.BootstrapId, [OperatorRoles.Bootstrap]);
         }
 
         return await UseAsync(await keys.FindByHashAsync(Hash(presented), cancellationToken), now, cancellationToken);
@@ -83,8 +87,8 @@ internal sealed class OperatorAuthenticator(IApiKeyStore keys, IOptions<AdminOpt
 }
 
 /// <summary>The role an operator endpoint needs (endpoint metadata; an endpoint without one needs
-/// <c>orian-admin</c>).</summary>
-internal sealed record RequiredRole(string Role);
+/// <c>orian-admin</c>), or else <paramref name="Alternative"/>.</summary>
+internal sealed record RequiredRole(string Role, string? Alternative = null);
 
 /// <summary>Guards the operator API: 401 without a valid key or token, 403 naming the role when the
 /// key lacks the endpoint's role. The identity is left in <c>HttpContext.Items</c> for the audit trail.</summary>
@@ -105,10 +109,11 @@ internal sealed class OperatorAuthFilter(OperatorAuthenticator authenticator, Au
                 $"Send a valid operator key as {OperatorAuthenticator.ApiKeyHeader}, or a bearer token from POST /v1/identity/hmac; this one is unknown, revoked or expired.");
         }
 
-        var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredRole>()?.Role ?? OperatorRoles.Admin;
-        if (!OperatorRoles.Satisfies(identity.Roles, required))
+        var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredRole>() ?? new RequiredRole(OperatorRoles.Admin);
+        if (!OperatorRoles.Satisfies(identity.Roles, required.Role) && (required.Alternative is null || !OperatorRoles.Satisfies(identity.Roles, required.Alternative)))
         {
-            return Problems.Forbidden(required);
+            failures.Record(http, "operator", "forbidden");
+            return Problems.Forbidden(required.Role);
         }
 
         http.Items[ItemKey] = identity with { TraceId = Problems.TraceId(http) };
@@ -123,5 +128,6 @@ internal static class OperatorAuthExtensions
         app.MapGroup(prefix).AddEndpointFilter<OperatorAuthFilter>().AddEndpointFilter<RouteIdFilter>();
 
     /// <summary>The role this endpoint needs.</summary>
-    public static RouteHandlerBuilder Needs(this RouteHandlerBuilder builder, string role) => builder.WithMetadata(new RequiredRole(role));
+    public static RouteHandlerBuilder Needs(this RouteHandlerBuilder builder, string role, string? alternative = null) =>
+        builder.WithMetadata(new RequiredRole(role, alternative));
 }

@@ -190,7 +190,18 @@ public sealed class IngressApiContract<TProvider> : ProviderFixture<TProvider>
         }
 
         Assert.That(await service.GetJsonOrNullAsync("/v1/instruction-links/T%2F1"), Is.Not.Null);
-        using var deleted = await service.Operator.DeleteAsync("/v1/instruction-links/T%2F1");
+        using (var reported = await service.Operator.DeleteAsync("/v1/instruction-links/T%2F1"))
+        {
+            Assert.That(reported.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "found, and it has reported to its instruction");
+        }
+
+        // A link that has reported nothing (no transaction yet) is deleted through the same path form.
+        using (var early = await service.Operator.PutAsync("/v1/instruction-links/N%2F1", new StringContent("{\"order_ref\":\"O-2\",\"instruction_ref\":\"I-2\"}", Encoding.UTF8, "application/json")))
+        {
+            Assert.That(early.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        using var deleted = await service.Operator.DeleteAsync("/v1/instruction-links/N%2F1");
         Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
     }
 

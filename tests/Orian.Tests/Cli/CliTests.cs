@@ -50,7 +50,7 @@ public sealed class CliTests
             ["ORIAN_TARGET"] = service.Address.ToString(),
             ["ORIAN_PPS_USER"] = TestService.PpsUser,
             ["ORIAN_PPS_PASSWORD"] = TestService.PpsPassword,
-            ["ORIAN_API_KEY"] = TestService.ApiKey,
+            ["ORIAN_API_KEY"] = service.OperatorKey,
         };
         foreach (var (name, value) in overrides ?? [])
         {

@@ -265,17 +265,21 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         var entries = (await service.GetJsonOrNullAsync("/v1/audit?limit=1000"))!.Value.GetProperty("entries").EnumerateArray().ToList();
         Assert.That(entries.Select(e => e.GetProperty("action").GetString()), Is.EqualTo(new[]
         {
-            "api_key.create", "controls.put", "controls.put", "webhook_endpoint.create", "webhook_endpoint.rotate_secret", "webhook_endpoint.delete",
+            "api_key.create", "api_key.create", "controls.put", "controls.put", "webhook_endpoint.create", "webhook_endpoint.rotate_secret", "webhook_endpoint.delete",
             "instruction_link.put", "instruction_link.delete", "api_key.create", "api_key.revoke",
         }));
-        Assert.That(entries[0].GetProperty("key_name").GetString(), Is.EqualTo("bootstrap"), "the bootstrap key made alice");
-        var byAlice = entries.Skip(1).Take(7).Append(entries[9]).ToList();
+        Assert.That(entries.Select(e => e.GetProperty("key_id").GetString()), Has.All.Not.Null.And.All.Not.Empty, "every entry names a key");
+        Assert.That((entries[0].GetProperty("key_id").GetString(), entries[0].GetProperty("key_name").GetString()), Is.EqualTo(("bootstrap", "bootstrap")),
+            "the bootstrap key made the named admin key (the test's operator key)");
+        Assert.That(entries[0].GetProperty("after").GetProperty("name").GetString(), Is.EqualTo("test-admin"));
+        Assert.That(entries[1].GetProperty("key_name").GetString(), Is.EqualTo("test-admin"), "the named admin key made alice");
+        var byAlice = entries.Skip(2).Take(7).Append(entries[10]).ToList();
         Assert.That(byAlice.Select(e => e.GetProperty("key_name").GetString()), Has.All.EqualTo("alice"));
         Assert.That(byAlice.Select(e => e.GetProperty("key_id").GetString()), Has.All.EqualTo(key.Id));
-        Assert.That(entries[8].GetProperty("key_name").GetString(), Is.EqualTo("bootstrap"), "the bootstrap key made bob");
-        Assert.That(entries[1].TryGetProperty("before", out _), Is.False, "no controls before the first put");
-        Assert.That(entries[2].GetProperty("before").GetProperty("max_transaction_amount").GetInt64(), Is.EqualTo(500));
-        Assert.That(entries[2].GetProperty("after").GetProperty("status").GetString(), Is.EqualTo("BLOCKED"));
+        Assert.That(entries[9].GetProperty("key_name").GetString(), Is.EqualTo("test-admin"), "the named admin key made bob");
+        Assert.That(entries[2].TryGetProperty("before", out _), Is.False, "no controls before the first put");
+        Assert.That(entries[3].GetProperty("before").GetProperty("max_transaction_amount").GetInt64(), Is.EqualTo(500));
+        Assert.That(entries[3].GetProperty("after").GetProperty("status").GetString(), Is.EqualTo("BLOCKED"));
         Assert.That(entries.Select(e => e.GetProperty("trace_id").GetString()), Has.All.Not.Empty.And.All.Not.Null);
 
         var forAccount = (await service.GetJsonOrNullAsync("/v1/audit?target=account:ACC-9"))!.Value.GetProperty("entries");
@@ -284,6 +288,49 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         Assert.That(await service.GetJsonOrNullAsync($"/v1/webhook-endpoints/{endpointId}"), Is.Null, "deleted: gone from the API");
         Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM webhook_endpoints WHERE id = @endpointId AND deleted_at IS NOT NULL", new { endpointId }), Is.EqualTo(1),
             "but kept, so its history stays readable");
+    }
+
+    [Test]
+    public async Task TheBootstrapKeyOnlyCreatesNamedAdminKeys()
+    {
+        await using var service = await (await CreateDatabaseAsync("bootstrap")).StartServiceAsync();
+        var bootstrap = ApiKey(TestService.ApiKey);
+        foreach (var call in Operations.Where(c => !(c.Method == HttpMethod.Post && c.Path == "/v1/api-keys")))
+        {
+            using var refused = await SendAsync(service, call, bootstrap);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{call.Method} {call.Path}");
+        }
+
+        using (var narrower = await SendAsync(service, new(HttpMethod.Post, "/v1/api-keys", """{"name":"reader","roles":["orian-account-read"]}""", OperatorRoles.Admin), bootstrap))
+        {
+            Assert.That(narrower.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(await narrower.Content.ReadAsStringAsync(), Does.Contain("admin keys only"));
+        }
+
+        using (var admin = await SendAsync(service, new(HttpMethod.Post, "/v1/api-keys", """{"name":"second admin","roles":["orian-admin"]}""", OperatorRoles.Admin), bootstrap))
+        {
+            Assert.That(admin.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        var entries = (await service.GetJsonOrNullAsync("/v1/audit?limit=1000"))!.Value.GetProperty("entries").EnumerateArray().ToList();
+        Assert.That(entries.Select(e => (e.GetProperty("action").GetString(), e.GetProperty("key_id").GetString())),
+            Is.EqualTo(new[] { ("api_key.create", "bootstrap"), ("api_key.create", "bootstrap") }), "only the two admin keys were made, both under the key id 'bootstrap'");
+    }
+
+    [Test]
+    public async Task TheBootstrapKeyCanBeTurnedOff()
+    {
+        var database = await CreateDatabaseAsync("nobootstrap");
+        await using var service = await database.StartServiceAsync(settings: new() { ["Orian:Admin:BootstrapEnabled"] = "false" });
+        using var refused = await SendAsync(service, new(HttpMethod.Post, "/v1/api-keys", """{"name":"x","roles":["orian-admin"]}""", OperatorRoles.Admin), ApiKey(TestService.ApiKey));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM api_keys"), Is.Zero);
+
+        // Outside Development no bootstrap key is needed once it is off.
+        await using var production = await (await CreateDatabaseAsync("nobootstrap-prod")).StartServiceAsync(
+            settings: new() { ["Orian:Admin:BootstrapEnabled"] = "false", ["Orian:Admin:ApiKey"] = "", ["__environment"] = "Production" });
+        using var status = await production.Anonymous.GetAsync("/health/live");
+        Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]

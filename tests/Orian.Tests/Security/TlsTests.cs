@@ -76,7 +76,7 @@ public sealed class TlsTests
             Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("client certificate"));
 
             using var operatorRequest = new HttpRequestMessage(HttpMethod.Get, "/v1/transactions/MTLS-1");
-            operatorRequest.Headers.Add("X-Api-Key", TestService.ApiKey);
+            operatorRequest.Headers.Add("X-Api-Key", service.OperatorKey);
             using var operatorAnswer = await withoutCertificate.SendAsync(operatorRequest);
             Assert.That(operatorAnswer.StatusCode, Is.EqualTo(HttpStatusCode.OK), "operators are not asked for a certificate");
         }
@@ -88,7 +88,7 @@ public sealed class TlsTests
         }
 
         using var check = Certificates.HttpsClient(service.Address);
-        check.DefaultRequestHeaders.Add("X-Api-Key", TestService.ApiKey);
+        check.DefaultRequestHeaders.Add("X-Api-Key", service.OperatorKey);
         foreach (var refusedId in new[] { "MTLS-2", "MTLS-3" })
         {
             using var stored = await check.GetAsync($"/v1/transactions/{refusedId}");

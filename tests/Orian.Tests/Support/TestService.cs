@@ -28,11 +28,37 @@ internal sealed class TestService : IAsyncDisposable
     {
         _app = app;
         Address = address;
-        Pps = new HttpClient { BaseAddress = address };
+        Pps = Client(address);
         Pps.DefaultRequestHeaders.Authorization = PpsCredentials;
-        Operator = new HttpClient { BaseAddress = address };
-        Operator.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
-        Anonymous = new HttpClient { BaseAddress = address };
+        Operator = Client(address);
+        Anonymous = Client(address);
+    }
+
+    /// <summary>A client of the service (over HTTPS, one that trusts the run's own authority).</summary>
+    private static HttpClient Client(Uri address) =>
+        address.Scheme == "https" ? TestCertificates.Instance.HttpsClient(address) : new HttpClient { BaseAddress = address };
+
+    /// <summary>The private part of the named admin key the bootstrap key created at start (the
+    /// <see cref="Operator"/> client's key); the bootstrap key itself only creates admin keys.</summary>
+    public string OperatorKey { get; private set; } = ApiKey;
+
+    /// <summary>Creates the named admin key the operator client uses, with the bootstrap key, as an
+    /// operator setting up a new installation would. Without a usable bootstrap key (a test turned it
+    /// off) the operator client keeps the configured key.</summary>
+    private async Task CreateOperatorKeyAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/api-keys")
+        {
+            Content = new StringContent("""{"name":"test-admin","roles":["orian-admin"]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", ApiKey);
+        using var response = await Anonymous.SendAsync(request);
+        if (response.StatusCode == System.Net.HttpStatusCode.Created)
+        {
+            OperatorKey = (await JsonAsync(response)).GetProperty("private_key").GetString()!;
+        }
+
+        Operator.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
     }
 
     /// <summary>The payload hash key the test services run with (not the Development one).</summary>
@@ -92,7 +118,9 @@ internal sealed class TestService : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestService(app, new Uri(address));
+        var service = new TestService(app, new Uri(address));
+        await service.CreateOperatorKeyAsync();
+        return service;
     }
 
     /// <summary>The service on a fresh SQLite file of its own, removed when the service is disposed.</summary>
