@@ -11,4 +11,4 @@ dotnet build -c Release benchmarks/Orian.LoadGen -v quiet -nologo >/dev/null
 . benchmarks/load/service.sh
 service_start "$provider"
 echo "== $(nproc) cores, $provider, dispatch batch ${Orian__Outbox__BatchSize:-100}, senders ${Orian__Outbox__MaxConcurrency:-128}, per endpoint ${Orian__Outbox__MaxConcurrencyPerEndpoint:-64}"
-dotnet benchmarks/Orian.LoadGen/bin/Release/net10.0/Orian.LoadGen.dll flow "http://127.0.0.1:$port" pps:load-test-password load-test-operator-key "$seconds" "$fractions" $slow
+dotnet benchmarks/Orian.LoadGen/bin/Release/net10.0/Orian.LoadGen.dll flow "http://127.0.0.1:$port" pps:load-test-password "$operator_key" "$seconds" "$fractions" $slow

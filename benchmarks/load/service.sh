@@ -1,6 +1,6 @@
 # Sourced by the load scripts: builds the Release service and starts it on 127.0.0.1:$port with an
 # empty ledger of the given provider (a temp SQLite file, or a throw-away PostgreSQL cluster).
-#   service_start sqlite|postgres    sets svc (pid), work (temp dir), port
+#   service_start sqlite|postgres    sets svc (pid), work (temp dir), port, operator_key (a named admin key)
 #   service_stop                     stops it and cleans up (installed as an EXIT trap)
 
 . scripts/throwaway-postgres.sh
@@ -22,13 +22,21 @@ service_start() {
   export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
   # The payload hash key, required outside Development: a fresh one per run (the ledger is too).
   export Orian__CardData__HashKey="${ORIAN_LOAD_HASH_KEY:-$(head -c 32 /dev/urandom | base64)}"
+  # The key ring that encrypts stored secrets, required outside Development: in the run's folder.
+  export Orian__DataProtection__KeysFolder="$work/keys"
   # The load generator's webhook receiver listens on loopback over http: allowed for the run only.
   export Orian__Outbox__AllowInsecureHttp=true Orian__Outbox__AllowedPrivateNetworks=127.0.0.0/8
   dotnet src/Orian.Service/bin/Release/net10.0/Orian.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
   svc=$!
   for _ in $(seq 1 100); do
     kill -0 "$svc" 2>/dev/null || { echo "the service exited:"; cat "$work/service.log"; exit 1; }
-    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return 0
+    if curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; then
+      # The bootstrap key only creates named admin keys: make the one the load generator uses.
+      operator_key=$(curl -sf -H 'X-Api-Key: load-test-operator-key' -H 'Content-Type: application/json' \
+        -d '{"name":"load","roles":["orian-admin"]}' "http://127.0.0.1:$port/v1/api-keys" | sed 's/.*"private_key":"\([^"]*\)".*/\1/')
+      [ -n "$operator_key" ] || { echo "could not create the load generator's operator key"; exit 1; }
+      return 0
+    fi
     sleep 0.2
   done
   echo "the service did not become ready:"; cat "$work/service.log"; exit 1

@@ -10,8 +10,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Ledger on {Provider}; schema at version {SchemaVersion}")]
     public static partial void StorageReady(ILogger logger, string provider, int schemaVersion);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Encrypted the webhook signing secrets of {Count} endpoints that an older build stored in clear")]
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Wrote {Count} stored secrets again under the current key ring (they were in clear or under the ring kept in the database)")]
     public static partial void SecretsProtected(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Deleted the {Count} Data Protection keys kept in the database: the key ring now lives only in Orian:DataProtection:KeysFolder; back that folder up")]
+    public static partial void DatabaseKeyRingDeleted(ILogger logger, int count);
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Re-keyed {Count} payload hashes stored as plain SHA-256 under key {KeyId}")]
     public static partial void PayloadHashesRekeyed(ILogger logger, long count, string keyId);

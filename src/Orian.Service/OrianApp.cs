@@ -32,9 +32,16 @@ public static class OrianApp
     /// <summary>ASP.NET Core's request logging, whose scope carries the raw request path.</summary>
     public const string HostingCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="settings">Configuration added over the host's own before anything is registered
+    /// (what a host, such as the tests, configures in memory).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -88,6 +95,12 @@ public static class OrianApp
     public static void AddOrian(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The key ring is configured as services are registered, so its settings are checked now.
+        if (KeyRingSettings.From(builder.Configuration).Problems(builder.Environment.IsDevelopment()) is { Count: > 0 } ringProblems)
+        {
+            throw new OptionsValidationException(KeyRingSettings.Section, typeof(KeyRingSettings), ringProblems);
+        }
+
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();

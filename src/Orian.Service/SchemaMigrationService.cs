@@ -14,6 +14,15 @@ internal sealed class SchemaMigrationService(OrianStorage storage, ILogger<Schem
             Log.SecretsProtected(logger, protectedNow);
         }
 
+        // Every secret is now under the current ring: the ring an older build kept in the database
+        // (when the ring has moved to a folder) is deleted, and nothing in clear is read any more.
+        if (storage.Secrets.ReadsPreviousRing && await storage.KeyRing.DeleteAllAsync(cancellationToken) is > 0 and var deleted)
+        {
+            Log.DatabaseKeyRingDeleted(logger, deleted);
+        }
+
+        storage.Secrets.Seal();
+
         var status = await storage.Schema.GetStatusAsync(cancellationToken);
         Log.StorageReady(logger, storage.Provider, status.Applied);
     }

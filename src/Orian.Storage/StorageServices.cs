@@ -37,19 +37,30 @@ public static class StorageServices
             .Validate(o => Providers.ContainsKey(o.Provider),
                 $"{StorageOptions.Section}:Provider (Orian__Storage__Provider) names no storage provider of this build; use one of {string.Join(", ", Providers.Keys.Order(StringComparer.Ordinal))}.")
             .ValidateOnStart();
-        // Secrets at rest: Data Protection, its key ring in this database (every instance reads the
-        // same keys) unless Orian:DataProtection:KeysFolder names a folder for it.
-        var dataProtection = services.AddDataProtection().SetApplicationName("orian");
-        if (configuration["Orian:DataProtection:KeysFolder"] is { Length: > 0 } folder)
+        // Secrets at rest: Data Protection. Its key ring lives in Orian:DataProtection:KeysFolder (every
+        // instance shares the folder), its keys encrypted with Orian:DataProtection:CertificatePath when
+        // set; outside Development the folder is required (the service's validator). Without a folder
+        // (Development), the ring is kept in this database. With a folder, a ring an older build kept in
+        // the database is still read until the start-up pass has written every secret again, and then
+        // deleted (SchemaMigrationService).
+        var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        var ring = KeyRingSettings.From(configuration);
+        if (ring.Folder is { } folder)
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(folder));
+            if (ring.Problems(development: true).Count == 0 && ring.LoadCertificate() is { } certificate)
+            {
+                dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+            }
+
+            services.AddSingleton<ISecretProtector>(sp => new DataProtectionSecrets(sp.GetRequiredService<IDataProtectionProvider>(), PreviousRing(sp)));
         }
         else
         {
             services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) => o.XmlRepository = new DeferredKeyRing(sp));
+            services.AddSingleton<ISecretProtector>(sp => new DataProtectionSecrets(sp.GetRequiredService<IDataProtectionProvider>()));
         }
 
-        services.AddSingleton<ISecretProtector>(sp => new DataProtectionSecrets(sp.GetRequiredService<IDataProtectionProvider>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -70,6 +81,19 @@ public static class StorageServices
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<OrianStorage>().Audit);
         services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Bodies);
         return services;
+    }
+
+    private const string ApplicationName = "orian";
+
+    /// <summary>A provider that only reads the keys an older build kept in the database: it never
+    /// makes a key, so nothing new is ever encrypted under that ring.</summary>
+    private static IDataProtectionProvider PreviousRing(IServiceProvider services)
+    {
+        var previous = new ServiceCollection();
+        previous.AddLogging();
+        previous.AddDataProtection().SetApplicationName(ApplicationName).DisableAutomaticKeyGeneration();
+        previous.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new DeferredKeyRing(services));
+        return previous.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>();
     }
 
     /// <summary>The database key ring, found when Data Protection first reads it (after the service

@@ -22,6 +22,21 @@ public sealed class DatabaseKeyRing(SqlDatabase database) : IXmlRepository
         return connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY name").Select(x => XElement.Parse(x)).ToList();
     }
 
+    /// <summary>How many keys the database holds.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM data_protection_keys", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes every key from the database, once the ring lives elsewhere and nothing stored
+    /// is encrypted under these keys any more.</summary>
+    public async Task<int> DeleteAllAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM data_protection_keys", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     public void StoreElement(XElement element, string friendlyName)
     {
         using var connection = database.OpenAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();

@@ -87,30 +87,41 @@ public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secr
         return rotated;
     }
 
-    /// <summary>Encrypts the secrets an older build stored in clear. Run at start-up, after the schema
-    /// is current; returns how many endpoints it changed.</summary>
+    /// <summary>Writes again, under the current key ring, every stored secret that is in clear (an
+    /// older build's) or under the ring an older build kept in the database: webhook secrets and API key
+    /// private keys, in one transaction. Run at start-up, after the schema is current; returns how many
+    /// rows it changed.</summary>
     public async Task<int> ProtectStoredSecretsAsync(CancellationToken cancellationToken)
     {
         secrets.Protect("key ring warm-up"); // the first key is created now, outside any transaction
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await scope.Connection.QueryAsync<(string Id, string Secret, string? PreviousSecret)>(new CommandDefinition(
-            "SELECT id, secret, previous_secret FROM webhook_endpoints WHERE kind = 'webhook'", transaction: scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .Where(r => (r.Secret.Length > 0 && !secrets.IsProtected(r.Secret)) || (r.PreviousSecret is { Length: > 0 } p && !secrets.IsProtected(p)))
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        string? Again(string? stored) => stored is { Length: > 0 } && secrets.NeedsReprotecting(stored) ? secrets.Protect(secrets.Unprotect(stored)) : stored;
+
+        var endpoints = (await connection.QueryAsync<(string Id, string Secret, string? PreviousSecret)>(new CommandDefinition(
+            "SELECT id, secret, previous_secret FROM webhook_endpoints WHERE kind = 'webhook'", transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Where(r => secrets.NeedsReprotecting(r.Secret) && r.Secret.Length > 0 || (r.PreviousSecret is { Length: > 0 } p && secrets.NeedsReprotecting(p)))
             .ToList();
-        foreach (var (endpointId, secret, previous) in rows)
+        foreach (var (endpointId, secret, previous) in endpoints)
         {
-            await scope.Connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE webhook_endpoints SET secret = @secret, previous_secret = @previous WHERE id = @endpointId",
-                new
-                {
-                    endpointId,
-                    secret = secrets.IsProtected(secret) ? secret : secrets.Protect(secret),
-                    previous = previous is null || secrets.IsProtected(previous) ? previous : secrets.Protect(previous),
-                }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new { endpointId, secret = Again(secret), previous = Again(previous) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        var keys = (await connection.QueryAsync<(string Id, string PrivateKey)>(new CommandDefinition(
+            "SELECT id, private_key FROM api_keys", transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Where(r => secrets.NeedsReprotecting(r.PrivateKey))
+            .ToList();
+        foreach (var (keyId, privateKey) in keys)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE api_keys SET private_key = @privateKey WHERE id = @keyId",
+                new { keyId, privateKey = Again(privateKey) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return rows.Count;
+        return endpoints.Count + keys.Count;
     }
 
     private static string Target(string id) => $"webhook_endpoint:{id}";

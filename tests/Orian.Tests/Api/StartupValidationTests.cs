@@ -148,4 +148,22 @@ public sealed class StartupValidationTests
         Assert.That(start, Throws.InstanceOf<OptionsValidationException>()
             .With.Message.Contains("Orian__Orchestrator__AllowedPrivateNetworks").And.Message.Contains("'intranet'"));
     }
+
+    [Test]
+    public void OutsideDevelopmentAKeyRingInTheDatabaseStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:DataProtection:KeysFolder"] = "";
+        var start = () => TestService.StartAsync(settings, environment: "Production");
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Orian__DataProtection__KeysFolder"));
+    }
+
+    [Test]
+    public void AKeyRingCertificateWithoutItsPrivateKeyStopsStartUp()
+    {
+        var settings = Sqlite();
+        settings["Orian:DataProtection:CertificatePath"] = TestCertificates.Instance.AuthorityPath; // PEM, no key
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Orian__DataProtection__CertificatePath"));
+    }
 }

@@ -291,6 +291,70 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
     }
 
     [Test]
+    public async Task SecretsMoveOffTheDatabaseRingToAFolderAndTheDatabaseRingIsDeleted()
+    {
+        var database = await CreateDatabaseAsync("ringmove");
+        Key key;
+        string webhookSecret;
+        string keyStoredBefore;
+        // An older installation: Development, the key ring in the database.
+        await using (var before = await database.StartServiceAsync(settings: new() { ["__environment"] = "Development", ["Orian:DataProtection:KeysFolder"] = "" }))
+        {
+            key = await CreateKeyAsync(before, "script", OperatorRoles.Admin);
+            using var created = await before.Operator.PostAsync("/v1/webhook-endpoints", Json("""{"url":"https://example.com/h","events":["transaction.updated"]}"""));
+            webhookSecret = (await TestService.JsonAsync(created)).GetProperty("secret").GetString()!;
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys"), Is.GreaterThan(0));
+            keyStoredBefore = (await database.QueryAsync<string>("SELECT private_key FROM api_keys WHERE id = @id", new { id = key.Id })).Single();
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), $"orian-ring-{Guid.NewGuid():N}");
+        await using var after = await database.StartServiceAsync(settings: new() { ["Orian:DataProtection:KeysFolder"] = folder });
+
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM data_protection_keys"), Is.Zero, "the database no longer holds the ring");
+        Assert.That(Directory.GetFiles(folder, "key-*.xml"), Is.Not.Empty);
+        var keyStoredAfter = (await database.QueryAsync<string>("SELECT private_key FROM api_keys WHERE id = @id", new { id = key.Id })).Single();
+        Assert.That(keyStoredAfter, Does.StartWith("dp1:").And.Not.EqualTo(keyStoredBefore), "written again under the folder's ring");
+
+        // Still usable: the HMAC exchange needs the private key, and the webhook secret reads back.
+        using var exchanged = await ExchangeAsync(after, Hmac(key, Guid.NewGuid().ToString("D"), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Assert.That(exchanged.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var secrets = after.Services.GetRequiredService<Orian.Storage.OrianStorage>().Secrets;
+        var storedSecret = (await database.QueryAsync<string>("SELECT secret FROM webhook_endpoints WHERE kind = 'webhook'")).Single();
+        Assert.That(secrets.Unprotect(storedSecret), Is.EqualTo(webhookSecret));
+
+        // Sealed: a value under the deleted ring, or in clear, is no longer read.
+        Assert.That(() => secrets.Unprotect(keyStoredBefore), Throws.InstanceOf<System.Security.Cryptography.CryptographicException>());
+        Assert.That(() => secrets.Unprotect(webhookSecret), Throws.InstanceOf<System.Security.Cryptography.CryptographicException>());
+    }
+
+    [Test]
+    public async Task TheKeyRingInItsFolderIsEncryptedWithTheConfiguredCertificate()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"orian-ring-{Guid.NewGuid():N}");
+        var certificates = TestCertificates.Instance;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Orian:DataProtection:KeysFolder"] = folder,
+            ["Orian:DataProtection:CertificatePath"] = certificates.KeyRingCertificatePath,
+            ["Orian:DataProtection:CertificatePassword"] = TestCertificates.KeyRingPassword,
+        };
+        var database = await CreateDatabaseAsync("ringcert");
+        Key key;
+        await using (var first = await database.StartServiceAsync(settings: settings))
+        {
+            key = await CreateKeyAsync(first, "script", OperatorRoles.Admin);
+        }
+
+        var ring = string.Concat(Directory.GetFiles(folder, "key-*.xml").Select(File.ReadAllText));
+        Assert.That(ring, Does.Contain("EncryptedData").And.Not.Contain("<masterKey"), "no key in clear in the folder");
+
+        // A restart reads the encrypted ring: the private key still decrypts.
+        await using var second = await database.StartServiceAsync(settings: settings);
+        using var exchanged = await ExchangeAsync(second, Hmac(key, Guid.NewGuid().ToString("D"), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Assert.That(exchanged.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
+    [Test]
     public async Task TheBootstrapKeyOnlyCreatesNamedAdminKeys()
     {
         await using var service = await (await CreateDatabaseAsync("bootstrap")).StartServiceAsync();

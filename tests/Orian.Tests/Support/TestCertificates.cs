@@ -21,6 +21,12 @@ internal sealed class TestCertificates
     public string AuthorityPath => Path.Combine(Folder, "ca.pem");
     public string ServerCertificatePath => Path.Combine(Folder, "server.pem");
     public string ServerKeyPath => Path.Combine(Folder, "server.key");
+    /// <summary>An RSA certificate with its key (PKCS#12, password <see cref="KeyRingPassword"/>) that
+    /// encrypts the Data Protection key ring.</summary>
+    public string KeyRingCertificatePath => Path.Combine(Folder, "key-ring.pfx");
+
+    public const string KeyRingPassword = "key-ring-test-password";
+
     public X509Certificate2 Client { get; }
     public X509Certificate2 RogueClient { get; }
 
@@ -44,6 +50,13 @@ internal sealed class TestCertificates
         File.WriteAllText(ServerKeyPath, serverKey.ExportPkcs8PrivateKeyPem());
 
         Client = CreateClient("CN=pps-client", Authority, now);
+        using (var rsa = RSA.Create(2048))
+        {
+            var ring = new CertificateRequest("CN=Orian key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var ringCertificate = ring.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(2));
+            File.WriteAllBytes(KeyRingCertificatePath, ringCertificate.Export(X509ContentType.Pkcs12, KeyRingPassword));
+        }
+
         using var rogueAuthority = CreateAuthority("CN=Someone Else CA", now);
         RogueClient = CreateClient("CN=pps-client", rogueAuthority, now);
     }

@@ -93,6 +93,13 @@ internal sealed class TestService : IAsyncDisposable
             defaults[key] = value;
         }
 
+        // The key ring in a folder of its own per database, so that a service restarted on the same
+        // database reads the same keys (a test that wants the ring in the database sets it empty).
+        if (!defaults.ContainsKey("Orian:DataProtection:KeysFolder"))
+        {
+            defaults["Orian:DataProtection:KeysFolder"] = KeysFolderFor(defaults.GetValueOrDefault("Orian:Storage:ConnectionString") ?? "");
+        }
+
         // A test can ask for another environment through the settings ("__environment").
         if (defaults.Remove("__environment", out var chosen) && chosen is not null)
         {
@@ -103,10 +110,9 @@ internal sealed class TestService : IAsyncDisposable
         var urls = defaults.Remove("__urls", out var chosenUrls) && chosenUrls is not null ? chosenUrls : "http://127.0.0.1:0";
         var app = OrianApp.Build(["--urls", urls, "--environment", environment], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(defaults);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             services?.Invoke(builder.Services);
-        });
+        }, defaults);
         try
         {
             await app.StartAsync();
@@ -122,6 +128,11 @@ internal sealed class TestService : IAsyncDisposable
         await service.CreateOperatorKeyAsync();
         return service;
     }
+
+    /// <summary>The key ring folder the test services on one database share.</summary>
+    public static string KeysFolderFor(string connectionString) =>
+        Path.Combine(Path.GetTempPath(), "orian-test-keys",
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(connectionString)))[..16]);
 
     /// <summary>The service on a fresh SQLite file of its own, removed when the service is disposed.</summary>
     public static Task<TestService> StartSqliteAsync(Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null) =>
