@@ -64,6 +64,9 @@ public static class OrianApp
             limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveTimeoutSeconds);
             ConfigureTls(kestrel, context.Configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions(), ingress);
+            // Per-source connection cap, before TLS and HTTP (Kestrel caps only the total).
+            var sources = kestrel.ApplicationServices.GetRequiredService<SourceConnections>();
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(sources.Middleware));
         });
         builder.AddOrian();
         // The framework's request lines (hosting, routing, Kestrel's bad-request reports) write the
@@ -148,6 +151,10 @@ public static class OrianApp
         services.AddSingleton<ServiceGaugesReader>();
         services.AddSingleton<TelemetrySampler>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetrySampler>());
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AuthThrottle>();
+        services.AddRateLimiter(AuthThrottle.AddPolicies);
+        services.AddSingleton(sp => new SourceConnections(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.MaxConnectionsPerSource));
         services.AddSingleton<AuthFailures>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
@@ -183,6 +190,7 @@ public static class OrianApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter(); // the authentication-failure budgets (AuthThrottle), per surface
         app.MapIngress();
         app.MapOperatorApi();
         app.MapWebhookApi();

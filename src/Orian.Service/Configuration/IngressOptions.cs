@@ -10,7 +10,12 @@ public sealed class IngressOptions
     /// <summary>HTTP Basic user name PPS sends. Required outside Development.</summary>
     public string? Username { get; set; }
 
-    /// <summary>HTTP Basic password PPS sends. Required outside Development.</summary>
+    /// <summary>The shortest PPS password accepted: a guessable one would make the guess budget
+    /// (<c>Orian:RateLimits</c>) the only defence.</summary>
+    public const int MinPasswordLength = 16;
+
+    /// <summary>HTTP Basic password PPS sends, at least <see cref="MinPasswordLength"/> characters.
+    /// Required outside Development.</summary>
     public string? Password { get; set; }
 
     /// <summary>Whether PPS must present a client certificate that chains to

@@ -35,12 +35,21 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
             failures.Add("Orian:Ingress:Username must not contain ':' (HTTP Basic cannot carry it).");
         }
 
+        if (!string.IsNullOrEmpty(options.Password) && options.Password.Length < IngressOptions.MinPasswordLength)
+        {
+            failures.Add($"Orian:Ingress:Password (env Orian__Ingress__Password) must be at least {IngressOptions.MinPasswordLength} characters.");
+        }
+
         for (var i = 0; i < options.Credentials.Count; i++)
         {
             var c = options.Credentials[i];
             if (string.IsNullOrEmpty(c.Username) || string.IsNullOrEmpty(c.Password) || c.Username.Contains(':', StringComparison.Ordinal))
             {
                 failures.Add($"Orian:Ingress:Credentials:{i} needs a Username (without ':') and a Password.");
+            }
+            else if (c.Password.Length < IngressOptions.MinPasswordLength)
+            {
+                failures.Add($"Orian:Ingress:Credentials:{i}:Password must be at least {IngressOptions.MinPasswordLength} characters.");
             }
         }
 

@@ -35,7 +35,7 @@ internal static class IdentityApi
         v1.MapGet("/audit", ListAuditAsync).Needs(OperatorRoles.Admin);
 
         // Not in the operator group: this is how a key pair authenticates in the first place.
-        app.MapPost("/v1/identity/hmac", ExchangeAsync);
+        app.MapPost("/v1/identity/hmac", ExchangeAsync).RequireRateLimiting(AuthThrottle.Hmac);
     }
 
     private static async Task<IResult> CreateKeyAsync(HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken cancellationToken)

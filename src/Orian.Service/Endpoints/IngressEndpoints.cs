@@ -15,7 +15,7 @@ namespace Orian.Service.Endpoints;
 internal static class IngressEndpoints
 {
     public static void MapIngress(this IEndpointRouteBuilder app) =>
-        app.MapPut("/v2/transactions/{id}", PutTransactionAsync).WithName("PutTransaction");
+        app.MapPut("/v2/transactions/{id}", PutTransactionAsync).WithName("PutTransaction").RequireRateLimiting(AuthThrottle.Ingress);
 
     private static async Task<IResult> PutTransactionAsync(
         string id,

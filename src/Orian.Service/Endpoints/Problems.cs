@@ -46,6 +46,13 @@ internal static class Problems
         title: "Not found.",
         type: "urn:orian:problem:not-found");
 
+    /// <summary>429: this source has made too many failed attempts; retry after <c>Retry-After</c>.</summary>
+    public static IResult TooManyRequests(string detail) => TypedResults.Problem(
+        detail: detail,
+        statusCode: StatusCodes.Status429TooManyRequests,
+        title: "Too many requests.",
+        type: "urn:orian:problem:too-many-requests");
+
     /// <summary>409: the request contradicts what is stored; nothing was changed.</summary>
     public static IResult Conflict(string detail) => TypedResults.Problem(
         detail: detail,

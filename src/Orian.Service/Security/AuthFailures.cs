@@ -11,16 +11,24 @@ namespace Orian.Service.Security;
 /// logged since. A misconfigured client or a scan therefore writes one line a minute, not one per
 /// request. The sources remembered are bounded; past the bound, the stalest are forgotten.
 /// </summary>
-internal sealed class AuthFailures(OrianMetrics metrics, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<AuthFailures> logger)
+internal sealed class AuthFailures(OrianMetrics metrics, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<AuthFailures> logger, AuthThrottle throttle)
 {
     /// <summary>Source addresses remembered at most.</summary>
     public const int MaxSources = 10_000;
 
     private readonly ConcurrentDictionary<string, Source> _sources = new(StringComparer.Ordinal);
 
-    public void Record(HttpContext context, string surface, string reason)
+    /// <param name="guess">Whether the failure was a wrong secret (a key, token, password or signature),
+    /// which costs the source a token of its guess budget (<see cref="AuthThrottle"/>). A 403 is not:
+    /// its key was valid.</param>
+    public void Record(HttpContext context, string surface, string reason, bool guess = true)
     {
         metrics.AuthFailed(surface, reason);
+        if (guess)
+        {
+            throttle.Failed(surface, context.Connection.RemoteIpAddress);
+        }
+
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var key = surface + " " + address; // PPS's credentials and operator keys are told apart
         var now = time.GetTimestamp();

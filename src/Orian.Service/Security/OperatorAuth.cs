@@ -112,7 +112,7 @@ internal sealed class OperatorAuthFilter(OperatorAuthenticator authenticator, Au
         var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredRole>() ?? new RequiredRole(OperatorRoles.Admin);
         if (!OperatorRoles.Satisfies(identity.Roles, required.Role) && (required.Alternative is null || !OperatorRoles.Satisfies(identity.Roles, required.Alternative)))
         {
-            failures.Record(http, "operator", "forbidden");
+            failures.Record(http, "operator", "forbidden", guess: false);
             return Problems.Forbidden(required.Role);
         }
 
@@ -125,7 +125,7 @@ internal static class OperatorAuthExtensions
 {
     /// <summary>The operator API's route group: authenticated, path ids checked.</summary>
     public static RouteGroupBuilder MapOperatorGroup(this IEndpointRouteBuilder app, string prefix) =>
-        app.MapGroup(prefix).AddEndpointFilter<OperatorAuthFilter>().AddEndpointFilter<RouteIdFilter>();
+        app.MapGroup(prefix).RequireRateLimiting(AuthThrottle.Operator).AddEndpointFilter<OperatorAuthFilter>().AddEndpointFilter<RouteIdFilter>();
 
     /// <summary>The role this endpoint needs.</summary>
     public static RouteHandlerBuilder Needs(this RouteHandlerBuilder builder, string role, string? alternative = null) =>

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Orian.Service.Configuration;
+using Orian.Service.Endpoints;
+
+namespace Orian.Service.Security;
+
+/// <summary>
+/// Authentication guesses are budgeted per source address and surface (PPS ingress, operator API, HMAC
+/// exchange). Each failure (<see cref="AuthFailures.Record"/>) takes a token from the source's bucket on
+/// that surface; an empty bucket refuses the surface's requests from that source with <c>429</c> and
+/// <c>Retry-After</c> before any credential is looked up, until tokens come back. Successes cost
+/// nothing, so PPS's traffic, however heavy, is never slowed by it, and a flood of guesses from one
+/// address stops nobody else. Runs in ASP.NET Core's rate-limiting middleware: each surface is a policy
+/// whose partition (the source address) is a view of this budget.
+/// </summary>
+internal sealed class AuthThrottle : IDisposable
+{
+    public const string Ingress = "ingress";
+    public const string Operator = "operator";
+    public const string Hmac = "hmac";
+
+    private readonly PartitionedRateLimiter<string> _budgets;
+    private readonly int _burst;
+
+    public AuthThrottle(IOptions<RateLimitOptions> options)
+    {
+        var o = options.Value;
+        _burst = o.AuthFailureBurst;
+        RetryAfter = TimeSpan.FromSeconds(Math.Ceiling(60.0 / o.AuthFailuresPerMinute));
+        _budgets = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = o.AuthFailureBurst,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = RetryAfter,
+            QueueLimit = 0,
+            AutoReplenishment = false, // the partitioned limiter replenishes every partition on one timer
+        }));
+    }
+
+    /// <summary>How long a refused source waits for its next token.</summary>
+    public TimeSpan RetryAfter { get; }
+
+    /// <summary>A failed authentication on <paramref name="surface"/> from <paramref name="source"/>.</summary>
+    public void Failed(string surface, IPAddress? source)
+    {
+        using var _ = _budgets.AttemptAcquire(Key(surface, source));
+    }
+
+    /// <summary>Whether <paramref name="source"/> has guesses left on <paramref name="surface"/>.</summary>
+    public bool Allows(string surface, IPAddress? source) => _budgets.GetStatistics(Key(surface, source))?.CurrentAvailablePermits > 0;
+
+    public void Dispose() => _budgets.Dispose();
+
+    private static string Key(string surface, IPAddress? source) =>
+        surface + " " + (source is null ? "unknown" : source.IsIPv4MappedToIPv6 ? source.MapToIPv4().ToString() : source.ToString());
+
+    /// <summary>The middleware's policies, one per surface, and its 429.</summary>
+    public static void AddPolicies(RateLimiterOptions options)
+    {
+        foreach (var surface in (ReadOnlySpan<string>)[Ingress, Operator, Hmac])
+        {
+            options.AddPolicy(surface, context =>
+            {
+                var throttle = context.RequestServices.GetRequiredService<AuthThrottle>();
+                var source = context.Connection.RemoteIpAddress;
+                return RateLimitPartition.Get(Key(surface, source), _ => new BudgetView(throttle, surface, source));
+            });
+        }
+
+        options.OnRejected = async (rejected, cancellationToken) =>
+        {
+            var context = rejected.HttpContext;
+            var throttle = context.RequestServices.GetRequiredService<AuthThrottle>();
+            var seconds = (int)throttle.RetryAfter.TotalSeconds;
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.TooManyRequests(
+                    $"Too many failed authentications from this address; try again in {seconds} s. Requests with valid credentials are refused too until then.")
+                .ExecuteAsync(context);
+        };
+    }
+
+    /// <summary>The middleware's limiter for one source on one surface: it lets a request through while
+    /// the source has guesses left, and takes nothing itself (failures do).</summary>
+    private sealed class BudgetView(AuthThrottle throttle, string surface, IPAddress? source) : RateLimiter
+    {
+        private static readonly RateLimitLease Allowed = new Verdict(true);
+        private static readonly RateLimitLease Refused = new Verdict(false);
+
+        // Idle (and so removable by the middleware) once the source's bucket is full again.
+        public override TimeSpan? IdleDuration => throttle._budgets.GetStatistics(Key(surface, source))?.CurrentAvailablePermits >= throttle._burst ? TimeSpan.FromMinutes(1) : null;
+
+        public override RateLimiterStatistics? GetStatistics() => throttle._budgets.GetStatistics(Key(surface, source));
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => throttle.Allows(surface, source) ? Allowed : Refused;
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AttemptAcquireCore(permitCount));
+    }
+
+    private sealed class Verdict(bool acquired) : RateLimitLease
+    {
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
+}
