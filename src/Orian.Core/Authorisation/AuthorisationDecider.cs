@@ -53,7 +53,9 @@ public static class AuthorisationDecider
             return Decision.Decline(ResultDetail.LimitExceeded, $"amount {Minor(x)} is above the per-transaction maximum {Minor(max)}");
         }
 
-        if (controls.DailySpendLimit is { } daily && account.SpentToday + x > daily)
+        // In 128 bits: a day's spend near the int64 limit plus the amount must not wrap round to a
+        // small number that passes the limit.
+        if (controls.DailySpendLimit is { } daily && (Int128)account.SpentToday + x > daily)
         {
             return Decision.Decline(ResultDetail.LimitExceeded, $"spent today {Minor(account.SpentToday)} + amount {Minor(x)} is above the daily limit {Minor(daily)}");
         }

@@ -174,12 +174,8 @@ internal static class WebhookApi
     private static EndpointResponse ToResponse(WebhookEndpointRow e, string? secret) =>
         new(e.Id, WithoutUserInfo(e.Url), e.EventList, e.Description, e.Status, e.DisabledReason, e.CreatedAt, secret);
 
-    /// <summary>A URL as operators may see it: user info (which an older build accepted) is never
-    /// shown, even for an endpoint registered with it.</summary>
-    internal static string WithoutUserInfo(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) && u.UserInfo.Length > 0
-            ? new UriBuilder(u) { UserName = "", Password = "" }.Uri.AbsoluteUri
-            : url;
+    /// <summary>A URL as operators may see it (<see cref="Orian.Outbox.WebhookUrl.WithoutUserInfo"/>).</summary>
+    internal static string WithoutUserInfo(string url) => Orian.Outbox.WebhookUrl.WithoutUserInfo(url);
 
     private static DeliveryResponse ToResponse(DeliveryRow d, IReadOnlyList<AttemptRow>? attempts) =>
         new(d.Id, d.EventId, d.EventType, d.EndpointId, d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastStatus, d.LastError,

@@ -22,7 +22,7 @@ internal sealed class AuthThrottle : IDisposable
     public const string Operator = "operator";
     public const string Hmac = "hmac";
 
-    private readonly PartitionedRateLimiter<string> _budgets;
+    private readonly PartitionedRateLimiter<SourceKey> _budgets;
     private readonly int _burst;
 
     public AuthThrottle(IOptions<RateLimitOptions> options)
@@ -30,7 +30,7 @@ internal sealed class AuthThrottle : IDisposable
         var o = options.Value;
         _burst = o.AuthFailureBurst;
         RetryAfter = TimeSpan.FromSeconds(Math.Ceiling(60.0 / o.AuthFailuresPerMinute));
-        _budgets = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        _budgets = PartitionedRateLimiter.Create<SourceKey, SourceKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = o.AuthFailureBurst,
             TokensPerPeriod = 1,
@@ -54,8 +54,12 @@ internal sealed class AuthThrottle : IDisposable
 
     public void Dispose() => _budgets.Dispose();
 
-    private static string Key(string surface, IPAddress? source) =>
-        surface + " " + (source is null ? "unknown" : source.IsIPv4MappedToIPv6 ? source.MapToIPv4().ToString() : source.ToString());
+    /// <summary>One source on one surface; no string is built per request (the key is looked up on
+    /// every PPS request).</summary>
+    private readonly record struct SourceKey(string Surface, IPAddress? Source);
+
+    private static SourceKey Key(string surface, IPAddress? source) =>
+        new(surface, source is { IsIPv4MappedToIPv6: true } ? source.MapToIPv4() : source);
 
     /// <summary>The middleware's policies, one per surface, and its 429.</summary>
     public static void AddPolicies(RateLimiterOptions options)

@@ -20,7 +20,7 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM accounts WHERE posted < held", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            $"SELECT count(*) FROM accounts WHERE {database.Dialect.Overdrawn}", cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<AccountRecord?> GetAccountAsync(string accountNo, CancellationToken cancellationToken)

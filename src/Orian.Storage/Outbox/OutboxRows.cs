@@ -20,7 +20,7 @@ public sealed class WebhookEndpointRow
     public IReadOnlyList<string> EventList => Events.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>What the audit trail keeps of an endpoint: never a secret.</summary>
-    internal object Snapshot() => new { Id, Url, Events = EventList, Description, Status, DisabledReason, CreatedAt };
+    internal object Snapshot() => new { Id, Url = Orian.Outbox.WebhookUrl.WithoutUserInfo(Url), Events = EventList, Description, Status, DisabledReason, CreatedAt };
 }
 
 /// <summary>One event on its way to one endpoint.</summary>

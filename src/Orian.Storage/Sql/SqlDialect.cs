@@ -35,6 +35,11 @@ public abstract class SqlDialect
 
     /// <summary>A table hint placed after a queue table's alias in a claim (SQL Server's
     /// <c>WITH (UPDLOCK, READPAST, ROWLOCK)</c>); empty where the lock is a trailing clause.</summary>
+    /// <summary>The predicate of an overdrawn account, as its index can serve it (a partial index on
+    /// <c>posted &lt; held</c>; SQL Server's filtered indexes cannot compare two columns, so it indexes
+    /// a computed column instead).</summary>
+    public virtual string Overdrawn => "posted < held";
+
     public virtual string ClaimHint => "";
 
     /// <summary>A clause ending a claim's <c>SELECT</c> that locks the rows it returns and skips rows

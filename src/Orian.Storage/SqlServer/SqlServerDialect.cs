@@ -19,6 +19,9 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override string False => "0";
 
+    /// <summary>The persisted computed column <c>is_overdrawn</c> and its index (schema 011).</summary>
+    public override string Overdrawn => "is_overdrawn = 1";
+
     public override string Page(string count) => $"OFFSET 0 ROWS FETCH NEXT {count} ROWS ONLY";
 
     public override string In(string column, string parameter) => $"{column} IN (SELECT value COLLATE Latin1_General_100_BIN2 FROM OPENJSON({parameter}))";

@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Tests.Support;
@@ -52,6 +54,22 @@ public sealed class AuthorisationDeciderTests
     {
         var account = Account(10_000, AccountControls.None with { MaxTransactionAmount = 100 });
         AssertDecision(Decide(Request, account), TxnResult.Approved, ResultDetail.Successful, 100);
+    }
+
+    /// <summary>Whatever a day's spend and the limit are, up to the int64 limits, the daily rule
+    /// declines exactly when spend + amount (exact, not wrapped) is above the limit.</summary>
+    [Test]
+    public void TheDailyLimitHoldsAtTheInt64Limits()
+    {
+        var spends = Gen.OneOf(Gen.Choose(0, int.MaxValue).Select(i => (long)i), Gen.Elements(0L, long.MaxValue, long.MaxValue - 1, long.MaxValue - 100, Orian.Edge.EdgeLimits.MaxAmountMinor));
+        var amounts = Gen.OneOf(Gen.Choose(1, int.MaxValue).Select(i => (long)i), Gen.Elements(1L, Orian.Edge.EdgeLimits.MaxAmountMinor));
+        var limits = Gen.OneOf(Gen.Choose(0, int.MaxValue).Select(i => (long)i), Gen.Elements(long.MaxValue, long.MaxValue - 1, 0L));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1000).WithQuietOnSuccess(true), Prop.ForAll(spends.ToArbitrary(), amounts.ToArbitrary(), limits.ToArbitrary(), (spent, amount, limit) =>
+        {
+            var decision = Decide(Request with { Amount = amount }, Account(long.MaxValue, AccountControls.None with { DailySpendLimit = limit }, spentToday: spent));
+            var over = new System.Numerics.BigInteger(spent) + amount > limit;
+            return (decision.Detail == ResultDetail.LimitExceeded) == over && (decision.Result == TxnResult.Approved) == !over;
+        }));
     }
 
     [Test]

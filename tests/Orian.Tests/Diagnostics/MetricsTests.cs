@@ -149,8 +149,26 @@ public sealed class MetricsTests
             Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
+        // A valid key without the role, and a failed HMAC exchange: counted and logged as well.
+        using (var created = await service.Operator.PostAsync("/v1/api-keys", new StringContent("""{"name":"reader","roles":["orian-account-read"]}""", Encoding.UTF8, "application/json")))
+        using (var reader = new HttpClient { BaseAddress = service.Address })
+        {
+            reader.DefaultRequestHeaders.Add("X-Api-Key", (await TestService.JsonAsync(created)).GetProperty("private_key").GetString());
+            using var forbidden = await reader.GetAsync("/v1/audit");
+            Assert.That(forbidden.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        }
+
+        using (var hmac = new HttpRequestMessage(HttpMethod.Post, "/v1/identity/hmac") { Content = new ByteArrayContent([]) })
+        {
+            hmac.Headers.TryAddWithoutValidation("Authorization", $"Hmac pk_nobody:{Guid.NewGuid():D}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}:AAAA");
+            using var refused = await service.Anonymous.SendAsync(hmac);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
         Assert.Multiple(() =>
         {
+            Assert.That(recorded.Get("orian.auth.failures|orian.reason=forbidden|orian.surface=operator"), Is.EqualTo(1));
+            Assert.That(recorded.Get("orian.auth.failures|orian.reason=unknown_key|orian.surface=hmac"), Is.EqualTo(1));
             Assert.That(recorded.Get("orian.rejections|http.response.status_code=401|orian.reason=unauthorized"), Is.EqualTo(4));
             Assert.That(recorded.Get("orian.rejections|http.response.status_code=400|orian.reason=invalid_field"), Is.EqualTo(1));
             Assert.That(recorded.Get("orian.rejections|http.response.status_code=400|orian.reason=id_mismatch"), Is.EqualTo(1));
@@ -162,7 +180,8 @@ public sealed class MetricsTests
         });
         var lines = logs.Lines.Where(l => l.Contains("[1208]")).ToList();
         Assert.That(lines.Count(l => l.Contains("on ingress")), Is.EqualTo(1), "four failures from one source, one line: " + string.Join("\n", lines));
-        Assert.That(lines.Count(l => l.Contains("on operator")), Is.EqualTo(1));
+        Assert.That(lines.Count(l => l.Contains("on operator")), Is.EqualTo(1), "the 401 and the 403 from one source, one line");
+        Assert.That(lines.Count(l => l.Contains("on hmac")), Is.EqualTo(1));
         Assert.That(logs.Lines.Count(l => l.Contains("[1200]")), Is.EqualTo(2), "the two 400s are logged one by one; the 401s are not");
     }
 

@@ -14,6 +14,34 @@ public sealed class WebhookApiTests
         client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     [Test]
+    public async Task TheUserInfoOfAnEndpointAnOlderBuildRegisteredNeverReachesTheAuditTrail()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        var store = service.Services.GetRequiredService<Orian.Storage.IWebhookEndpointStore>();
+        var at = DateTimeOffset.UtcNow;
+        // As an older build stored it: the API has refused user info since.
+        await store.CreateEndpointAsync(new Orian.Storage.WebhookEndpointRow
+        {
+            Id = "we_old_userinfo",
+            Url = "https://someone:s3cr3t-pass@example.com/hook",
+            Events = "transaction.updated",
+            Secret = Orian.Security.StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            Status = "enabled",
+            CreatedAt = at,
+            UpdatedAt = at,
+        }, new Orian.Storage.OperatorContext("key_old", "older build", at, null), CancellationToken.None);
+
+        using (var deleted = await service.Operator.DeleteAsync("/v1/webhook-endpoints/we_old_userinfo"))
+        {
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+
+        var audit = (await service.GetJsonOrNullAsync("/v1/audit?target=webhook_endpoint:we_old_userinfo"))!.Value.GetProperty("entries");
+        Assert.That(audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()), Is.EqualTo(new[] { "webhook_endpoint.create", "webhook_endpoint.delete" }));
+        Assert.That(audit.GetRawText(), Does.Not.Contain("s3cr3t").And.Not.Contain("someone").And.Contain("https://example.com/hook"));
+    }
+
+    [Test]
     public async Task AnEventTravelsFromAPutToTheTenantsReceiverSigned()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
