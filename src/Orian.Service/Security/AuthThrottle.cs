@@ -22,8 +22,15 @@ internal sealed class AuthThrottle : IDisposable
     public const string Operator = "operator";
     public const string Hmac = "hmac";
 
+    /// <summary>Sources remembered as having failed at most; past it, those whose bucket is full again are forgotten.</summary>
+    public const int MaxFailingSources = 10_000;
+
     private readonly PartitionedRateLimiter<SourceKey> _budgets;
     private readonly int _burst;
+
+    // The sources with a failure whose bucket may not be full yet: every other source (PPS, nearly
+    // always) is let through without touching the budgets, which take a lock.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SourceKey, byte> _failing = new();
 
     public AuthThrottle(IOptions<RateLimitOptions> options)
     {
@@ -46,11 +53,41 @@ internal sealed class AuthThrottle : IDisposable
     /// <summary>A failed authentication on <paramref name="surface"/> from <paramref name="source"/>.</summary>
     public void Failed(string surface, IPAddress? source)
     {
-        using var _ = _budgets.AttemptAcquire(Key(surface, source));
+        var key = Key(surface, source);
+        if (_failing.Count >= MaxFailingSources)
+        {
+            foreach (var known in _failing.Keys)
+            {
+                if (Full(known))
+                {
+                    _failing.TryRemove(known, out _);
+                }
+            }
+        }
+
+        _failing[key] = 0;
+        using var lease = _budgets.AttemptAcquire(key);
     }
 
     /// <summary>Whether <paramref name="source"/> has guesses left on <paramref name="surface"/>.</summary>
-    public bool Allows(string surface, IPAddress? source) => _budgets.GetStatistics(Key(surface, source))?.CurrentAvailablePermits > 0;
+    public bool Allows(string surface, IPAddress? source)
+    {
+        var key = Key(surface, source);
+        if (!_failing.ContainsKey(key))
+        {
+            return true;
+        }
+
+        var left = _budgets.GetStatistics(key)?.CurrentAvailablePermits ?? _burst;
+        if (left >= _burst)
+        {
+            _failing.TryRemove(key, out _); // full again: back to the path without the budgets
+        }
+
+        return left > 0;
+    }
+
+    private bool Full(SourceKey key) => (_budgets.GetStatistics(key)?.CurrentAvailablePermits ?? _burst) >= _burst;
 
     public void Dispose() => _budgets.Dispose();
 
@@ -94,7 +131,7 @@ internal sealed class AuthThrottle : IDisposable
         private static readonly RateLimitLease Refused = new Verdict(false);
 
         // Idle (and so removable by the middleware) once the source's bucket is full again.
-        public override TimeSpan? IdleDuration => throttle._budgets.GetStatistics(Key(surface, source))?.CurrentAvailablePermits >= throttle._burst ? TimeSpan.FromMinutes(1) : null;
+        public override TimeSpan? IdleDuration => throttle._failing.ContainsKey(Key(surface, source)) ? null : TimeSpan.FromMinutes(1);
 
         public override RateLimiterStatistics? GetStatistics() => throttle._budgets.GetStatistics(Key(surface, source));
 
