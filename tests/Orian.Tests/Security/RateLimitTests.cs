@@ -150,11 +150,9 @@ public sealed class RateLimitTests
                 held.Add(await ConnectFromAsync("127.0.0.5", service.Address.Port));
             }
 
-            // The fourth is accepted by the kernel and closed by the server before any HTTP.
-            using (var fourth = await ConnectFromAsync("127.0.0.5", service.Address.Port))
-            {
-                Assert.That(await AnswerAsync(fourth), Is.Empty, "closed without an answer");
-            }
+            // The fourth is accepted by the kernel and closed by the server before any HTTP (so fast,
+            // at times, that the connect itself sees the reset).
+            Assert.That(await FourthAnswerAsync("127.0.0.5", service.Address.Port), Is.Empty, "closed without an answer");
 
             // A held connection still works, and PPS on 127.0.0.1 is not affected.
             Assert.That(await AnswerAsync(held[0]), Does.StartWith("HTTP/1.1 200"));
@@ -164,6 +162,24 @@ public sealed class RateLimitTests
         finally
         {
             held.ForEach(s => s.Dispose());
+        }
+    }
+
+    private static async Task<string> FourthAnswerAsync(string source, int port)
+    {
+        Socket socket;
+        try
+        {
+            socket = await ConnectFromAsync(source, port);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+        {
+            return "";
+        }
+
+        using (socket)
+        {
+            return await AnswerAsync(socket);
         }
     }
 
