@@ -31,6 +31,7 @@ internal sealed class AuthThrottle : IDisposable
     // The sources with a failure whose bucket may not be full yet: every other source (PPS, nearly
     // always) is let through without touching the budgets, which take a lock.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<SourceKey, byte> _failing = new();
+    private long _failuresSinceForget;
 
     public AuthThrottle(IOptions<RateLimitOptions> options)
     {
@@ -54,7 +55,9 @@ internal sealed class AuthThrottle : IDisposable
     public void Failed(string surface, IPAddress? source)
     {
         var key = Key(surface, source);
-        if (_failing.Count >= MaxFailingSources)
+        // Past the bound, the full buckets are forgotten, once every 1,024 failures at most: a guesser
+        // spread over many addresses cannot make each failure walk the whole set.
+        if (_failing.Count >= MaxFailingSources && (Interlocked.Increment(ref _failuresSinceForget) & 1023) == 0)
         {
             foreach (var known in _failing.Keys)
             {
@@ -95,8 +98,7 @@ internal sealed class AuthThrottle : IDisposable
     /// every PPS request).</summary>
     private readonly record struct SourceKey(string Surface, IPAddress? Source);
 
-    private static SourceKey Key(string surface, IPAddress? source) =>
-        new(surface, source is { IsIPv4MappedToIPv6: true } ? source.MapToIPv4() : source);
+    private static SourceKey Key(string surface, IPAddress? source) => new(surface, SourceAddress.Of(source));
 
     /// <summary>The middleware's policies, one per surface, and its 429.</summary>
     public static void AddPolicies(RateLimiterOptions options)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Connections;
 namespace Orian.Service.Security;
 
 /// <summary>
-/// A cap on the connections one source address holds at once (Kestrel caps only the total): a
+/// A cap on the connections one source (<see cref="SourceAddress"/>) holds at once (Kestrel caps only the total): a
 /// connection over the cap is closed as it opens, before TLS or HTTP, so one address cannot take every
 /// connection the server allows and lock PPS out. Kestrel connection middleware, on every endpoint.
 /// </summary>
@@ -20,14 +20,13 @@ internal sealed class SourceConnections(int maxPerSource)
 
     public ConnectionDelegate Middleware(ConnectionDelegate next) => async connection =>
     {
-        var source = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        var source = SourceAddress.Of((connection.RemoteEndPoint as IPEndPoint)?.Address);
         if (source is null)
         {
             await next(connection);
             return;
         }
 
-        source = source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source;
         if (_open.AddOrUpdate(source, 1, (_, n) => n + 1) > maxPerSource)
         {
             Release(source);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using Orian.Tests.Support;
 
 namespace Orian.Tests.Security;
@@ -59,6 +61,25 @@ public sealed class RateLimitTests
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestService.PpsUser}:{password}")));
         return await client.SendAsync(request);
+    }
+
+    /// <summary>An IPv6 client is one source per /64 (it cannot walk its own network to get more guesses
+    /// or connections); an IPv4-mapped address is its IPv4 address.</summary>
+    [Test]
+    public void AnIPv6SourceIsItsSlash64()
+    {
+        var bytes = Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), 16);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true), Prop.ForAll(bytes.ToArbitrary(), bytes.ToArbitrary(), (a, b) =>
+        {
+            var first = new IPAddress(a);
+            var sameNetwork = new IPAddress([.. a[..8], .. b[8..]]);
+            var otherNetwork = new IPAddress([.. b[..8], .. a[8..]]);
+            var same = Orian.Service.Security.SourceAddress.Of(first)!.Equals(Orian.Service.Security.SourceAddress.Of(sameNetwork));
+            var other = Orian.Service.Security.SourceAddress.Of(first)!.Equals(Orian.Service.Security.SourceAddress.Of(otherNetwork));
+            return (same && other == a.AsSpan(0, 8).SequenceEqual(b.AsSpan(0, 8)) || first.IsIPv4MappedToIPv6).Label($"{first} {sameNetwork} {otherNetwork}");
+        }));
+        Assert.That(Orian.Service.Security.SourceAddress.Of(IPAddress.Parse("::ffff:127.0.0.2")), Is.EqualTo(IPAddress.Parse("127.0.0.2")));
+        Assert.That(Orian.Service.Security.SourceAddress.Of(IPAddress.Parse("127.0.0.2")), Is.EqualTo(IPAddress.Parse("127.0.0.2")));
     }
 
     [Test]
