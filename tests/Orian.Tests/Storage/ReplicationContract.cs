@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dapper;
+using Npgsql;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Storage;
+
+/// <summary>
+/// Orian on a PostgreSQL primary with two standbys and a synchronous quorum of one, through one
+/// multi-host connection string, as in production: the primary's processes all killed mid-stream and
+/// the most advanced standby promoted, and every standby stopped and started again. PPS is sixteen senders that re-send every event until it
+/// is answered 200; afterwards every acknowledged version must be on the database that survived, and
+/// the balances must be an oracle's.
+/// </summary>
+[NonParallelizable]
+public sealed class ReplicationContract
+{
+    private const int Accounts = 8;
+
+    /// <summary>Event <paramref name="n"/>: a credit, a card purchase (a posting) or an authorisation (a hold).</summary>
+    private static Txn Event(int n) => (n % 5) switch
+    {
+        0 => new Txn { Id = $"R-{n}", Account = $"RA-{n % Accounts}", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000 + n },
+        1 => new Txn { Id = $"R-{n}", Account = $"RA-{n % Accounts}", Status = "AUTHORISED", Amount = 10 + (n % 7) },
+        _ => new Txn { Id = $"R-{n}", Account = $"RA-{n % Accounts}", Status = "COMPLETE", Amount = 20 + (n % 11) },
+    };
+
+    private static Dictionary<string, string?> Settings(ReplicatedPostgres cluster) => new()
+    {
+        ["Orian:Storage:Provider"] = "postgres",
+        ["Orian:Storage:ConnectionString"] = cluster.ConnectionString,
+        ["Orian:Ingress:CommitTimeoutMs"] = "2000",
+    };
+
+    /// <summary>Sends every event until it is answered 200, as PPS does; returns the answers that were
+    /// not 200 (by status) and calls <paramref name="progress"/> after each acknowledgement.</summary>
+    private static async Task<ConcurrentDictionary<int, int>> SendAllAsync(TestService service, int events, int senders, Action<int> progress)
+    {
+        var queue = new ConcurrentQueue<int>(Enumerable.Range(0, events));
+        var guard = System.Diagnostics.Stopwatch.StartNew(); // turns a hang into a failure; asserts no speed
+        var refused = new ConcurrentDictionary<int, int>();
+        var acknowledged = 0;
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
+        {
+            while (queue.TryDequeue(out var n))
+            {
+                while (true)
+                {
+                    int status;
+                    try
+                    {
+                        using var response = await service.PutAsync(Event(n));
+                        status = (int)response.StatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        status = 0;
+                    }
+
+                    if (status == 200)
+                    {
+                        progress(Interlocked.Increment(ref acknowledged));
+                        break;
+                    }
+
+                    refused.AddOrUpdate(status, 1, (_, c) => c + 1);
+                    if (guard.Elapsed > Until.Guard)
+                    {
+                        Assert.Fail($"event {n} still not acknowledged after {Until.Guard.TotalSeconds:0} s; answers so far: {string.Join(", ", refused.Select(r => $"{r.Value} × {r.Key}"))}");
+                    }
+
+                    Assert.That(status, Is.AnyOf(503, 429), "a failure a retry can cure is a 503 or 429, nothing else");
+                    await Task.Delay(20); // PPS's own pause before a re-send
+                }
+            }
+        }));
+        return refused;
+    }
+
+    /// <summary>What the surviving database holds agrees with every event having been applied once.</summary>
+    private static async Task AssertLedgerAsync(string connectionString, int events)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        var versions = (await db.QueryAsync<string>("SELECT id FROM transactions WHERE version = 1")).ToHashSet(StringComparer.Ordinal);
+        var missing = Enumerable.Range(0, events).Select(n => $"R-{n}").Where(id => !versions.Contains(id)).ToList();
+        Assert.That(missing, Is.Empty, "every acknowledged version is on the database that survived");
+
+        var posted = new long[Accounts];
+        var held = new long[Accounts];
+        for (var n = 0; n < events; n++)
+        {
+            var e = Event(n);
+            switch (n % 5)
+            {
+                case 0: posted[n % Accounts] += e.Amount; break;
+                case 1: held[n % Accounts] += e.Amount; break;
+                default: posted[n % Accounts] -= e.Amount; break;
+            }
+        }
+
+        var accounts = (await db.QueryAsync<(string AccountNo, long Posted, long Held)>("SELECT account_no, posted, held FROM accounts")).ToDictionary(a => a.AccountNo);
+        for (var a = 0; a < Math.Min(Accounts, events); a++)
+        {
+            Assert.That((accounts[$"RA-{a}"].Posted, accounts[$"RA-{a}"].Held), Is.EqualTo((posted[a], held[a])), $"RA-{a} against the oracle");
+        }
+
+        Assert.That(accounts.Values.Select(a => a.Held), Has.All.GreaterThanOrEqualTo(0));
+        var journal = (await db.QueryAsync<(string AccountNo, string Kind, long Sum)>(
+            "SELECT account_no, kind, sum(amount)::bigint FROM journal GROUP BY account_no, kind")).ToList();
+        foreach (var (accountNo, (_, p, h)) in accounts.Select(a => (a.Key, a.Value)))
+        {
+            Assert.That(journal.Where(j => j.AccountNo == accountNo && j.Kind == "posting").Sum(j => j.Sum), Is.EqualTo(p), $"{accountNo}: postings sum to the balance");
+            Assert.That(journal.Where(j => j.AccountNo == accountNo && j.Kind == "hold").Sum(j => j.Sum), Is.EqualTo(h), $"{accountNo}: holds sum to what is held");
+        }
+    }
+
+    [Test]
+    public async Task ThePrimaryKilledMidStreamAndTheStandbyPromotedLosesNothingAcknowledged()
+    {
+        const int Events = 900;
+        await using var cluster = await ReplicatedPostgres.StartAsync();
+        await using var service = await TestService.StartAsync(Settings(cluster));
+        var failedOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failover = Task.Run(async () =>
+        {
+            await failedOver.Task;
+            cluster.Kill(0);
+            return await cluster.FailoverAsync();
+        });
+
+        var refused = await SendAllAsync(service, Events, senders: 16, acknowledged =>
+        {
+            if (acknowledged == Events / 3)
+            {
+                failedOver.TrySetResult();
+            }
+        });
+        var primary = await failover;
+
+        // The same process, never restarted, wrote the rest to the promoted standby.
+        await AssertLedgerAsync(cluster.Only(primary), Events);
+        using var status = await service.Operator.GetAsync("/v1/status");
+        Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        TestContext.Out.WriteLine($"not acknowledged on the way: {string.Join(", ", refused.Select(r => $"{r.Value} × {r.Key}"))}");
+    }
+
+    [Test]
+    public async Task WhileNoStandbyConfirmsNothingIsAcknowledgedAndAllResumesWhenTheyReturn()
+    {
+        await using var cluster = await ReplicatedPostgres.StartAsync();
+        await using var service = await TestService.StartAsync(Settings(cluster));
+        using (var before = await service.PutAsync(Event(0)))
+        {
+            Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        cluster.Stop(1);
+        cluster.Stop(2);
+        var during = new List<HttpStatusCode>();
+        foreach (var n in new[] { 1, 2, 0 }) // two new versions, and a re-send of one acknowledged before
+        {
+            using var response = await service.PutAsync(Event(n));
+            during.Add(response.StatusCode);
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.Not.Null, "a 503 says when to retry");
+        }
+
+        Assert.That(during, Has.All.EqualTo(HttpStatusCode.ServiceUnavailable), "no 200 while no standby confirms a commit, not even for a re-send");
+
+        cluster.Start(1);
+        cluster.Start(2);
+        await cluster.WaitForStandbysAsync(primary: 0, count: 2);
+        var refused = await SendAllAsync(service, 3, senders: 1, _ => { });
+        await AssertLedgerAsync(cluster.Only(0), 3);
+        TestContext.Out.WriteLine($"after the standby came back: {string.Join(", ", refused.Select(r => $"{r.Value} × {r.Key}"))}");
+    }
+}
