@@ -14,12 +14,25 @@ public sealed class LedgerStore(SqlDatabase database) : ILedgerStore
 
     public bool IsTransient(Exception exception) => database.IsTransient(exception);
 
+    /// <summary>Asked in a transaction of its own whose commit waits for the replicas (where the
+    /// dialect says how), so that "committed" is said only of a batch the replicas have: the row may
+    /// be on the primary alone after a commit whose wait for a standby was cancelled.</summary>
     public async Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox_events WHERE event_id = @outboxEventId) THEN 1 END",
-            new { outboxEventId }, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
+        const string Exists = "SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox_events WHERE event_id = @outboxEventId) THEN 1 END";
+        if (database.Dialect.ConfirmsReplication is not { } confirm)
+        {
+            // A plain read (on SQLite the batch asking still holds the one writer).
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(Exists, new { outboxEventId }, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
+        }
+
+        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(confirm, transaction: scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var committed = await scope.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            Exists, new { outboxEventId }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null;
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return committed;
     }
 
     public async Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken)

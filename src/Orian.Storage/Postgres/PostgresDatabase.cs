@@ -68,12 +68,13 @@ public sealed class PostgresDatabase : SqlDatabase
     /// deadlock_detected; 55P03 lock_not_available), a connection that failed or was cut (class 08;
     /// class 57, the server shutting down, starting or cancelling on a timeout; 55000, a database
     /// not accepting connections; an <see cref="NpgsqlException"/> without a server error, which is
-    /// Npgsql's I/O and timeout failure), a server out of resources (class 53), and a database an
-    /// operator must fix (class 28 credentials, 3D000 no such database).
+    /// Npgsql's I/O and timeout failure), a server out of resources (class 53), a database an
+    /// operator must fix (class 28 credentials, 3D000 no such database), and a commit no standby
+    /// confirmed (<see cref="ReplicationInDoubtException"/>).
     /// </summary>
     public override bool IsTransient(Exception exception) => exception switch
     {
-        ConcurrencyException or TimeoutException => true,
+        ConcurrencyException or TimeoutException or ReplicationInDoubtException => true,
         PostgresException { SqlState: "40001" or "40P01" or "23505" or "55P03" or "55000" or "3D000" } => true,
         PostgresException p => p.SqlState[..2] is "08" or "53" or "57" or "28",
         NpgsqlException => true,
@@ -90,7 +91,7 @@ public sealed class PostgresDatabase : SqlDatabase
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new WriteScope(connection, transaction, () => connection.DisposeAsync());
+            return new WriteScope(connection, transaction, () => connection.DisposeAsync(), () => PostgresCommit.CommitAsync(connection, transaction));
         }
         catch
         {

@@ -6,6 +6,11 @@ namespace Orian.Storage.Postgres;
 /// claims, and transaction-scoped advisory locks.</summary>
 public sealed class PostgresDialect : OnConflictDialect
 {
+    /// <summary>A write, so the transaction's commit waits for a synchronous standby like any write
+    /// (<see cref="PostgresCommit"/>); an id alone (<c>txid_current()</c>) is not enough: a transaction
+    /// that wrote nothing to the log does not wait for the standby (schema 018).</summary>
+    public override string? ConfirmsReplication => "UPDATE replication_confirmations SET confirmed = confirmed + 1 WHERE id = 1";
+
     /// <summary>The advisory lock keys, fixed so that instances of different builds sharing one
     /// database take the same lock.</summary>
     private static readonly Dictionary<string, long> LockKeys = new(StringComparer.Ordinal)

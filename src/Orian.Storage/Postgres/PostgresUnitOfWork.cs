@@ -73,6 +73,9 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         writes.VerifyRowCounts(batch);
     }
 
+    /// <summary>Never cancelled, and a commit only on the primary is not a commit (<see cref="PostgresCommit"/>).</summary>
+    public override Task CommitAsync(CancellationToken cancellationToken) => PostgresCommit.CommitAsync(connection, transaction);
+
     public override async ValueTask DisposeAsync()
     {
         await transaction.DisposeAsync().ConfigureAwait(false); // rolls back if not committed

@@ -45,12 +45,14 @@ public abstract class SqlDatabase : IAsyncDisposable
 
 /// <summary>A connection with an open write transaction; disposing ends both (or returns the
 /// shared writer).</summary>
-public sealed class WriteScope(DbConnection connection, DbTransaction transaction, Func<ValueTask> release) : IAsyncDisposable
+/// <param name="commit">How the provider commits, when it is more than the transaction's own commit
+/// (PostgreSQL: never cancelled, and a commit only on the primary is not a commit).</param>
+public sealed class WriteScope(DbConnection connection, DbTransaction transaction, Func<ValueTask> release, Func<Task>? commit = null) : IAsyncDisposable
 {
     public DbConnection Connection { get; } = connection;
     public DbTransaction Transaction { get; } = transaction;
 
-    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+    public Task CommitAsync(CancellationToken cancellationToken) => commit is null ? Transaction.CommitAsync(cancellationToken) : commit();
 
     public async ValueTask DisposeAsync()
     {

@@ -40,6 +40,11 @@ public abstract class SqlDialect
     /// a computed column instead).</summary>
     public virtual string Overdrawn => "posted < held";
 
+    /// <summary>A statement that makes the current transaction's commit wait for the database's
+    /// replicas (PostgreSQL: a small write, so its commit waits for a synchronous standby, and all that
+    /// came before in the log is then on the standby too); null where a commit already implies it.</summary>
+    public virtual string? ConfirmsReplication => null;
+
     public virtual string ClaimHint => "";
 
     /// <summary>A clause ending a claim's <c>SELECT</c> that locks the rows it returns and skips rows

@@ -26,11 +26,11 @@ public sealed class ReplicationContract
         _ => new Txn { Id = $"R-{n}", Account = $"RA-{n % Accounts}", Status = "COMPLETE", Amount = 20 + (n % 11) },
     };
 
-    private static Dictionary<string, string?> Settings(ReplicatedPostgres cluster) => new()
+    private static Dictionary<string, string?> Settings(ReplicatedPostgres cluster, int commitTimeoutMs = 2000) => new()
     {
         ["Orian:Storage:Provider"] = "postgres",
         ["Orian:Storage:ConnectionString"] = cluster.ConnectionString,
-        ["Orian:Ingress:CommitTimeoutMs"] = "2000",
+        ["Orian:Ingress:CommitTimeoutMs"] = commitTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Sends every event until it is answered 200, as PPS does; returns the answers that were
@@ -173,5 +173,58 @@ public sealed class ReplicationContract
         var refused = await SendAllAsync(service, 3, senders: 1, _ => { });
         await AssertLedgerAsync(cluster.Only(0), 3);
         TestContext.Out.WriteLine($"after the standby came back: {string.Join(", ", refused.Select(r => $"{r.Value} × {r.Key}"))}");
+    }
+
+    /// <summary>
+    /// The hole a synchronous standby leaves open: a COMMIT waiting for the standby that is cancelled
+    /// (here by an operator's pg_cancel_backend, as a statement timeout would) returns success with only
+    /// a warning, committed on the primary alone. Orian must not take it for a commit: the request is
+    /// not acknowledged, nor is its re-send, and after the primary is lost and a standby (which never
+    /// had it) promoted, the version is applied there and only then acknowledged.
+    /// </summary>
+    [Test]
+    public async Task ACommitWhoseWaitForAStandbyWasCancelledIsNoAcknowledgement()
+    {
+        await using var cluster = await ReplicatedPostgres.StartAsync();
+        await using var service = await TestService.StartAsync(Settings(cluster, commitTimeoutMs: 4000));
+        using (var before = await service.PutAsync(Event(0)))
+        {
+            Assert.That(before.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        cluster.Stop(1);
+        cluster.Stop(2);
+        var first = service.PutAsync(Event(1)); // its batch's COMMIT now waits for a standby
+        await Until.TrueAsync(async () =>
+        {
+            await using var primary = new NpgsqlConnection(cluster.Only(0));
+            // OFFSET 0 keeps the filter apart from the cancel, which must reach the waiting commit only.
+            return await primary.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM (SELECT pid FROM pg_stat_activity WHERE wait_event = 'SyncRep' OFFSET 0) w WHERE pg_cancel_backend(w.pid)") > 0;
+        }, "a COMMIT waiting for a standby, cancelled");
+
+        using (var answer = await first)
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "committed on the primary alone is not committed");
+        }
+
+        using (var resent = await service.PutAsync(Event(1)))
+        {
+            Assert.That(resent.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "nor is the re-send acknowledged from the primary's copy");
+        }
+
+        // The primary is lost with the only copy; the standbys come back and one is promoted.
+        cluster.Kill(0);
+        cluster.Start(1);
+        cluster.Start(2);
+        var promoted = await cluster.FailoverAsync();
+        await using (var db = new NpgsqlConnection(cluster.Only(promoted)))
+        {
+            Assert.That(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM transactions WHERE id = 'R-1'"), Is.Zero,
+                "the promoted standby never had it: had it been acknowledged, it would be lost");
+        }
+
+        await SendAllAsync(service, 2, senders: 1, _ => { });
+        await AssertLedgerAsync(cluster.Only(promoted), 2);
     }
 }

@@ -104,7 +104,7 @@ internal sealed class ReplicatedPostgres : IAsyncDisposable
         {
             await using var connection = new NpgsqlConnection(Only(node));
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')", connection);
+            await using var command = new NpgsqlCommand("SELECT pg_wal_lsn_diff(COALESCE(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), '0/0')", connection);
             received[node] = (decimal)(await command.ExecuteScalarAsync())!;
         }
 
