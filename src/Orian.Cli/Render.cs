@@ -265,7 +265,8 @@ internal static class Render
         var reachable = database.GetProperty("reachable").GetBoolean();
         var header = new Markup(
             $"[bold]{Markup.Escape(s.GetProperty("instance").GetString() ?? "")}[/] at {Markup.Escape(Text(s, "at"))}   database {Markup.Escape(Text(database, "provider"))}: "
-            + (reachable ? $"[green]reachable[/] ({Ms(database, "latency_ms")})" : $"[red]unreachable[/] ({Markup.Escape(Text(database, "error"))})"));
+            + (reachable ? $"[green]reachable[/] ({Ms(database, "latency_ms")})" : $"[red]unreachable[/] ({Markup.Escape(Text(database, "error"))})")
+            + (Text(database, "host") is { Length: > 0 } host ? $"   writing to {Markup.Escape(host)} since {Markup.Escape(Text(database, "host_since"))}" : ""));
 
         var events = s.GetProperty("events");
         var decisions = s.GetProperty("decisions");

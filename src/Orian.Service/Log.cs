@@ -13,6 +13,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Wrote {Count} stored secrets again under the current key ring (they were in clear or under the ring kept in the database)")]
     public static partial void SecretsProtected(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "The database host written to moved from {Previous} to {Current} (a failover)")]
+    public static partial void WriterHostMoved(ILogger logger, string previous, string current);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Writing to the database host {Current}")]
+    public static partial void WriterHostFirst(ILogger logger, string current);
+
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Deleted the {Count} Data Protection keys kept in the database: the key ring now lives only in Orian:DataProtection:KeysFolder; back that folder up")]
     public static partial void DatabaseKeyRingDeleted(ILogger logger, int count);
 

@@ -139,6 +139,7 @@ public static class OrianApp
         services.AddSingleton<TelemetryExport>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryExport>());
         services.AddHostedService<RequestTraces>();
+        services.AddHostedService<WriterHostWatch>(); // before the first write
         services.AddHostedService<SchemaMigrationService>();
         services.AddHostedService<StoredBodyMaintenance>();
         services.AddSingleton<FailureClassifier>();

@@ -30,6 +30,7 @@ internal sealed class OrianMetrics
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _unavailable;
     private readonly Counter<long> _authFailures;
+    private readonly Counter<long> _writerChanges;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _standIns;
     private readonly Counter<long> _revocations;
@@ -55,6 +56,8 @@ internal sealed class OrianMetrics
             "ORIAN requests refused before the ledger (nothing stored), by reason and HTTP status.");
         _unavailable = Meter.CreateCounter<long>("orian.unavailable", "{request}",
             "Requests answered 503 (nothing stored; the sender retries), by cause: partition_full, commit_timeout, database.");
+        _writerChanges = Meter.CreateCounter<long>("orian.db.writer.changes", "{change}",
+            "Times the database host written to changed (a failover of a replicated database; the first host observed counts as orian.db.change=first)");
         _authFailures = Meter.CreateCounter<long>("orian.auth.failures", "{request}",
             "Requests refused for their credentials, by surface (ingress, operator) and reason.");
         _decisions = Meter.CreateCounter<long>("orian.decisions", "{decision}",
@@ -117,6 +120,10 @@ internal sealed class OrianMetrics
     public void Unavailable(string cause) => _unavailable.Add(1, new KeyValuePair<string, object?>("orian.cause", cause));
 
     /// <summary>Credentials refused: <paramref name="surface"/> is <c>ingress</c> or <c>operator</c>.</summary>
+    /// <summary>Writes went to <paramref name="host"/> from now on (<paramref name="first"/>: the first host seen).</summary>
+    public void WriterChanged(string host, bool first) =>
+        _writerChanges.Add(1, new KeyValuePair<string, object?>("orian.db.host", host), new KeyValuePair<string, object?>("orian.db.change", first ? "first" : "moved"));
+
     public void AuthFailed(string surface, string reason) =>
         _authFailures.Add(1, new KeyValuePair<string, object?>("orian.surface", surface), new KeyValuePair<string, object?>("orian.reason", reason));
 

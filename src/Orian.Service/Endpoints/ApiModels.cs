@@ -137,7 +137,9 @@ public sealed record StatusResponse(
     DateTimeOffset At, string Instance, DatabaseStatusModel Database, IReadOnlyList<PartitionStatusModel> Partitions,
     EventRatesModel Events, DecisionStatsModel Decisions, OutboxStatusModel? Outbox, long? AccountsOverdrawn);
 
-public sealed record DatabaseStatusModel(string Provider, bool Reachable, double? LatencyMs, string? Error);
+/// <param name="Host">The host written to (<c>host:port</c>; null where the provider has none, or before the first write).</param>
+/// <param name="HostSince">When writes first went to <paramref name="Host"/>: a failover moves it.</param>
+public sealed record DatabaseStatusModel(string Provider, bool Reachable, double? LatencyMs, string? Error, string? Host, DateTimeOffset? HostSince);
 
 public sealed record PartitionStatusModel(int Partition, int Authorisations, int Notifications);
 

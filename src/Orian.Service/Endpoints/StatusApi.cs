@@ -40,7 +40,7 @@ internal static class StatusApi
         return TypedResults.Ok(new StatusResponse(
             time.GetUtcNow(),
             Environment.MachineName,
-            new DatabaseStatusModel(storage.Provider, read is not null, latency, error),
+            new DatabaseStatusModel(storage.Provider, read is not null, latency, error, storage.Database.Writer.Current, storage.Database.Writer.Since),
             [.. pipeline.QueueDepths().Select(q => new PartitionStatusModel(q.Partition, q.Authorisations, q.Notifications))],
             new EventRatesModel(Math.Round(recent.WindowSeconds, 3), Math.Round(recent.Events / recent.WindowSeconds, 3),
                 recent.Applied, recent.Duplicate, recent.Stale, recent.Conflict, recent.Rejected),

@@ -45,7 +45,7 @@ public sealed class PostgresDatabase : SqlDatabase
 
     public override async Task<ILedgerUnitOfWork> BeginLedgerAsync(LedgerPriority priority, CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -82,12 +82,20 @@ public sealed class PostgresDatabase : SqlDatabase
         _ => false,
     };
 
+    /// <summary>A connection to write on, its host observed (a failover moves it).</summary>
+    private async Task<NpgsqlConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        Writer.Observe(connection.Host is { } host ? $"{host}:{connection.Port}" : "unknown");
+        return connection;
+    }
+
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     public override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,9 @@ public abstract class SqlDatabase : IAsyncDisposable
 
     public abstract SqlDialect Dialect { get; }
 
+    /// <summary>The host written to, where the provider can tell (PostgreSQL; a file has no host).</summary>
+    public WriterHost Writer { get; } = new();
+
     /// <summary>A new open connection (from the provider's pool).</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 

@@ -121,12 +121,18 @@ public sealed class ReplicationContract
         const int Events = 900;
         await using var cluster = await ReplicatedPostgres.StartAsync();
         await using var service = await TestService.StartAsync(Settings(cluster));
+        var before = (await service.GetJsonOrNullAsync("/v1/status"))!.Value.GetProperty("database");
+        Assert.That(before.GetProperty("host").GetString(), Is.EqualTo($"127.0.0.1:{cluster.Port(0)}"));
         var failedOver = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long promotedAt = -1, firstAfter = -1;
         var failover = Task.Run(async () =>
         {
             await failedOver.Task;
             cluster.Kill(0);
-            return await cluster.FailoverAsync();
+            var node = await cluster.FailoverAsync();
+            Interlocked.Exchange(ref promotedAt, clock.ElapsedMilliseconds);
+            return node;
         });
 
         var refused = await SendAllAsync(service, Events, senders: 16, acknowledged =>
@@ -135,14 +141,22 @@ public sealed class ReplicationContract
             {
                 failedOver.TrySetResult();
             }
+            else if (Interlocked.Read(ref promotedAt) >= 0)
+            {
+                Interlocked.CompareExchange(ref firstAfter, clock.ElapsedMilliseconds, -1);
+            }
         });
         var primary = await failover;
 
         // The same process, never restarted, wrote the rest to the promoted standby.
         await AssertLedgerAsync(cluster.Only(primary), Events);
-        using var status = await service.Operator.GetAsync("/v1/status");
-        Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        TestContext.Out.WriteLine($"not acknowledged on the way: {string.Join(", ", refused.Select(r => $"{r.Value} × {r.Key}"))}");
+        // The operators see where writes go now, and since when.
+        var after = (await service.GetJsonOrNullAsync("/v1/status"))!.Value.GetProperty("database");
+        Assert.That(after.GetProperty("host").GetString(), Is.EqualTo($"127.0.0.1:{cluster.Port(primary)}"));
+        Assert.That(after.GetProperty("host_since").GetDateTimeOffset(), Is.GreaterThan(before.GetProperty("host_since").GetDateTimeOffset()));
+        // A measurement, not an assertion (speed belongs in benchmarks/README.md).
+        TestContext.Out.WriteLine($"first acknowledgement {firstAfter - promotedAt} ms after the promotion returned; "
+            + $"not acknowledged on the way: {string.Join(", ", refused.Select(r => $"{r.Value} × {r.Key}"))}");
     }
 
     [Test]
