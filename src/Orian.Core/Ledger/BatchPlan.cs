@@ -73,6 +73,9 @@ internal sealed class BatchPlan
             _bodiesInBatch.Add((evt.Id, Convert.ToHexString(pending.PayloadHash)));
         }
 
+        // Every outcome is recorded, a duplicate's too: the batch always writes, so its commit, and with
+        // it every answer of the batch, waits for a synchronous standby (docs/operations.md, "A
+        // replicated PostgreSQL"); no 200 is ever given from a read alone.
         _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, pending.PayloadKeyId, pending.RedactedHash, flags, body, pending.ReceivedAt));
         return new ApplyResult(outcome, _transactions[evt.Id].Version, flags, decision);
     }

@@ -106,6 +106,8 @@ public sealed class ReplicationContract
         }
 
         Assert.That(accounts.Values.Select(a => a.Held), Has.All.GreaterThanOrEqualTo(0));
+        var perCurrency = (await db.QueryAsync<long>("SELECT sum(amount)::bigint FROM journal WHERE kind = 'posting' GROUP BY currency")).ToList();
+        Assert.That(perCurrency, Is.Not.Empty.And.All.EqualTo(0L), "postings (each with its counter line) sum to zero per currency");
         var journal = (await db.QueryAsync<(string AccountNo, string Kind, long Sum)>(
             "SELECT account_no, kind, sum(amount)::bigint FROM journal GROUP BY account_no, kind")).ToList();
         foreach (var (accountNo, (_, p, h)) in accounts.Select(a => (a.Key, a.Value)))

@@ -85,7 +85,7 @@ internal static class PostgresServer
         return $"Host=127.0.0.1;Port={port};Username=orian;Database=postgres;Pooling=true;Maximum Pool Size=50";
     }
 
-    private static string PgBin(string tool)
+    internal static string PgBin(string tool)
     {
         var root = "/usr/lib/postgresql";
         var bin = Directory.Exists(root)
@@ -96,7 +96,7 @@ internal static class PostgresServer
     }
 
     /// <summary>PostgreSQL refuses to run as root: when we are root, run its tools as 'postgres'.</summary>
-    private static void RunAsPostgres(string command, bool asRoot = false)
+    internal static void RunAsPostgres(string command, bool asRoot = false)
     {
         var isRoot = Environment.UserName == "root";
         var start = isRoot && !asRoot
@@ -112,7 +112,7 @@ internal static class PostgresServer
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Orian.Tests.Support;
@@ -159,36 +156,9 @@ internal sealed class ReplicatedPostgres : IAsyncDisposable
 
         return ValueTask.CompletedTask;
     }
-    private static string Bin(string tool)
-    {
-        const string Root = "/usr/lib/postgresql";
-        return Directory.Exists(Root)
-            ? Directory.GetDirectories(Root).OrderByDescending(d => d, StringComparer.Ordinal).Select(d => Path.Combine(d, "bin", tool)).FirstOrDefault(File.Exists)
-              ?? throw new InvalidOperationException($"no {tool} under {Root}")
-            : throw new InvalidOperationException($"PostgreSQL is not installed (no {Root}); run the tests with scripts/test.sh, which installs it.");
-    }
+    private static string Bin(string tool) => PostgresServer.PgBin(tool);
 
-    /// <summary>PostgreSQL refuses to run as root: as root, its tools run as 'postgres'.</summary>
-    private static void Run(string command, bool asRoot = false)
-    {
-        var isRoot = Environment.UserName == "root";
-        var start = isRoot && !asRoot
-            ? new ProcessStartInfo("su", ["postgres", "-s", "/bin/bash", "-c", command])
-            : new ProcessStartInfo("/bin/bash", ["-c", command]);
-        start.RedirectStandardError = true;
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'{command}' failed ({process.ExitCode}): {error}");
-        }
-    }
+    private static void Run(string command, bool asRoot = false) => PostgresServer.RunAsPostgres(command, asRoot);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => PostgresServer.FreePort();
 }
