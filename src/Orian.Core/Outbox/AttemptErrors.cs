@@ -47,8 +47,7 @@ public static class AttemptErrors
             return null;
         }
 
-        var clean = error.Length <= MaxLength && !error.Any(char.IsControl) ? error : Clean(error);
-        return clean;
+        return error.Length <= MaxLength && !error.Any(char.IsControl) ? error : Clean(error);
     }
 
     private static string Clean(string error)

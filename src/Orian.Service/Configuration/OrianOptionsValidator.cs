@@ -100,16 +100,9 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
             failures.Add($"Orian:Orchestrator:AllowedPrivateNetworks (env Orian__Orchestrator__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16; '{invalid}' is not one.");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.CaCertificatePath))
+        if (Orian.Service.Security.Certificates.AuthoritiesProblem(options.CaCertificatePath, "Orian:Orchestrator:CaCertificatePath") is { } authorities)
         {
-            try
-            {
-                Orian.Service.Security.Certificates.LoadAuthorities(options.CaCertificatePath);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
-            {
-                failures.Add($"Orian:Orchestrator:CaCertificatePath (env Orian__Orchestrator__CaCertificatePath) could not be read: {e.Message}");
-            }
+            failures.Add(authorities);
         }
 
         if (!options.Enabled)

@@ -51,6 +51,26 @@ internal static class Certificates
         return chain.Build(certificate);
     }
 
+    /// <summary>Why the PEM file of authorities at <paramref name="path"/> (the setting
+    /// <paramref name="setting"/>) cannot be used, or null when it can or is not set.</summary>
+    public static string? AuthoritiesProblem(string? path, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            LoadAuthorities(path);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+        {
+            return $"{setting} (env {setting.Replace(":", "__", StringComparison.Ordinal)}) could not be read: {e.Message}";
+        }
+    }
+
     /// <summary>What is wrong with the TLS settings, each naming its setting; empty when they hold.</summary>
     public static List<string> Problems(TlsOptions tls, IngressOptions ingress)
     {
@@ -71,16 +91,9 @@ internal static class Certificates
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(tls.ClientCertificateAuthorityPath))
+        if (AuthoritiesProblem(tls.ClientCertificateAuthorityPath, "Orian:Tls:ClientCertificateAuthorityPath") is { } authorities)
         {
-            try
-            {
-                LoadAuthorities(tls.ClientCertificateAuthorityPath);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
-            {
-                problems.Add($"Orian:Tls:ClientCertificateAuthorityPath (env Orian__Tls__ClientCertificateAuthorityPath) could not be read: {e.Message}");
-            }
+            problems.Add(authorities);
         }
 
         if (ingress.RequireClientCertificate && (!tls.Enabled || string.IsNullOrWhiteSpace(tls.ClientCertificateAuthorityPath)))

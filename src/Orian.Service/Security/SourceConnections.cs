@@ -13,7 +13,7 @@ internal sealed class SourceConnections(int maxPerSource)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
 
-    /// <summary>Connections closed because their address was at the cap (for tests and the status view).</summary>
+    /// <summary>Connections closed because their address was at the cap.</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
     private long _refused;

@@ -25,6 +25,10 @@ public interface ISecretProtector
     /// <summary>Whether secrets are still read under the ring an older build kept in the database (until
     /// <see cref="Seal"/>), so that ring is to be deleted once they have been written again.</summary>
     bool ReadsPreviousRing { get; }
+
+    /// <summary>Stops reading the ring an older build kept in the database (it holds no key): every
+    /// stored value is then judged by the current ring alone, without a trial decryption each.</summary>
+    void ForgetPreviousRing();
 }
 
 /// <summary>
@@ -89,9 +93,11 @@ public sealed class DataProtectionSecrets(IDataProtectionProvider provider, IDat
 
     public bool ReadsPreviousRing => Volatile.Read(ref _previous) is not null;
 
+    public void ForgetPreviousRing() => Volatile.Write(ref _previous, null);
+
     public void Seal()
     {
-        Volatile.Write(ref _previous, null);
+        ForgetPreviousRing();
         _sealed = true;
     }
 

@@ -174,6 +174,7 @@ public sealed class RateLimitTests
             // The fourth is accepted by the kernel and closed by the server before any HTTP (so fast,
             // at times, that the connect itself sees the reset).
             Assert.That(await FourthAnswerAsync("127.0.0.5", service.Address.Port), Is.Empty, "closed without an answer");
+            Assert.That(service.Services.GetRequiredService<Orian.Service.Security.SourceConnections>().Refused, Is.EqualTo(1), "closed by the cap, and only that one");
 
             // A held connection still works, and PPS on 127.0.0.1 is not affected.
             Assert.That(await AnswerAsync(held[0]), Does.StartWith("HTTP/1.1 200"));
