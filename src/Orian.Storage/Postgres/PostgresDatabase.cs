@@ -86,7 +86,7 @@ public sealed class PostgresDatabase : SqlDatabase
     private async Task<NpgsqlConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        Writer.Observe(connection.Host is { } host ? $"{host}:{connection.Port}" : "unknown");
+        Writer.Observe(connection.Host, connection.Port);
         return connection;
     }
 

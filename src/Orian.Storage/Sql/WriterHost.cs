@@ -9,6 +9,8 @@ public sealed class WriterHost
 {
     private readonly Lock _gate = new();
     private volatile string? _current;
+    private volatile string? _host;
+    private volatile int _port;
 
     /// <summary>The host written to, as <c>host:port</c>; null before the first write.</summary>
     public string? Current => _current;
@@ -20,26 +22,31 @@ public sealed class WriterHost
     /// (null the first time) and the new one.</summary>
     public event Action<string?, string>? Changed;
 
-    public void Observe(string host)
+    /// <summary>Writes went to <paramref name="host"/>:<paramref name="port"/>; nothing is built unless it moved.</summary>
+    public void Observe(string? host, int port)
     {
-        if (string.Equals(_current, host, StringComparison.Ordinal))
+        if (_port == port && string.Equals(_host, host, StringComparison.Ordinal))
         {
             return;
         }
 
         string? previous;
+        string current;
         lock (_gate)
         {
-            previous = _current;
-            if (string.Equals(previous, host, StringComparison.Ordinal))
+            if (_port == port && string.Equals(_host, host, StringComparison.Ordinal))
             {
                 return;
             }
 
+            previous = _current;
+            current = $"{host ?? "unknown"}:{port}";
             Since = TimeProvider.System.GetUtcNow();
-            _current = host;
+            _current = current;
+            _port = port;
+            _host = host;
         }
 
-        Changed?.Invoke(previous, host);
+        Changed?.Invoke(previous, current);
     }
 }
