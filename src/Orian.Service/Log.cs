@@ -67,11 +67,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: decision {Result} committed after the deadline; revoking it")]
     public static partial void DecisionTooLate(ILogger logger, Untrusted transactionId, long version, string result);
 
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: the stand-in answer was not recorded within {BudgetMs} ms; answering anyway, recording continues")]
-    public static partial void StandInRecordSlow(ILogger logger, Untrusted transactionId, long version, int budgetMs);
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Authorisation {TransactionId} version {Version}: the decision was revoked before it could be confirmed; answered the stand-in")]
+    public static partial void NotConfirmed(ILogger logger, Untrusted transactionId, long version);
 
-    [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Stand-in reconciliation settled {Count} records")]
-    public static partial void StandInsSettled(ILogger logger, int count);
+    [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Reconciliation read {Read} unconfirmed decisions and revoked {Revoked}")]
+    public static partial void Reconciled(ILogger logger, int read, int revoked);
+
+    [LoggerMessage(EventId = 1306, Level = LogLevel.Error, Message = "{Count} decisions could not be confirmed as their answers; their requests answer the stand-in, and each decision left unconfirmed is revoked")]
+    public static partial void ConfirmationFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(EventId = 1305, Level = LogLevel.Error, Message = "Stand-in reconciliation failed; retrying at the next interval")]
     public static partial void ReconcileFailed(ILogger logger, Exception exception);

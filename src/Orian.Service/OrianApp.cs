@@ -144,8 +144,8 @@ public static class OrianApp
         services.AddHostedService<StoredBodyMaintenance>();
         services.AddSingleton<FailureClassifier>();
         services.AddSingleton<StandInReconciler>();
-        services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // settles stand-ins left by a crash before traffic
-        services.AddSingleton<StandInRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // revokes what a crash left unconfirmed, before traffic
+        services.AddSingleton<DecisionConfirmations>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
         services.AddSingleton<OrianMetrics>();

@@ -10,6 +10,11 @@ public sealed class DecisionTicket
     private const int Pending = 0, TimedOut = 1, Completed = 2;
     private int _state;
 
+    /// <summary>When the request answers the stand-in if no decision has won by then: recorded with
+    /// the decision, so that one never confirmed is revoked once this has passed, from the database
+    /// alone (docs/authorisation.md).</summary>
+    public DateTimeOffset Deadline { get; set; }
+
     /// <summary>The request's side: true if it may answer the stand-in (nothing was answered yet).
     /// <paramref name="now"/> is kept as the moment the stand-in was answered.</summary>
     public bool TryTimeOut(DateTimeOffset now)

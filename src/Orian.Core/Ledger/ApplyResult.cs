@@ -9,4 +9,6 @@ namespace Orian.Ledger;
 /// <param name="Flags">What an operator should know about this version.</param>
 /// <param name="Decision">For an authorisation request: the decision given to this version (made now,
 /// or the one given the first time it was received).</param>
-public readonly record struct ApplyResult(VersionOutcome Outcome, long CurrentVersion, EventFlags Flags, Decision? Decision = null);
+/// <param name="StandInCause">Set when <paramref name="Decision"/> was replaced by the stand-in after
+/// the commit (the decision was revoked before it could be confirmed as the answer): why, for the metrics.</param>
+public readonly record struct ApplyResult(VersionOutcome Outcome, long CurrentVersion, EventFlags Flags, Decision? Decision = null, string? StandInCause = null);

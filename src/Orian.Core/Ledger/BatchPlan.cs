@@ -49,6 +49,7 @@ internal sealed class BatchPlan
             () => _appliedInBatch.GetValueOrDefault(evt.Id) ?? _data.AppliedBodies.GetValueOrDefault((evt.Id, evt.Version)));
         var flags = EventFlags.None;
         Decision? decision = null;
+        string? standInCause = null;
         if (outcome == VersionOutcome.Applied)
         {
             decision = pending.Ticket is null ? null : Decide(pending);
@@ -57,9 +58,12 @@ internal sealed class BatchPlan
         else if (pending.Ticket is not null)
         {
             // A re-sent request gets the decision its version got the first time; nothing is held again.
-            decision = _decisionsInBatch.GetValueOrDefault((evt.Id, evt.Version))
-                ?? _data.Decisions.GetValueOrDefault((evt.Id, evt.Version))
-                ?? _policy.StandIn($"version {evt.Version} was {outcome.ToWire()} and has no decision of its own");
+            decision = _decisionsInBatch.GetValueOrDefault((evt.Id, evt.Version)) ?? _data.Decisions.GetValueOrDefault((evt.Id, evt.Version));
+            if (decision is null)
+            {
+                decision = _policy.StandIn($"version {evt.Version} was {outcome.ToWire()} and has no decision of its own");
+                standInCause = "no_decision";
+            }
         }
 
         var body = outcome switch
@@ -77,7 +81,7 @@ internal sealed class BatchPlan
         // it every answer of the batch, waits for a synchronous standby (docs/operations.md, "A
         // replicated PostgreSQL"); no 200 is ever given from a read alone.
         _changes.Versions.Add(new VersionRecord(evt.Id, evt.Version, outcome, pending.PayloadHash, pending.PayloadKeyId, pending.RedactedHash, flags, body, pending.ReceivedAt));
-        return new ApplyResult(outcome, _transactions[evt.Id].Version, flags, decision);
+        return new ApplyResult(outcome, _transactions[evt.Id].Version, flags, decision, standInCause);
     }
 
     /// <summary>A conflicting body is kept for operators the first time it is seen, not on every re-send.</summary>
@@ -115,50 +119,29 @@ internal sealed class BatchPlan
         }
 
         _decisionsInBatch[(evt.Id, evt.Version)] = decision;
+        // A stand-in given here is the answer already; any other decision counts once confirmed.
         _changes.Decisions.Add(new DecisionRecord(
-            evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, (_now - pending.ReceivedAt).TotalMilliseconds, timedOut, _now));
+            evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, (_now - pending.ReceivedAt).TotalMilliseconds, timedOut, _now,
+            pending.Ticket.Deadline, Confirmed: timedOut));
         _events.Decided(evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, timedOut);
         return decision;
     }
 
-    /// <summary>
-    /// Settles a stand-in answer: records it (if not yet), and if a decision that disagrees with it
-    /// was committed for the same request, replaces that decision by the stand-in, releasing its hold
-    /// if the version is still the transaction's latest. Idempotent: a decision already revoked, or
-    /// one made after the stand-in was answered (a re-sent request), is left alone.
-    /// </summary>
-    /// <param name="state">The decision of the request's version, read in this transaction.</param>
-    /// <param name="noDecisionBefore">Records answered before this and still without a decision are
-    /// closed as <see cref="StandInResolutions.NoDecision"/>; younger ones stay open, since a slow
-    /// commit may still bring one.</param>
     /// <summary>Committed decisions this plan revokes.</summary>
     public int Revocations => _changes.Revocations.Count;
 
-    public void ResolveStandIn(StandInRecord record, DecisionState? state, DateTimeOffset noDecisionBefore)
+    /// <summary>
+    /// Replaces a decision that never won its request's answer by the stand-in the request gave,
+    /// releasing its hold if the version is still the transaction's latest. Only a decision that is
+    /// neither confirmed nor revoked is touched (the write is conditional on both, so a confirmation
+    /// that commits first wins); anything else is left as it is.
+    /// </summary>
+    /// <param name="state">The decision of the request's version, read in this transaction.</param>
+    public void RevokeUnconfirmed(DecisionKey key, DecisionState? state)
     {
-        _changes.StandIns.Add(record);
-        string? resolution;
-        if (state is null)
+        if (state is { Revoked: false, Confirmed: false })
         {
-            resolution = record.AnsweredAt < noDecisionBefore ? StandInResolutions.NoDecision : null;
-        }
-        else if (state.DecidedAt > record.AnsweredAt)
-        {
-            resolution = StandInResolutions.DecidedLater;
-        }
-        else if (state.Revoked || (state.Decision.HoldAmount == 0 && state.Decision.Result == record.StandIn.Result && state.Decision.Detail == record.StandIn.Detail))
-        {
-            resolution = StandInResolutions.AlreadyAgrees;
-        }
-        else
-        {
-            Revoke(record.TransactionId, record.Version, record.StandIn);
-            resolution = StandInResolutions.Revoked;
-        }
-
-        if (resolution is not null)
-        {
-            _changes.ResolvedStandIns.Add(new StandInResolution(record.TransactionId, record.Version, resolution));
+            Revoke(key.TransactionId, key.Version, _policy.StandIn("answered with the stand-in; the decision never became the answer"));
         }
     }
 

@@ -25,11 +25,20 @@ public interface ILedgerStore
     /// committed: asked on a fresh connection after a COMMIT failed without saying whether it happened.</summary>
     Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken);
 
-    /// <summary>Records a stand-in answer in a transaction of its own (an existing record is kept).</summary>
-    Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks the decisions of <paramref name="keys"/> as their requests' answers, in a transaction of
+    /// its own whose commit a synchronous standby confirms, unless one was revoked first (the database
+    /// decides, under the row's lock, which of the two came first). Returns the keys whose decision
+    /// stands confirmed (now or before); a key missing from it was revoked or has no decision, and its
+    /// request must answer the stand-in. Idempotent.
+    /// </summary>
+    Task<IReadOnlyCollection<DecisionKey>> ConfirmDecisionsAsync(IReadOnlyList<DecisionKey> keys, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>Stand-in records not yet settled, oldest first.</summary>
-    Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>Decisions neither confirmed nor revoked whose deadline is before
+    /// <paramref name="deadlineBefore"/>, in (deadline, key) order, starting after <paramref name="after"/>:
+    /// a keyset page, so that every one is reached however many there are.</summary>
+    Task<IReadOnlyList<UnconfirmedDecision>> GetUnconfirmedDecisionsAsync(
+        DateTimeOffset deadlineBefore, UnconfirmedDecision? after, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -37,24 +37,22 @@ public sealed class LedgerBatchApplier(
     }
 
     /// <summary>
-    /// Settles stand-in answers in one transaction: each is recorded (if not yet), and a decision
-    /// committed for the same request that disagrees with it is revoked, its hold released, once.
-    /// The worker calls this right after a late commit; the reconciler calls it on start-up and
-    /// periodically for every record still open, so a crash or a database error in between only
-    /// delays the revocation.
+    /// Revokes, in one transaction, the decisions of <paramref name="keys"/> that never won their
+    /// requests' answers (neither confirmed nor revoked): each is replaced by the stand-in, its hold
+    /// released, once. The worker hands over a decision that committed after its request gave up; the
+    /// reconciler finds the rest in the database (a crash, a failed confirmation), so nothing here
+    /// depends on memory that a crash loses.
     /// </summary>
-    /// <param name="noDecisionBefore">Records older than this with no decision committed are closed.</param>
     /// <returns>How many committed decisions were revoked.</returns>
-    public Task<int> ResolveStandInsAsync(IReadOnlyList<StandInRecord> records, DateTimeOffset noDecisionBefore, CancellationToken cancellationToken)
+    public Task<int> RevokeUnconfirmedAsync(IReadOnlyList<DecisionKey> keys, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(records.Count);
-        var ids = records.Select(r => r.TransactionId).Distinct().Order(StringComparer.Ordinal).ToList();
+        ArgumentOutOfRangeException.ThrowIfZero(keys.Count);
+        var ids = keys.Select(k => k.TransactionId).Distinct().Order(StringComparer.Ordinal).ToList();
         return WithRetriesAsync(() => RunAsync(ids, [], decides: false, (_, _) => Task.FromResult(PlanData.Empty), async (plan, unit) =>
         {
-            foreach (var record in records)
+            foreach (var key in keys.Distinct())
             {
-                var state = await unit.GetDecisionStateAsync(record.TransactionId, record.Version, cancellationToken).ConfigureAwait(false);
-                plan.ResolveStandIn(record, state, noDecisionBefore);
+                plan.RevokeUnconfirmed(key, await unit.GetDecisionStateAsync(key.TransactionId, key.Version, cancellationToken).ConfigureAwait(false));
             }
 
             return plan.Revocations;

@@ -17,17 +17,23 @@ public sealed class LedgerChanges(DateTimeOffset at)
     public List<DecisionRecord> Decisions { get; } = [];
     public List<DecisionRevocation> Revocations { get; } = [];
 
-    /// <summary>Stand-in answers to record (each at most once: an existing record is kept).</summary>
-    public List<StandInRecord> StandIns { get; } = [];
-
-    /// <summary>Open stand-in records this batch settles, with what was done.</summary>
-    public List<StandInResolution> ResolvedStandIns { get; } = [];
     public List<Outbox.OutboxEvent> Outbox { get; } = [];
 }
 
-/// <summary>An authorisation decision as given, with what it was based on and how long it took.</summary>
+/// <summary>An authorisation decision as given, with what it was based on and how long it took.
+/// <see cref="Deadline"/>: when its request answers the stand-in if the decision has not won the
+/// answer by then. <see cref="Confirmed"/>: written as already the answer (a stand-in the worker gave
+/// itself because the deadline had passed); every other decision is committed unconfirmed and counts
+/// as the answer only once confirmed (docs/authorisation.md).</summary>
 public sealed record DecisionRecord(
-    string TransactionId, long Version, string? AccountNo, Decision Decision, Money? Amount, double LatencyMs, bool TimedOut, DateTimeOffset At);
+    string TransactionId, long Version, string? AccountNo, Decision Decision, Money? Amount, double LatencyMs, bool TimedOut, DateTimeOffset At,
+    DateTimeOffset Deadline, bool Confirmed);
+
+/// <summary>A version's decision, by key.</summary>
+public readonly record struct DecisionKey(string TransactionId, long Version);
+
+/// <summary>A decision committed and never confirmed as its request's answer, with the request's deadline.</summary>
+public readonly record struct UnconfirmedDecision(DecisionKey Key, DateTimeOffset Deadline);
 
 /// <summary>A committed decision replaced by the stand-in the request answered at its deadline.</summary>
 public sealed record DecisionRevocation(string TransactionId, long Version, Decision StandIn);
@@ -49,28 +55,9 @@ public sealed record VersionRecord(
 /// stored before redactions were recorded) under <see cref="KeyId"/>.</summary>
 public sealed record AppliedBody(string? Json, byte[]? RedactedHash, string? KeyId);
 
-/// <summary>An authorisation request answered with the stand-in at its deadline (or on a failure),
-/// recorded durably so that a decision committed for it anyway is revoked, even after a crash.</summary>
-public sealed record StandInRecord(string TransactionId, long Version, Decision StandIn, DateTimeOffset AnsweredAt);
-
-/// <summary>How an open stand-in record was settled (<see cref="StandInResolutions"/>).</summary>
-public sealed record StandInResolution(string TransactionId, long Version, string Resolution);
-
-/// <summary>The ways a stand-in record is settled.</summary>
-public static class StandInResolutions
-{
-    /// <summary>A decision had been committed for the request: it is replaced by the stand-in and its hold released.</summary>
-    public const string Revoked = "revoked";
-    /// <summary>The committed decision already agrees with the stand-in (the worker recorded the stand-in itself, or it was revoked before).</summary>
-    public const string AlreadyAgrees = "already_agrees";
-    /// <summary>The decision on record was made after the stand-in was answered (a re-sent request): it stands.</summary>
-    public const string DecidedLater = "decided_later";
-    /// <summary>No decision was committed for the request within the horizon: nothing to undo.</summary>
-    public const string NoDecision = "no_decision";
-}
-
-/// <summary>A committed decision as the ledger holds it now.</summary>
-public sealed record DecisionState(Decision Decision, bool Revoked, DateTimeOffset DecidedAt);
+/// <summary>A committed decision as the ledger holds it now.
+/// <see cref="Confirmed"/>: it won its request's answer (or was the stand-in itself).</summary>
+public sealed record DecisionState(Decision Decision, bool Revoked, bool Confirmed, DateTimeOffset DecidedAt);
 
 /// <summary>A change of an account's balances. <see cref="IsNew"/>: the row must not exist yet.</summary>
 public sealed record AccountWrite(string AccountNo, string Currency, int Exponent, long PostedDelta, long HeldDelta, bool IsNew, DateTimeOffset At);

@@ -27,18 +27,20 @@ public sealed class AuthorisationOptions
     [Required(AllowEmptyStrings = false)]
     public string StandInDetail { get; set; } = "SYSTEM_ERROR";
 
-    /// <summary>How long a request that answers the stand-in waits for its durable record before
-    /// answering anyway (the record then follows). Default 250 ms: inside PPS's 2 s with a 1.5 s deadline.</summary>
-    [Range(0, 5_000)]
-    public int StandInRecordBudgetMs { get; set; } = 250;
-
-    /// <summary>How often open stand-in records are settled (besides start-up and right after a late
-    /// commit). Default 30 s.</summary>
+    /// <summary>How often the reconciler scans the database for decisions that never became their
+    /// requests' answers (besides start-up and right after a late commit). Default 30 s.</summary>
     [Range(1_000, 3_600_000)]
     public int ReconcileIntervalMs { get; set; } = 30_000;
 
-    /// <summary>How long a stand-in record waits for a decision to commit before it is closed as
-    /// having none. Default 15 minutes: far beyond any batch's database timeouts and retries.</summary>
-    [Range(1, 86_400)]
-    public int StandInHorizonSeconds { get; set; } = 900;
+    /// <summary>How long past its deadline an unconfirmed decision is left before the scan revokes it:
+    /// time for a confirmation already under way (a decision that won just before the deadline) to
+    /// commit, so it is not needlessly replaced by the stand-in. Either way the database decides which
+    /// came first. Default 2,000 ms.</summary>
+    [Range(0, 60_000)]
+    public int ConfirmGraceMs { get; set; } = 2_000;
+
+    /// <summary>How many unconfirmed decisions one reconciliation transaction revokes; a round goes on
+    /// page after page until none is left. Default 500.</summary>
+    [Range(1, 10_000)]
+    public int ReconcilePageSize { get; set; } = 500;
 }

@@ -23,7 +23,7 @@ internal static class IngressEndpoints
         IngressAuthenticator authenticator,
         IngestPipeline pipeline,
         PayloadKeys keys,
-        StandInRecorder standIns,
+        StandInReconciler reconciler,
         FailureClassifier classifier,
         IOptions<IngressOptions> options,
         IOptions<AuthorisationOptions> authorisation,
@@ -47,7 +47,7 @@ internal static class IngressEndpoints
 
         var answer = pending is null
             ? problem!
-            : await AnswerAsync(pending, started, context, pipeline, standIns, classifier, options.Value, authorisation.Value, policy, metrics, time, logger);
+            : await AnswerAsync(pending, started, context, pipeline, reconciler, classifier, options.Value, authorisation.Value, policy, metrics, time, logger);
         var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         activity?.SetTag("http.response.status_code", status);
         if (status >= 500)
@@ -61,14 +61,16 @@ internal static class IngressEndpoints
 
     /// <summary>A valid event: its decision, or its commit's outcome.</summary>
     private static async Task<IResult> AnswerAsync(
-        PendingEvent pending, long started, HttpContext context, IngestPipeline pipeline, StandInRecorder standIns, FailureClassifier classifier,
+        PendingEvent pending, long started, HttpContext context, IngestPipeline pipeline, StandInReconciler reconciler, FailureClassifier classifier,
         IngressOptions settings, AuthorisationOptions authorisation, AuthorisationPolicy policy, OrianMetrics metrics, TimeProvider time, ILogger logger)
     {
         var evt = pending.Event;
         if (pending.Ticket is { } ticket)
         {
-            var remaining = TimeSpan.FromMilliseconds(authorisation.DeadlineMs) - time.GetElapsedTime(started);
-            var (answer, decision, standInCause) = await DecideAsync(pending, ticket, remaining, pipeline, standIns, policy, time, logger);
+            var budget = TimeSpan.FromMilliseconds(authorisation.DeadlineMs);
+            ticket.Deadline = pending.ReceivedAt + budget; // recorded with the decision (docs/authorisation.md)
+            var remaining = budget - time.GetElapsedTime(started);
+            var (answer, decision, standInCause) = await DecideAsync(pending, ticket, remaining, pipeline, reconciler, policy, time, logger);
             metrics.Decided(decision, standInCause, time.GetElapsedTime(started).TotalMilliseconds);
             return answer;
         }
@@ -194,13 +196,15 @@ internal static class IngressEndpoints
     }
 
     /// <summary>
-    /// An authorisation request: the cardholder is waiting, so the answer is always a decision. The
-    /// committed one if it is in before the deadline; otherwise the stand-in, recorded durably first
-    /// (within a budget), so that a decision committed anyway is revoked even after a crash
+    /// An authorisation request: the cardholder is waiting, so the answer is always a decision: the
+    /// committed one if it won the answer before the deadline and was then confirmed; otherwise the
+    /// stand-in. Nothing is written for a stand-in: a decision committed for the request anyway stays
+    /// unconfirmed, and the reconciler revokes it from the database alone, whatever crashes when
     /// (docs/authorisation.md).
     /// </summary>
     private static async Task<(IResult Answer, Decision Decision, string? StandInCause)> DecideAsync(
-        PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, IngestPipeline pipeline, StandInRecorder standIns, AuthorisationPolicy policy, TimeProvider time, ILogger logger)
+        PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, IngestPipeline pipeline, StandInReconciler reconciler, AuthorisationPolicy policy,
+        TimeProvider time, ILogger logger)
     {
         var evt = pending.Event;
         if (!pipeline.TryEnqueue(pending, out var completion))
@@ -223,21 +227,31 @@ internal static class IngressEndpoints
         }
         catch (TimeoutException)
         {
-            // The worker committed in the instant the deadline passed, and won: its decision stands.
-            return Committed(pending, await completion, policy);
+            // The worker committed in the instant the deadline passed, and won: the answer is its
+            // decision once confirmed (or the stand-in, if that fails).
+            try
+            {
+                return Committed(pending, await completion, policy);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                why = $"the decision could not be confirmed ({e.GetType().Name})";
+                cause = "failure";
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The batch failed (the worker never completes a failed item's ticket, so this claims the
-            // answer); its commit may still be in doubt, so the stand-in is recorded like a late one.
+            // The batch failed, or its decision could not be confirmed (the worker never completes a
+            // failed item's ticket, so this claims the answer). A commit in doubt may have landed:
+            // the reconciler is asked to revoke it now rather than at its next scan.
             ticket.TryTimeOut(time.GetUtcNow());
             why = $"the ledger database failed ({e.GetType().Name})";
             cause = "failure";
+            reconciler.Revoke([new DecisionKey(evt.Id, evt.Version)]);
         }
 
         var standIn = policy.StandIn(why);
         Log.StandIn(logger, Untrusted.Id(evt.Id), evt.Version, why);
-        await standIns.RecordAsync(new StandInRecord(evt.Id, evt.Version, standIn, ticket.TimedOutAt));
         return (AuthorisationAnswer.For(pending, standIn, null), standIn, cause);
     }
 
@@ -245,7 +259,8 @@ internal static class IngressEndpoints
     {
         // A version that was not applied (a duplicate, say) carries the decision stored with it.
         var decision = result.Decision ?? policy.StandIn("no decision was recorded");
-        return (AuthorisationAnswer.For(pending, decision, result.Outcome.ToWire()), decision, result.Decision is null ? "no_decision" : null);
+        var cause = result.StandInCause ?? (result.Decision is null ? "no_decision" : null);
+        return (AuthorisationAnswer.For(pending, decision, result.Outcome.ToWire()), decision, cause);
     }
 
     /// <summary>Where a refused request is counted and logged: a 4xx per request at Information,

@@ -25,18 +25,20 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly AuthorisationPolicy _policy;
     private readonly Outbox.OutboxSignal _outbox;
     private readonly StandInReconciler _reconciler;
+    private readonly DecisionConfirmations _confirmations;
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestPipeline> _logger;
     private readonly OrianMetrics _metrics;
 
     public IngestPipeline(
-        LedgerBatchApplier applier, AuthorisationPolicy policy, Outbox.OutboxSignal outbox, StandInReconciler reconciler,
+        LedgerBatchApplier applier, AuthorisationPolicy policy, Outbox.OutboxSignal outbox, StandInReconciler reconciler, DecisionConfirmations confirmations,
         IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, OrianMetrics metrics)
     {
         _metrics = metrics;
         _outbox = outbox;
         _reconciler = reconciler;
+        _confirmations = confirmations;
         _applier = applier;
         _policy = policy;
         _options = options.Value;
@@ -73,8 +75,9 @@ internal sealed class IngestPipeline : BackgroundService
         return _partitions[PartitionKey.Of(pending.Event, _partitions.Length)].TryWrite(item);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var confirming = Task.Run(_confirmations.RunAsync, CancellationToken.None);
         var workers = new List<Task>(2 * _partitions.Length);
         for (var i = 0; i < _partitions.Length; i++)
         {
@@ -84,7 +87,16 @@ internal sealed class IngestPipeline : BackgroundService
             workers.Add(Task.Run(() => RunLaneAsync(partition, lanes.Notifications, _options.BatchLingerMs > 0, beside: lanes.Decisions, stoppingToken), CancellationToken.None));
         }
 
-        return Task.WhenAll(workers);
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The workers have answered or queued everything accepted; the last confirmations follow.
+            _confirmations.Complete();
+            await confirming.ConfigureAwait(false);
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -149,7 +161,7 @@ internal sealed class IngestPipeline : BackgroundService
             var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
             Log.BatchCommitted(_logger, partition, batch.Count, elapsed);
             _metrics.BatchCommitted(results, elapsed);
-            Complete(batch, results);
+            await CompleteAsync(batch, results).ConfigureAwait(false);
         }
         catch (Exception e) when (batch.Count > 1)
         {
@@ -202,7 +214,7 @@ internal sealed class IngestPipeline : BackgroundService
             var started = _time.GetTimestamp();
             var results = await _applier.ApplyAsync([item.Pending], CancellationToken.None).ConfigureAwait(false);
             _metrics.BatchCommitted(results, _time.GetElapsedTime(started).TotalMilliseconds);
-            Complete([item], results);
+            await CompleteAsync([item], results).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -211,30 +223,46 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    /// <summary>Answers the waiting requests. A request that already gave up at its deadline (and
-    /// answered the stand-in) is handed to the reconciler, which settles it at once on its own loop:
-    /// the stand-in is recorded and a decision committed for it revoked, so no hold outlives an answer
-    /// that did not grant it, and the worker goes straight on to the next decision. Until that
-    /// commits, the late hold only makes the account look poorer, never richer. The request's own
-    /// durable record of the stand-in covers a crash in between.</summary>
-    private void Complete(List<WorkItem> batch, ApplyResult[] results)
+    /// <summary>Answers the waiting requests. A decision that won its request's answer (the worker
+    /// completed the ticket before the deadline) goes to <see cref="DecisionConfirmations"/> and is
+    /// answered once confirmed. One whose request already gave up at its deadline (and answered the
+    /// stand-in) stays unconfirmed, and is handed to the reconciler, which revokes it at once on its
+    /// own loop; if that fails, or the process dies first, its next round finds it in the database.
+    /// Until then the late hold only makes the account look poorer, never richer.</summary>
+    private async ValueTask CompleteAsync(List<WorkItem> batch, ApplyResult[] results)
     {
         _outbox.Ring(); // the commit may have written events: wake the dispatcher now, not at its next poll
+        List<DecisionKey>? lost = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            var pending = batch[i].Pending;
-            if (pending.Ticket is { } ticket && !ticket.TryComplete())
+            var item = batch[i];
+            var pending = item.Pending;
+            var ticket = pending.Ticket;
+            if (ticket is null || results[i].StandInCause is not null)
+            {
+                // A notification, or a re-sent request whose version has no decision to confirm.
+                ticket?.TryComplete();
+                item.Complete(results[i]);
+            }
+            else if (ticket.TryComplete())
+            {
+                await _confirmations.AddAsync(item, results[i]).ConfigureAwait(false);
+            }
+            else
             {
                 if (!ticket.DecidedAsStandIn)
                 {
                     Log.DecisionTooLate(_logger, Untrusted.Id(pending.Event.Id), pending.Event.Version, results[i].Decision?.ResultText ?? "none");
+                    (lost ??= []).Add(new DecisionKey(pending.Event.Id, pending.Event.Version));
                 }
 
-                _reconciler.Settle(new StandInRecord(pending.Event.Id, pending.Event.Version,
-                    _policy.StandIn("answered with the stand-in at the deadline; the decision committed too late"), ticket.TimedOutAt));
+                item.Complete(results[i]);
             }
+        }
 
-            batch[i].Complete(results[i]);
+        if (lost is not null)
+        {
+            _reconciler.Revoke(lost);
         }
     }
 }

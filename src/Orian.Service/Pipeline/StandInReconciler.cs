@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Orian.Ledger;
 using Orian.Service.Configuration;
@@ -5,50 +6,41 @@ using Orian.Service.Configuration;
 namespace Orian.Service.Pipeline;
 
 /// <summary>
-/// Makes the ledger agree with every stand-in answer: a decision committed for a request that was
-/// answered with the stand-in is revoked, once, with its journal line and event (docs/authorisation.md).
-/// Runs at start-up (before the service takes traffic, so a crash between a late commit and its
-/// revocation is repaired first), every <see cref="AuthorisationOptions.ReconcileIntervalMs"/>, and
-/// at once whenever a record is handed over: by a worker whose decision committed after its request
-/// gave up, or by a request whose stand-in could not be written.
+/// Makes the ledger agree with every stand-in answer: a decision committed but never confirmed as its
+/// request's answer is revoked, once, with its journal line and event (docs/authorisation.md). It
+/// works from the database alone: every round reads, page after page in (deadline, key) order, the
+/// decisions neither confirmed nor revoked whose deadline passed more than
+/// <see cref="AuthorisationOptions.ConfirmGraceMs"/> ago, however many there are. Rounds run at
+/// start-up (before the service takes traffic, so whatever a crash left is settled first), every
+/// <see cref="AuthorisationOptions.ReconcileIntervalMs"/>, and at once when a worker hands over a
+/// decision that committed after its request gave up (a hand-over only saves time: a lost one is
+/// found by the next round).
 /// </summary>
 internal sealed class StandInReconciler(
     LedgerBatchApplier applier, ILedgerStore store, IOptions<AuthorisationOptions> options, TimeProvider time, ILogger<StandInReconciler> logger,
     Diagnostics.OrianMetrics metrics) : BackgroundService
 {
-    private const int PageSize = 100;
-    private const int MaxPending = 10_000;
+    /// <summary>Hand-overs kept for the next round at most; past it they wait for the database scan.</summary>
+    private const int MaxHandedOver = 10_000;
 
-    /// <summary>Records that could not be written or settled yet, kept until the next round.
-    /// Bounded: past <see cref="MaxPending"/> the oldest wait for their durable copy.</summary>
-    private readonly Queue<StandInRecord> _pending = new();
+    private readonly ConcurrentQueue<DecisionKey> _handed = new();
     private readonly System.Threading.Channels.Channel<bool> _doorbell = System.Threading.Channels.Channel.CreateBounded<bool>(
         new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
 
-    /// <summary>Settles <paramref name="record"/> on the reconciler's loop, now, and again each round
-    /// until it is settled (its durable copy, once written, is found by every round too).</summary>
-    public void Settle(StandInRecord record)
+    /// <summary>Revokes these decisions now, on the reconciler's loop, if they are still unconfirmed
+    /// (their requests answered the stand-in). The database scan covers any this does not reach.</summary>
+    public void Revoke(IEnumerable<DecisionKey> keys)
     {
-        Keep(record);
-        Wake();
-    }
-
-    /// <summary>Keeps a record for the next round without waking the loop (bounded: past
-    /// <see cref="MaxPending"/> the oldest wait for their durable copy).</summary>
-    private void Keep(StandInRecord record)
-    {
-        lock (_pending)
+        foreach (var key in keys)
         {
-            if (_pending.Count >= MaxPending)
+            if (_handed.Count < MaxHandedOver)
             {
-                _pending.Dequeue();
+                _handed.Enqueue(key);
             }
-
-            _pending.Enqueue(record);
         }
-    }
 
-    private void Wake() => _doorbell.Writer.TryWrite(true);
+        _doorbell.Writer.TryWrite(true);
+    }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,28 +48,22 @@ internal sealed class StandInReconciler(
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the loop, then settles what was handed over meanwhile: the pipeline stops first
+    /// <summary>Stops the loop, then revokes what was handed over meanwhile: the pipeline stops first
     /// (it is registered later) and may hand over a late decision while it drains. Whatever this last
-    /// round cannot settle is in the database and settled at the next start.</summary>
+    /// round does not reach is in the database and settled at the next start.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        bool handed;
-        lock (_pending)
+        if (!_handed.IsEmpty)
         {
-            handed = _pending.Count > 0;
-        }
-
-        if (handed)
-        {
-            await RunOnceAsync(cancellationToken, scanOpen: false).ConfigureAwait(false);
+            await RunOnceAsync(cancellationToken, scan: false).ConfigureAwait(false);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.ReconcileIntervalMs);
-        var scanned = time.GetTimestamp(); // StartAsync has just read every open record
+        var scanned = time.GetTimestamp(); // StartAsync has just scanned
         while (!stoppingToken.IsCancellationRequested)
         {
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
@@ -93,8 +79,8 @@ internal sealed class StandInReconciler(
                 return;
             }
 
-            // A hand-over is settled at once; the open records in the database are read once an
-            // interval, not on every hand-over, so a burst of late decisions costs no extra reads.
+            // A hand-over is revoked at once; the database is scanned once an interval, not on every
+            // hand-over, so a burst of late decisions costs no extra reads.
             var scan = time.GetElapsedTime(scanned) >= interval;
             if (scan)
             {
@@ -105,54 +91,60 @@ internal sealed class StandInReconciler(
         }
     }
 
-    /// <summary>One round: the records handed over in memory, then (with <paramref name="scanOpen"/>)
-    /// every open record in the database. A round that fails keeps what was handed over for the next
-    /// one, without waking the loop: a database that is away is not asked again until the interval.</summary>
-    public async Task RunOnceAsync(CancellationToken cancellationToken, bool scanOpen = true)
+    /// <summary>One round: the decisions handed over, then (with <paramref name="scan"/>) every
+    /// unconfirmed decision past its deadline and the grace, page after page. A round that fails is
+    /// logged; the next one starts again from the database.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken, bool scan = true)
     {
+        var pageSize = options.Value.ReconcilePageSize;
+        var revoked = 0;
+        var read = 0;
         try
         {
-            StandInRecord[] handed;
-            lock (_pending)
+            var handed = new List<DecisionKey>();
+            while (_handed.TryDequeue(out var key))
             {
-                handed = [.. _pending];
-                _pending.Clear();
+                handed.Add(key);
             }
 
-            var noDecisionBefore = time.GetUtcNow() - TimeSpan.FromSeconds(options.Value.StandInHorizonSeconds);
-            if (handed.Length > 0)
+            foreach (var chunk in handed.Distinct().Chunk(pageSize))
             {
-                try
+                revoked += await applier.RevokeUnconfirmedAsync(chunk, cancellationToken).ConfigureAwait(false);
+                read += chunk.Length;
+            }
+
+            if (scan)
+            {
+                var before = time.GetUtcNow() - TimeSpan.FromMilliseconds(options.Value.ConfirmGraceMs);
+                UnconfirmedDecision? after = null;
+                while (true)
                 {
-                    metrics.Revoked(await applier.ResolveStandInsAsync(handed, noDecisionBefore, cancellationToken).ConfigureAwait(false));
-                }
-                catch
-                {
-                    foreach (var record in handed)
+                    var page = await store.GetUnconfirmedDecisionsAsync(before, after, pageSize, cancellationToken).ConfigureAwait(false);
+                    if (page.Count > 0)
                     {
-                        Keep(record);
+                        revoked += await applier.RevokeUnconfirmedAsync([.. page.Select(d => d.Key)], cancellationToken).ConfigureAwait(false);
+                        read += page.Count;
+                        after = page[^1];
                     }
 
-                    throw;
+                    if (page.Count < pageSize)
+                    {
+                        break;
+                    }
                 }
-            }
-
-            var settled = handed.Length;
-            var open = scanOpen ? await store.GetOpenStandInsAsync(PageSize, cancellationToken).ConfigureAwait(false) : [];
-            if (open.Count > 0)
-            {
-                metrics.Revoked(await applier.ResolveStandInsAsync(open, noDecisionBefore, cancellationToken).ConfigureAwait(false));
-                settled += open.Count;
-            }
-
-            if (settled > 0)
-            {
-                Log.StandInsSettled(logger, settled);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.ReconcileFailed(logger, e);
+        }
+        finally
+        {
+            metrics.Revoked(revoked);
+            if (read > 0)
+            {
+                Log.Reconciled(logger, read, revoked);
+            }
         }
     }
 }

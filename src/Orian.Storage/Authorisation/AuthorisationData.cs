@@ -20,18 +20,6 @@ internal static class AuthorisationData
         }
     }
 
-    public static object StandInParameters(StandInRecord r) => new
-    {
-        r.TransactionId,
-        r.Version,
-        Result = r.StandIn.ResultText,
-        ResultDetail = r.StandIn.Detail,
-        r.StandIn.Reason,
-        r.AnsweredAt,
-    };
-
-    public static object ResolutionParameters(StandInResolution r, DateTimeOffset at) => new { r.TransactionId, r.Version, r.Resolution, At = at };
-
     public static object RevocationParameters(DecisionRevocation r) => new
     {
         r.TransactionId,

@@ -14,28 +14,25 @@ internal sealed class AuthorisationSql(SqlDialect d)
     public const string InsertDecision = $"""
         INSERT INTO authorisation_decisions ({DecisionRow.Columns})
         VALUES (@TransactionId, @Version, @AccountNo, @Result, @ResultDetail, @ResultMessage, @ApprovedAmount, @HoldAmount, @Amount, @Currency, @Exponent,
-                @Reason, @LatencyMs, @TimedOut, @Revoked, @DecidedAt)
+                @Reason, @LatencyMs, @TimedOut, @Revoked, @DecidedAt, @DeadlineAt, @ConfirmedAt)
         """;
 
-    /// <summary>Parameters: <see cref="AuthorisationData.RevocationParameters"/>.</summary>
+    /// <summary>Parameters: <see cref="AuthorisationData.RevocationParameters"/>. Conditional on the
+    /// decision being neither revoked nor confirmed, so a confirmation that committed first wins.</summary>
     public const string RevokeDecision = """
         UPDATE authorisation_decisions
         SET result = @Result, result_detail = @ResultDetail, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = @True, revoked = @True
-        WHERE transaction_id = @TransactionId AND version = @Version AND revoked = @False
+        WHERE transaction_id = @TransactionId AND version = @Version AND revoked = @False AND confirmed_at IS NULL
         """;
 
-    public const string ResolveStandIn = """
-        UPDATE authorisation_standins SET resolved_at = @At, resolution = @Resolution
-        WHERE transaction_id = @TransactionId AND version = @Version AND resolved_at IS NULL
-        """;
-
-    public string InsertStandIn { get; } = d.InsertIfAbsent("authorisation_standins",
-        [("transaction_id", "@TransactionId"), ("version", "@Version"), ("result", "@Result"), ("result_detail", "@ResultDetail"), ("reason", "@Reason"), ("answered_at", "@AnsweredAt")],
-        "transaction_id", "version");
-
-    public string SelectOpenStandIns { get; } = $"""
-        SELECT transaction_id, version, result, result_detail, reason, answered_at FROM authorisation_standins
-        WHERE resolved_at IS NULL ORDER BY answered_at, transaction_id, version {d.Page("@limit")}
+    /// <summary>The reconciler's keyset page (<see cref="Ledger.ILedgerStore.GetUnconfirmedDecisionsAsync"/>),
+    /// on <c>ix_authorisation_decisions_unconfirmed</c>. Without a cursor, <c>@afterDeadline</c> is the
+    /// earliest time there is.</summary>
+    public string SelectUnconfirmed { get; } = $"""
+        SELECT transaction_id, version, deadline_at FROM authorisation_decisions
+        WHERE confirmed_at IS NULL AND revoked = {d.False} AND deadline_at < @before
+          AND (deadline_at > @afterDeadline OR (deadline_at = @afterDeadline AND (transaction_id > @afterId OR (transaction_id = @afterId AND version > @afterVersion))))
+        ORDER BY deadline_at, transaction_id, version {d.Page("@limit")}
         """;
 
     public string UpsertControls { get; } = d.Upsert("account_controls",

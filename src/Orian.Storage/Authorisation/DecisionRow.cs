@@ -25,9 +25,16 @@ public sealed class DecisionRow
     public bool Revoked { get; set; }
     public DateTimeOffset DecidedAt { get; set; }
 
+    /// <summary>When the request answers the stand-in unless this decision has won by then.</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
+    /// <summary>When the decision was confirmed as its request's answer; null until then (and for ever
+    /// if it never was: the reconciler revokes it once the deadline has passed).</summary>
+    public DateTimeOffset? ConfirmedAt { get; set; }
+
     internal const string Columns =
         "transaction_id, version, account_no, result, result_detail, result_message, approved_amount, hold_amount, amount, currency, exponent, " +
-        "reason, latency_ms, timed_out, revoked, decided_at";
+        "reason, latency_ms, timed_out, revoked, decided_at, deadline_at, confirmed_at";
 
     public Decision ToDecision() => new(
         OrianParser.ParseResult(Result),
@@ -37,7 +44,7 @@ public sealed class DecisionRow
         HoldAmount,
         Reason);
 
-    public DecisionState ToState() => new(ToDecision(), Revoked, DecidedAt);
+    public DecisionState ToState() => new(ToDecision(), Revoked, ConfirmedAt is not null, DecidedAt);
 
     internal static DecisionRow From(DecisionRecord r) => new()
     {
@@ -56,5 +63,7 @@ public sealed class DecisionRow
         LatencyMs = r.LatencyMs,
         TimedOut = r.TimedOut,
         DecidedAt = r.At,
+        DeadlineAt = r.Deadline,
+        ConfirmedAt = r.Confirmed ? r.At : null,
     };
 }

@@ -5,7 +5,7 @@ using Orian.Storage.Sql;
 namespace Orian.Storage;
 
 /// <summary>The ledger as the batch applier writes it: batches in the provider's unit of work, and
-/// the stand-in records a missed deadline leaves.</summary>
+/// the confirmations and the reconciler's scan of decisions (docs/authorisation.md).</summary>
 public sealed class LedgerStore(SqlDatabase database) : ILedgerStore
 {
     private readonly AuthorisationSql _sql = new(database.Dialect);
@@ -35,19 +35,28 @@ public sealed class LedgerStore(SqlDatabase database) : ILedgerStore
         return committed;
     }
 
-    public async Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken)
+    public async Task<IReadOnlyCollection<DecisionKey>> ConfirmDecisionsAsync(IReadOnlyList<DecisionKey> keys, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        await scope.Connection.ExecuteAsync(new CommandDefinition(
-            _sql.InsertStandIn, AuthorisationData.StandInParameters(record), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await using var scope = await database.BeginUrgentWriteAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await scope.Connection.QueryAsync<(string TransactionId, long Version)>(new CommandDefinition(
+            database.Dialect.ConfirmDecisions, database.Dialect.ConfirmParameters(keys, at), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var confirmed = rows.Select(r => new DecisionKey(r.TransactionId, r.Version)).ToHashSet();
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return confirmed;
     }
 
-    public async Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UnconfirmedDecision>> GetUnconfirmedDecisionsAsync(
+        DateTimeOffset deadlineBefore, UnconfirmedDecision? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<StandInRow>(new CommandDefinition(
-            _sql.SelectOpenStandIns, new { limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => r.ToRecord()).ToList();
+        var rows = await connection.QueryAsync<(string TransactionId, long Version, DateTimeOffset DeadlineAt)>(new CommandDefinition(_sql.SelectUnconfirmed, new
+        {
+            before = deadlineBefore,
+            afterDeadline = after?.Deadline ?? DateTimeOffset.UnixEpoch,
+            afterId = after?.Key.TransactionId ?? "",
+            afterVersion = after?.Key.Version ?? long.MinValue,
+            limit,
+        }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new UnconfirmedDecision(new DecisionKey(r.TransactionId, r.Version), r.DeadlineAt)).ToList();
     }
 }

@@ -20,6 +20,16 @@ public sealed class PostgresDialect : OnConflictDialect
 
     public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
 
+    public override string ConfirmDecisions => """
+        UPDATE authorisation_decisions d SET confirmed_at = COALESCE(d.confirmed_at, @at)
+        FROM unnest(@ids::text[], @versions::bigint[]) AS u(i, v)
+        WHERE d.transaction_id = u.i AND d.version = u.v AND NOT d.revoked
+        RETURNING d.transaction_id, d.version
+        """;
+
+    public override object ConfirmParameters(IReadOnlyList<Ledger.DecisionKey> keys, DateTimeOffset at) =>
+        new { ids = keys.Select(k => k.TransactionId).ToArray(), versions = keys.Select(k => k.Version).ToArray(), at };
+
     public override string ClaimClause(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
 
     public override string? DeferredDurability => "SET LOCAL synchronous_commit = off";

@@ -63,31 +63,19 @@ internal static class PostgresSql
 
     public const string InsertDecisions = """
         INSERT INTO authorisation_decisions (transaction_id, version, account_no, result, result_detail, result_message, approved_amount,
-            hold_amount, amount, currency, exponent, reason, latency_ms, timed_out, revoked, decided_at)
-        SELECT i, v, a, r, d, m, p, h, x, c, e, why, l, t, false, @at
+            hold_amount, amount, currency, exponent, reason, latency_ms, timed_out, revoked, decided_at, deadline_at, confirmed_at)
+        SELECT i, v, a, r, d, m, p, h, x, c, e, why, l, t, false, @at, dl, CASE WHEN ok THEN @at END
         FROM unnest(@ids::text[], @versions::bigint[], @accounts::text[], @results::text[], @details::text[], @messages::text[], @approved::bigint[],
                     @holds::bigint[], @amounts::bigint[], @currencies::text[], @exponents::smallint[], @reasons::text[], @latencies::double precision[],
-                    @timedOuts::boolean[])
-          AS u(i, v, a, r, d, m, p, h, x, c, e, why, l, t)
+                    @timedOuts::boolean[], @deadlines::timestamptz[], @confirmed::boolean[])
+          AS u(i, v, a, r, d, m, p, h, x, c, e, why, l, t, dl, ok)
         """;
 
     public const string RevokeDecisions = """
         UPDATE authorisation_decisions d
         SET result = u.r, result_detail = u.dt, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = true, revoked = true
         FROM unnest(@ids::text[], @versions::bigint[], @results::text[], @details::text[]) AS u(i, v, r, dt)
-        WHERE d.transaction_id = u.i AND d.version = u.v AND NOT d.revoked
-        """;
-
-    public const string InsertStandIns = """
-        INSERT INTO authorisation_standins (transaction_id, version, result, result_detail, reason, answered_at)
-        SELECT * FROM unnest(@ids::text[], @versions::bigint[], @results::text[], @details::text[], @reasons::text[], @answeredAts::timestamptz[])
-        ON CONFLICT (transaction_id, version) DO NOTHING
-        """;
-
-    public const string ResolveStandIns = """
-        UPDATE authorisation_standins s SET resolved_at = @at, resolution = u.r
-        FROM unnest(@ids::text[], @versions::bigint[], @resolutions::text[]) AS u(i, v, r)
-        WHERE s.transaction_id = u.i AND s.version = u.v AND s.resolved_at IS NULL
+        WHERE d.transaction_id = u.i AND d.version = u.v AND NOT d.revoked AND d.confirmed_at IS NULL
         """;
 
     public const string InsertOutbox = """

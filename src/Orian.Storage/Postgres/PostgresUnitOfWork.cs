@@ -61,7 +61,6 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
         writes.Journal(changes.Journal);
         writes.Decisions(changes.Decisions);
         writes.Revocations(changes.Revocations);
-        writes.StandIns(changes.StandIns, changes.ResolvedStandIns);
         writes.Outbox(changes.Outbox);
         if (writes.Count == 0)
         {

@@ -123,6 +123,8 @@ internal sealed class PostgresWrites(DateTime at)
             ("reasons", d.Select(x => x.Reason).ToArray()),
             ("latencies", d.Select(x => x.LatencyMs).ToArray()),
             ("timedOuts", d.Select(x => x.TimedOut).ToArray()),
+            ("deadlines", d.Select(x => x.DeadlineAt!.Value.UtcDateTime).ToArray()),
+            ("confirmed", d.Select(x => x.ConfirmedAt is not null).ToArray()),
             ("at", at));
     }
 
@@ -138,29 +140,6 @@ internal sealed class PostgresWrites(DateTime at)
             ("versions", r.Select(x => x.Version).ToArray()),
             ("results", r.Select(x => x.StandIn.ResultText).ToArray()),
             ("details", r.Select(x => x.StandIn.Detail).ToArray()));
-    }
-
-    public void StandIns(List<StandInRecord> records, List<StandInResolution> resolved)
-    {
-        if (records.Count > 0)
-        {
-            Add(PostgresSql.InsertStandIns, null, "stand-in records",
-                ("ids", records.Select(x => x.TransactionId).ToArray()),
-                ("versions", records.Select(x => x.Version).ToArray()),
-                ("results", records.Select(x => x.StandIn.ResultText).ToArray()),
-                ("details", records.Select(x => x.StandIn.Detail).ToArray()),
-                ("reasons", records.Select(x => x.StandIn.Reason).ToArray()),
-                ("answeredAts", records.Select(x => x.AnsweredAt.UtcDateTime).ToArray()));
-        }
-
-        if (resolved.Count > 0)
-        {
-            Add(PostgresSql.ResolveStandIns, null, "stand-in resolutions",
-                ("ids", resolved.Select(x => x.TransactionId).ToArray()),
-                ("versions", resolved.Select(x => x.Version).ToArray()),
-                ("resolutions", resolved.Select(x => x.Resolution).ToArray()),
-                ("at", at));
-        }
     }
 
     public void Outbox(List<Orian.Outbox.OutboxEvent> o)

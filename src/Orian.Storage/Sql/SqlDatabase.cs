@@ -27,9 +27,13 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// <summary>A new open connection (from the provider's pool).</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>A read-write transaction outside the ledger's batches (outbox, links, stand-ins,
+    /// <summary>A read-write transaction outside the ledger's batches (outbox, links, confirmations,
     /// controls). On SQLite it takes its turn with the ledger's batches on the one writer connection.</summary>
     public abstract Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="BeginWriteAsync"/>, for work a cardholder waits on (a decision's
+    /// confirmation): where writers take turns, it goes before waiting notification batches.</summary>
+    public virtual Task<WriteScope> BeginUrgentWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
 
     /// <summary>The transaction one ledger batch is applied in, with the provider's fast batch writes.
     /// <paramref name="priority"/> matters only where writers take turns (SQLite); elsewhere the

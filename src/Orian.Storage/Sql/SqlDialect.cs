@@ -45,6 +45,15 @@ public abstract class SqlDialect
     /// came before in the log is then on the standby too); null where a commit already implies it.</summary>
     public virtual string? ConfirmsReplication => null;
 
+    /// <summary>Confirms decisions as their requests' answers (<see cref="Ledger.ILedgerStore.ConfirmDecisionsAsync"/>):
+    /// sets <c>confirmed_at</c> (keeping an earlier one) on each listed decision that is not revoked,
+    /// and returns the <c>transaction_id, version</c> of each; one statement for the whole list, with
+    /// the parameters <see cref="ConfirmParameters"/> makes (<c>@at</c> and the keys).</summary>
+    public abstract string ConfirmDecisions { get; }
+
+    /// <summary>The parameters of <see cref="ConfirmDecisions"/>.</summary>
+    public abstract object ConfirmParameters(IReadOnlyList<Ledger.DecisionKey> keys, DateTimeOffset at);
+
     public virtual string ClaimHint => "";
 
     /// <summary>A clause ending a claim's <c>SELECT</c> that locks the rows it returns and skips rows

@@ -24,6 +24,18 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override string Page(string count) => $"OFFSET 0 ROWS FETCH NEXT {count} ROWS ONLY";
 
+    /// <summary>Unverified here (no SQL Server on our build machines): <c>OUTPUT inserted.*</c> returns
+    /// each updated row once, however the join matched it.</summary>
+    public override string ConfirmDecisions => """
+        UPDATE x SET confirmed_at = COALESCE(x.confirmed_at, @at)
+        OUTPUT inserted.transaction_id, inserted.version
+        FROM authorisation_decisions x JOIN OPENJSON(@rows) WITH (i nvarchar(64), v bigint) u
+            ON x.transaction_id = u.i COLLATE Latin1_General_100_BIN2 AND x.version = u.v
+        WHERE x.revoked = 0
+        """;
+
+    public override object ConfirmParameters(IReadOnlyList<Ledger.DecisionKey> keys, DateTimeOffset at) => new { rows = SqlServerJson.Keys(keys), at };
+
     public override string In(string column, string parameter) => $"{column} IN (SELECT value COLLATE Latin1_General_100_BIN2 FROM OPENJSON({parameter}))";
 
     public override object List<T>(T[] values) => JsonSerializer.Serialize(values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(), SqlServerJsonContext.Default.StringArray);

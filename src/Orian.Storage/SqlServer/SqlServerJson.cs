@@ -94,6 +94,14 @@ internal static class SqlServerJson
         w.WriteString("why", d.Reason);
         w.WriteNumber("l", d.LatencyMs);
         w.WriteBoolean("t", d.TimedOut);
+        w.WriteString("dl", Time(d.DeadlineAt!.Value));
+        w.WriteBoolean("ok", d.ConfirmedAt is not null);
+    });
+
+    public static string Keys(IReadOnlyList<DecisionKey> keys) => Array(keys, (w, k) =>
+    {
+        w.WriteString("i", k.TransactionId);
+        w.WriteNumber("v", k.Version);
     });
 
     public static string Revocations(IReadOnlyList<DecisionRevocation> revocations) => Array(revocations, (w, r) =>
@@ -102,24 +110,6 @@ internal static class SqlServerJson
         w.WriteNumber("v", r.Version);
         w.WriteString("r", r.StandIn.ResultText);
         w.WriteString("d", r.StandIn.Detail);
-    });
-
-    public static string StandIns(IReadOnlyList<StandInRecord> records) =>
-        Array(records.DistinctBy(r => (r.TransactionId, r.Version)).ToList(), (w, r) =>
-        {
-            w.WriteString("i", r.TransactionId);
-            w.WriteNumber("v", r.Version);
-            w.WriteString("r", r.StandIn.ResultText);
-            w.WriteString("d", r.StandIn.Detail);
-            w.WriteString("why", r.StandIn.Reason);
-            w.WriteString("at", Time(r.AnsweredAt));
-        });
-
-    public static string Resolutions(IReadOnlyList<StandInResolution> resolutions) => Array(resolutions, (w, r) =>
-    {
-        w.WriteString("i", r.TransactionId);
-        w.WriteNumber("v", r.Version);
-        w.WriteString("r", r.Resolution);
     });
 
     public static string Outbox(IReadOnlyList<OutboxEvent> events) =>

@@ -80,30 +80,17 @@ internal static class SqlServerSql
 
     public const string InsertDecisions = """
         INSERT INTO authorisation_decisions (transaction_id, version, account_no, result, result_detail, result_message, approved_amount,
-            hold_amount, amount, currency, exponent, reason, latency_ms, timed_out, revoked, decided_at)
-        SELECT u.i, u.v, u.a, u.r, u.d, u.msg, u.p, u.h, u.m, u.c, u.e, u.why, u.l, u.t, 0, @at
+            hold_amount, amount, currency, exponent, reason, latency_ms, timed_out, revoked, decided_at, deadline_at, confirmed_at)
+        SELECT u.i, u.v, u.a, u.r, u.d, u.msg, u.p, u.h, u.m, u.c, u.e, u.why, u.l, u.t, 0, @at, u.dl, CASE WHEN u.ok = 1 THEN @at END
         FROM OPENJSON(@rows) WITH (i nvarchar(64), v bigint, a nvarchar(64), r nvarchar(64), d nvarchar(64), msg nvarchar(1024), p bigint, h bigint,
-            m bigint, c nchar(3), e smallint, why nvarchar(200), l float, t bit) u
+            m bigint, c nchar(3), e smallint, why nvarchar(200), l float, t bit, dl datetimeoffset(7), ok bit) u
         """;
 
     public const string RevokeDecisions = """
         UPDATE x SET result = u.r, result_detail = u.d, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = 1, revoked = 1
         FROM authorisation_decisions x JOIN OPENJSON(@rows) WITH (i nvarchar(64), v bigint, r nvarchar(64), d nvarchar(64)) u
             ON x.transaction_id = u.i COLLATE Latin1_General_100_BIN2 AND x.version = u.v
-        WHERE x.revoked = 0
-        """;
-
-    public const string InsertStandIns = """
-        INSERT INTO authorisation_standins (transaction_id, version, result, result_detail, reason, answered_at)
-        SELECT u.i, u.v, u.r, u.d, u.why, u.at
-        FROM OPENJSON(@rows) WITH (i nvarchar(64), v bigint, r nvarchar(64), d nvarchar(64), why nvarchar(200), at datetimeoffset(7)) u
-        WHERE NOT EXISTS (SELECT 1 FROM authorisation_standins s WITH (UPDLOCK, HOLDLOCK) WHERE s.transaction_id = u.i COLLATE Latin1_General_100_BIN2 AND s.version = u.v)
-        """;
-
-    public const string ResolveStandIns = """
-        UPDATE s SET resolved_at = @at, resolution = u.r
-        FROM authorisation_standins s JOIN OPENJSON(@rows) WITH (i nvarchar(64), v bigint, r nvarchar(32)) u ON s.transaction_id = u.i COLLATE Latin1_General_100_BIN2 AND s.version = u.v
-        WHERE s.resolved_at IS NULL
+        WHERE x.revoked = 0 AND x.confirmed_at IS NULL
         """;
 
     public const string InsertOutbox = """

@@ -144,9 +144,13 @@ public sealed class SqliteDatabase : SqlDatabase
         return await ConfigureAsync(connection, "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    public override Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken) => BeginScopeAsync(urgent: false, cancellationToken);
+
+    public override Task<WriteScope> BeginUrgentWriteAsync(CancellationToken cancellationToken) => BeginScopeAsync(urgent: true, cancellationToken);
+
+    private async Task<WriteScope> BeginScopeAsync(bool urgent, CancellationToken cancellationToken)
     {
-        var (writer, transaction) = await BeginOnWriterAsync(urgent: false, cancellationToken).ConfigureAwait(false);
+        var (writer, transaction) = await BeginOnWriterAsync(urgent, cancellationToken).ConfigureAwait(false);
         return new WriteScope(writer, transaction, () => ReleaseWriter(broken: false));
     }
 

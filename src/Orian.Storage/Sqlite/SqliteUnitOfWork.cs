@@ -14,7 +14,6 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
 {
     /// <summary>The statements this provider's dialect makes, built once per process.</summary>
     private static readonly OutboxSql OutboxStatements = new(new SqliteDialect());
-    private static readonly AuthorisationSql AuthorisationStatements = new(new SqliteDialect());
 
     private bool _disposed;
     private bool _committed;
@@ -124,19 +123,6 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         }
 
         await ExpectRowsAsync(AuthorisationSql.RevokeDecision, changes.Revocations.Select(AuthorisationData.RevocationParameters).ToList(), "revoked decisions", cancellationToken).ConfigureAwait(false);
-        if (changes.StandIns.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(AuthorisationStatements.InsertStandIn,
-                changes.StandIns.Select(AuthorisationData.StandInParameters), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        if (changes.ResolvedStandIns.Count > 0)
-        {
-            // Not count-checked: a record another instance settled first stays as it was.
-            await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.ResolveStandIn,
-                changes.ResolvedStandIns.Select(r => AuthorisationData.ResolutionParameters(r, changes.At)), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
         if (changes.Outbox.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(OutboxStatements.InsertEvent, changes.Outbox, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

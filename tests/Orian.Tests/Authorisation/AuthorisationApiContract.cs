@@ -173,7 +173,7 @@ public sealed class AuthorisationApiContract<TProvider> : ProviderFixture<TProvi
         Assert.That(result.GetProperty("result_detail").GetString(), Is.EqualTo("SYSTEM_ERROR"));
         gate.Open();
         await Until.TrueAsync(async () => (await DecisionsAsync(service)).Length == 1, "the late batch committed");
-        await Until.TrueAsync(async () => await service.OpenStandInsAsync() == 0, "the stand-in settled");
+        await Until.TrueAsync(async () => await service.UnconfirmedDecisionsAsync() == 0, "the stand-in settled");
 
         Assert.That(await BalancesAsync(service), Is.EqualTo((1_000L, 0L)));
         var decision = (await DecisionsAsync(service))[0];

@@ -121,15 +121,15 @@ public sealed class DecisionLaneContract<TProvider> : ProviderFixture<TProvider>
         gate.HoldBegins(LedgerPriority.Normal);
         gate.Open(); // the late decision commits; its settlement is handed to the reconciler
         await gate.BeginHeld;
-        await Until.TrueAsync(async () => await service.OpenStandInsAsync() == 1, "the stand-in recorded, not yet settled");
+        await Until.TrueAsync(async () => await service.UnconfirmedDecisionsAsync() == 1, "the stand-in recorded, not yet settled");
 
         var next = (await OkAsync(service.PutAsync(Request("NEXT", "ACC-1", 300)).WaitAsync(Until.Guard))).GetProperty("txn_result");
         Assert.That(next.GetProperty("result").GetString(), Is.EqualTo("APPROVED"), "decided while the settlement is held");
-        Assert.That(await service.OpenStandInsAsync(), Is.EqualTo(1), "the late decision is not settled yet");
+        Assert.That(await service.UnconfirmedDecisionsAsync(), Is.EqualTo(1), "the late decision is not settled yet");
         Assert.That(await BalancesAsync(service, "ACC-1"), Is.EqualTo((1_000L, 700L)), "the late hold stands until it is revoked");
 
         gate.ReleaseBegins();
-        await Until.TrueAsync(async () => await service.OpenStandInsAsync() == 0, "the late decision settled");
+        await Until.TrueAsync(async () => await service.UnconfirmedDecisionsAsync() == 0, "the late decision settled");
         Assert.That(await BalancesAsync(service, "ACC-1"), Is.EqualTo((1_000L, 300L)), "only the decision that was answered holds");
     }
 

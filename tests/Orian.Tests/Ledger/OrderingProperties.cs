@@ -87,7 +87,7 @@ public sealed class OrderingProperties<TProvider> : ProviderFixture<TProvider>
     private void Empty()
     {
         using var connection = _db.Database.OpenAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        foreach (var table in new[] { "journal", "transaction_versions", "authorisation_decisions", "authorisation_standins", "outbox_events", "transactions", "accounts" })
+        foreach (var table in new[] { "journal", "transaction_versions", "authorisation_decisions", "outbox_events", "transactions", "accounts" })
         {
             connection.Execute($"DELETE FROM {table}");
         }

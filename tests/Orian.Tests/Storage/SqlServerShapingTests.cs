@@ -69,11 +69,19 @@ public sealed class SqlServerShapingTests
     }
 
     [Test]
-    public void StandInsAreSentOncePerRequest()
+    public void ADecisionCarriesItsDeadlineAndWhetherItIsConfirmed()
     {
-        var standIn = new Decision(TxnResult.Declined, "SYSTEM_ERROR", null, null, 0, "deadline");
-        var json = SqlServerJson.StandIns([new StandInRecord("T", 1, standIn, At), new StandInRecord("T", 1, standIn, At), new StandInRecord("T", 2, standIn, At)]);
-        Assert.That(JsonDocument.Parse(json).RootElement.GetArrayLength(), Is.EqualTo(2));
+        var decision = new Decision(TxnResult.Approved, "APPROVED", null, null, 100, "funds");
+        var deadline = At.AddMilliseconds(1_500);
+        var rows = JsonDocument.Parse(SqlServerJson.Decisions([
+            new DecisionRecord("T", 1, "A", decision, null, 3.5, false, At, deadline, Confirmed: false),
+            new DecisionRecord("T", 2, "A", decision, null, 3.5, true, At, deadline, Confirmed: true)])).RootElement;
+        Assert.That(rows[0].GetProperty("dl").GetString(), Is.EqualTo("2026-11-22T09:30:01.6230000+00:00"));
+        Assert.That(rows[0].GetProperty("ok").GetBoolean(), Is.False);
+        Assert.That(rows[1].GetProperty("ok").GetBoolean(), Is.True);
+        var keys = JsonDocument.Parse(SqlServerJson.Keys([new DecisionKey("T\"'", 1), new DecisionKey("U", long.MaxValue)])).RootElement;
+        Assert.That(keys[0].GetProperty("i").GetString(), Is.EqualTo("T\"'"));
+        Assert.That(keys[1].GetProperty("v").GetInt64(), Is.EqualTo(long.MaxValue));
     }
 
     [TestCase(1205, true, TestName = "deadlock victim")]

@@ -48,6 +48,10 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
     /// <summary>The next COMMIT fails without happening (the transaction is rolled back).</summary>
     public bool FailInsteadOfNextCommit { get; set; }
 
+    /// <summary>After the injected failure of <see cref="FailInsteadOfNextCommit"/>, nothing else from
+    /// this instance reaches the database: it died with its transaction rolled back.</summary>
+    public bool RefuseAfterFailedCommit { get; set; }
+
     /// <summary>Every new transaction fails to start: this instance has lost its database.</summary>
     public bool RefuseTransactions { get; set; }
 
@@ -77,6 +81,10 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
         {
             _beginHeld.TrySetResult();
             await hold.Task.WaitAsync(cancellationToken);
+            if (RefuseTransactions)
+            {
+                throw new TimeoutException("Injected: the database cannot be reached.");
+            }
         }
 
         var gated = Only is null || Only == priority;
@@ -97,10 +105,44 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
 
     public Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken) => inner.HasCommittedAsync(outboxEventId, cancellationToken);
 
-    public Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken) => inner.RecordStandInAsync(record, cancellationToken);
+    /// <summary>From now, every confirmation waits before it reaches the database until
+    /// <see cref="ReleaseConfirms"/>; <see cref="ConfirmHeld"/> completes when one is waiting.</summary>
+    public void HoldConfirms() => _confirmHold = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken) =>
-        RefuseTransactions ? throw new TimeoutException("Injected: the database cannot be reached.") : inner.GetOpenStandInsAsync(limit, cancellationToken);
+    public void ReleaseConfirms() => _confirmHold?.TrySetResult();
+
+    public Task ConfirmHeld => _confirmHeld.Task;
+
+    private readonly TaskCompletionSource _confirmHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _confirmHold;
+
+    /// <summary>How many confirmation statements reached the database.</summary>
+    public int Confirmations => _confirmations;
+
+    private int _confirmations;
+
+    public async Task<IReadOnlyCollection<DecisionKey>> ConfirmDecisionsAsync(IReadOnlyList<DecisionKey> keys, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (_confirmHold is { } hold && !hold.Task.IsCompleted)
+        {
+            _confirmHeld.TrySetResult();
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        if (RefuseTransactions)
+        {
+            throw new TimeoutException("Injected: the database cannot be reached.");
+        }
+
+        Interlocked.Increment(ref _confirmations);
+        return await inner.ConfirmDecisionsAsync(keys, at, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<UnconfirmedDecision>> GetUnconfirmedDecisionsAsync(
+        DateTimeOffset deadlineBefore, UnconfirmedDecision? after, int limit, CancellationToken cancellationToken) =>
+        RefuseTransactions
+            ? throw new TimeoutException("Injected: the database cannot be reached.")
+            : inner.GetUnconfirmedDecisionsAsync(deadlineBefore, after, limit, cancellationToken);
 
     private async Task PassAsync(CancellationToken cancellationToken)
     {
@@ -154,6 +196,7 @@ internal sealed class CommitGateStore(ILedgerStore inner) : ILedgerStore
             if (gate.FailInsteadOfNextCommit)
             {
                 gate.FailInsteadOfNextCommit = false;
+                gate.RefuseTransactions |= gate.RefuseAfterFailedCommit;
                 throw new TimeoutException("Injected: the connection dropped before the COMMIT reached the database.");
             }
 

@@ -27,7 +27,10 @@ internal sealed class GatedLedgerStore(ILedgerStore inner) : ILedgerStore
 
     public Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken) => inner.HasCommittedAsync(outboxEventId, cancellationToken);
 
-    public Task RecordStandInAsync(StandInRecord record, CancellationToken cancellationToken) => inner.RecordStandInAsync(record, cancellationToken);
+    public Task<IReadOnlyCollection<DecisionKey>> ConfirmDecisionsAsync(IReadOnlyList<DecisionKey> keys, DateTimeOffset at, CancellationToken cancellationToken) =>
+        inner.ConfirmDecisionsAsync(keys, at, cancellationToken);
 
-    public Task<IReadOnlyList<StandInRecord>> GetOpenStandInsAsync(int limit, CancellationToken cancellationToken) => inner.GetOpenStandInsAsync(limit, cancellationToken);
+    public Task<IReadOnlyList<UnconfirmedDecision>> GetUnconfirmedDecisionsAsync(
+        DateTimeOffset deadlineBefore, UnconfirmedDecision? after, int limit, CancellationToken cancellationToken) =>
+        inner.GetUnconfirmedDecisionsAsync(deadlineBefore, after, limit, cancellationToken);
 }

@@ -169,9 +169,10 @@ internal sealed class TestService : IAsyncDisposable
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
 
-    /// <summary>Stand-in records not yet settled, read from the service's own store.</summary>
-    public async Task<int> OpenStandInsAsync() =>
-        (await Services.GetRequiredService<Orian.Ledger.ILedgerStore>().GetOpenStandInsAsync(100, CancellationToken.None)).Count;
+    /// <summary>Decisions neither confirmed nor revoked, whatever their deadline, read from the
+    /// service's own store (the real one, not a test's wrapper around it).</summary>
+    public async Task<int> UnconfirmedDecisionsAsync() =>
+        (await Services.GetRequiredService<Orian.Storage.LedgerStore>().GetUnconfirmedDecisionsAsync(DateTimeOffset.MaxValue, null, 10_000, CancellationToken.None)).Count;
 
     public async Task<JsonElement?> GetJsonOrNullAsync(string path)
     {
