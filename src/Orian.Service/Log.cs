@@ -19,6 +19,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "Writing to the database host {Current}")]
     public static partial void WriterHostFirst(ILogger logger, string current);
 
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Lost the connection to the database (host {Host}); the pool is cleared and the next write reconnects")]
+    public static partial void DatabaseLost(ILogger logger, string host);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Warning, Message = "Reconnected to the database host {Host}, {Milliseconds} ms after the connection was lost")]
+    public static partial void DatabaseReconnected(ILogger logger, string host, long milliseconds);
+
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Deleted the {Count} Data Protection keys kept in the database: the key ring now lives only in Orian:DataProtection:KeysFolder; back that folder up")]
     public static partial void DatabaseKeyRingDeleted(ILogger logger, int count);
 

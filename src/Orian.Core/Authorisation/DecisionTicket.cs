@@ -12,8 +12,9 @@ public sealed class DecisionTicket
 
     /// <summary>When the request answers the stand-in if no decision has won by then: recorded with
     /// the decision, so that one never confirmed is revoked once this has passed, from the database
-    /// alone (docs/authorisation.md).</summary>
-    public DateTimeOffset Deadline { get; set; }
+    /// alone (docs/authorisation.md). Unset (a ticket no request waits on, as in replays and tests):
+    /// never, so nothing is revoked for want of a confirmation nobody would give.</summary>
+    public DateTimeOffset Deadline { get; set; } = DateTimeOffset.MaxValue;
 
     /// <summary>The request's side: true if it may answer the stand-in (nothing was answered yet).
     /// <paramref name="now"/> is kept as the moment the stand-in was answered.</summary>

@@ -137,15 +137,23 @@ internal sealed class BatchPlan
     /// that commits first wins); anything else is left as it is.
     /// </summary>
     /// <param name="state">The decision of the request's version, read in this transaction.</param>
-    public void RevokeUnconfirmed(DecisionKey key, DecisionState? state)
+    /// <param name="inDoubt">The time of a confirmation this instance attempted without learning
+    /// whether it committed, after which the request answered the stand-in: a decision confirmed at
+    /// exactly that time was confirmed by that attempt alone, and is revoked too.</param>
+    public void RevokeUnconfirmed(DecisionKey key, DecisionState? state, DateTimeOffset? inDoubt = null)
     {
-        if (state is { Revoked: false, Confirmed: false })
+        if (state is not { Revoked: false })
         {
-            Revoke(key.TransactionId, key.Version, _policy.StandIn("answered with the stand-in; the decision never became the answer"));
+            return;
+        }
+
+        if (!state.Confirmed || state.ConfirmedAt == inDoubt)
+        {
+            Revoke(key.TransactionId, key.Version, _policy.StandIn("answered with the stand-in; the decision never became the answer"), state.ConfirmedAt);
         }
     }
 
-    private void Revoke(string transactionId, long version, Decision standIn)
+    private void Revoke(string transactionId, long version, Decision standIn, DateTimeOffset? confirmedAt)
     {
         _transactions.TryGetValue(transactionId, out var current);
         if (current is not null && current.Version == version && !current.Effect.IsNone)
@@ -155,7 +163,7 @@ internal sealed class BatchPlan
             _changedTransactions.Add(transactionId);
         }
 
-        _changes.Revocations.Add(new DecisionRevocation(transactionId, version, standIn));
+        _changes.Revocations.Add(new DecisionRevocation(transactionId, version, standIn, confirmedAt));
         _events.Revoked(transactionId, version, current?.AccountNo, standIn, current?.Amount);
     }
 

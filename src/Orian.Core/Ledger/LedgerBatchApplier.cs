@@ -43,8 +43,12 @@ public sealed class LedgerBatchApplier(
     /// reconciler finds the rest in the database (a crash, a failed confirmation), so nothing here
     /// depends on memory that a crash loses.
     /// </summary>
+    /// <param name="inDoubt">For a key whose confirmation was attempted without learning whether it
+    /// committed (its request answered the stand-in): that attempt's time (see
+    /// <see cref="BatchPlan.RevokeUnconfirmed"/>).</param>
     /// <returns>How many committed decisions were revoked.</returns>
-    public Task<int> RevokeUnconfirmedAsync(IReadOnlyList<DecisionKey> keys, CancellationToken cancellationToken)
+    public Task<int> RevokeUnconfirmedAsync(
+        IReadOnlyList<DecisionKey> keys, CancellationToken cancellationToken, IReadOnlyDictionary<DecisionKey, DateTimeOffset>? inDoubt = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(keys.Count);
         var ids = keys.Select(k => k.TransactionId).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -52,7 +56,8 @@ public sealed class LedgerBatchApplier(
         {
             foreach (var key in keys.Distinct())
             {
-                plan.RevokeUnconfirmed(key, await unit.GetDecisionStateAsync(key.TransactionId, key.Version, cancellationToken).ConfigureAwait(false));
+                var state = await unit.GetDecisionStateAsync(key.TransactionId, key.Version, cancellationToken).ConfigureAwait(false);
+                plan.RevokeUnconfirmed(key, state, inDoubt is not null && inDoubt.TryGetValue(key, out var at) ? at : null);
             }
 
             return plan.Revocations;

@@ -35,8 +35,11 @@ public readonly record struct DecisionKey(string TransactionId, long Version);
 /// <summary>A decision committed and never confirmed as its request's answer, with the request's deadline.</summary>
 public readonly record struct UnconfirmedDecision(DecisionKey Key, DateTimeOffset Deadline);
 
-/// <summary>A committed decision replaced by the stand-in the request answered at its deadline.</summary>
-public sealed record DecisionRevocation(string TransactionId, long Version, Decision StandIn);
+/// <summary>A committed decision replaced by the stand-in the request answered at its deadline.
+/// <see cref="ConfirmedAt"/>: null for a decision never confirmed; otherwise the time of a confirmation
+/// whose outcome this instance never learnt (its request answered the stand-in), which the write must
+/// find unchanged.</summary>
+public sealed record DecisionRevocation(string TransactionId, long Version, Decision StandIn, DateTimeOffset? ConfirmedAt = null);
 
 /// <summary>The new state of a transaction row. <see cref="ExpectedVersion"/> is the version the
 /// batch read under lock (null: the row must not exist yet); the write must match it exactly.</summary>
@@ -56,8 +59,12 @@ public sealed record VersionRecord(
 public sealed record AppliedBody(string? Json, byte[]? RedactedHash, string? KeyId);
 
 /// <summary>A committed decision as the ledger holds it now.
-/// <see cref="Confirmed"/>: it won its request's answer (or was the stand-in itself).</summary>
-public sealed record DecisionState(Decision Decision, bool Revoked, bool Confirmed, DateTimeOffset DecidedAt);
+/// <see cref="ConfirmedAt"/>: when it was confirmed as its request's answer (or was the stand-in
+/// itself); null until then.</summary>
+public sealed record DecisionState(Decision Decision, bool Revoked, DateTimeOffset? ConfirmedAt, DateTimeOffset DecidedAt)
+{
+    public bool Confirmed => ConfirmedAt is not null;
+}
 
 /// <summary>A change of an account's balances. <see cref="IsNew"/>: the row must not exist yet.</summary>
 public sealed record AccountWrite(string AccountNo, string Currency, int Exponent, long PostedDelta, long HeldDelta, bool IsNew, DateTimeOffset At);

@@ -31,6 +31,7 @@ internal sealed class OrianMetrics
     private readonly Counter<long> _unavailable;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _writerChanges;
+    private readonly Counter<long> _reconnects;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _standIns;
     private readonly Counter<long> _revocations;
@@ -56,6 +57,8 @@ internal sealed class OrianMetrics
             "ORIAN requests refused before the ledger (nothing stored), by reason and HTTP status.");
         _unavailable = Meter.CreateCounter<long>("orian.unavailable", "{request}",
             "Requests answered 503 (nothing stored; the sender retries), by cause: partition_full, commit_timeout, database.");
+        _reconnects = Meter.CreateCounter<long>("orian.db.reconnects", "{reconnect}",
+            "Writes that got through to the database after a connection was lost, by the host reached (a failover is one, and a primary change too)");
         _writerChanges = Meter.CreateCounter<long>("orian.db.writer.changes", "{change}",
             "Times the database host written to changed (a failover of a replicated database; the first host observed counts as orian.db.change=first)");
         _authFailures = Meter.CreateCounter<long>("orian.auth.failures", "{request}",
@@ -123,6 +126,9 @@ internal sealed class OrianMetrics
     /// <summary>Writes went to <paramref name="host"/> from now on (<paramref name="first"/>: the first host seen).</summary>
     public void WriterChanged(string host, bool first) =>
         _writerChanges.Add(1, new KeyValuePair<string, object?>("orian.db.host", host), new KeyValuePair<string, object?>("orian.db.change", first ? "first" : "moved"));
+
+    /// <summary>Writes got through to <paramref name="host"/> again after a lost connection.</summary>
+    public void Reconnected(string host) => _reconnects.Add(1, new KeyValuePair<string, object?>("orian.db.host", host));
 
     public void AuthFailed(string surface, string reason) =>
         _authFailures.Add(1, new KeyValuePair<string, object?>("orian.surface", surface), new KeyValuePair<string, object?>("orian.reason", reason));

@@ -3,19 +3,24 @@ using Orian.Storage;
 namespace Orian.Service.Diagnostics;
 
 /// <summary>Says when the database host written to changes: one log line and one count per change
-/// (a failover of a replicated database), from the first write on. The status view shows the host and
-/// since when.</summary>
+/// (a failover of a replicated database), from the first write on; and when a connection is lost and
+/// writes get through again: one log line each, and one count per reconnect. The status view shows the
+/// host and since when.</summary>
 internal sealed class WriterHostWatch(OrianStorage storage, OrianMetrics metrics, ILogger<WriterHostWatch> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         storage.Database.Writer.Changed += OnChanged;
+        storage.Database.Writer.Disconnected += OnDisconnected;
+        storage.Database.Writer.Reconnected += OnReconnected;
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         storage.Database.Writer.Changed -= OnChanged;
+        storage.Database.Writer.Disconnected -= OnDisconnected;
+        storage.Database.Writer.Reconnected -= OnReconnected;
         return Task.CompletedTask;
     }
 
@@ -30,5 +35,13 @@ internal sealed class WriterHostWatch(OrianStorage storage, OrianMetrics metrics
         {
             Log.WriterHostMoved(logger, previous, current);
         }
+    }
+
+    private void OnDisconnected(string? host) => Log.DatabaseLost(logger, host ?? "none yet");
+
+    private void OnReconnected(string host, TimeSpan after)
+    {
+        metrics.Reconnected(host);
+        Log.DatabaseReconnected(logger, host, (long)after.TotalMilliseconds);
     }
 }

@@ -54,6 +54,10 @@ internal sealed class DecisionConfirmations(
     private async Task ConfirmAsync(List<(WorkItem Item, ApplyResult Result)> batch)
     {
         var keys = batch.Select(x => Key(x.Item)).Distinct().ToList();
+        // One time for both attempts, in whole milliseconds (every provider stores it exactly), so a
+        // confirmation in doubt can be recognised later by its value alone.
+        var now = time.GetUtcNow();
+        var at = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
         IReadOnlyCollection<DecisionKey> confirmed;
         // Bounded like a commit the request waits for; the COMMIT itself is never cancelled (a
         // commit waiting for a standby runs on), only the wait for a connection and the statement.
@@ -61,16 +65,16 @@ internal sealed class DecisionConfirmations(
         {
             try
             {
-                confirmed = await ConfirmTwiceAsync(keys, timeout.Token).ConfigureAwait(false);
+                confirmed = await ConfirmTwiceAsync(keys, at, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                // Either attempt may have committed before it failed: the requests answer the stand-in,
-                // and the reconciler revokes each decision that is in fact unconfirmed. One that did get
-                // confirmed keeps its hold with a stand-in answer (the account looks poorer, never
-                // richer) until PPS's next version of the transaction replaces it.
+                // Either attempt may have committed before it failed (a primary lost after a standby
+                // had the COMMIT, before its answer): the requests answer the stand-in, and the
+                // reconciler revokes each decision that is unconfirmed or confirmed at exactly `at`,
+                // which only these attempts wrote (a confirmation keeps the first time it was given).
                 Log.ConfirmationFailed(logger, e, keys.Count);
-                reconciler.Revoke(keys);
+                reconciler.Revoke(keys, inDoubt: at);
                 foreach (var (item, _) in batch)
                 {
                     item.Fail(new DecisionNotConfirmedException(e));
@@ -97,15 +101,15 @@ internal sealed class DecisionConfirmations(
 
     /// <summary>A confirmation is idempotent, so a failed one is tried once more at once: the second
     /// attempt reports what stands whatever the first did.</summary>
-    private async Task<IReadOnlyCollection<DecisionKey>> ConfirmTwiceAsync(List<DecisionKey> keys, CancellationToken cancellationToken)
+    private async Task<IReadOnlyCollection<DecisionKey>> ConfirmTwiceAsync(List<DecisionKey> keys, DateTimeOffset at, CancellationToken cancellationToken)
     {
         try
         {
-            return await store.ConfirmDecisionsAsync(keys, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return await store.ConfirmDecisionsAsync(keys, at, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && store.IsTransient(e))
         {
-            return await store.ConfirmDecisionsAsync(keys, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return await store.ConfirmDecisionsAsync(keys, at, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -14,7 +14,9 @@ namespace Orian.Service.Pipeline;
 /// start-up (before the service takes traffic, so whatever a crash left is settled first), every
 /// <see cref="AuthorisationOptions.ReconcileIntervalMs"/>, and at once when a worker hands over a
 /// decision that committed after its request gave up (a hand-over only saves time: a lost one is
-/// found by the next round).
+/// found by the next round). The one hand-over the database cannot stand in for is a confirmation in
+/// doubt (attempted, outcome unknown, the stand-in answered): it carries the attempt's time, and is
+/// kept and tried again each round until its revocation commits.
 /// </summary>
 internal sealed class StandInReconciler(
     LedgerBatchApplier applier, ILedgerStore store, IOptions<AuthorisationOptions> options, TimeProvider time, ILogger<StandInReconciler> logger,
@@ -23,23 +25,30 @@ internal sealed class StandInReconciler(
     /// <summary>Hand-overs kept for the next round at most; past it they wait for the database scan.</summary>
     private const int MaxHandedOver = 10_000;
 
-    private readonly ConcurrentQueue<DecisionKey> _handed = new();
+    private readonly ConcurrentQueue<(DecisionKey Key, DateTimeOffset? InDoubt)> _handed = new();
     private readonly System.Threading.Channels.Channel<bool> _doorbell = System.Threading.Channels.Channel.CreateBounded<bool>(
         new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
 
     /// <summary>Revokes these decisions now, on the reconciler's loop, if they are still unconfirmed
     /// (their requests answered the stand-in). The database scan covers any this does not reach.</summary>
-    public void Revoke(IEnumerable<DecisionKey> keys)
+    /// <param name="inDoubt">The time of a confirmation of these keys whose outcome is unknown (their
+    /// requests answered the stand-in): a decision confirmed at exactly that time is revoked too.</param>
+    public void Revoke(IEnumerable<DecisionKey> keys, DateTimeOffset? inDoubt = null)
     {
         foreach (var key in keys)
         {
-            if (_handed.Count < MaxHandedOver)
-            {
-                _handed.Enqueue(key);
-            }
+            Keep((key, inDoubt));
         }
 
         _doorbell.Writer.TryWrite(true);
+    }
+
+    private void Keep((DecisionKey Key, DateTimeOffset? InDoubt) handOver)
+    {
+        if (_handed.Count < MaxHandedOver)
+        {
+            _handed.Enqueue(handOver);
+        }
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -99,18 +108,21 @@ internal sealed class StandInReconciler(
         var pageSize = options.Value.ReconcilePageSize;
         var revoked = 0;
         var read = 0;
+        var handed = new List<(DecisionKey Key, DateTimeOffset? InDoubt)>();
+        var done = 0;
         try
         {
-            var handed = new List<DecisionKey>();
-            while (_handed.TryDequeue(out var key))
+            while (_handed.TryDequeue(out var handOver))
             {
-                handed.Add(key);
+                handed.Add(handOver);
             }
 
-            foreach (var chunk in handed.Distinct().Chunk(pageSize))
+            foreach (var chunk in handed.DistinctBy(h => h.Key).Chunk(pageSize))
             {
-                revoked += await applier.RevokeUnconfirmedAsync(chunk, cancellationToken).ConfigureAwait(false);
+                var inDoubt = chunk.Where(h => h.InDoubt is not null).ToDictionary(h => h.Key, h => h.InDoubt!.Value);
+                revoked += await applier.RevokeUnconfirmedAsync([.. chunk.Select(h => h.Key)], cancellationToken, inDoubt).ConfigureAwait(false);
                 read += chunk.Length;
+                done += chunk.Length;
             }
 
             if (scan)
@@ -136,6 +148,13 @@ internal sealed class StandInReconciler(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // A confirmation in doubt is known only here: kept for the next round (the rest are in the
+            // database, where the scan finds them).
+            foreach (var handOver in handed.DistinctBy(h => h.Key).Skip(done).Where(h => h.InDoubt is not null))
+            {
+                Keep(handOver);
+            }
+
             Log.ReconcileFailed(logger, e);
         }
         finally

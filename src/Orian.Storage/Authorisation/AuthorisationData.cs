@@ -26,6 +26,7 @@ internal static class AuthorisationData
         r.Version,
         Result = r.StandIn.ResultText,
         ResultDetail = r.StandIn.Detail,
+        r.ConfirmedAt,
         True = true,
         False = false,
     };

@@ -18,11 +18,12 @@ internal sealed class AuthorisationSql(SqlDialect d)
         """;
 
     /// <summary>Parameters: <see cref="AuthorisationData.RevocationParameters"/>. Conditional on the
-    /// decision being neither revoked nor confirmed, so a confirmation that committed first wins.</summary>
+    /// decision being neither revoked nor confirmed (or confirmed exactly at <c>@ConfirmedAt</c>, a
+    /// confirmation in doubt), so a confirmation that committed first wins.</summary>
     public const string RevokeDecision = """
         UPDATE authorisation_decisions
         SET result = @Result, result_detail = @ResultDetail, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = @True, revoked = @True
-        WHERE transaction_id = @TransactionId AND version = @Version AND revoked = @False AND confirmed_at IS NULL
+        WHERE transaction_id = @TransactionId AND version = @Version AND revoked = @False AND (confirmed_at IS NULL OR confirmed_at = @ConfirmedAt)
         """;
 
     /// <summary>The reconciler's keyset page (<see cref="Ledger.ILedgerStore.GetUnconfirmedDecisionsAsync"/>),

@@ -44,7 +44,7 @@ public sealed class DecisionRow
         HoldAmount,
         Reason);
 
-    public DecisionState ToState() => new(ToDecision(), Revoked, ConfirmedAt is not null, DecidedAt);
+    public DecisionState ToState() => new(ToDecision(), Revoked, ConfirmedAt, DecidedAt);
 
     internal static DecisionRow From(DecisionRecord r) => new()
     {

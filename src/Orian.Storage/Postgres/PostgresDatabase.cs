@@ -72,15 +72,54 @@ public sealed class PostgresDatabase : SqlDatabase
     /// operator must fix (class 28 credentials, 3D000 no such database), and a commit no standby
     /// confirmed (<see cref="ReplicationInDoubtException"/>).
     /// </summary>
-    public override bool IsTransient(Exception exception) => exception switch
+    /// <remarks>25006 (read_only_sql_transaction) is transient too: a connection that reached a primary
+    /// which has since been demoted; the retry finds the new one. Classifying a failure as a lost
+    /// connection (<see cref="IsConnectionLoss"/>) also tells <see cref="SqlDatabase.Writer"/> and
+    /// clears the pool (at most once a second): after a failover every idle connection goes to a host
+    /// that is gone or read-only, and each would otherwise fail one request before it is dropped.</remarks>
+    public override bool IsTransient(Exception exception)
     {
-        ConcurrencyException or TimeoutException or ReplicationInDoubtException => true,
-        PostgresException { SqlState: "40001" or "40P01" or "23505" or "55P03" or "55000" or "3D000" } => true,
-        PostgresException p => p.SqlState[..2] is "08" or "53" or "57" or "28",
+        var transient = exception switch
+        {
+            ConcurrencyException or TimeoutException or ReplicationInDoubtException => true,
+            PostgresException { SqlState: "40001" or "40P01" or "23505" or "55P03" or "55000" or "3D000" or "25006" } => true,
+            PostgresException p => p.SqlState[..2] is "08" or "53" or "57" or "28",
+            NpgsqlException => true,
+            System.Net.Sockets.SocketException or IOException => true,
+            _ => false,
+        };
+        if (transient && IsConnectionLoss(exception))
+        {
+            ConnectionLost();
+        }
+
+        return transient;
+    }
+
+    /// <summary>A failure that says the connection (or the server behind it) is gone, or is no longer
+    /// the primary: class 08, an administrator or crash shutdown (57P01-57P03), 25006, and Npgsql's
+    /// own I/O failures (a broken or refused socket), but not a command timeout.</summary>
+    internal static bool IsConnectionLoss(Exception exception) => exception switch
+    {
+        PostgresException p => p.SqlState[..2] is "08" || p.SqlState is "57P01" or "57P02" or "57P03" or "25006",
+        NpgsqlException { InnerException: TimeoutException } => false,
         NpgsqlException => true,
         System.Net.Sockets.SocketException or IOException => true,
         _ => false,
     };
+
+    private long _clearedAt;
+
+    private void ConnectionLost()
+    {
+        Writer.Lost();
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _clearedAt);
+        if (now - last >= 1_000 && Interlocked.CompareExchange(ref _clearedAt, now, last) == last)
+        {
+            _dataSource.Clear();
+        }
+    }
 
     /// <summary>A connection to write on, its host observed (a failover moves it).</summary>
     private async Task<NpgsqlConnection> OpenWriterAsync(CancellationToken cancellationToken)

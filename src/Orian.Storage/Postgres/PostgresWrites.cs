@@ -139,7 +139,8 @@ internal sealed class PostgresWrites(DateTime at)
             ("ids", r.Select(x => x.TransactionId).ToArray()),
             ("versions", r.Select(x => x.Version).ToArray()),
             ("results", r.Select(x => x.StandIn.ResultText).ToArray()),
-            ("details", r.Select(x => x.StandIn.Detail).ToArray()));
+            ("details", r.Select(x => x.StandIn.Detail).ToArray()),
+            ("confirmedAts", r.Select(x => x.ConfirmedAt?.ToUniversalTime()).ToArray()));
     }
 
     public void Outbox(List<Orian.Outbox.OutboxEvent> o)

@@ -110,6 +110,14 @@ internal static class SqlServerJson
         w.WriteNumber("v", r.Version);
         w.WriteString("r", r.StandIn.ResultText);
         w.WriteString("d", r.StandIn.Detail);
+        if (r.ConfirmedAt is { } at)
+        {
+            w.WriteString("ca", Time(at));
+        }
+        else
+        {
+            w.WriteNull("ca");
+        }
     });
 
     public static string Outbox(IReadOnlyList<OutboxEvent> events) =>

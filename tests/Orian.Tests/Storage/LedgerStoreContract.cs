@@ -1,4 +1,6 @@
 using Dapper;
+using FsCheck;
+using FsCheck.Fluent;
 using Orian.Domain;
 using Orian.Ledger;
 using Orian.Storage;
@@ -32,6 +34,79 @@ public sealed class LedgerStoreContract<TProvider> : ProviderFixture<TProvider>
 
     private async Task<AccountRecord> Account(string accountNo = "ACC-1") =>
         await _db.Reads.GetAccountAsync(accountNo, CancellationToken.None) ?? throw new AssertionException($"account {accountNo} does not exist");
+
+    /// <summary>
+    /// A confirmation returns exactly the decisions that stand, whatever their keys: identifiers are
+    /// printable ASCII at the edge, so quotes, backslashes, <c>$</c> and the like must survive each
+    /// provider's list form (SQLite's <c>json_each</c>, PostgreSQL's arrays, SQL Server's <c>OPENJSON</c>),
+    /// and versions run to the int64 limit. Keys with no decision and revoked decisions are not
+    /// returned; confirming again returns the same and keeps the first time.
+    /// </summary>
+    [Test]
+    public void AConfirmationReturnsExactlyTheDecisionsThatStandWhateverTheirKeys()
+    {
+        var printable = Gen.Choose('!', '~').Select(c => (char)c);
+        var id = from length in Gen.Choose(1, 58) from chars in Gen.ArrayOf(printable, length) select new string(chars);
+        var version = Gen.OneOf(Gen.Choose(1, 3).Select(v => (long)v), Gen.Constant(long.MaxValue), Gen.Choose(1, int.MaxValue).Select(v => v * 4_000_000_000L));
+        var key = from i in id from v in version select (Id: i, Version: v);
+        var sample = from decided in Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(key, n))
+                     from absent in Gen.Choose(0, 3).SelectMany(n => Gen.ArrayOf(key, n))
+                     from revoke in Gen.Choose(0, 1)
+                     select (decided, absent, revoke == 1);
+        var round = 0;
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(60).WithQuietOnSuccess(true), Prop.ForAll(sample.ToArbitrary(), s =>
+        {
+            // Each key of a round gets its own prefix, so rounds and keys never share a transaction.
+            var n = Interlocked.Increment(ref round);
+            var decided = s.decided.Select((k, i) => new DecisionKey($"{n}.{i}#{k.Id}", k.Version)).ToList();
+            var absent = s.absent.Select((k, i) => new DecisionKey($"{n}.x{i}#{k.Id}", k.Version)).ToList();
+            _applier.ApplyAsync(decided.Select(k => new Txn { Id = k.TransactionId, Version = k.Version, Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 5 }.Pending()).ToList(),
+                CancellationToken.None).GetAwaiter().GetResult();
+            var revoked = s.Item3 ? decided[0] : (DecisionKey?)null;
+            if (revoked is { } r)
+            {
+                _database.ExecuteAsync("UPDATE authorisation_decisions SET revoked = @yes WHERE transaction_id = @id AND version = @v", new { yes = true, id = r.TransactionId, v = r.Version })
+                    .GetAwaiter().GetResult();
+            }
+
+            var expected = decided.Where(k => k != revoked).ToHashSet();
+            var asked = decided.Concat(absent).ToList();
+            var at = DateTimeOffset.UtcNow;
+            var first = _db.Ledger.ConfirmDecisionsAsync(asked, at, CancellationToken.None).GetAwaiter().GetResult();
+            var again = _db.Ledger.ConfirmDecisionsAsync(asked, at.AddMinutes(1), CancellationToken.None).GetAwaiter().GetResult();
+            var unconfirmed = _database.ScalarAsync<long>($"SELECT count(*) FROM authorisation_decisions WHERE transaction_id LIKE '{n}.%' AND confirmed_at IS NULL")
+                .GetAwaiter().GetResult();
+            var moved = _database.ScalarAsync<long>($"SELECT count(*) FROM authorisation_decisions WHERE transaction_id LIKE '{n}.%' AND confirmed_at > @later",
+                new { later = at.AddSeconds(30) }).GetAwaiter().GetResult();
+            return (first.ToHashSet().SetEquals(expected) && again.ToHashSet().SetEquals(expected) && unconfirmed == (revoked is null ? 0 : 1) && moved == 0)
+                .Label($"decided {string.Join(" ", decided)}; revoked {revoked}; got {string.Join(" ", first)}");
+        }));
+    }
+
+    /// <summary>A confirmation whose outcome its instance never learnt (the request answered the
+    /// stand-in) is undone by its own time, and only by it: a decision confirmed at another time was
+    /// an answer, and stands; one never confirmed is revoked either way; a second revocation changes
+    /// nothing.</summary>
+    [Test]
+    public async Task AConfirmationInDoubtIsRevokedByItsOwnTimeAlone()
+    {
+        await Apply(new Txn { Id = "FUND", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000 });
+        await Apply(
+            new Txn { Id = "DOUBT", Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 100 },
+            new Txn { Id = "ANSWERED", Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 200 },
+            new Txn { Id = "NEVER", Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 300 });
+        Assert.That((await Account()).Held, Is.EqualTo(600));
+        var attempt = new DateTimeOffset(2026, 12, 6, 17, 0, 0, 123, TimeSpan.Zero);
+        DecisionKey doubt = new("DOUBT", 1), answered = new("ANSWERED", 1), never = new("NEVER", 1);
+        Assert.That(await _db.Ledger.ConfirmDecisionsAsync([doubt], attempt, CancellationToken.None), Is.EquivalentTo(new[] { doubt }));
+        Assert.That(await _db.Ledger.ConfirmDecisionsAsync([answered], attempt.AddMilliseconds(1), CancellationToken.None), Is.EquivalentTo(new[] { answered }));
+
+        var inDoubt = new Dictionary<DecisionKey, DateTimeOffset> { [doubt] = attempt, [answered] = attempt, [never] = attempt };
+        Assert.That(await _applier.RevokeUnconfirmedAsync([doubt, answered, never], CancellationToken.None, inDoubt), Is.EqualTo(2));
+        Assert.That((await Account()).Held, Is.EqualTo(200), "only the decision confirmed as an answer holds");
+        Assert.That(await _applier.RevokeUnconfirmedAsync([doubt, answered, never], CancellationToken.None, inDoubt), Is.Zero, "once");
+        Assert.That(await _db.Ledger.ConfirmDecisionsAsync([doubt, never], attempt, CancellationToken.None), Is.Empty, "a revoked decision is never confirmed after");
+    }
 
     [Test]
     public async Task MigratingTwiceLeavesTheSchemaCurrent()

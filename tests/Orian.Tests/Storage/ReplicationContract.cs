@@ -161,6 +161,81 @@ public sealed class ReplicationContract
             + $"not acknowledged on the way: {string.Join(", ", refused.Select(r => $"{r.Value} × {r.Key}"))}");
     }
 
+    /// <summary>
+    /// Decisions across the same failover: a decision is answered only after its own commit and its
+    /// confirmation, both confirmed by a standby. So every approval a request heard is on the promoted
+    /// standby, confirmed, with its hold; and every stand-in heard leaves no hold once the reconciler
+    /// (from the database alone) has run.
+    /// </summary>
+    [Test]
+    public async Task EveryApprovalHeardAcrossAFailoverIsConfirmedOnThePromotedStandbyAndNoStandInLeavesAHold()
+    {
+        const int Requests = 120;
+        await using var cluster = await ReplicatedPostgres.StartAsync();
+        var settings = Settings(cluster);
+        settings["Orian:Authorisation:ConfirmGraceMs"] = "0";
+        settings["Orian:Authorisation:ReconcileIntervalMs"] = "1000";
+        await using var service = await TestService.StartAsync(settings);
+        using (var funded = await service.PutAsync(new Txn { Id = "FUND", Account = "RD-1", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000_000 }))
+        {
+            Assert.That(funded.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var heard = new ConcurrentDictionary<string, (string Result, long Amount)>();
+        var queue = new ConcurrentQueue<int>(Enumerable.Range(0, Requests));
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failover = Task.Run(async () =>
+        {
+            await killed.Task;
+            cluster.Kill(0);
+            return await cluster.FailoverAsync();
+        });
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            while (queue.TryDequeue(out var n))
+            {
+                var txn = new Txn { Id = $"D-{n}", Account = "RD-1", Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 100 + n };
+                using var response = await service.PutAsync(txn);
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "an authorisation is always answered with a decision");
+                var answer = (await TestService.JsonAsync(response)).GetProperty("txn_result");
+                heard[txn.Id] = (answer.GetProperty("result").GetString()!, txn.Amount);
+                if (heard.Count == Requests / 3)
+                {
+                    killed.TrySetResult();
+                }
+            }
+        }));
+        var primary = await failover;
+
+        var approved = heard.Where(h => h.Value.Result == "APPROVED").ToDictionary(h => h.Key, h => h.Value.Amount);
+        var standIns = heard.Keys.Except(approved.Keys).ToList();
+        Assert.That(approved, Is.Not.Empty);
+        await using var db = new NpgsqlConnection(cluster.Only(primary));
+        // The reconciler revokes what the failover left unconfirmed (its scan needs no hand-over), and
+        // what it confirmed without learning so (a hand-over it keeps until the database is back).
+        await Until.TrueAsync(async () => await db.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM authorisation_decisions WHERE confirmed_at IS NULL AND NOT revoked") == 0
+            && await db.ExecuteScalarAsync<long>("SELECT held FROM accounts WHERE account_no = 'RD-1'") == approved.Values.Sum(),
+            "every decision that was not the answer revoked");
+        var decisions = (await db.QueryAsync<(string Id, bool Revoked, long Hold)>(
+            "SELECT transaction_id, revoked, hold_amount FROM authorisation_decisions")).ToDictionary(d => d.Id);
+        Assert.Multiple(() =>
+        {
+            foreach (var (id, amount) in approved)
+            {
+                Assert.That(decisions.TryGetValue(id, out var d) && !d.Revoked && d.Hold == amount, Is.True, $"{id} was approved: its hold is on the survivor");
+            }
+
+            foreach (var id in standIns)
+            {
+                Assert.That(!decisions.TryGetValue(id, out var d) || d.Hold == 0, Is.True, $"{id} heard the stand-in: no hold");
+            }
+        });
+        Assert.That(await db.ExecuteScalarAsync<long>("SELECT held FROM accounts WHERE account_no = 'RD-1'"), Is.EqualTo(approved.Values.Sum()),
+            "the account holds exactly what was approved");
+        TestContext.Out.WriteLine($"{approved.Count} approved, {standIns.Count} stand-ins across the failover");
+    }
+
     [Test]
     public async Task WhileNoStandbyConfirmsNothingIsAcknowledgedAndAllResumesWhenTheyReturn()
     {
