@@ -15,7 +15,12 @@ service_start() {
   trap service_stop EXIT
   case "$1" in
     sqlite) export Orian__Storage__Provider=sqlite Orian__Storage__ConnectionString="Data Source=$work/orian.db" ;;
-    postgres) pg_start; export Orian__Storage__Provider=postgres Orian__Storage__ConnectionString="$PG_URL;Maximum Pool Size=20${ORIAN_PG_EXTRA:-}" ;;
+    postgres)
+      # ORIAN_PG_STATEMENTS=1: count the database's own work (pg_stat_statements), printed at the end.
+      [ -n "${ORIAN_PG_STATEMENTS:-}" ] && export PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top"
+      pg_start
+      [ -n "${ORIAN_PG_STATEMENTS:-}" ] && "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+      export Orian__Storage__Provider=postgres Orian__Storage__ConnectionString="$PG_URL;Maximum Pool Size=20${ORIAN_PG_EXTRA:-}" ;;
     *) echo "provider must be sqlite or postgres"; exit 2 ;;
   esac
   export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Logging__LogLevel__Orian=${ORIAN_LOG_LEVEL:-Warning}
@@ -45,6 +50,12 @@ service_start() {
 service_stop() {
   [ -n "${svc:-}" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null
   svc=
+  if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ -n "${PG_URL:-}" ]; then
+    echo "== the database's own work (pg_stat_statements, the whole run): calls, total ms, ms per call, rows"
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+      FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 14" | column -t -s '|' || true
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms' FROM pg_stat_statements" || true
+  fi
   pg_stop
   [ -n "${work:-}" ] && rm -rf "$work"
   work=

@@ -77,7 +77,6 @@ internal sealed class IngestPipeline : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var confirming = Task.Run(_confirmations.RunAsync, CancellationToken.None);
         var workers = new List<Task>(2 * _partitions.Length);
         for (var i = 0; i < _partitions.Length; i++)
         {
@@ -93,9 +92,8 @@ internal sealed class IngestPipeline : BackgroundService
         }
         finally
         {
-            // The workers have answered or queued everything accepted; the last confirmations follow.
-            _confirmations.Complete();
-            await confirming.ConfigureAwait(false);
+            // The workers have answered or started confirming everything accepted; those confirmations end.
+            await _confirmations.DrainAsync().ConfigureAwait(false);
         }
     }
 
@@ -233,6 +231,7 @@ internal sealed class IngestPipeline : BackgroundService
     {
         _outbox.Ring(); // the commit may have written events: wake the dispatcher now, not at its next poll
         List<DecisionKey>? lost = null;
+        List<(WorkItem, ApplyResult)>? won = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var item = batch[i];
@@ -246,7 +245,7 @@ internal sealed class IngestPipeline : BackgroundService
             }
             else if (ticket.TryComplete())
             {
-                await _confirmations.AddAsync(item, results[i]).ConfigureAwait(false);
+                (won ??= []).Add((item, results[i]));
             }
             else
             {
@@ -258,6 +257,11 @@ internal sealed class IngestPipeline : BackgroundService
 
                 item.Complete(results[i]);
             }
+        }
+
+        if (won is not null)
+        {
+            await _confirmations.StartAsync(won).ConfigureAwait(false);
         }
 
         if (lost is not null)

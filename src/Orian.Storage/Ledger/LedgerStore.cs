@@ -37,12 +37,9 @@ public sealed class LedgerStore(SqlDatabase database) : ILedgerStore
 
     public async Task<IReadOnlyCollection<DecisionKey>> ConfirmDecisionsAsync(IReadOnlyList<DecisionKey> keys, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var scope = await database.BeginUrgentWriteAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await scope.Connection.QueryAsync<(string TransactionId, long Version)>(new CommandDefinition(
-            database.Dialect.ConfirmDecisions, database.Dialect.ConfirmParameters(keys, at), scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var confirmed = rows.Select(r => new DecisionKey(r.TransactionId, r.Version)).ToHashSet();
-        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return confirmed;
+        var rows = await database.WriteReturningAsync<(string TransactionId, long Version)>(
+            database.Dialect.ConfirmDecisions, database.Dialect.ConfirmParameters(keys, at), cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => new DecisionKey(r.TransactionId, r.Version)).ToHashSet();
     }
 
     public async Task<IReadOnlyList<UnconfirmedDecision>> GetUnconfirmedDecisionsAsync(

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Orian.Storage.Postgres;
@@ -22,7 +23,24 @@ internal static class PostgresCommit
     /// <summary>The start of PostgreSQL's warning for a cancelled wait for a synchronous standby.</summary>
     private const string CancelledWait = "canceling wait for synchronous replication";
 
-    public static async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    public static Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        WatchedAsync(connection, () => transaction.CommitAsync(CancellationToken.None));
+
+    /// <summary>Runs one statement outside any transaction (it commits on its own) and returns its rows
+    /// once the commit is done: Dapper's buffered query reads to the end of the answer, past the commit
+    /// and its wait for a standby. Not cancelled, for the same reason as a COMMIT.</summary>
+    public static async Task<IReadOnlyList<T>> QueryOnItsOwnAsync<T>(NpgsqlConnection connection, string sql, object parameters)
+    {
+        IReadOnlyList<T> rows = [];
+        await WatchedAsync(connection, async () =>
+            rows = (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: CancellationToken.None)).ConfigureAwait(false)).AsList())
+            .ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>Runs <paramref name="commit"/>, and throws <see cref="ReplicationInDoubtException"/> if
+    /// the server warned that its wait for a synchronous standby was cancelled.</summary>
+    private static async Task WatchedAsync(NpgsqlConnection connection, Func<Task> commit)
     {
         var localOnly = false;
         void OnNotice(object sender, NpgsqlNoticeEventArgs e)
@@ -36,7 +54,7 @@ internal static class PostgresCommit
         connection.Notice += OnNotice;
         try
         {
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            await commit().ConfigureAwait(false);
         }
         finally
         {

@@ -132,6 +132,15 @@ public sealed class PostgresDatabase : SqlDatabase
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <summary>In one round trip: the statement commits on its own (no BEGIN, no COMMIT message), and
+    /// its wait for a standby is checked as a COMMIT's is (<see cref="PostgresCommit"/>). Once the
+    /// connection is open, nothing cancels it.</summary>
+    public override async Task<IReadOnlyList<T>> WriteReturningAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        return await PostgresCommit.QueryOnItsOwnAsync<T>(connection, sql, parameters).ConfigureAwait(false);
+    }
+
     public override async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenWriterAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Dapper;
 using System.Data.Common;
 using Orian.Ledger;
 
@@ -34,6 +35,19 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// <summary>As <see cref="BeginWriteAsync"/>, for work a cardholder waits on (a decision's
     /// confirmation): where writers take turns, it goes before waiting notification batches.</summary>
     public virtual Task<WriteScope> BeginUrgentWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
+
+    /// <summary>One statement that writes and returns rows, committed on its own before this returns,
+    /// for work a cardholder waits on (it goes first where writers take turns). A provider that can
+    /// commit a single statement in the same round trip does (PostgreSQL); the others run it in a
+    /// transaction of its own. Either way a commit only on a primary is not a commit (it throws).</summary>
+    public virtual async Task<IReadOnlyList<T>> WriteReturningAsync<T>(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginUrgentWriteAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await scope.Connection.QueryAsync<T>(
+            new CommandDefinition(sql, parameters, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return rows;
+    }
 
     /// <summary>The transaction one ledger batch is applied in, with the provider's fast batch writes.
     /// <paramref name="priority"/> matters only where writers take turns (SQLite); elsewhere the
