@@ -15,10 +15,12 @@ UPDATE authorisation_decisions d SET deadline_at = s.answered_at
 FROM authorisation_standins s
 WHERE s.transaction_id = d.transaction_id AND s.version = d.version AND s.resolved_at IS NULL
   AND d.decided_at <= s.answered_at AND NOT d.revoked AND NOT d.timed_out;
-UPDATE authorisation_decisions SET confirmed_at = decided_at WHERE deadline_at IS NULL;
+UPDATE authorisation_decisions SET confirmed_at = decided_at WHERE deadline_at IS NULL AND NOT revoked;
 
+-- A decision is confirmed, revoked, or waiting for one of the two with a deadline; never both.
 ALTER TABLE authorisation_decisions
-    ADD CONSTRAINT ck_authorisation_decisions_deadline CHECK (confirmed_at IS NOT NULL OR deadline_at IS NOT NULL);
+    ADD CONSTRAINT ck_authorisation_decisions_deadline CHECK (confirmed_at IS NOT NULL OR revoked OR deadline_at IS NOT NULL),
+    ADD CONSTRAINT ck_authorisation_decisions_settled CHECK (NOT (revoked AND confirmed_at IS NOT NULL));
 
 DROP TABLE authorisation_standins;
 

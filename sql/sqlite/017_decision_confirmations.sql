@@ -15,7 +15,7 @@ UPDATE authorisation_decisions SET deadline_at = (
     WHERE s.transaction_id = authorisation_decisions.transaction_id AND s.version = authorisation_decisions.version
       AND s.resolved_at IS NULL AND authorisation_decisions.decided_at <= s.answered_at)
 WHERE revoked = 0 AND timed_out = 0;
-UPDATE authorisation_decisions SET confirmed_at = decided_at WHERE deadline_at IS NULL;
+UPDATE authorisation_decisions SET confirmed_at = decided_at WHERE deadline_at IS NULL AND revoked = 0;
 
 DROP TABLE authorisation_standins;
 

@@ -14,8 +14,10 @@ ALTER TABLE authorisation_decisions ADD deadline_at datetimeoffset(7) NULL, conf
 EXEC ('UPDATE d SET deadline_at = s.answered_at
     FROM authorisation_decisions d JOIN authorisation_standins s ON s.transaction_id = d.transaction_id AND s.version = d.version
     WHERE s.resolved_at IS NULL AND d.decided_at <= s.answered_at AND d.revoked = 0 AND d.timed_out = 0');
-EXEC ('UPDATE authorisation_decisions SET confirmed_at = decided_at WHERE deadline_at IS NULL');
-EXEC ('ALTER TABLE authorisation_decisions ADD CONSTRAINT ck_authorisation_decisions_deadline CHECK (confirmed_at IS NOT NULL OR deadline_at IS NOT NULL)');
+EXEC ('UPDATE authorisation_decisions SET confirmed_at = decided_at WHERE deadline_at IS NULL AND revoked = 0');
+-- A decision is confirmed, revoked, or waiting for one of the two with a deadline; never both.
+EXEC ('ALTER TABLE authorisation_decisions ADD CONSTRAINT ck_authorisation_decisions_deadline CHECK (confirmed_at IS NOT NULL OR revoked = 1 OR deadline_at IS NOT NULL)');
+EXEC ('ALTER TABLE authorisation_decisions ADD CONSTRAINT ck_authorisation_decisions_settled CHECK (NOT (revoked = 1 AND confirmed_at IS NOT NULL))');
 
 DROP TABLE authorisation_standins;
 

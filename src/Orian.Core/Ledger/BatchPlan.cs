@@ -120,9 +120,11 @@ internal sealed class BatchPlan
 
         _decisionsInBatch[(evt.Id, evt.Version)] = decision;
         // A stand-in given here is the answer already; any other decision counts once confirmed.
-        _changes.Decisions.Add(new DecisionRecord(
+        var record = new DecisionRecord(
             evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, (_now - pending.ReceivedAt).TotalMilliseconds, timedOut, _now,
-            pending.Ticket.Deadline, Confirmed: timedOut));
+            pending.Ticket.Deadline, Confirmed: timedOut);
+        LedgerInvariants.CheckBeforeWrite(record);
+        _changes.Decisions.Add(record);
         _events.Decided(evt.Id, evt.Version, evt.AccountNo, decision, evt.EffectiveAmounts.Actual, timedOut);
         return decision;
     }

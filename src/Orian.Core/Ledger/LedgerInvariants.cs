@@ -5,7 +5,9 @@ namespace Orian.Ledger;
 /// <summary>
 /// The account invariants, asserted twice (TigerBeetle style): by the batch plan before it writes a
 /// balance, and by the stores after they read one. Held is never negative; neither balance leaves
-/// ±<see cref="EdgeLimits.MaxBalanceMinor"/>, so the arithmetic on them cannot wrap.
+/// ±<see cref="EdgeLimits.MaxBalanceMinor"/>, so the arithmetic on them cannot wrap. And the decision
+/// invariants: a decision written as already the answer is a stand-in (it holds nothing); a revoked
+/// decision holds nothing and is not confirmed (confirmed and revoked are the two ends, never both).
 /// </summary>
 public static class LedgerInvariants
 {
@@ -35,6 +37,29 @@ public static class LedgerInvariants
         }
 
         return account;
+    }
+
+    /// <summary>Before a decision is written: one confirmed at once is the stand-in the worker gave
+    /// itself, which never holds money.</summary>
+    public static void CheckBeforeWrite(DecisionRecord decision)
+    {
+        if (decision.Confirmed && decision.Decision.HoldAmount != 0)
+        {
+            throw new LedgerInvariantException(
+                $"Decision {decision.TransactionId} version {decision.Version}: written as the answer already, yet holds {decision.Decision.HoldAmount}.");
+        }
+    }
+
+    /// <summary>After a decision is read: a revoked one holds nothing and is not confirmed.</summary>
+    public static DecisionState CheckAfterRead(string transactionId, long version, DecisionState decision)
+    {
+        if (decision.Revoked && (decision.Decision.HoldAmount != 0 || decision.Confirmed))
+        {
+            throw new LedgerInvariantException(
+                $"Decision {transactionId} version {version}: stored revoked, yet holding {decision.Decision.HoldAmount} or confirmed ({decision.ConfirmedAt}).");
+        }
+
+        return decision;
     }
 }
 

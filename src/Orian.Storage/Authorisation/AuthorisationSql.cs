@@ -22,7 +22,8 @@ internal sealed class AuthorisationSql(SqlDialect d)
     /// confirmation in doubt), so a confirmation that committed first wins.</summary>
     public const string RevokeDecision = """
         UPDATE authorisation_decisions
-        SET result = @Result, result_detail = @ResultDetail, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = @True, revoked = @True
+        SET result = @Result, result_detail = @ResultDetail, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = @True, revoked = @True,
+            confirmed_at = NULL
         WHERE transaction_id = @TransactionId AND version = @Version AND revoked = @False AND (confirmed_at IS NULL OR confirmed_at = @ConfirmedAt)
         """;
 

@@ -48,7 +48,9 @@ public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction trans
 
     public async Task<DecisionState?> GetDecisionStateAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         (await Connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
-            AuthorisationSql.SelectDecision, new { transactionId, version }, Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToState();
+            AuthorisationSql.SelectDecision, new { transactionId, version }, Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)) is { } row
+            ? LedgerInvariants.CheckAfterRead(transactionId, version, row.ToState())
+            : null;
 
     public async Task<bool> HasPayloadAsync(string transactionId, byte[] payloadHash, CancellationToken cancellationToken) =>
         await Connection.ExecuteScalarAsync<long?>(new CommandDefinition(

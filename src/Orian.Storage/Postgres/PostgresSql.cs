@@ -73,7 +73,7 @@ internal static class PostgresSql
 
     public const string RevokeDecisions = """
         UPDATE authorisation_decisions d
-        SET result = u.r, result_detail = u.dt, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = true, revoked = true
+        SET result = u.r, result_detail = u.dt, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = true, revoked = true, confirmed_at = NULL
         FROM unnest(@ids::text[], @versions::bigint[], @results::text[], @details::text[], @confirmedAts::timestamptz[]) AS u(i, v, r, dt, ca)
         WHERE d.transaction_id = u.i AND d.version = u.v AND NOT d.revoked AND (d.confirmed_at IS NULL OR d.confirmed_at = u.ca)
         """;

@@ -16,13 +16,17 @@ public sealed class SchemaMigrator(SqlDatabase database, Microsoft.Extensions.Lo
 
     private readonly IReadOnlyList<SchemaScript> _scripts = SchemaScript.For(database.Name);
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(through: null, cancellationToken);
+
+    /// <summary>Applies the scripts up to and including <paramref name="through"/> (all when null):
+    /// how a test builds a database as an older build left it.</summary>
+    internal async Task MigrateAsync(int? through, CancellationToken cancellationToken)
     {
         var dialect = database.Dialect;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(dialect.CreateMigrationTable, cancellationToken: cancellationToken)).ConfigureAwait(false);
 
-        foreach (var script in _scripts)
+        foreach (var script in _scripts.Where(s => through is null || s.Id <= through))
         {
             await using var transaction = await database.BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
             // Databases migrated before checksums were recorded get the column once, under the lock.

@@ -87,7 +87,7 @@ internal static class SqlServerSql
         """;
 
     public const string RevokeDecisions = """
-        UPDATE x SET result = u.r, result_detail = u.d, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = 1, revoked = 1
+        UPDATE x SET result = u.r, result_detail = u.d, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = 1, revoked = 1, confirmed_at = NULL
         FROM authorisation_decisions x JOIN OPENJSON(@rows) WITH (i nvarchar(64), v bigint, r nvarchar(64), d nvarchar(64), ca datetimeoffset(7)) u
             ON x.transaction_id = u.i COLLATE Latin1_General_100_BIN2 AND x.version = u.v
         WHERE x.revoked = 0 AND (x.confirmed_at IS NULL OR x.confirmed_at = u.ca)

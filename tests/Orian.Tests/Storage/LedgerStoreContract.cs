@@ -108,6 +108,24 @@ public sealed class LedgerStoreContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(await _db.Ledger.ConfirmDecisionsAsync([doubt, never], attempt, CancellationToken.None), Is.Empty, "a revoked decision is never confirmed after");
     }
 
+    /// <summary>The decision invariants, asserted twice: a stored decision that is revoked yet holds
+    /// money is refused when read (whoever wrote it), and a decision written as already the answer
+    /// must hold nothing.</summary>
+    [Test]
+    public async Task ADecisionThatBreaksItsInvariantsIsRefusedBeforeTheWriteAndAfterTheRead()
+    {
+        await Apply(new Txn { Id = "FUND", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000 });
+        await Apply(new Txn { Id = "BENT", Status = "AUTHORISATION_REQUESTED", Result = null, Amount = 100 });
+        await _database.ExecuteAsync("UPDATE authorisation_decisions SET revoked = @yes WHERE transaction_id = 'BENT'", new { yes = true });
+        Assert.ThrowsAsync<LedgerInvariantException>(() => _applier.RevokeUnconfirmedAsync([new DecisionKey("BENT", 1)], CancellationToken.None));
+
+        var decision = new Orian.Authorisation.Decision(TxnResult.Approved, "APPROVED", null, null, 100, "funds");
+        Assert.Throws<LedgerInvariantException>(() => LedgerInvariants.CheckBeforeWrite(
+            new DecisionRecord("T", 1, "A", decision, null, 1, false, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, Confirmed: true)));
+        Assert.DoesNotThrow(() => LedgerInvariants.CheckBeforeWrite(
+            new DecisionRecord("T", 1, "A", decision, null, 1, false, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, Confirmed: false)));
+    }
+
     [Test]
     public async Task MigratingTwiceLeavesTheSchemaCurrent()
     {
