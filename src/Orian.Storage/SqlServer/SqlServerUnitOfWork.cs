@@ -88,7 +88,7 @@ internal sealed class SqlServerBatch
         batch.Add(changes.Journal.Count, SqlServerSql.InsertJournal, () => SqlServerJson.Journal(changes.Journal), null, "journal lines");
         batch.Add(changes.Decisions.Count, SqlServerSql.InsertDecisions, () => SqlServerJson.Decisions(changes.Decisions), changes.Decisions.Count, "decisions");
         batch.Add(changes.Revocations.Count, SqlServerSql.RevokeDecisions, () => SqlServerJson.Revocations(changes.Revocations), changes.Revocations.Count, "revoked decisions");
-        // Not count-checked: a record another instance settled first stays as it was.
+        // Not count-checked: an event id already stored is not written again (NOT EXISTS).
         batch.Add(changes.Outbox.Count, SqlServerSql.InsertOutbox, () => SqlServerJson.Outbox(changes.Outbox), null, "outbox events");
         return batch;
     }

@@ -50,6 +50,28 @@ public sealed class SqlServerShapingTests
         Assert.That(outbox.GetArrayLength(), Is.EqualTo(1), "an event id is sent once: NOT EXISTS cannot see a duplicate in its own source");
     }
 
+    /// <summary>The one command a batch sends, with every kind of write in it (each statement and its
+    /// row-count check), parses as T-SQL.</summary>
+    [Test]
+    public void ABatchWithEveryKindOfWriteParses()
+    {
+        var changes = new LedgerChanges(At);
+        var decision = new Decision(TxnResult.Approved, "APPROVED", null, new Money(5, "GBP", 2), 5, "funds");
+        changes.Transactions.Add(new TransactionWrite(State("NEW", 1), null, At));
+        changes.Transactions.Add(new TransactionWrite(State("OLD", 3), 2, At));
+        changes.Accounts.Add(new AccountWrite("ACC-1", "GBP", 2, 0, 100, true, At));
+        changes.Accounts.Add(new AccountWrite("ACC-2", "GBP", 2, 0, 100, false, At));
+        changes.Versions.Add(new VersionRecord("NEW", 1, VersionOutcome.Applied, [1, 2], "k1", [3], EventFlags.None, "{}", At));
+        changes.Journal.Add(new JournalLine("NEW", 1, "ACC-1", JournalKind.Hold, 5, "GBP", 2, At));
+        changes.Decisions.Add(new DecisionRecord("NEW", 1, "ACC-1", decision, new Money(5, "GBP", 2), 1.5, false, At, At.AddSeconds(1), Confirmed: false));
+        changes.Revocations.Add(new DecisionRevocation("OLD", 3, decision, At));
+        changes.Outbox.Add(new OutboxEvent("evt_1", "transaction.updated", "NEW", 1, "ACC-1", "{}", At));
+
+        var batch = SqlServerBatch.For(changes);
+        Assert.That(batch.Parameters, Has.Count.EqualTo(9), "a statement per kind of write");
+        Assert.That(TransactSqlParseTests.Errors(batch.Text), Is.Empty, batch.Text);
+    }
+
     [Test]
     public void RowsCarryExactIntegersHexHashesAndOffsetTimes()
     {

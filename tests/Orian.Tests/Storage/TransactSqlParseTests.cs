@@ -20,7 +20,7 @@ public sealed class TransactSqlParseTests
     private static readonly SqlServerDialect Dialect = new();
 
     /// <summary>The errors of <paramref name="sql"/> and of every string it passes to <c>EXEC</c>.</summary>
-    private static List<string> Errors(string sql)
+    internal static List<string> Errors(string sql)
     {
         var parser = new TSql160Parser(initialQuotedIdentifiers: true);
         using var reader = new StringReader(sql);
