@@ -10,9 +10,9 @@ namespace Orian.Tests.Storage;
 /// No SQL Server runs on our build machines, so the T-SQL is at least parsed by SQL Server's own
 /// parser (ScriptDom, SQL Server 2022's grammar): every schema script, and inside it every string an
 /// <c>EXEC</c> runs (compiled only when it runs); every statement the SQL Server provider keeps as a
-/// constant or builds from its dialect once (its batch writes, the authorisation and outbox
-/// statements, the dialect's own). Statements written inline at their call sites are not reached
-/// here yet. Parsing proves syntax, not names or types: the schema and the statements are still
+/// constant or builds from its dialect once (its batch writes, the dialect's own), and every constant
+/// of the features the three providers share, with the feature classes built over SQL Server's dialect.
+/// Statements written inline at their call sites are not reached here yet. Parsing proves syntax, not names or types: the schema and the statements are still
 /// unverified against a server.
 /// </summary>
 public sealed class TransactSqlParseTests
@@ -54,16 +54,22 @@ public sealed class TransactSqlParseTests
     /// <summary>Every string constant and string property of the provider's statement classes.</summary>
     private static IEnumerable<TestCaseData> Statements()
     {
-        var sources = new (string Name, object? Instance, Type Type)[]
+        // The provider's own statements, and every constant of the features shared by all three
+        // providers (namespace Orian.Storage); the feature classes built over a dialect, over SQL Server's.
+        var shared = typeof(SqlServerSql).Assembly.GetTypes()
+            .Where(t => t.Namespace is "Orian.Storage" or "Orian.Storage.SqlServer" && !t.IsGenericTypeDefinition)
+            .Select(t => (t.Name, (object?)null, t));
+        var built = new (string Name, object? Instance, Type Type)[]
         {
-            ("SqlServerSql", null, typeof(SqlServerSql)),
             ("AuthorisationSql", new AuthorisationSql(Dialect), typeof(AuthorisationSql)),
             ("OutboxSql", new OutboxSql(Dialect), typeof(OutboxSql)),
+            ("LinkUpdates", new LinkUpdates(Dialect), typeof(LinkUpdates)),
         };
+        var sources = shared.Concat(built).ToList();
         const BindingFlags Members = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance;
         foreach (var (name, instance, type) in sources)
         {
-            foreach (var field in type.GetFields(Members).Where(f => f.FieldType == typeof(string) && (f.IsLiteral || f.IsInitOnly || f.IsStatic)))
+            foreach (var field in type.GetFields(Members).Where(f => f.FieldType == typeof(string) && (f.IsStatic || instance is not null)))
             {
                 if (field.GetValue(field.IsStatic ? null : instance) is string sql && LooksLikeAStatement(sql))
                 {
