@@ -117,7 +117,9 @@ internal sealed class StandInReconciler(
                 handed.Add(handOver);
             }
 
-            foreach (var chunk in handed.DistinctBy(h => h.Key).Chunk(pageSize))
+            // One per key, keeping a confirmation in doubt's time over a plain hand-over of the same key.
+            handed = [.. handed.GroupBy(h => h.Key).Select(g => g.FirstOrDefault(h => h.InDoubt is not null, g.First()))];
+            foreach (var chunk in handed.Chunk(pageSize))
             {
                 var inDoubt = chunk.Where(h => h.InDoubt is not null).ToDictionary(h => h.Key, h => h.InDoubt!.Value);
                 revoked += await applier.RevokeUnconfirmedAsync([.. chunk.Select(h => h.Key)], cancellationToken, inDoubt).ConfigureAwait(false);
@@ -150,7 +152,7 @@ internal sealed class StandInReconciler(
         {
             // A confirmation in doubt is known only here: kept for the next round (the rest are in the
             // database, where the scan finds them).
-            foreach (var handOver in handed.DistinctBy(h => h.Key).Skip(done).Where(h => h.InDoubt is not null))
+            foreach (var handOver in handed.Skip(done).Where(h => h.InDoubt is not null))
             {
                 Keep(handOver);
             }
