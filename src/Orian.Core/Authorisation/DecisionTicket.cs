@@ -16,16 +16,8 @@ public sealed class DecisionTicket
     /// never, so nothing is revoked for want of a confirmation nobody would give.</summary>
     public DateTimeOffset Deadline { get; set; } = DateTimeOffset.MaxValue;
 
-    /// <summary>The request's side: true if it may answer the stand-in (nothing was answered yet).
-    /// <paramref name="now"/> is kept as the moment the stand-in was answered.</summary>
-    public bool TryTimeOut(DateTimeOffset now)
-    {
-        TimedOutAt = now; // written before the exchange publishes it; read only once IsTimedOut
-        return Interlocked.CompareExchange(ref _state, TimedOut, Pending) == Pending;
-    }
-
-    /// <summary>When the request answered the stand-in (meaningful once <see cref="IsTimedOut"/>).</summary>
-    public DateTimeOffset TimedOutAt { get; private set; }
+    /// <summary>The request's side: true if it may answer the stand-in (nothing was answered yet).</summary>
+    public bool TryTimeOut() => Interlocked.CompareExchange(ref _state, TimedOut, Pending) == Pending;
 
     /// <summary>The worker's side, after its commit: true if the committed decision is the answer.</summary>
     public bool TryComplete() => Interlocked.CompareExchange(ref _state, Completed, Pending) == Pending;

@@ -61,7 +61,7 @@ public sealed record AppliedBody(string? Json, byte[]? RedactedHash, string? Key
 /// <summary>A committed decision as the ledger holds it now.
 /// <see cref="ConfirmedAt"/>: when it was confirmed as its request's answer (or was the stand-in
 /// itself); null until then.</summary>
-public sealed record DecisionState(Decision Decision, bool Revoked, DateTimeOffset? ConfirmedAt, DateTimeOffset DecidedAt)
+public sealed record DecisionState(Decision Decision, bool Revoked, DateTimeOffset? ConfirmedAt)
 {
     public bool Confirmed => ConfirmedAt is not null;
 }

@@ -220,7 +220,7 @@ internal static class IngressEndpoints
             var result = await completion.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
             return Committed(pending, result, policy);
         }
-        catch (TimeoutException) when (ticket.TryTimeOut(time.GetUtcNow()))
+        catch (TimeoutException) when (ticket.TryTimeOut())
         {
             why = "the deadline passed before the decision was committed";
             cause = "deadline";
@@ -244,7 +244,7 @@ internal static class IngressEndpoints
             // The batch failed, or its decision could not be confirmed (the worker never completes a
             // failed item's ticket, so this claims the answer). A commit in doubt may have landed:
             // the reconciler is asked to revoke it now rather than at its next scan.
-            ticket.TryTimeOut(time.GetUtcNow());
+            ticket.TryTimeOut();
             why = $"the ledger database failed ({e.GetType().Name})";
             cause = "failure";
             reconciler.Revoke([new DecisionKey(evt.Id, evt.Version)]);

@@ -44,7 +44,7 @@ public sealed class DecisionRow
         HoldAmount,
         Reason);
 
-    public DecisionState ToState() => new(ToDecision(), Revoked, ConfirmedAt, DecidedAt);
+    public DecisionState ToState() => new(ToDecision(), Revoked, ConfirmedAt);
 
     internal static DecisionRow From(DecisionRecord r) => new()
     {

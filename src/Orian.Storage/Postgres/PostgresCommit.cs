@@ -24,23 +24,23 @@ internal static class PostgresCommit
     private const string CancelledWait = "canceling wait for synchronous replication";
 
     public static Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
-        WatchedAsync(connection, () => transaction.CommitAsync(CancellationToken.None));
+        WatchedAsync(connection, async () =>
+        {
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            return true;
+        });
 
     /// <summary>Runs one statement outside any transaction (it commits on its own) and returns its rows
     /// once the commit is done: Dapper's buffered query reads to the end of the answer, past the commit
     /// and its wait for a standby. Not cancelled, for the same reason as a COMMIT.</summary>
-    public static async Task<IReadOnlyList<T>> QueryOnItsOwnAsync<T>(NpgsqlConnection connection, string sql, object parameters)
-    {
-        IReadOnlyList<T> rows = [];
+    public static async Task<IReadOnlyList<T>> QueryOnItsOwnAsync<T>(NpgsqlConnection connection, string sql, object parameters) =>
         await WatchedAsync(connection, async () =>
-            rows = (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: CancellationToken.None)).ConfigureAwait(false)).AsList())
+            (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: CancellationToken.None)).ConfigureAwait(false)).AsList())
             .ConfigureAwait(false);
-        return rows;
-    }
 
     /// <summary>Runs <paramref name="commit"/>, and throws <see cref="ReplicationInDoubtException"/> if
     /// the server warned that its wait for a synchronous standby was cancelled.</summary>
-    private static async Task WatchedAsync(NpgsqlConnection connection, Func<Task> commit)
+    private static async Task<T> WatchedAsync<T>(NpgsqlConnection connection, Func<Task<T>> commit)
     {
         var localOnly = false;
         void OnNotice(object sender, NpgsqlNoticeEventArgs e)
@@ -51,20 +51,18 @@ internal static class PostgresCommit
             }
         }
 
+        T result;
         connection.Notice += OnNotice;
         try
         {
-            await commit().ConfigureAwait(false);
+            result = await commit().ConfigureAwait(false);
         }
         finally
         {
             connection.Notice -= OnNotice;
         }
 
-        if (localOnly)
-        {
-            throw new ReplicationInDoubtException();
-        }
+        return localOnly ? throw new ReplicationInDoubtException() : result;
     }
 }
 
