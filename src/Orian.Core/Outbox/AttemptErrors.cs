@@ -39,7 +39,10 @@ public static class AttemptErrors
         };
     }
 
-    /// <summary><paramref name="error"/> without control characters and cut to <see cref="MaxLength"/>.</summary>
+    /// <summary><paramref name="error"/> without control characters, each unpaired surrogate replaced by
+    /// U+FFFD (a column would otherwise refuse the text, or the driver the encoding), and cut to
+    /// <see cref="MaxLength"/> between whole characters. Text that is clean already
+    /// (<see cref="Edge.TextRules.IsCleanText"/>) is returned as it is.</summary>
     public static string? Bound(string? error)
     {
         if (error is null)
@@ -47,25 +50,34 @@ public static class AttemptErrors
             return null;
         }
 
-        return error.Length <= MaxLength && !error.Any(char.IsControl) ? error : Clean(error);
+        return Edge.TextRules.IsCleanText(error, MaxLength) ? error : Clean(error);
     }
 
     private static string Clean(string error)
     {
-        var chars = error.Where(c => !char.IsControl(c)).Take(MaxLength + 1).ToArray();
-        if (chars.Length <= MaxLength)
+        // Controls dropped and unpaired surrogates replaced first, so every pair left is whole.
+        var kept = new System.Text.StringBuilder(Math.Min(error.Length, 4 * MaxLength));
+        for (var i = 0; i < error.Length && kept.Length <= MaxLength; i++)
         {
-            return new string(chars);
+            var c = error[i];
+            if (char.IsHighSurrogate(c) && i + 1 < error.Length && char.IsLowSurrogate(error[i + 1]))
+            {
+                kept.Append(c).Append(error[++i]);
+            }
+            else if (!char.IsControl(c))
+            {
+                kept.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+            }
         }
 
-        // Cut before a lone high surrogate, so the stored text is always valid UTF-16.
-        var cut = MaxLength - 1;
-        if (char.IsHighSurrogate(chars[cut - 1]))
+        if (kept.Length <= MaxLength)
         {
-            cut--;
+            return kept.ToString();
         }
 
-        return new string(chars, 0, cut) + "…";
+        // Cut between whole characters, with room for the ellipsis.
+        var cut = char.IsLowSurrogate(kept[MaxLength - 1]) ? MaxLength - 2 : MaxLength - 1;
+        return kept.ToString(0, cut) + "…";
     }
 
     private static T? Inner<T>(Exception e)

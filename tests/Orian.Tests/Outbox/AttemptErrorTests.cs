@@ -34,12 +34,11 @@ public sealed class AttemptErrorTests
             {
                 var value = repeat > 2000 ? string.Concat(Enumerable.Repeat(text, 50)) : text;
                 var bounded = AttemptErrors.Bound(value)!;
-                var clean = value.Length <= AttemptErrors.MaxLength && !value.Any(char.IsControl);
-                var cutInsidePair = bounded.Length > 1 && bounded.EndsWith('…') && char.IsHighSurrogate(bounded[^2]);
-                return (bounded.Length <= AttemptErrors.MaxLength
-                        && !bounded.Any(char.IsControl)
-                        && (!clean || bounded == value)
-                        && !cutInsidePair).Label(bounded.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var clean = Orian.Edge.TextRules.IsCleanText(value, AttemptErrors.MaxLength);
+                // Clean text (bounded, no control character, no unpaired surrogate anywhere, so never
+                // cut inside a pair) whatever came in; text that was clean already, unchanged.
+                return (Orian.Edge.TextRules.IsCleanText(bounded, AttemptErrors.MaxLength)
+                        && (!clean || bounded == value)).Label(bounded.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }));
 
     [TestCase(SocketError.ConnectionRefused, "connection refused")]
@@ -47,6 +46,18 @@ public sealed class AttemptErrorTests
     [TestCase(SocketError.TimedOut, "connect timed out")]
     public void SocketErrorsHaveTheirOwnPhrase(SocketError socket, string phrase) =>
         Assert.That(AttemptErrors.Describe(new HttpRequestException(HttpRequestError.ConnectionError, "x (host:1)", new SocketException((int)socket))), Is.EqualTo(phrase));
+
+    /// <summary>Found by the property above (seed 15726850753326562706,4492560450965159151): two unpaired
+    /// high surrogates in a row, cut after the first, ended the text in one.</summary>
+    [Test]
+    public void UnpairedSurrogatesAreReplacedAndACutNeverEndsInOne()
+    {
+        var bounded = AttemptErrors.Bound(string.Concat(Enumerable.Repeat("ab\ud9f7\udaf9cd", 60)))!;
+        Assert.That(Orian.Edge.TextRules.IsCleanText(bounded, AttemptErrors.MaxLength), Is.True, bounded);
+        Assert.That(bounded, Does.EndWith("…").And.Contain("\uFFFD"));
+        Assert.That(AttemptErrors.Bound("x\udc00y"), Is.EqualTo("x\uFFFDy"), "short, but not valid UTF-16");
+        Assert.That(AttemptErrors.Bound("\ud83d\ude00 ok"), Is.EqualTo("\ud83d\ude00 ok"), "a whole pair is kept");
+    }
 
     [Test]
     public void Null_stays_null() => Assert.That(AttemptErrors.Bound(null), Is.Null);
