@@ -36,6 +36,15 @@ public sealed class PostgresDatabase : SqlDatabase
             builder.Options = "-c plan_cache_mode=force_custom_plan";
         }
 
+        if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("No Reset On Close"))
+        {
+            // Nothing Orian does outlives its transaction on a connection (SET LOCAL, transaction-scoped
+            // advisory locks, no LISTEN, no temporary tables), so the reset Npgsql sends with the first
+            // statement after each checkout (SET SESSION AUTHORIZATION DEFAULT; RESET ALL) is work for
+            // nothing: two statements per batch, measured as 1 % of the database's time under load.
+            builder.NoResetOnClose = true;
+        }
+
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 

@@ -14,12 +14,16 @@ namespace Orian.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction) : SqlUnitOfWork(connection, transaction)
 {
+    /// <summary>The batch's transactions, then its accounts and every account a stored transaction
+    /// of the batch touches (its effect's account and a transfer's payee). The accounts are one
+    /// array, so the lookup is an index scan of the key: written as <c>= ANY(@accounts) OR IN
+    /// (subquery)</c> it was a sequential scan of every account, the largest statement under load
+    /// (0.91 ms a batch at 4,000 accounts, growing with them).</summary>
     private const string LockSql = $"""
         SELECT {TransactionRow.Columns} FROM transactions WHERE id = ANY(@ids) ORDER BY id FOR UPDATE;
         SELECT account_no, currency, exponent, posted, held FROM accounts
-        WHERE account_no = ANY(@accounts)
-           OR account_no IN (SELECT effect_account FROM transactions WHERE id = ANY(@ids) AND effect_account IS NOT NULL
-                             UNION ALL SELECT effect_counter FROM transactions WHERE id = ANY(@ids) AND effect_counter_is_account)
+        WHERE account_no = ANY(@accounts || ARRAY(
+            SELECT unnest(ARRAY[effect_account, CASE WHEN effect_counter_is_account THEN effect_counter END]) FROM transactions WHERE id = ANY(@ids)))
         ORDER BY account_no FOR UPDATE;
         """;
 
