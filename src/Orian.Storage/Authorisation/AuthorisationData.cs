@@ -1,5 +1,4 @@
 using Orian.Authorisation;
-using Orian.Ledger;
 
 namespace Orian.Storage;
 
@@ -19,15 +18,4 @@ internal static class AuthorisationData
             into[accountNo] = (into.TryGetValue(accountNo, out var existing) ? existing.Item1 : AccountControls.None, amount);
         }
     }
-
-    public static object RevocationParameters(DecisionRevocation r) => new
-    {
-        r.TransactionId,
-        r.Version,
-        Result = r.StandIn.ResultText,
-        ResultDetail = r.StandIn.Detail,
-        r.ConfirmedAt,
-        True = true,
-        False = false,
-    };
 }

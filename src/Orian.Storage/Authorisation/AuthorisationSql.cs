@@ -5,27 +5,11 @@ namespace Orian.Storage;
 /// <summary>Authorisation statements, in the SQL every provider reads alike or through its dialect.</summary>
 internal sealed class AuthorisationSql(SqlDialect d)
 {
-    public const string SelectDecision =
+    public static readonly string SelectDecision =
         $"SELECT {DecisionRow.Columns} FROM authorisation_decisions WHERE transaction_id = @transactionId AND version = @version";
 
     public const string HasPayload =
         "SELECT CASE WHEN EXISTS (SELECT 1 FROM transaction_versions WHERE transaction_id = @transactionId AND payload_hash = @payloadHash AND raw_json IS NOT NULL) THEN 1 END";
-
-    public const string InsertDecision = $"""
-        INSERT INTO authorisation_decisions ({DecisionRow.Columns})
-        VALUES (@TransactionId, @Version, @AccountNo, @Result, @ResultDetail, @ResultMessage, @ApprovedAmount, @HoldAmount, @Amount, @Currency, @Exponent,
-                @Reason, @LatencyMs, @TimedOut, @Revoked, @DecidedAt, @DeadlineAt, @ConfirmedAt)
-        """;
-
-    /// <summary>Parameters: <see cref="AuthorisationData.RevocationParameters"/>. Conditional on the
-    /// decision being neither revoked nor confirmed (or confirmed exactly at <c>@ConfirmedAt</c>, a
-    /// confirmation in doubt), so a confirmation that committed first wins.</summary>
-    public const string RevokeDecision = """
-        UPDATE authorisation_decisions
-        SET result = @Result, result_detail = @ResultDetail, result_message = NULL, approved_amount = NULL, hold_amount = 0, timed_out = @True, revoked = @True,
-            confirmed_at = NULL
-        WHERE transaction_id = @TransactionId AND version = @Version AND revoked = @False AND (confirmed_at IS NULL OR confirmed_at = @ConfirmedAt)
-        """;
 
     /// <summary>The reconciler's keyset page (<see cref="Ledger.ILedgerStore.GetUnconfirmedDecisionsAsync"/>),
     /// on <c>ix_authorisation_decisions_unconfirmed</c>. Without a cursor, <c>@afterDeadline</c> is the

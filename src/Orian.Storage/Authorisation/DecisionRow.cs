@@ -32,9 +32,8 @@ public sealed class DecisionRow
     /// if it never was: the reconciler revokes it once the deadline has passed).</summary>
     public DateTimeOffset? ConfirmedAt { get; set; }
 
-    internal const string Columns =
-        "transaction_id, version, account_no, result, result_detail, result_message, approved_amount, hold_amount, amount, currency, exponent, " +
-        "reason, latency_ms, timed_out, revoked, decided_at, deadline_at, confirmed_at";
+    /// <summary>The stored columns, from the table's map.</summary>
+    internal static readonly string Columns = LedgerTables.Decisions.SelectList;
 
     public Decision ToDecision() => new(
         OrianParser.ParseResult(Result),
@@ -45,25 +44,4 @@ public sealed class DecisionRow
         Reason);
 
     public DecisionState ToState() => new(ToDecision(), Revoked, ConfirmedAt);
-
-    internal static DecisionRow From(DecisionRecord r) => new()
-    {
-        TransactionId = r.TransactionId,
-        Version = r.Version,
-        AccountNo = r.AccountNo,
-        Result = r.Decision.ResultText,
-        ResultDetail = r.Decision.Detail,
-        ResultMessage = r.Decision.Message,
-        ApprovedAmount = r.Decision.ApprovedAmount?.Minor,
-        HoldAmount = r.Decision.HoldAmount,
-        Amount = r.Amount?.Minor,
-        Currency = r.Amount?.Currency,
-        Exponent = r.Amount?.Exponent,
-        Reason = r.Decision.Reason,
-        LatencyMs = r.LatencyMs,
-        TimedOut = r.TimedOut,
-        DecidedAt = r.At,
-        DeadlineAt = r.Deadline,
-        ConfirmedAt = r.Confirmed ? r.At : null,
-    };
 }

@@ -32,9 +32,8 @@ internal sealed class TransactionRow
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
-    public const string Columns =
-        "id, version, payload_hash, payload_key, status, result, result_detail, direction, txn_type, scheme_id, account_no, amount, currency, exponent, " +
-        "effect_account, effect_currency, effect_exponent, effect_held, effect_posted, effect_counter, effect_counter_is_account, flags, secure_auth_result, created_at, updated_at";
+    /// <summary>The stored columns, from the table's map.</summary>
+    public static readonly string Columns = LedgerTables.Transactions.SelectList;
 
     public TransactionState ToState() => new()
     {
@@ -54,38 +53,4 @@ internal sealed class TransactionRow
         Flags = (EventFlags)Flags,
         SecureAuthResult = SecureAuthResult,
     };
-
-    /// <summary>The parameters of an insert or update of this row (SQLite binds one row at a time).</summary>
-    public static object Parameters(TransactionWrite write)
-    {
-        var s = write.State;
-        return new
-        {
-            s.Id,
-            s.Version,
-            s.PayloadHash,
-            PayloadKey = s.PayloadKeyId,
-            s.Status,
-            s.Result,
-            s.ResultDetail,
-            s.Direction,
-            s.TxnType,
-            s.SchemeId,
-            s.AccountNo,
-            Amount = s.Amount?.Minor,
-            Currency = s.Amount?.Currency,
-            Exponent = s.Amount?.Exponent,
-            EffectAccount = s.Effect.AccountNo,
-            EffectCurrency = s.Effect.Currency,
-            EffectExponent = s.Effect.Exponent,
-            EffectHeld = s.Effect.Held,
-            EffectPosted = s.Effect.Posted,
-            EffectCounter = s.Effect.CounterAccount,
-            EffectCounterIsAccount = s.Effect.CounterIsAccount,
-            Flags = (int)s.Flags,
-            s.SecureAuthResult,
-            write.ExpectedVersion,
-            write.At,
-        };
-    }
 }

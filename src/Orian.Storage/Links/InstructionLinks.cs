@@ -119,7 +119,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
         return (await connection.QueryAsync<InstructionUpdateRow>(new CommandDefinition(
             "SELECT d.id AS delivery_id, ev.event_id, ev.version, ev.payload, d.state, d.attempts, d.last_status, d.last_error, d.created_at, d.delivered_at " +
             "FROM outbox_events ev JOIN webhook_deliveries d ON d.event_id = ev.event_id " +
-            "WHERE ev.transaction_id = @transactionId AND ev.event_type = @type AND d.endpoint_id = @endpoint ORDER BY d.id",
+            "WHERE ev.transaction_id = @transactionId AND ev.subject IS NOT NULL AND ev.event_type = @type AND d.endpoint_id = @endpoint ORDER BY d.id",
             new { transactionId, type = EventTypes.InstructionUpdated, endpoint = OrchestratorEndpointId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 }

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.SqlClient;
 using Orian.Authorisation;
 using Orian.Ledger;
+using Orian.Storage.Sql;
 
 namespace Orian.Storage.SqlServer;
 
@@ -64,7 +65,7 @@ internal sealed class SqlServerUnitOfWork(SqlConnection connection, SqlTransacti
 }
 
 /// <summary>The text and JSON parameters of one batch's writes (pure: built and tested without a server).</summary>
-internal sealed class SqlServerBatch
+internal sealed class SqlServerBatch : ITableWriter
 {
     private readonly StringBuilder _text = new("SET XACT_ABORT ON;\n");
     private readonly List<(string Name, string Json)> _parameters = [];
@@ -76,37 +77,20 @@ internal sealed class SqlServerBatch
     public static SqlServerBatch For(LedgerChanges changes)
     {
         var batch = new SqlServerBatch();
-        var inserts = changes.Transactions.Where(t => t.ExpectedVersion is null).ToList();
-        var updates = changes.Transactions.Where(t => t.ExpectedVersion is not null).ToList();
-        var newAccounts = changes.Accounts.Where(a => a.IsNew).ToList();
-        var changedAccounts = changes.Accounts.Where(a => !a.IsNew).ToList();
-        batch.Add(inserts.Count, SqlServerSql.InsertTransactions, () => SqlServerJson.Transactions(inserts), inserts.Count, "new transactions");
-        batch.Add(updates.Count, SqlServerSql.UpdateTransactions, () => SqlServerJson.Transactions(updates), updates.Count, "transaction versions");
-        batch.Add(newAccounts.Count, SqlServerSql.InsertAccounts, () => SqlServerJson.Accounts(newAccounts), newAccounts.Count, "new accounts");
-        batch.Add(changedAccounts.Count, SqlServerSql.UpdateAccounts, () => SqlServerJson.Accounts(changedAccounts), changedAccounts.Count, "account balances");
-        batch.Add(changes.Versions.Count, SqlServerSql.InsertVersions, () => SqlServerJson.Versions(changes.Versions), null, "versions");
-        batch.Add(changes.Journal.Count, SqlServerSql.InsertJournal, () => SqlServerJson.Journal(changes.Journal), null, "journal lines");
-        batch.Add(changes.Decisions.Count, SqlServerSql.InsertDecisions, () => SqlServerJson.Decisions(changes.Decisions), changes.Decisions.Count, "decisions");
-        batch.Add(changes.Revocations.Count, SqlServerSql.RevokeDecisions, () => SqlServerJson.Revocations(changes.Revocations), changes.Revocations.Count, "revoked decisions");
-        // Not count-checked: an event id already stored is not written again (NOT EXISTS).
-        batch.Add(changes.Outbox.Count, SqlServerSql.InsertOutbox, () => SqlServerJson.Outbox(changes.Outbox), null, "outbox events");
+        LedgerWrites.Each(changes, batch);
         return batch;
     }
 
-    private void Add(int rows, string statement, Func<string> json, int? expected, string what)
+    /// <summary>Appends the statement, and after a counted one its row-count check.</summary>
+    public void Write<TRow>(TableWrite<TRow> write, IReadOnlyList<TRow> rows)
     {
-        if (rows == 0)
-        {
-            return;
-        }
-
         var name = $"@rows{_parameters.Count}";
-        _text.Append(statement.Replace("@rows", name, StringComparison.Ordinal)).Append(";\n");
-        if (expected is { } n)
+        _text.Append(SqlServerSql.Statement(write).Replace("@rows", name, StringComparison.Ordinal)).Append(";\n");
+        if (write.IsCounted)
         {
-            _text.Append($"IF @@ROWCOUNT <> {n} THROW {SqlServerErrors.RowCountMismatch}, N'Expected to write {n} {what}.', 1;\n");
+            _text.Append($"IF @@ROWCOUNT <> {rows.Count} THROW {SqlServerErrors.RowCountMismatch}, N'Expected to write {rows.Count} {write.What}.', 1;\n");
         }
 
-        _parameters.Add((name, json()));
+        _parameters.Add((name, SqlServerJson.Rows(write, rows)));
     }
 }

@@ -7,14 +7,11 @@ using Orian.Storage.Sql;
 namespace Orian.Storage.Sqlite;
 
 /// <summary>One SQLite write transaction. The write lock taken by <c>BEGIN IMMEDIATE</c> is what
-/// "locking" rows means here. Statements run once per row on a reused prepared command, which on an
-/// in-process database costs microseconds.</summary>
+/// "locking" rows means here. Each write statement is prepared once per batch and stepped per row
+/// (<see cref="SqliteSql"/>), which on an in-process database costs microseconds.</summary>
 internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransaction transaction, Func<bool, ValueTask> release)
     : SqlUnitOfWork(connection, transaction)
 {
-    /// <summary>The statements this provider's dialect makes, built once per process.</summary>
-    private static readonly OutboxSql OutboxStatements = new(new SqliteDialect());
-
     private bool _disposed;
     private bool _committed;
 
@@ -97,57 +94,11 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         return result;
     }
 
-    public override async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
+    public override Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
     {
-        var inserts = changes.Transactions.Where(t => t.ExpectedVersion is null).Select(TransactionRow.Parameters).ToList();
-        var updates = changes.Transactions.Where(t => t.ExpectedVersion is not null).Select(TransactionRow.Parameters).ToList();
-        await ExpectRowsAsync(SqliteSql.InsertTransaction, inserts, "new transactions", cancellationToken).ConfigureAwait(false);
-        await ExpectRowsAsync(SqliteSql.UpdateTransaction, updates, "transaction versions", cancellationToken).ConfigureAwait(false);
-
-        var newAccounts = changes.Accounts.Where(a => a.IsNew).ToList();
-        var changedAccounts = changes.Accounts.Where(a => !a.IsNew).ToList();
-        await ExpectRowsAsync(SqliteSql.InsertAccount, newAccounts, "new accounts", cancellationToken).ConfigureAwait(false);
-        await ExpectRowsAsync(SqliteSql.UpdateAccount, changedAccounts, "account balances", cancellationToken).ConfigureAwait(false);
-
-        if (changes.Versions.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(SqliteSql.InsertVersion,
-                changes.Versions.Select(v => new { v.TransactionId, v.Version, Outcome = v.Outcome.ToWire(), v.PayloadHash, v.PayloadKeyId, v.RedactedHash, Flags = (int)v.Flags, v.RawJson, v.ReceivedAt }),
-                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        if (changes.Decisions.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(AuthorisationSql.InsertDecision,
-                changes.Decisions.Select(DecisionRow.From), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        await ExpectRowsAsync(AuthorisationSql.RevokeDecision, changes.Revocations.Select(AuthorisationData.RevocationParameters).ToList(), "revoked decisions", cancellationToken).ConfigureAwait(false);
-        if (changes.Outbox.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(OutboxStatements.InsertEvent, changes.Outbox, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        if (changes.Journal.Count > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(SqliteSql.InsertJournal,
-                changes.Journal.Select(j => new { j.TransactionId, j.Version, j.AccountNo, Kind = j.Kind.ToWire(), j.Amount, j.Currency, j.Exponent, j.At }),
-                transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-    }
-
-    private async Task ExpectRowsAsync<T>(string sql, IReadOnlyCollection<T> rows, string what, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        var affected = await connection.ExecuteAsync(new CommandDefinition(sql, rows, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (affected != rows.Count)
-        {
-            throw new ConcurrencyException($"Expected to write {rows.Count} {what}, wrote {affected}.");
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        LedgerWrites.Each(changes, new SqliteTableWriter(connection, transaction, changes.At));
+        return Task.CompletedTask;
     }
 
     public override async Task CommitAsync(CancellationToken cancellationToken)

@@ -1,11 +1,13 @@
 using Dapper;
 using Orian.Storage;
+using Orian.Storage.Sql;
 using Orian.Tests.Support;
 
 namespace Orian.Tests.Storage;
 
 /// <summary>Schema migration on every provider: scripts recorded with their checksums, an edited
-/// script stops start-up naming it, and a database migrated before checksums adopts them.</summary>
+/// script stops start-up naming it, and a database migrated before checksums adopts them; the
+/// tables a batch writes are the tables their maps describe.</summary>
 [TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
 public sealed class SchemaContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
@@ -71,4 +73,89 @@ public sealed class SchemaContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(recorded, Has.All.Not.Null);
         Assert.That((await database.Storage.Schema.GetStatusAsync(CancellationToken.None)).IsCurrent, Is.True);
     }
+
+    /// <summary>The columns each table has beside those its map writes: the database's own (an identity,
+    /// a computed column) and those written by other code than the batch.</summary>
+    private static readonly Dictionary<string, string[]> NotWrittenByTheBatch = new()
+    {
+        ["transactions"] = [],
+        ["accounts"] = ["is_overdrawn"],
+        ["transaction_versions"] = ["seq", "body_purged_at"],
+        ["journal"] = ["id"],
+        ["authorisation_decisions"] = [],
+        ["outbox_events"] = ["id", "fanned_out", "subject"],
+    };
+
+    /// <summary>Every column of every table a batch writes is in the table's map, under the type and
+    /// width the map gives it (the width is what SQL Server's <c>OPENJSON</c> reads a value as, so a
+    /// narrower one would cut a value short without an error); a column added to the schema and not
+    /// to its map fails here.</summary>
+    [Test]
+    public async Task EveryColumnOfABatchTableIsInItsMapAsTheDatabaseDeclaresIt()
+    {
+        var database = await CreateDatabaseAsync("maps");
+        await database.Storage.Schema.MigrateAsync(CancellationToken.None);
+        foreach (var (table, mapped, whole) in new[]
+                 {
+                     Describe(LedgerTables.Transactions), Describe(LedgerTables.Accounts), Describe(LedgerTables.Versions),
+                     Describe(LedgerTables.Journal), Describe(LedgerTables.Decisions), Describe(LedgerTables.Outbox),
+                     Describe(LedgerTables.Revocations) with { Whole = false }, // the columns a revocation sets, of the decisions' table
+                 })
+        {
+            var declared = (Provider.Name == "sqlite"
+                    ? await database.QueryAsync<(string Name, string Type, long? Width)>("SELECT name, upper(type), NULL FROM pragma_table_info(@table)", new { table })
+                    : await database.QueryAsync<(string Name, string Type, long? Width)>(
+                        "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = @table AND table_schema = " +
+                        (Provider.Name == "postgres" ? "current_schema()" : "SCHEMA_NAME()"), new { table }))
+                .ToDictionary(c => c.Name, StringComparer.Ordinal);
+            if (whole)
+            {
+                var unmapped = declared.Keys.Except(mapped.Select(c => c.Name)).Except(NotWrittenByTheBatch[table]).Order(StringComparer.Ordinal);
+                Assert.That(unmapped, Is.Empty, $"{table}: columns its map does not write");
+            }
+
+            foreach (var (name, type, width) in mapped)
+            {
+                Assert.That(declared.TryGetValue(name, out var column), Is.True, $"{table}.{name} is not in the database");
+                var actual = (Type: column.Type.ToLowerInvariant(), column.Width);
+                if (actual.Type == "varchar" && type == ColumnType.Key)
+                {
+                    actual.Type = "nvarchar"; // SQL Server: an ASCII key (a key id) may be declared narrow; the map reads it as nvarchar
+                }
+
+                Assert.That(actual, Is.EqualTo(Declared(type, width)), $"{table}.{name}");
+            }
+        }
+    }
+
+    private static (string Table, List<(string Name, ColumnType Type, int Width)> Columns, bool Whole) Describe<TRow>(TableMap<TRow> map) =>
+        (map.Table, map.Columns.Where(c => c.IsStored).Select(c => (c.Name, c.Type, c.Width)).ToList(), true);
+
+    /// <summary>How this provider declares a column of the map's type and width.</summary>
+    private (string Type, long? Width) Declared(ColumnType type, int width) => (Provider.Name, type) switch
+    {
+        ("sqlite", ColumnType.Text or ColumnType.Key or ColumnType.Currency or ColumnType.Document or ColumnType.Time) => ("text", null),
+        ("sqlite", ColumnType.Bytes) => ("blob", null),
+        ("sqlite", ColumnType.Real) => ("real", null),
+        ("sqlite", _) => ("integer", null),
+        ("postgres", ColumnType.Text or ColumnType.Key or ColumnType.Document) => ("text", null),
+        ("postgres", ColumnType.Currency) => ("character", 3),
+        ("postgres", ColumnType.Time) => ("timestamp with time zone", null),
+        ("postgres", ColumnType.Real) => ("double precision", null),
+        ("postgres", _) => (PostgresTypeOf(type), null),
+        // SQL Server (unverified here): text at the map's width (-1: max), binary in bytes.
+        (_, ColumnType.Text or ColumnType.Key) when width > 0 => ("nvarchar", width),
+        (_, ColumnType.Text or ColumnType.Key or ColumnType.Document) => ("nvarchar", -1),
+        (_, ColumnType.Currency) => ("nchar", 3),
+        (_, ColumnType.Bytes) => ("varbinary", width),
+        (_, ColumnType.Time) => ("datetimeoffset", null),
+        (_, ColumnType.Real) => ("float", null),
+        (_, ColumnType.Bool) => ("bit", null),
+        (_, ColumnType.BigInt) => ("bigint", null),
+        (_, ColumnType.Int) => ("int", null),
+        (_, ColumnType.SmallInt) => ("smallint", null),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    private static string PostgresTypeOf(ColumnType type) => Orian.Storage.Postgres.PostgresSql.TypeOf(type);
 }

@@ -3,6 +3,7 @@ using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Ledger;
 using Orian.Outbox;
+using Orian.Storage;
 using Orian.Storage.SqlServer;
 
 namespace Orian.Tests.Storage;
@@ -44,7 +45,7 @@ public sealed class SqlServerShapingTests
         Assert.That(batch.Text, Does.Contain($"IF @@ROWCOUNT <> 1 THROW {SqlServerErrors.RowCountMismatch}, N'Expected to write 1 new transactions.', 1;"));
         Assert.That(batch.Text, Does.Contain("IF @@ROWCOUNT <> 1 THROW 51001, N'Expected to write 1 transaction versions.', 1;"));
         Assert.That(batch.Text, Does.Contain("IF @@ROWCOUNT <> 1 THROW 51001, N'Expected to write 1 account balances.', 1;"));
-        Assert.That(batch.Text, Does.Contain("FROM OPENJSON(@rows0)").And.Contain("ON t.id = u.i COLLATE Latin1_General_100_BIN2 AND t.version = u.x"));
+        Assert.That(batch.Text, Does.Contain("FROM OPENJSON(@rows0)").And.Contain("ON t.id = u.id COLLATE Latin1_General_100_BIN2 WHERE t.version = u.expected_version"));
         Assert.That(batch.Text, Does.Not.Contain("@rows5").And.Not.Contain("MERGE"));
         var outbox = JsonDocument.Parse(batch.Parameters[4].Json).RootElement;
         Assert.That(outbox.GetArrayLength(), Is.EqualTo(1), "an event id is sent once: NOT EXISTS cannot see a duplicate in its own source");
@@ -75,19 +76,19 @@ public sealed class SqlServerShapingTests
     [Test]
     public void RowsCarryExactIntegersHexHashesAndOffsetTimes()
     {
-        var versions = JsonDocument.Parse(SqlServerJson.Versions([new VersionRecord("T", long.MaxValue, VersionOutcome.Stale, [0x00, 0xAB, 0xFF], "k1", [0x0C], EventFlags.None, null, At)])).RootElement[0];
-        Assert.That(versions.GetProperty("v").GetRawText(), Is.EqualTo("9223372036854775807"));
-        Assert.That(versions.GetProperty("h").GetString(), Is.EqualTo("00ABFF"), "CONVERT(varbinary, h, 2) reads hex without 0x");
-        Assert.That(versions.GetProperty("rh").GetString(), Is.EqualTo("0C"));
-        Assert.That(versions.GetProperty("k").GetString(), Is.EqualTo("k1"));
-        Assert.That(versions.GetProperty("at").GetString(), Is.EqualTo("2026-11-22T09:30:00.1230000+00:00"));
-        Assert.That(versions.GetProperty("j").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        var versions = JsonDocument.Parse(SqlServerJson.Rows(LedgerWrites.Versions, [new VersionRecord("T", long.MaxValue, VersionOutcome.Stale, [0x00, 0xAB, 0xFF], "k1", [0x0C], EventFlags.None, null, At)])).RootElement[0];
+        Assert.That(versions.GetProperty("version").GetRawText(), Is.EqualTo("9223372036854775807"));
+        Assert.That(versions.GetProperty("payload_hash").GetString(), Is.EqualTo("00ABFF"), "CONVERT(varbinary, h, 2) reads hex without 0x");
+        Assert.That(versions.GetProperty("redacted_hash").GetString(), Is.EqualTo("0C"));
+        Assert.That(versions.GetProperty("payload_key").GetString(), Is.EqualTo("k1"));
+        Assert.That(versions.GetProperty("received_at").GetString(), Is.EqualTo("2026-11-22T09:30:00.1230000+00:00"));
+        Assert.That(versions.GetProperty("raw_json").ValueKind, Is.EqualTo(JsonValueKind.Null));
 
-        var transaction = JsonDocument.Parse(SqlServerJson.Transactions([new TransactionWrite(State("T", 1), null, At)])).RootElement[0];
-        Assert.That(transaction.GetProperty("m").GetRawText(), Is.EqualTo("999999999999999"));
-        Assert.That(transaction.GetProperty("x").ValueKind, Is.EqualTo(JsonValueKind.Null));
-        Assert.That(transaction.GetProperty("eca").GetBoolean(), Is.False);
-        Assert.That(transaction.GetProperty("eh").GetInt64(), Is.EqualTo(999_999_999_999_999));
+        var transaction = JsonDocument.Parse(SqlServerJson.Rows(LedgerWrites.NewTransactions, [new TransactionWrite(State("T", 1), null, At)])).RootElement[0];
+        Assert.That(transaction.GetProperty("amount").GetRawText(), Is.EqualTo("999999999999999"));
+        Assert.That(transaction.GetProperty("expected_version").GetInt64(), Is.EqualTo(-1), "a new row: no stored version is -1");
+        Assert.That(transaction.GetProperty("effect_counter_is_account").GetBoolean(), Is.False);
+        Assert.That(transaction.GetProperty("effect_held").GetInt64(), Is.EqualTo(999_999_999_999_999));
     }
 
     [Test]
@@ -95,12 +96,12 @@ public sealed class SqlServerShapingTests
     {
         var decision = new Decision(TxnResult.Approved, "APPROVED", null, null, 100, "funds");
         var deadline = At.AddMilliseconds(1_500);
-        var rows = JsonDocument.Parse(SqlServerJson.Decisions([
+        var rows = JsonDocument.Parse(SqlServerJson.Rows(LedgerWrites.Decisions, [
             new DecisionRecord("T", 1, "A", decision, null, 3.5, false, At, deadline, Confirmed: false),
             new DecisionRecord("T", 2, "A", decision, null, 3.5, true, At, deadline, Confirmed: true)])).RootElement;
-        Assert.That(rows[0].GetProperty("dl").GetString(), Is.EqualTo("2026-11-22T09:30:01.6230000+00:00"));
-        Assert.That(rows[0].GetProperty("ok").GetBoolean(), Is.False);
-        Assert.That(rows[1].GetProperty("ok").GetBoolean(), Is.True);
+        Assert.That(rows[0].GetProperty("deadline_at").GetString(), Is.EqualTo("2026-11-22T09:30:01.6230000+00:00"));
+        Assert.That(rows[0].GetProperty("confirmed_at").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(rows[1].GetProperty("confirmed_at").GetString(), Is.EqualTo("2026-11-22T09:30:00.1230000+00:00"), "its own stand-in: confirmed in the batch that wrote it");
         var keys = JsonDocument.Parse(SqlServerJson.Keys([new DecisionKey("T\"'", 1), new DecisionKey("U", long.MaxValue)])).RootElement;
         Assert.That(keys[0].GetProperty("i").GetString(), Is.EqualTo("T\"'"));
         Assert.That(keys[1].GetProperty("v").GetInt64(), Is.EqualTo(long.MaxValue));
