@@ -53,7 +53,9 @@ service_stop() {
   if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ -n "${PG_URL:-}" ]; then
     echo "== the database's own work (pg_stat_statements, the whole run): calls, total ms, ms per call, rows"
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 90)
-      FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 14" | column -t -s '|' || true
+      FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 16" | column -t -s '|' || true
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'mean sizes: bodies ' || coalesce(round(avg(octet_length(raw_json))), 0) || ' B, payloads '
+      || (SELECT coalesce(round(avg(octet_length(payload))), 0) FROM outbox_events) || ' B' FROM transaction_versions" || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms' FROM pg_stat_statements" || true
   fi
   pg_stop

@@ -22,6 +22,11 @@ internal static class LedgerTables
     private const int HashBytes = 32;
     private const int KeyIdWidth = 32;
 
+    /// <summary>One row per transaction, its latest version. Indexes, each for the read it serves: the
+    /// key (the batch's locking read, every update, reads by id); <c>ix_transactions_effect_account_created</c>
+    /// (partial: rows that still move money; a decision's spend today, on accounts with a daily limit);
+    /// <c>ix_transactions_unkeyed</c> (partial: hashes from before keyed hashes, which the re-keying job
+    /// finds; new rows never enter it).</summary>
     public static readonly TableMap<TransactionWrite> Transactions = new("transactions",
         Key<TransactionWrite, string>("id", ColumnType.Key, IdWidth, w => w.State.Id),
         Of<TransactionWrite, long>("version", ColumnType.BigInt, w => w.State.Version),
@@ -50,6 +55,8 @@ internal static class LedgerTables
         BatchTime<TransactionWrite>("updated_at"),
         Condition<TransactionWrite, long>("expected_version", ColumnType.BigInt, w => w.ExpectedVersion ?? -1));
 
+    /// <summary>Balances. Indexes: the key (the locking read, every update);
+    /// <c>ix_accounts_overdrawn</c> (partial: overdrawn accounts only; the status view's count).</summary>
     public static readonly TableMap<AccountWrite> Accounts = new("accounts",
         Key<AccountWrite, string>("account_no", ColumnType.Key, AccountWidth, a => a.AccountNo),
         Of<AccountWrite, string>("currency", ColumnType.Currency, a => a.Currency),
@@ -60,7 +67,12 @@ internal static class LedgerTables
         BatchTime<AccountWrite>("updated_at"));
 
     /// <summary>Appended; <c>seq</c> is the database's, and <c>body_purged_at</c> is set later, by
-    /// the body retention.</summary>
+    /// the body retention. Indexes: <c>seq</c> (the key; the re-keying job's pages);
+    /// <c>ux_transaction_versions_applied</c> (unique, partial: one applied row per version, and the
+    /// stored body a re-sent version is compared with); <c>ix_transaction_versions_transaction</c> (a
+    /// transaction's history, in order); <c>ix_transaction_versions_bodies</c> (partial: bodies still
+    /// stored, by age, for their retention); <c>ix_transaction_versions_unkeyed</c> (partial, empty once
+    /// re-keyed).</summary>
     public static readonly TableMap<VersionRecord> Versions = new("transaction_versions",
         Of<VersionRecord, string>("transaction_id", ColumnType.Key, v => v.TransactionId, IdWidth),
         Of<VersionRecord, long>("version", ColumnType.BigInt, v => v.Version),
@@ -72,7 +84,8 @@ internal static class LedgerTables
         Of<VersionRecord, string?>("raw_json", ColumnType.Document, v => v.RawJson),
         Of<VersionRecord, DateTimeOffset>("received_at", ColumnType.Time, v => v.ReceivedAt));
 
-    /// <summary>Appended; <c>id</c> is the database's.</summary>
+    /// <summary>Appended; <c>id</c> is the database's. Indexes: <c>id</c>; <c>ix_journal_account</c>
+    /// (an account's journal, paged in order).</summary>
     public static readonly TableMap<JournalLine> Journal = new("journal",
         Of<JournalLine, string>("transaction_id", ColumnType.Key, j => j.TransactionId, IdWidth),
         Of<JournalLine, long>("version", ColumnType.BigInt, j => j.Version),
@@ -84,7 +97,10 @@ internal static class LedgerTables
         CreatedAt<JournalLine>("created_at"));
 
     /// <summary>A decision as the batch writes it: never revoked yet, confirmed at once only when the
-    /// worker answered it itself (its own stand-in).</summary>
+    /// worker answered it itself (its own stand-in). Indexes: the key (a re-sent request's decision,
+    /// confirmations, revocations); <c>ix_authorisation_decisions_account</c> (an account's decisions,
+    /// newest first); <c>ix_authorisation_decisions_unconfirmed</c> (partial: decisions not confirmed,
+    /// by deadline, for the reconciler).</summary>
     public static readonly TableMap<DecisionRecord> Decisions = new("authorisation_decisions",
         Key<DecisionRecord, string>("transaction_id", ColumnType.Key, IdWidth, d => d.TransactionId),
         Key<DecisionRecord, long>("version", ColumnType.BigInt, 0, d => d.Version),
@@ -115,7 +131,11 @@ internal static class LedgerTables
         Condition<DecisionRevocation, DateTimeOffset?>("confirmed_at", ColumnType.Time, r => r.ConfirmedAt));
 
     /// <summary>An event, without the columns the dispatcher and the link writes own
-    /// (<c>fanned_out</c>, <c>subject</c>); <c>id</c> is the database's.</summary>
+    /// (<c>fanned_out</c>, <c>subject</c>); <c>id</c> is the database's. Indexes: <c>id</c> (the order
+    /// events are fanned out in); <c>event_id</c> (unique: an event written twice is one, and deliveries
+    /// refer to it); <c>ix_outbox_events_pending</c> (partial: events not fanned out yet, the fan-out's
+    /// read); <c>ix_outbox_events_subject</c> and <c>ix_outbox_events_instruction</c> (partial:
+    /// instruction updates only, one in flight per instruction and a transaction's list).</summary>
     public static readonly TableMap<OutboxEvent> Outbox = new("outbox_events",
         Key<OutboxEvent, string>("event_id", ColumnType.Key, IdWidth, e => e.EventId),
         Of<OutboxEvent, string>("event_type", ColumnType.Text, e => e.Type, TextWidth),

@@ -5,3 +5,7 @@
 -- its throughput, paid by every event although the read it serves is rare.
 DROP INDEX ix_outbox_events_transaction;
 CREATE INDEX ix_outbox_events_instruction ON outbox_events (transaction_id) WHERE subject IS NOT NULL;
+
+-- A transfer's payee was indexed (effect_counter, for transfers only) and no query reads by it: the
+-- batch finds a payee through the transaction's own row, by id.
+DROP INDEX ix_transactions_effect_counter;
