@@ -85,6 +85,7 @@ await LoadAsync("m", TimeSpan.FromSeconds(seconds), auth, notify);
 Console.WriteLine($"offered: {authRate} authorisations/s + {notificationRate} notifications/s for {seconds} s (open loop){(hot ? ", all on one account" : "")}");
 idle.Print();
 auth.Print();
+auth.PrintPhases();
 notify.Print();
 Console.WriteLine($"decision p99 / idle p50 = {auth.Percentile(99) / idle.Percentile(50):0.00}x; stand-ins {auth.Count("stand-in")}");
 return auth.Failures + notify.Failures == 0 ? 0 : 1;
@@ -130,7 +131,9 @@ async Task Measure(Stopwatch clock, Recorder recorder, TimeSpan due, (string Id,
     try
     {
         using var response = await Send(body);
-        recorder.Add((clock.Elapsed - due).TotalMilliseconds, response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var text = await response.Content.ReadAsStringAsync();
+        recorder.Add((clock.Elapsed - due).TotalMilliseconds, response.IsSuccessStatusCode, text,
+            response.Headers.TryGetValues("Server-Timing", out var timing) ? string.Join(", ", timing) : null);
     }
     catch (HttpRequestException)
     {
@@ -159,11 +162,31 @@ internal sealed class Recorder(string name)
 
     public int Failures { get; private set; }
 
-    public void Add(double ms, bool ok, string body)
+    private readonly Dictionary<string, List<double>> _phases = [];
+
+    public void Add(double ms, bool ok, string body, string? serverTiming = null)
     {
         lock (_latencies)
         {
             _latencies.Add(ms);
+            if (serverTiming is not null)
+            {
+                // "lane;dur=0.4, begin;dur=0.1, ...": each phase's time on the server; the rest of the
+                // latency (sending, receiving, a late send) is the client's and the network's.
+                var server = 0.0;
+                foreach (var part in serverTiming.Split(',', StringSplitOptions.TrimEntries))
+                {
+                    var fields = part.Split(";dur=");
+                    if (fields.Length == 2 && double.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var phase) && !double.IsNaN(phase))
+                    {
+                        Phase(fields[0]).Add(phase);
+                        server += phase;
+                    }
+                }
+
+                Phase("outside").Add(Math.Max(0, ms - server));
+            }
+
             if (!ok)
             {
                 Failures++;
@@ -180,6 +203,25 @@ internal sealed class Recorder(string name)
     {
         _latencies.Sort();
         return _latencies.Count == 0 ? 0 : _latencies[Math.Min(_latencies.Count - 1, (int)(p / 100 * _latencies.Count))];
+    }
+
+    private List<double> Phase(string name) => _phases.TryGetValue(name, out var list) ? list : _phases[name] = [];
+
+    /// <summary>Where the recorded requests' time went, from their Server-Timing headers.</summary>
+    public void PrintPhases()
+    {
+        if (_phases.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine($"  where a committed decision's time went (Server-Timing; p50 / p99 ms of each phase, n={_phases.Values.Max(l => l.Count)}):");
+        foreach (var (phase, values) in _phases)
+        {
+            values.Sort();
+            double P(double p) => values[Math.Min(values.Count - 1, (int)(p / 100 * values.Count))];
+            Console.WriteLine($"    {phase,-8} p50 {P(50),7:0.00}  p99 {P(99),7:0.00}  mean {values.Average(),7:0.00}");
+        }
     }
 
     public void Print()

@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 provider=${1:-postgres}; auth=${2:-1000}; notifications=${3:-2000}; seconds=${4:-20}; hot=${5:-}
 dotnet build -c Release benchmarks/Orian.LoadGen -v quiet -nologo >/dev/null
+# Each decision's answer says where its time went (Server-Timing), which Orian.LoadGen sums up.
+export Orian__Authorisation__ServerTiming=true
 . benchmarks/load/service.sh
 service_start "$provider"
 echo "== $(nproc) cores, $provider, deadline ${Orian__Authorisation__DeadlineMs:-1500} ms"

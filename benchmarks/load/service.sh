@@ -10,7 +10,8 @@ service_start() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port is already in use (a service left over from an earlier run?); set ORIAN_LOAD_PORT or stop it"; exit 1
   fi
-  dotnet build -c Release src/Orian.Service -v quiet -nologo >/dev/null
+  # ORIAN_SERVICE_DIR: run a build made elsewhere (a ReadyToRun publish, say) instead of the Release build.
+  [ -n "${ORIAN_SERVICE_DIR:-}" ] || dotnet build -c Release src/Orian.Service -v quiet -nologo >/dev/null
   work=$(mktemp -d /tmp/orian-load.XXXXXX)
   trap service_stop EXIT
   case "$1" in
@@ -31,7 +32,7 @@ service_start() {
   export Orian__DataProtection__KeysFolder="$work/keys"
   # The load generator's webhook receiver listens on loopback over http: allowed for the run only.
   export Orian__Outbox__AllowInsecureHttp=true Orian__Outbox__AllowedPrivateNetworks=127.0.0.0/8
-  dotnet src/Orian.Service/bin/Release/net10.0/Orian.Service.dll --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
+  dotnet "${ORIAN_SERVICE_DIR:-src/Orian.Service/bin/Release/net10.0}/Orian.Service.dll" --urls "http://127.0.0.1:$port" > "$work/service.log" 2>&1 &
   svc=$!
   for _ in $(seq 1 100); do
     kill -0 "$svc" 2>/dev/null || { echo "the service exited:"; cat "$work/service.log"; exit 1; }

@@ -27,4 +27,63 @@ public sealed class DecisionTicket
     /// <summary>Set by the deciding worker when the deadline had already passed, so it recorded the
     /// stand-in itself: nothing to revoke after the commit.</summary>
     public bool DecidedAsStandIn { get; set; }
+
+    /// <summary>When each step of deciding happened, for the breakdown of where a decision waits.</summary>
+    public DecisionTimings Timings { get; } = new();
+}
+
+/// <summary>
+/// When each step of one decision happened, as <see cref="TimeProvider.GetTimestamp"/> values (0: not
+/// reached): queued in its lane, taken by the worker, its batch's transaction begun (after a
+/// connection, and after any attempt run again), its rows locked, planned, written, committed, and
+/// the decision confirmed. Each is written by the one thread at that step, before the request's
+/// answer is released (which orders it before the request reads them).
+/// </summary>
+public sealed class DecisionTimings
+{
+    /// <summary>The phases, in order, each named by the step that ends it.</summary>
+    public static readonly string[] Phases = ["lane", "begin", "lock", "plan", "write", "commit", "confirm"];
+
+    public long Queued { get; set; }
+    public long Taken { get; set; }
+    public long Begun { get; set; }
+    public long Locked { get; set; }
+    public long Planned { get; set; }
+    public long Written { get; set; }
+    public long Committed { get; set; }
+    public long Confirmed { get; set; }
+
+    /// <summary>Each phase's duration in milliseconds, in the order of <see cref="Phases"/>; NaN for a
+    /// phase not reached (the request answered the stand-in first, say).</summary>
+    public double[] Durations(TimeProvider time)
+    {
+        long[] steps = [Queued, Taken, Begun, Locked, Planned, Written, Committed, Confirmed];
+        var durations = new double[Phases.Length];
+        for (var i = 0; i < durations.Length; i++)
+        {
+            durations[i] = steps[i] != 0 && steps[i + 1] != 0 ? time.GetElapsedTime(steps[i], steps[i + 1]).TotalMilliseconds : double.NaN;
+        }
+
+        return durations;
+    }
+
+    /// <summary>The steps of a batch's transaction, the same for each decision in it.</summary>
+    public void CopyBatch(BatchTimings batch)
+    {
+        Begun = batch.Begun;
+        Locked = batch.Locked;
+        Planned = batch.Planned;
+        Written = batch.Written;
+        Committed = batch.Committed;
+    }
+}
+
+/// <summary>When each step of a batch's (last) transaction happened: <see cref="TimeProvider"/> timestamps.</summary>
+public sealed class BatchTimings
+{
+    public long Begun { get; set; }
+    public long Locked { get; set; }
+    public long Planned { get; set; }
+    public long Written { get; set; }
+    public long Committed { get; set; }
 }

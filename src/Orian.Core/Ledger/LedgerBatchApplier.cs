@@ -22,7 +22,9 @@ public sealed class LedgerBatchApplier(
     private readonly AuthorisationPolicy _policy = policy ?? AuthorisationPolicy.Default;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    public Task<ApplyResult[]> ApplyAsync(IReadOnlyList<PendingEvent> batch, CancellationToken cancellationToken)
+    /// <param name="timings">Filled with when each step of the batch's transaction happened (its
+    /// last attempt), for the breakdown of where a decision waits; null when nobody asks.</param>
+    public Task<ApplyResult[]> ApplyAsync(IReadOnlyList<PendingEvent> batch, CancellationToken cancellationToken, BatchTimings? timings = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(batch.Count);
         return WithRetriesAsync(async () =>
@@ -32,7 +34,7 @@ public sealed class LedgerBatchApplier(
             var decides = batch.Any(p => p.Ticket is not null);
             return await RunAsync(ids, accountNos, decides,
                 (locked, unit) => PlanData.ReadAsync(unit, PlanData.For(batch, locked.Transactions), cancellationToken),
-                (plan, _) => Task.FromResult(batch.Select(plan.Apply).ToArray()), cancellationToken, changes => CarryTraces(batch, changes)).ConfigureAwait(false);
+                (plan, _) => Task.FromResult(batch.Select(plan.Apply).ToArray()), cancellationToken, changes => CarryTraces(batch, changes), timings).ConfigureAwait(false);
         });
     }
 
@@ -117,26 +119,40 @@ public sealed class LedgerBatchApplier(
         }
     }
 
+    private void Stamp(BatchTimings? timings, Action<BatchTimings, long> set)
+    {
+        if (timings is not null)
+        {
+            set(timings, time.GetTimestamp());
+        }
+    }
+
     /// <summary>One database transaction: lock, read what the plan needs (<paramref name="prefetch"/>),
     /// plan (pure), write, commit.</summary>
     private async Task<T> RunAsync<T>(
         List<string> ids, IEnumerable<string> eventAccounts, bool decides, Func<LockedRows, ILedgerUnitOfWork, Task<PlanData>> prefetch,
-        Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken, Action<LedgerChanges>? beforeWrite = null)
+        Func<BatchPlan, ILedgerUnitOfWork, Task<T>> body, CancellationToken cancellationToken, Action<LedgerChanges>? beforeWrite = null,
+        BatchTimings? timings = null)
     {
         await using var unit = await store.BeginAsync(decides ? LedgerPriority.Decision : LedgerPriority.Normal, cancellationToken).ConfigureAwait(false);
+        Stamp(timings, (t, v) => t.Begun = v);
         var now = time.GetUtcNow();
         DateTimeOffset? day = decides ? new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero) : null;
         var locked = await unit.LockAsync(ids, [.. new SortedSet<string>(eventAccounts, StringComparer.Ordinal)], day, cancellationToken).ConfigureAwait(false);
+        Stamp(timings, (t, v) => t.Locked = v);
 
         var data = await prefetch(locked, unit).ConfigureAwait(false);
         var plan = new BatchPlan(locked, data, _policy, now);
         var result = await body(plan, unit).ConfigureAwait(false);
         var changes = plan.ToChanges();
         beforeWrite?.Invoke(changes);
+        Stamp(timings, (t, v) => t.Planned = v);
         await unit.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
+        Stamp(timings, (t, v) => t.Written = v);
         try
         {
             await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Stamp(timings, (t, v) => t.Committed = v);
         }
         catch (Exception e) when (changes.Outbox.Count > 0 && !cancellationToken.IsCancellationRequested)
         {

@@ -43,4 +43,9 @@ public sealed class AuthorisationOptions
     /// page after page until none is left. Default 500.</summary>
     [Range(1, 10_000)]
     public int ReconcilePageSize { get; set; } = 500;
+
+    /// <summary>An authorisation answer carries a <c>Server-Timing</c> header with where its decision's
+    /// time went (lane, begin, lock, plan, write, commit, confirm, answer; milliseconds), as the load
+    /// benchmark reads it. Off by default: it tells the caller how busy the ledger is.</summary>
+    public bool ServerTiming { get; set; }
 }

@@ -37,6 +37,7 @@ internal sealed class OrianMetrics
     private readonly Counter<long> _revocations;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _decisionDuration;
+    private readonly Histogram<double> _decisionPhase;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _batchDuration;
     private readonly Counter<long> _batchFailures;
@@ -73,6 +74,8 @@ internal sealed class OrianMetrics
             "From an ORIAN request's arrival to its answer, by kind (notification, authorisation) and HTTP status.", advice: Milliseconds);
         _decisionDuration = Meter.CreateHistogram("orian.decision.duration", "ms",
             "From an authorisation request's arrival to its decision (committed or stand-in).", advice: Milliseconds);
+        _decisionPhase = Meter.CreateHistogram("orian.decision.phase.duration", "ms",
+            "Where a committed decision's time went, by orian.phase: lane, begin, lock, plan, write, commit, confirm, answer.", advice: Milliseconds);
         _batchSize = Meter.CreateHistogram("orian.batch.size", "{event}", "Events per ledger commit.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
         _batchDuration = Meter.CreateHistogram("orian.batch.duration", "ms", "Time to apply and commit one ledger batch.", advice: Milliseconds);
@@ -138,6 +141,20 @@ internal sealed class OrianMetrics
         _requestDuration.Record(milliseconds, new KeyValuePair<string, object?>("orian.kind", kind), new KeyValuePair<string, object?>("http.response.status_code", status));
 
     /// <summary>An authorisation answered; <paramref name="standInCause"/> is null for a committed decision.</summary>
+    /// <summary>The phases of a committed decision (<see cref="DecisionTimings.Phases"/>, then the answer).</summary>
+    public void DecisionPhases(double[] phases, double answering)
+    {
+        for (var i = 0; i < phases.Length; i++)
+        {
+            if (!double.IsNaN(phases[i]))
+            {
+                _decisionPhase.Record(phases[i], new KeyValuePair<string, object?>("orian.phase", DecisionTimings.Phases[i]));
+            }
+        }
+
+        _decisionPhase.Record(answering, new KeyValuePair<string, object?>("orian.phase", "answer"));
+    }
+
     public void Decided(Decision decision, string? standInCause, double milliseconds)
     {
         _decisions.Add(1,

@@ -72,6 +72,17 @@ internal static class IngressEndpoints
             var remaining = budget - time.GetElapsedTime(started);
             var (answer, decision, standInCause) = await DecideAsync(pending, ticket, remaining, pipeline, reconciler, policy, time, logger);
             metrics.Decided(decision, standInCause, time.GetElapsedTime(started).TotalMilliseconds);
+            if (ticket.Timings.Confirmed != 0)
+            {
+                var phases = ticket.Timings.Durations(time);
+                var answering = time.GetElapsedTime(ticket.Timings.Confirmed).TotalMilliseconds;
+                metrics.DecisionPhases(phases, answering);
+                if (authorisation.ServerTiming)
+                {
+                    context.Response.Headers["Server-Timing"] = ServerTiming(phases, answering);
+                }
+            }
+
             return answer;
         }
 
@@ -253,6 +264,18 @@ internal static class IngressEndpoints
         var standIn = policy.StandIn(why);
         Log.StandIn(logger, Untrusted.Id(evt.Id), evt.Version, why);
         return (AuthorisationAnswer.For(pending, standIn, null), standIn, cause);
+    }
+
+    /// <summary>A <c>Server-Timing</c> value: each phase of the decision, then the answer's own time.</summary>
+    private static string ServerTiming(double[] phases, double answering)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < phases.Length; i++)
+        {
+            text.Append(DecisionTimings.Phases[i]).Append(";dur=").Append(phases[i].ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)).Append(", ");
+        }
+
+        return text.Append("answer;dur=").Append(answering.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)).ToString();
     }
 
     private static (IResult, Decision, string?) Committed(PendingEvent pending, ApplyResult result, AuthorisationPolicy policy)

@@ -100,10 +100,12 @@ internal sealed class DecisionConfirmations(
             }
         }
 
+        var confirmedAt = time.GetTimestamp();
         foreach (var (item, result) in batch)
         {
             if (confirmed.Contains(Key(item)))
             {
+                item.Pending.Ticket?.Timings.Confirmed = confirmedAt;
                 item.Complete(result);
                 continue;
             }

@@ -72,6 +72,11 @@ internal sealed class IngestPipeline : BackgroundService
     {
         var item = new WorkItem(pending);
         completion = item.Completion;
+        if (pending.Ticket is { } ticket)
+        {
+            ticket.Timings.Queued = _time.GetTimestamp();
+        }
+
         return _partitions[PartitionKey.Of(pending.Event, _partitions.Length)].TryWrite(item);
     }
 
@@ -155,7 +160,9 @@ internal sealed class IngestPipeline : BackgroundService
         var started = _time.GetTimestamp();
         try
         {
-            var results = await _applier.ApplyAsync(batch.ConvertAll(w => w.Pending), CancellationToken.None).ConfigureAwait(false);
+            var timings = Timings(batch, started);
+            var results = await _applier.ApplyAsync(batch.ConvertAll(w => w.Pending), CancellationToken.None, timings).ConfigureAwait(false);
+            Stamp(batch, timings);
             var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
             Log.BatchCommitted(_logger, partition, batch.Count, elapsed);
             _metrics.BatchCommitted(results, elapsed);
@@ -178,6 +185,36 @@ internal sealed class IngestPipeline : BackgroundService
             Log.EventFailed(_logger, e, partition, Untrusted.Id(batch[0].Pending.Event.Id), batch[0].Pending.Event.Version);
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             batch[0].Fail(e);
+        }
+    }
+
+    /// <summary>For a batch with decisions: marks each taken at <paramref name="taken"/>, and returns
+    /// what the applier fills with its transaction's steps; null for notifications only.</summary>
+    private static BatchTimings? Timings(List<WorkItem> batch, long taken)
+    {
+        BatchTimings? timings = null;
+        foreach (var item in batch)
+        {
+            if (item.Pending.Ticket is { } ticket)
+            {
+                ticket.Timings.Taken = taken;
+                timings ??= new BatchTimings();
+            }
+        }
+
+        return timings;
+    }
+
+    private static void Stamp(List<WorkItem> batch, BatchTimings? timings)
+    {
+        if (timings is null)
+        {
+            return;
+        }
+
+        foreach (var item in batch)
+        {
+            item.Pending.Ticket?.Timings.CopyBatch(timings);
         }
     }
 
@@ -210,7 +247,9 @@ internal sealed class IngestPipeline : BackgroundService
         try
         {
             var started = _time.GetTimestamp();
-            var results = await _applier.ApplyAsync([item.Pending], CancellationToken.None).ConfigureAwait(false);
+            var timings = Timings([item], started);
+            var results = await _applier.ApplyAsync([item.Pending], CancellationToken.None, timings).ConfigureAwait(false);
+            Stamp([item], timings);
             _metrics.BatchCommitted(results, _time.GetElapsedTime(started).TotalMilliseconds);
             await CompleteAsync([item], results).ConfigureAwait(false);
         }

@@ -163,6 +163,30 @@ public sealed class LateDecisionContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(await BalancesAsync(second), Is.EqualTo((1_000L, 300L)), "the approval PPS was told holds its money");
     }
 
+    /// <summary>With the option on, a confirmed decision's answer says where its time went, phase by
+    /// phase in order, each a finite, non-negative duration; a notification's answer says nothing, and
+    /// with the option off (the default) no answer does.</summary>
+    [Test]
+    public async Task AConfirmedDecisionSaysWhereItsTimeWentOnlyWhenAsked()
+    {
+        var database = await CreateDatabaseAsync();
+        await using (var service = await database.StartServiceAsync(null, new(Patient) { ["Orian:Authorisation:ServerTiming"] = "true" }))
+        {
+            using var credit = await service.PutAsync(Credit(1_000));
+            Assert.That(credit.Headers.Contains("Server-Timing"), Is.False, "a notification");
+            using var response = await service.PutAsync(Request("TIMED-1", 300));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var phases = response.Headers.GetValues("Server-Timing").Single().Split(", ").Select(p => p.Split(";dur=")).ToList();
+            Assert.That(phases.Select(p => p[0]), Is.EqualTo(new[] { "lane", "begin", "lock", "plan", "write", "commit", "confirm", "answer" }));
+            Assert.That(phases.Select(p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)), Has.All.GreaterThanOrEqualTo(0.0).And.All.LessThan(10_000.0));
+        }
+
+        await using var quiet = await database.StartServiceAsync(null, Patient);
+        using var plain = await quiet.PutAsync(Request("TIMED-2", 100));
+        Assert.That(plain.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(plain.Headers.Contains("Server-Timing"), Is.False, "off by default");
+    }
+
     [Test]
     public async Task ACrashInsideTheReconcilersRoundLeavesNothingHalfDoneAndTheNextStartRevokesOnce()
     {
