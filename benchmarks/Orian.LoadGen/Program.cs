@@ -75,7 +75,8 @@ for (var i = 0; i < 200; i++)
 {
     var started = Stopwatch.GetTimestamp();
     using var response = await Send(Event($"{run}-idle-{i}", 1, "AUTHORISATION_REQUESTED", "DEBIT", AccountOf(i), 100, null));
-    idle.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds, response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    idle.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds, response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(),
+        response.Headers.TryGetValues("Server-Timing", out var timing) ? string.Join(", ", timing) : null);
 }
 
 var auth = new Recorder("authorisation");
@@ -84,6 +85,7 @@ await LoadAsync("m", TimeSpan.FromSeconds(seconds), auth, notify);
 
 Console.WriteLine($"offered: {authRate} authorisations/s + {notificationRate} notifications/s for {seconds} s (open loop){(hot ? ", all on one account" : "")}");
 idle.Print();
+idle.PrintPhases();
 auth.Print();
 auth.PrintPhases();
 notify.Print();

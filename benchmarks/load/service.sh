@@ -18,7 +18,7 @@ service_start() {
     sqlite) export Orian__Storage__Provider=sqlite Orian__Storage__ConnectionString="Data Source=$work/orian.db" ;;
     postgres)
       # ORIAN_PG_STATEMENTS=1: count the database's own work (pg_stat_statements), printed at the end.
-      [ -n "${ORIAN_PG_STATEMENTS:-}" ] && export PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top"
+      [ -n "${ORIAN_PG_STATEMENTS:-}" ] && export PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=top -c pg_stat_statements.track_planning=on"
       pg_start
       [ -n "${ORIAN_PG_STATEMENTS:-}" ] && "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
       export Orian__Storage__Provider=postgres Orian__Storage__ConnectionString="$PG_URL;Maximum Pool Size=20${ORIAN_PG_EXTRA:-}" ;;
@@ -52,12 +52,12 @@ service_stop() {
   [ -n "${svc:-}" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null
   svc=
   if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ -n "${PG_URL:-}" ]; then
-    echo "== the database's own work (pg_stat_statements, the whole run): calls, total ms, ms per call, rows"
-    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+    echo "== the database's own work (pg_stat_statements, the whole run): calls, total ms, ms per call, rows, planning ms"
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3), rows, round(total_plan_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 90)
       FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 16" | column -t -s '|' || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'mean sizes: bodies ' || coalesce(round(avg(octet_length(raw_json))), 0) || ' B, payloads '
       || (SELECT coalesce(round(avg(octet_length(payload))), 0) FROM outbox_events) || ' B' FROM transaction_versions" || true
-    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms' FROM pg_stat_statements" || true
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms executing, ' || round(sum(total_plan_time)::numeric) || ' ms planning' FROM pg_stat_statements" || true
   fi
   pg_stop
   [ -n "${work:-}" ] && rm -rf "$work"

@@ -33,6 +33,8 @@ public sealed class PostgresDatabase : SqlDatabase
             // Prepared statements would otherwise switch to a generic plan after five runs, and for
             // "id = ANY(@ids)" or a join on unnest(...) that can be a full scan: measured as a collapse
             // under load as the tables grew. Custom plans keep index lookups; parsing is still saved.
+            // The ledger's batches, which run the same key lookups all day, plan generically under
+            // settings of their own instead (PostgresUnitOfWork.PlanSettings).
             builder.Options = "-c plan_cache_mode=force_custom_plan";
         }
 
