@@ -35,6 +35,19 @@ case "$provider" in
   postgres) stored=$("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "select count(*) from transaction_versions where transaction_id like 'run$$-%'") ;;
 esac
 echo "-- acknowledged $acked, stored $stored"
+if [ "$provider" = sqlite ]; then
+  # What the ledger stores per event of this mix, for benchmarks/load/floor_sqlite.py.
+  python3 - "$work/orian.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+one = lambda sql: db.execute(sql).fetchone()[0] or 0
+versions = one("select count(*) from transaction_versions")
+print("-- rows per event: transactions=%.2f updates=%.2f journal=%.2f outbox=%.2f body=%d payload=%d" % (
+    one("select count(*) from transactions") / versions, one("select count(*) from transaction_versions where version > 1 and outcome = 'applied'") / versions,
+    one("select count(*) from journal") / versions, one("select count(*) from outbox_events") / versions,
+    one("select avg(length(raw_json)) from transaction_versions"), one("select avg(length(payload)) from outbox_events")))
+PY
+fi
 # CPU time per event, whole machine (service, database, wrk): unlike events/s, it does not move when
 # the host lends this machine fewer cycles, so it compares builds on a noisy host.
 echo "-- CPU per acknowledged event: $(( (busy_after - busy_before) * 1000000 / $(getconf CLK_TCK) / (acked > 0 ? acked : 1) )) us (whole machine, wrk included)"
