@@ -8,7 +8,8 @@ namespace Orian.Storage.Postgres;
 /// PostgreSQL's shape of a batch write, derived from the table's map: the rows travel as one typed
 /// array per column and are read back as a relation, <c>unnest(@col::type[], ...) AS u(col, ...)</c>,
 /// which one <c>INSERT ... SELECT</c> or <c>UPDATE ... FROM</c> writes whole. Keys join by index
-/// (the connection forces custom plans, so the planner sees the arrays' lengths).
+/// probes: the batch's transaction plans each statement once, with scans and hash joins off
+/// (<see cref="PostgresUnitOfWork.PlanSettings"/>).
 /// </summary>
 internal static class PostgresSql
 {

@@ -93,11 +93,11 @@ internal sealed class TableColumn<TRow, T>(string name, ColumnType type, int wid
 {
     public override Array Gather(IReadOnlyList<TRow> rows)
     {
-        var read1 = Read;
+        var get = Read;
         var values = new T[rows.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = read1(rows[i]);
+            values[i] = get(rows[i]);
         }
 
         return values;
