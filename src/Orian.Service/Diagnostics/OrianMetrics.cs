@@ -140,7 +140,6 @@ internal sealed class OrianMetrics
     public void Answered(string kind, int status, double milliseconds) =>
         _requestDuration.Record(milliseconds, new KeyValuePair<string, object?>("orian.kind", kind), new KeyValuePair<string, object?>("http.response.status_code", status));
 
-    /// <summary>An authorisation answered; <paramref name="standInCause"/> is null for a committed decision.</summary>
     /// <summary>The phases of a committed decision (<see cref="DecisionTimings.Phases"/>, then the answer).</summary>
     public void DecisionPhases(double[] phases, double answering)
     {
@@ -155,6 +154,7 @@ internal sealed class OrianMetrics
         _decisionPhase.Record(answering, new KeyValuePair<string, object?>("orian.phase", "answer"));
     }
 
+    /// <summary>An authorisation answered; <paramref name="standInCause"/> is null for a committed decision.</summary>
     public void Decided(Decision decision, string? standInCause, double milliseconds)
     {
         _decisions.Add(1,

@@ -15,7 +15,8 @@ namespace Orian.Storage;
 /// </summary>
 internal static class LedgerTables
 {
-    /// <summary>Ids are at most 64 characters (the wire's limit); account numbers 200.</summary>
+    /// <summary>The declared widths: ids 64 characters (the wire's limit for every identifier); the
+    /// account columns 200, as the schema declares them.</summary>
     private const int IdWidth = 64;
     private const int AccountWidth = 200;
     private const int TextWidth = 64;

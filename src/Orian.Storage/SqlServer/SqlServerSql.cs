@@ -18,7 +18,7 @@ internal static class SqlServerSql
         WHERE id IN (SELECT id COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@ids) WITH (id nvarchar(64) '$')) ORDER BY id;
         SELECT account_no, currency, exponent, posted, held FROM accounts WITH (UPDLOCK, ROWLOCK, HOLDLOCK)
         WHERE account_no IN (
-            SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(64) '$')
+            SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(200) '$')
             UNION ALL
             SELECT x.a FROM transactions t
                 CROSS APPLY (VALUES (t.effect_account), (CASE WHEN t.effect_counter_is_account = 1 THEN t.effect_counter END)) x(a)
@@ -30,10 +30,10 @@ internal static class SqlServerSql
     /// (the rule, and why only where a limit will use it, are written out beside the PostgreSQL
     /// statement).</summary>
     public const string AuthorisationRead = $"""
-        SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no IN (SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(64) '$'));
+        SELECT {ControlsRow.Columns} FROM account_controls WHERE account_no IN (SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(200) '$'));
         SELECT effect_account, sum(effect_held + CASE WHEN effect_posted < 0 THEN -effect_posted ELSE 0 END) FROM transactions
         WHERE effect_account IN (SELECT c.account_no FROM account_controls c WHERE c.daily_spend_limit IS NOT NULL
-                                   AND c.account_no IN (SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(64) '$')))
+                                   AND c.account_no IN (SELECT a COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@accounts) WITH (a nvarchar(200) '$')))
           AND created_at >= @day AND (effect_held <> 0 OR effect_posted <> 0)
         GROUP BY effect_account;
         """;
