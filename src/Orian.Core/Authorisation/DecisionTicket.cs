@@ -34,10 +34,9 @@ public sealed class DecisionTicket
 
 /// <summary>
 /// When each step of one decision happened, as <see cref="TimeProvider.GetTimestamp"/> values (0: not
-/// reached): queued in its lane, taken by the worker, its batch's transaction begun (after a
-/// connection, and after any attempt run again), its rows locked, planned, written, committed, and
-/// the decision confirmed. Each is written by the one thread at that step, before the request's
-/// answer is released (which orders it before the request reads them).
+/// reached): queued in its lane, taken by the worker, the steps of its batch's transaction
+/// (<see cref="Batch"/>), and the decision confirmed. Each is written by the one thread at that step,
+/// before the request's answer is released (which orders it before the request reads them).
 /// </summary>
 public sealed class DecisionTimings
 {
@@ -46,18 +45,19 @@ public sealed class DecisionTimings
 
     public long Queued { get; set; }
     public long Taken { get; set; }
-    public long Begun { get; set; }
-    public long Locked { get; set; }
-    public long Planned { get; set; }
-    public long Written { get; set; }
-    public long Committed { get; set; }
+
+    /// <summary>The steps of the transaction that applied the decision's batch (shared by every
+    /// decision in it; its last attempt's, if it ran again).</summary>
+    public BatchTimings? Batch { get; set; }
+
     public long Confirmed { get; set; }
 
     /// <summary>Each phase's duration in milliseconds, in the order of <see cref="Phases"/>; NaN for a
     /// phase not reached (the request answered the stand-in first, say).</summary>
     public double[] Durations(TimeProvider time)
     {
-        long[] steps = [Queued, Taken, Begun, Locked, Planned, Written, Committed, Confirmed];
+        var b = Batch;
+        long[] steps = [Queued, Taken, b?.Begun ?? 0, b?.Locked ?? 0, b?.Planned ?? 0, b?.Written ?? 0, b?.Committed ?? 0, Confirmed];
         var durations = new double[Phases.Length];
         for (var i = 0; i < durations.Length; i++)
         {
@@ -65,16 +65,6 @@ public sealed class DecisionTimings
         }
 
         return durations;
-    }
-
-    /// <summary>The steps of a batch's transaction, the same for each decision in it.</summary>
-    public void CopyBatch(BatchTimings batch)
-    {
-        Begun = batch.Begun;
-        Locked = batch.Locked;
-        Planned = batch.Planned;
-        Written = batch.Written;
-        Committed = batch.Committed;
     }
 }
 

@@ -162,7 +162,6 @@ internal sealed class IngestPipeline : BackgroundService
         {
             var timings = Timings(batch, started);
             var results = await _applier.ApplyAsync(batch.ConvertAll(w => w.Pending), CancellationToken.None, timings).ConfigureAwait(false);
-            Stamp(batch, timings);
             var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
             Log.BatchCommitted(_logger, partition, batch.Count, elapsed);
             _metrics.BatchCommitted(results, elapsed);
@@ -188,8 +187,8 @@ internal sealed class IngestPipeline : BackgroundService
         }
     }
 
-    /// <summary>For a batch with decisions: marks each taken at <paramref name="taken"/>, and returns
-    /// what the applier fills with its transaction's steps; null for notifications only.</summary>
+    /// <summary>For a batch with decisions: marks each taken at <paramref name="taken"/> and gives
+    /// each the object the applier fills with its transaction's steps; null for notifications only.</summary>
     private static BatchTimings? Timings(List<WorkItem> batch, long taken)
     {
         BatchTimings? timings = null;
@@ -198,24 +197,11 @@ internal sealed class IngestPipeline : BackgroundService
             if (item.Pending.Ticket is { } ticket)
             {
                 ticket.Timings.Taken = taken;
-                timings ??= new BatchTimings();
+                ticket.Timings.Batch = timings ??= new BatchTimings();
             }
         }
 
         return timings;
-    }
-
-    private static void Stamp(List<WorkItem> batch, BatchTimings? timings)
-    {
-        if (timings is null)
-        {
-            return;
-        }
-
-        foreach (var item in batch)
-        {
-            item.Pending.Ticket?.Timings.CopyBatch(timings);
-        }
     }
 
     /// <summary>The span of one commit, linked to the span of each request it answers; none (and no
@@ -249,7 +235,6 @@ internal sealed class IngestPipeline : BackgroundService
             var started = _time.GetTimestamp();
             var timings = Timings([item], started);
             var results = await _applier.ApplyAsync([item.Pending], CancellationToken.None, timings).ConfigureAwait(false);
-            Stamp([item], timings);
             _metrics.BatchCommitted(results, _time.GetElapsedTime(started).TotalMilliseconds);
             await CompleteAsync([item], results).ConfigureAwait(false);
         }

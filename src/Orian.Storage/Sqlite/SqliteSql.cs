@@ -15,12 +15,17 @@ namespace Orian.Storage.Sqlite;
 /// </summary>
 internal static partial class SqliteSql
 {
-    private static readonly ConcurrentDictionary<object, (string Text, string[] Parameters)> Statements = new();
+    private static readonly ConcurrentDictionary<object, (string Text, string[] Parameters, Array Columns)> Statements = new();
 
-    /// <summary>The statement of <paramref name="write"/> for one row, and the columns it binds, rendered once per process.</summary>
-    public static (string Text, string[] Parameters) Statement<TRow>(TableWrite<TRow> write) => Statements.GetOrAdd(write, _ => Render(write));
+    /// <summary>The statement of <paramref name="write"/> for one row, and the columns it binds (by
+    /// name, and as the map's columns, in the same order), rendered once per process.</summary>
+    public static (string Text, string[] Parameters, TableColumn<TRow>[] Columns) Statement<TRow>(TableWrite<TRow> write)
+    {
+        var (text, parameters, columns) = Statements.GetOrAdd(write, _ => Render(write));
+        return (text, parameters, (TableColumn<TRow>[])columns);
+    }
 
-    private static (string, string[]) Render<TRow>(TableWrite<TRow> write)
+    private static (string, string[], Array) Render<TRow>(TableWrite<TRow> write)
     {
         var map = write.Map;
         var stored = map.Columns.Where(c => c.IsStored).ToList();
@@ -38,7 +43,7 @@ internal static partial class SqliteSql
             _ => throw new ArgumentOutOfRangeException(nameof(write), write.Kind, null),
         };
         var bound = ParameterName().Matches(text).Select(m => m.Groups[1].Value).Where(n => n != "at").Distinct(StringComparer.Ordinal).ToArray();
-        return (text, bound);
+        return (text, bound, Array.ConvertAll(bound, name => map[name]));
     }
 
     /// <summary>A sent row's value is a bound parameter here: <c>u.col</c> becomes <c>@col</c>.</summary>
@@ -60,12 +65,11 @@ internal sealed class SqliteTableWriter(SqliteConnection connection, SqliteTrans
 {
     public void Write<TRow>(TableWrite<TRow> write, IReadOnlyList<TRow> rows)
     {
-        var (text, bound) = SqliteSql.Statement(write);
+        var (text, bound, columns) = SqliteSql.Statement(write);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = text;
         command.Parameters.AddWithValue("@at", at.ToUniversalTime());
-        var columns = Array.ConvertAll(bound, name => write.Map[name]);
         var parameters = Array.ConvertAll(bound, name => command.Parameters.Add(new SqliteParameter("@" + name, null)));
         command.Prepare();
         var affected = 0;
