@@ -11,6 +11,12 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
         "SELECT id, transaction_id, version, account_no, kind, amount, currency, exponent, created_at FROM journal " +
         $"WHERE account_no = @accountNo AND id > @afterId ORDER BY id {database.Dialect.Page("@limit")}";
 
+    private const string SelectAccount = "SELECT account_no, currency, exponent, posted, held, created_at, updated_at FROM accounts WHERE account_no = @accountNo";
+
+    private static readonly string SelectTransaction = $"SELECT {TransactionRow.Columns} FROM transactions WHERE id = @id";
+
+    private readonly string _countOverdrawn = $"SELECT count(*) FROM accounts WHERE {database.Dialect.Overdrawn}";
+
     private readonly string _versions =
         $"SELECT seq, version, outcome, flags, received_at FROM transaction_versions WHERE transaction_id = @transactionId ORDER BY seq {database.Dialect.Page("@limit")}";
 
@@ -20,14 +26,14 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM accounts WHERE {database.Dialect.Overdrawn}", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            _countOverdrawn, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<AccountRecord?> GetAccountAsync(string accountNo, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(
-            "SELECT account_no, currency, exponent, posted, held, created_at, updated_at FROM accounts WHERE account_no = @accountNo",
+            SelectAccount,
             new { accountNo }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (row is not null)
         {
@@ -49,7 +55,7 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<TransactionRow>(new CommandDefinition(
-            $"SELECT {TransactionRow.Columns} FROM transactions WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            SelectTransaction, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row is null ? null : (row.ToState(), row.CreatedAt, row.UpdatedAt);
     }
 

@@ -8,6 +8,8 @@ namespace Orian.Storage;
 /// the confirmations and the reconciler's scan of decisions (docs/authorisation.md).</summary>
 public sealed class LedgerStore(SqlDatabase database) : ILedgerStore
 {
+    private const string Exists = "SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox_events WHERE event_id = @outboxEventId) THEN 1 END";
+
     private readonly AuthorisationSql _sql = new(database.Dialect);
 
     public Task<ILedgerUnitOfWork> BeginAsync(LedgerPriority priority, CancellationToken cancellationToken) => database.BeginLedgerAsync(priority, cancellationToken);
@@ -19,7 +21,6 @@ public sealed class LedgerStore(SqlDatabase database) : ILedgerStore
     /// be on the primary alone after a commit whose wait for a standby was cancelled.</summary>
     public async Task<bool> HasCommittedAsync(string outboxEventId, CancellationToken cancellationToken)
     {
-        const string Exists = "SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox_events WHERE event_id = @outboxEventId) THEN 1 END";
         if (database.Dialect.ConfirmsReplication is not { } confirm)
         {
             // A plain read (on SQLite the batch asking still holds the one writer).

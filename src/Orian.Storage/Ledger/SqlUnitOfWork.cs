@@ -13,6 +13,9 @@ namespace Orian.Storage;
 /// </summary>
 public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction transaction) : ILedgerUnitOfWork
 {
+    private const string SelectAppliedBody =
+        "SELECT raw_json, redacted_hash, payload_key FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'";
+
     protected DbConnection Connection { get; } = connection;
     protected DbTransaction Transaction { get; } = transaction;
 
@@ -58,7 +61,7 @@ public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction trans
 
     public async Task<AppliedBody?> GetAppliedPayloadAsync(string transactionId, long version, CancellationToken cancellationToken) =>
         (await Connection.QuerySingleOrDefaultAsync<(string? Json, byte[]? RedactedHash, string? KeyId)?>(new CommandDefinition(
-            "SELECT raw_json, redacted_hash, payload_key FROM transaction_versions WHERE transaction_id = @transactionId AND version = @version AND outcome = 'applied'",
+            SelectAppliedBody,
             new { transactionId, version }, Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)) is { } row
             ? new AppliedBody(row.Json, row.RedactedHash, row.KeyId)
             : null;

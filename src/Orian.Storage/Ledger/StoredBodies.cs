@@ -28,7 +28,50 @@ public sealed class BodyHold
 /// </summary>
 public sealed class StoredBodies(SqlDatabase database)
 {
-    private readonly SqlDialect _d = database.Dialect;
+    private const string RekeyTransaction =
+        "UPDATE transactions SET payload_hash = @Hash, payload_key = @Key, status = @Status, result = @Result, result_detail = @ResultDetail, " +
+        "txn_type = @TxnType, scheme_id = @SchemeId WHERE id = @Id AND payload_key IS NULL";
+
+    private const string RekeyVersion =
+        "UPDATE transaction_versions SET payload_hash = @Hash, payload_key = @Key, raw_json = @RawJson WHERE seq = @Seq AND payload_key IS NULL";
+
+    private const string SelectCursor = "SELECT position FROM maintenance_cursors WHERE name = @name";
+    private const string UpdatePayload = "UPDATE outbox_events SET payload = @Payload WHERE id = @Id";
+
+    private const string CountUnkeyed =
+        "SELECT (SELECT count(*) FROM transactions WHERE payload_key IS NULL) + (SELECT count(*) FROM transaction_versions WHERE payload_key IS NULL)";
+
+    private const string CountKeys = "SELECT payload_key, count(*) FROM transaction_versions WHERE payload_key IS NOT NULL GROUP BY payload_key";
+    private const string ReleaseHold = "DELETE FROM body_holds WHERE transaction_id = @transactionId AND reason = @reason";
+    private const string SelectHolds = "SELECT transaction_id, reason, note, placed_by, placed_at FROM body_holds WHERE transaction_id = @transactionId ORDER BY reason";
+
+    private readonly string _unkeyedTransactions =
+        $"SELECT t.id, t.payload_hash, t.status, t.result, t.result_detail, t.txn_type, t.scheme_id FROM transactions t {database.Dialect.ClaimHint} " +
+        $"WHERE t.payload_key IS NULL ORDER BY t.id {database.Dialect.Page("@limit")}{database.Dialect.ClaimClause("t")}";
+
+    private readonly string _unkeyedVersions =
+        $"SELECT v.seq, v.payload_hash, v.raw_json FROM transaction_versions v {database.Dialect.ClaimHint} " +
+        $"WHERE v.payload_key IS NULL ORDER BY v.seq {database.Dialect.Page("@limit")}{database.Dialect.ClaimClause("v")}";
+
+    private readonly string _payloadsAfter = $"SELECT id, payload FROM outbox_events WHERE id > @after ORDER BY id {database.Dialect.Page("@limit")}";
+
+    private readonly string _setCursor = database.Dialect.Upsert("maintenance_cursors", [("name", "@name"), ("position", "@position")], ["name"], ["position"]);
+
+    private readonly string _placeHold = database.Dialect.Upsert("body_holds",
+        [("transaction_id", "@TransactionId"), ("reason", "@Reason"), ("note", "@Note"), ("placed_by", "@PlacedBy"), ("placed_at", "@PlacedAt")],
+        ["transaction_id", "reason"], ["note", "placed_by", "placed_at"]);
+
+    /// <summary>A page of the oldest bodies past the cutoff that no hold and no open shortfall keeps.</summary>
+    private readonly string _purge = $"""
+        UPDATE transaction_versions SET raw_json = NULL, body_purged_at = @now
+        WHERE seq IN (
+            SELECT v.seq FROM transaction_versions v
+            WHERE v.raw_json IS NOT NULL AND v.received_at < @cutoff
+              AND NOT EXISTS (SELECT 1 FROM body_holds h WHERE h.transaction_id = v.transaction_id)
+              AND NOT EXISTS (SELECT 1 FROM transactions t JOIN accounts a ON a.account_no = t.effect_account
+                              WHERE t.id = v.transaction_id AND (t.flags & {(int)EventFlags.Overdrawn}) <> 0 AND a.posted < a.held)
+            ORDER BY v.received_at {database.Dialect.Page("@limit")})
+        """;
 
     /// <summary>
     /// Re-keys up to <paramref name="limit"/> transaction rows and <paramref name="limit"/> version
@@ -43,19 +86,17 @@ public sealed class StoredBodies(SqlDatabase database)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var transactions = await scope.Connection.QueryAsync<LegacyTransaction>(new CommandDefinition(
-            $"SELECT t.id, t.payload_hash, t.status, t.result, t.result_detail, t.txn_type, t.scheme_id FROM transactions t {_d.ClaimHint} " +
-            $"WHERE t.payload_key IS NULL ORDER BY t.id {_d.Page("@limit")}{_d.ClaimClause("t")}",
+            _unkeyedTransactions,
             new { limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var versions = await scope.Connection.QueryAsync<(long Seq, byte[] Hash, string? RawJson)>(new CommandDefinition(
-            $"SELECT v.seq, v.payload_hash, v.raw_json FROM transaction_versions v {_d.ClaimHint} WHERE v.payload_key IS NULL ORDER BY v.seq {_d.Page("@limit")}{_d.ClaimClause("v")}",
+            _unkeyedVersions,
             new { limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var key = keys.CurrentId;
         // The codes and bodies an older build stored went through fewer card-number rules: a card
         // number in a code, in free text, grouped, as a JSON number or a nested id, and sensitive
         // authentication members, were kept. They are redacted now, with the hash, once.
         var rekeyed = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE transactions SET payload_hash = @Hash, payload_key = @Key, status = @Status, result = @Result, result_detail = @ResultDetail, " +
-            "txn_type = @TxnType, scheme_id = @SchemeId WHERE id = @Id AND payload_key IS NULL",
+            RekeyTransaction,
             transactions.Select(t => new
             {
                 t.Id, Hash = keys.Hash(t.PayloadHash), Key = key, Status = CardNumbers.Mask(t.Status), Result = CardNumbers.Mask(t.Result),
@@ -63,7 +104,7 @@ public sealed class StoredBodies(SqlDatabase database)
             }),
             scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         rekeyed += await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE transaction_versions SET payload_hash = @Hash, payload_key = @Key, raw_json = @RawJson WHERE seq = @Seq AND payload_key IS NULL",
+            RekeyVersion,
             versions.Select(v => new { v.Seq, Hash = keys.Hash(v.Hash), Key = key, RawJson = Redacted(v.RawJson) }),
             scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -89,9 +130,9 @@ public sealed class StoredBodies(SqlDatabase database)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var after = await scope.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT position FROM maintenance_cursors WHERE name = @name", new { name = OutboxCursor }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
+            SelectCursor, new { name = OutboxCursor }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
         var rows = (await scope.Connection.QueryAsync<(long Id, string Payload)>(new CommandDefinition(
-            $"SELECT id, payload FROM outbox_events WHERE id > @after ORDER BY id {_d.Page("@limit")}",
+            _payloadsAfter,
             new { after, limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         if (rows.Count == 0)
         {
@@ -107,7 +148,7 @@ public sealed class StoredBodies(SqlDatabase database)
 
         var changed = rows.Select(r => (r.Id, Payload: RedactedPayload(r.Payload))).Where(r => r.Payload is not null).ToList();
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE outbox_events SET payload = @Payload WHERE id = @Id", changed.Select(c => new { c.Id, c.Payload }),
+            UpdatePayload, changed.Select(c => new { c.Id, c.Payload }),
             scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await SetCursorAsync(scope, rows[^1].Id, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -116,7 +157,7 @@ public sealed class StoredBodies(SqlDatabase database)
 
     private Task SetCursorAsync(WriteScope scope, long position, CancellationToken cancellationToken) =>
         scope.Connection.ExecuteAsync(new CommandDefinition(
-            _d.Upsert("maintenance_cursors", [("name", "@name"), ("position", "@position")], ["name"], ["position"]),
+            _setCursor,
             new { name = OutboxCursor, position }, scope.Transaction, cancellationToken: cancellationToken));
 
     /// <summary>The payload with a card number in any of its <see cref="PayloadCodes"/> masked (at any
@@ -193,7 +234,7 @@ public sealed class StoredBodies(SqlDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT (SELECT count(*) FROM transactions WHERE payload_key IS NULL) + (SELECT count(*) FROM transaction_versions WHERE payload_key IS NULL)",
+            CountUnkeyed,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
@@ -203,7 +244,7 @@ public sealed class StoredBodies(SqlDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<(string Key, long Count)>(new CommandDefinition(
-            "SELECT payload_key, count(*) FROM transaction_versions WHERE payload_key IS NOT NULL GROUP BY payload_key",
+            CountKeys,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
     }
@@ -219,16 +260,7 @@ public sealed class StoredBodies(SqlDatabase database)
     public async Task<int> PurgePageAsync(DateTimeOffset cutoff, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var purged = await scope.Connection.ExecuteAsync(new CommandDefinition($"""
-            UPDATE transaction_versions SET raw_json = NULL, body_purged_at = @now
-            WHERE seq IN (
-                SELECT v.seq FROM transaction_versions v
-                WHERE v.raw_json IS NOT NULL AND v.received_at < @cutoff
-                  AND NOT EXISTS (SELECT 1 FROM body_holds h WHERE h.transaction_id = v.transaction_id)
-                  AND NOT EXISTS (SELECT 1 FROM transactions t JOIN accounts a ON a.account_no = t.effect_account
-                                  WHERE t.id = v.transaction_id AND (t.flags & {(int)EventFlags.Overdrawn}) <> 0 AND a.posted < a.held)
-                ORDER BY v.received_at {_d.Page("@limit")})
-            """, new { cutoff, now, limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var purged = await scope.Connection.ExecuteAsync(new CommandDefinition(_purge, new { cutoff, now, limit }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return purged;
     }
@@ -239,8 +271,7 @@ public sealed class StoredBodies(SqlDatabase database)
         var hold = new BodyHold { TransactionId = transactionId, Reason = reason, Note = note, PlacedBy = who.KeyId ?? who.KeyName, PlacedAt = who.At };
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            _d.Upsert("body_holds", [("transaction_id", "@TransactionId"), ("reason", "@Reason"), ("note", "@Note"), ("placed_by", "@PlacedBy"), ("placed_at", "@PlacedAt")],
-                ["transaction_id", "reason"], ["note", "placed_by", "placed_at"]),
+            _placeHold,
             hold, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await AuditTrail.AppendAsync(scope.Connection, scope.Transaction, who, "body_hold.place", $"transaction:{transactionId}", null,
             new { reason, note }, cancellationToken).ConfigureAwait(false);
@@ -253,7 +284,7 @@ public sealed class StoredBodies(SqlDatabase database)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var released = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM body_holds WHERE transaction_id = @transactionId AND reason = @reason",
+            ReleaseHold,
             new { transactionId, reason }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (released > 0)
         {
@@ -270,7 +301,7 @@ public sealed class StoredBodies(SqlDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<BodyHold>(new CommandDefinition(
-            "SELECT transaction_id, reason, note, placed_by, placed_at FROM body_holds WHERE transaction_id = @transactionId ORDER BY reason",
+            SelectHolds,
             new { transactionId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 }

@@ -11,6 +11,20 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
     /// <summary>The id of the outbox destination that stands for the Payments Orchestrator.</summary>
     public const string OrchestratorEndpointId = LinkUpdates.OrchestratorEndpointId;
 
+    private const string SelectLink = $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId";
+
+    private const string SelectLinkOfInstruction =
+        $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE order_ref = @OrderRef AND instruction_ref = @InstructionRef";
+
+    private const string DeleteLink = "DELETE FROM instruction_links WHERE transaction_id = @transactionId";
+
+    private const string SelectUpdates =
+        "SELECT d.id AS delivery_id, ev.event_id, ev.version, ev.payload, d.state, d.attempts, d.last_status, d.last_error, d.created_at, d.delivered_at " +
+        "FROM outbox_events ev JOIN webhook_deliveries d ON d.event_id = ev.event_id " +
+        "WHERE ev.transaction_id = @transactionId AND ev.subject IS NOT NULL AND ev.event_type = @type AND d.endpoint_id = @endpoint ORDER BY d.id";
+
+    private static readonly string SelectTransaction = $"SELECT {TransactionRow.Columns} FROM transactions WHERE id = @transactionId";
+
     private readonly LinkUpdates _updates = new(database.Dialect);
 
     private readonly string _upsert = database.Dialect.Upsert("instruction_links",
@@ -25,7 +39,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
-            $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId",
+            SelectLink,
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var sameInstruction = existing is not null && existing.OrderRef == refs.OrderRef && existing.InstructionRef == refs.InstructionRef;
         if (!sameInstruction)
@@ -39,7 +53,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
             // One transaction per instruction (the unique index is the backstop; under the lock this
             // read sees every committed link).
             var holder = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
-                $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE order_ref = @OrderRef AND instruction_ref = @InstructionRef",
+                SelectLinkOfInstruction,
                 new { refs.OrderRef, refs.InstructionRef }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (holder is not null)
             {
@@ -63,7 +77,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
         if (!sameInstruction)
         {
             var row = await connection.QuerySingleOrDefaultAsync<TransactionRow>(new CommandDefinition(
-                $"SELECT {TransactionRow.Columns} FROM transactions WHERE id = @transactionId",
+                SelectTransaction,
                 new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (row is not null)
             {
@@ -82,7 +96,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
-            $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId",
+            SelectLink,
             new { transactionId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
@@ -92,7 +106,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
-            $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = @transactionId",
+            SelectLink,
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (existing is null)
         {
@@ -104,7 +118,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
             return LinkDelete.AlreadyReported;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM instruction_links WHERE transaction_id = @transactionId",
+        await connection.ExecuteAsync(new CommandDefinition(DeleteLink,
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await AuditTrail.AppendAsync(connection, transaction, who, "instruction_link.delete", Target(transactionId), existing.Snapshot(), null, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -117,9 +131,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<InstructionUpdateRow>(new CommandDefinition(
-            "SELECT d.id AS delivery_id, ev.event_id, ev.version, ev.payload, d.state, d.attempts, d.last_status, d.last_error, d.created_at, d.delivered_at " +
-            "FROM outbox_events ev JOIN webhook_deliveries d ON d.event_id = ev.event_id " +
-            "WHERE ev.transaction_id = @transactionId AND ev.subject IS NOT NULL AND ev.event_type = @type AND d.endpoint_id = @endpoint ORDER BY d.id",
+            SelectUpdates,
             new { transactionId, type = EventTypes.InstructionUpdated, endpoint = OrchestratorEndpointId }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 }

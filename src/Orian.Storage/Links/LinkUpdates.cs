@@ -21,6 +21,11 @@ internal sealed class LinkUpdates(SqlDialect dialect)
     /// <summary>The id of the outbox destination that stands for the Payments Orchestrator.</summary>
     public const string OrchestratorEndpointId = "orchestrator";
 
+    private const string UpdatePayload = "UPDATE outbox_events SET payload = @Payload WHERE id = @Id";
+
+    private const string UpdateLinkStatus =
+        "UPDATE instruction_links SET last_status = @LastStatus, last_version = @LastVersion, updated_at = @UpdatedAt WHERE transaction_id = @TransactionId";
+
     private readonly SqlDialect _dialect = dialect;
     private readonly OutboxSql _sql = new(dialect);
     private readonly string? _lock = dialect.TransactionLock("orian-links");
@@ -93,7 +98,7 @@ internal sealed class LinkUpdates(SqlDialect dialect)
             }
 
             e.Payload = OutboxPayload.WithLink(e.EventType, e.Payload, link.Refs);
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE outbox_events SET payload = @Payload WHERE id = @Id",
+            await connection.ExecuteAsync(new CommandDefinition(UpdatePayload,
                 e, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (e.EventType != EventTypes.TransactionUpdated || e.Version is not { } version)
             {
@@ -113,7 +118,7 @@ internal sealed class LinkUpdates(SqlDialect dialect)
         foreach (var link in touched)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE instruction_links SET last_status = @LastStatus, last_version = @LastVersion, updated_at = @UpdatedAt WHERE transaction_id = @TransactionId",
+                UpdateLinkStatus,
                 link, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
     }

@@ -63,6 +63,26 @@ public interface IApiKeyStore
 
 public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IApiKeyStore
 {
+    private const string Insert =
+        "INSERT INTO api_keys (id, name, roles, public_key, private_key, key_hash, created_at, expires_at) " +
+        "VALUES (@Id, @Name, @Roles, @PublicKey, @ProtectedKey, @KeyHash, @CreatedAt, @ExpiresAt)";
+
+    private const string SelectAll = $"SELECT {ApiKeyRow.Columns} FROM api_keys ORDER BY created_at, id";
+    private const string SelectById = $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE id = @id";
+    private const string SelectByHash = $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE key_hash = @keyHash";
+    private const string SelectByPublicKey = $"SELECT {ApiKeyRow.Columns}, private_key FROM api_keys WHERE public_key = @publicKey";
+
+    private const string SelectByToken =
+        "SELECT k.id, k.name, k.roles, k.public_key, k.key_hash, k.created_at, k.expires_at, k.revoked_at, k.last_used_at " +
+        "FROM access_tokens t JOIN api_keys k ON k.id = t.key_id WHERE t.token_hash = @tokenHash AND t.expires_at > @now";
+
+    private const string Revoke = "UPDATE api_keys SET revoked_at = @at WHERE id = @id";
+    private const string DeleteTokensOfKey = "DELETE FROM access_tokens WHERE key_id = @id";
+    private const string ForgetNonces = "DELETE FROM hmac_nonces WHERE seen_at < @forgetBefore";
+    private const string DeleteExpiredTokens = "DELETE FROM access_tokens WHERE expires_at <= @now";
+    private const string InsertToken = "INSERT INTO access_tokens (token_hash, key_id, created_at, expires_at) VALUES (@tokenHash, @keyId, @now, @expiresAt)";
+    private const string Touch = "UPDATE api_keys SET last_used_at = @now WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @threshold)";
+
     private readonly string _insertNonce = database.Dialect.InsertIfAbsent("hmac_nonces",
         [("public_key", "@publicKey"), ("nonce", "@nonce"), ("seen_at", "@now")], "public_key", "nonce");
 
@@ -71,8 +91,7 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
         var protectedKey = secrets.Protect(key.PrivateKey); // before the transaction: the key ring may write
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO api_keys (id, name, roles, public_key, private_key, key_hash, created_at, expires_at) " +
-            "VALUES (@Id, @Name, @Roles, @PublicKey, @ProtectedKey, @KeyHash, @CreatedAt, @ExpiresAt)",
+            Insert,
             new { key.Id, key.Name, key.Roles, key.PublicKey, ProtectedKey = protectedKey, key.KeyHash, key.CreatedAt, key.ExpiresAt },
             scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await AuditTrail.AppendAsync(scope.Connection, scope.Transaction, who, "api_key.create", $"api_key:{key.Id}", null, Snapshot(key), cancellationToken).ConfigureAwait(false);
@@ -83,7 +102,7 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<ApiKeyRow>(new CommandDefinition(
-            $"SELECT {ApiKeyRow.Columns} FROM api_keys ORDER BY created_at, id", cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+            SelectAll, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 
     public async Task<bool> RevokeAsync(string id, OperatorContext who, CancellationToken cancellationToken)
@@ -91,7 +110,7 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         var before = await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
-            $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            SelectById, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (before is null)
         {
             return false;
@@ -99,8 +118,8 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
 
         if (before.RevokedAt is null)
         {
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE api_keys SET revoked_at = @at WHERE id = @id", new { id, at = who.At }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM access_tokens WHERE key_id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(Revoke, new { id, at = who.At }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(DeleteTokensOfKey, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var after = Snapshot(before);
             after["revoked_at"] = who.At;
             await AuditTrail.AppendAsync(connection, transaction, who, "api_key.revoke", $"api_key:{id}", Snapshot(before), after, cancellationToken).ConfigureAwait(false);
@@ -111,13 +130,13 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
     }
 
     public Task<ApiKeyRow?> FindByHashAsync(string keyHash, CancellationToken cancellationToken) =>
-        SingleAsync($"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE key_hash = @keyHash", new { keyHash }, cancellationToken);
+        SingleAsync(SelectByHash, new { keyHash }, cancellationToken);
 
     public async Task<ApiKeyRow?> FindByPublicKeyAsync(string publicKey, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
-            $"SELECT {ApiKeyRow.Columns}, private_key FROM api_keys WHERE public_key = @publicKey", new { publicKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            SelectByPublicKey, new { publicKey }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (row is not null)
         {
             row.PrivateKey = secrets.Unprotect(row.PrivateKey);
@@ -128,14 +147,13 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
 
     public Task<ApiKeyRow?> FindByTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         SingleAsync(
-            "SELECT k.id, k.name, k.roles, k.public_key, k.key_hash, k.created_at, k.expires_at, k.revoked_at, k.last_used_at " +
-            "FROM access_tokens t JOIN api_keys k ON k.id = t.key_id WHERE t.token_hash = @tokenHash AND t.expires_at > @now",
+            SelectByToken,
             new { tokenHash, now }, cancellationToken);
 
     public async Task<bool> UseNonceAsync(string publicKey, string nonce, DateTimeOffset now, DateTimeOffset forgetBefore, CancellationToken cancellationToken)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        await scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM hmac_nonces WHERE seen_at < @forgetBefore",
+        await scope.Connection.ExecuteAsync(new CommandDefinition(ForgetNonces,
             new { forgetBefore }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var fresh = await scope.Connection.ExecuteAsync(new CommandDefinition(_insertNonce, new { publicKey, nonce, now }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -145,9 +163,9 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
     public async Task IssueTokenAsync(string tokenHash, string keyId, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        await scope.Connection.ExecuteAsync(new CommandDefinition("DELETE FROM access_tokens WHERE expires_at <= @now", new { now }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.Connection.ExecuteAsync(new CommandDefinition(DeleteExpiredTokens, new { now }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO access_tokens (token_hash, key_id, created_at, expires_at) VALUES (@tokenHash, @keyId, @now, @expiresAt)",
+            InsertToken,
             new { tokenHash, keyId, now, expiresAt }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -157,7 +175,7 @@ public sealed class ApiKeys(SqlDatabase database, ISecretProtector secrets) : IA
         // On the writer's turn (SQLite: no busy-wait beside the ledger); a no-op within the minute.
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET last_used_at = @now WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @threshold)",
+            Touch,
             new { keyId, now, threshold = now - ApiKeyRow.TouchInterval }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

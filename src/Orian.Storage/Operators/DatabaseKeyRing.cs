@@ -14,19 +14,23 @@ namespace Orian.Storage;
 /// </summary>
 public sealed class DatabaseKeyRing(SqlDatabase database) : IXmlRepository
 {
+    private const string SelectAll = "SELECT xml FROM data_protection_keys ORDER BY name";
+    private const string Count = "SELECT count(*) FROM data_protection_keys";
+    private const string DeleteAll = "DELETE FROM data_protection_keys";
+
     private readonly string _insert = database.Dialect.InsertIfAbsent("data_protection_keys", [("name", "@name"), ("xml", "@xml")], "name");
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         using var connection = database.OpenAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        return connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY name").Select(x => XElement.Parse(x)).ToList();
+        return connection.Query<string>(SelectAll).Select(x => XElement.Parse(x)).ToList();
     }
 
     /// <summary>How many keys the database holds.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM data_protection_keys", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Count, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Deletes every key from the database, once the ring lives elsewhere and nothing stored
@@ -34,7 +38,7 @@ public sealed class DatabaseKeyRing(SqlDatabase database) : IXmlRepository
     public async Task<int> DeleteAllAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM data_protection_keys", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteAll, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public void StoreElement(XElement element, string friendlyName)

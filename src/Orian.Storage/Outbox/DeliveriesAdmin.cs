@@ -6,7 +6,43 @@ namespace Orian.Storage;
 /// <summary>Deliveries and their attempts as operators inspect them, and the re-drive of dead ones.</summary>
 public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
 {
+    private const string SelectDelivery =
+        $"SELECT {OutboxSql.DeliveryColumns} FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id WHERE d.id = @id";
+
+    private const string SelectAttempts = "SELECT id, attempt, attempted_at, status_code, latency_ms, error FROM delivery_attempts WHERE delivery_id = @id ORDER BY id";
+
+    private const string SelectStats = """
+        SELECT e.id AS endpoint_id, e.kind AS endpoint_kind,
+            sum(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END) AS pending,
+            sum(CASE WHEN d.state = 'pending' AND d.lease_until >= @now THEN 1 ELSE 0 END) AS leased,
+            sum(CASE WHEN d.state = 'dead' THEN 1 ELSE 0 END) AS dead,
+            sum(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END) AS delivered,
+            min(CASE WHEN d.state = 'pending' THEN d.created_at END) AS oldest_pending_at
+        FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        GROUP BY e.id, e.kind ORDER BY e.id
+        """;
+
+    /// <summary>The dead deliveries a re-drive takes: one (<c>@id</c>) or all (<c>@id</c> null), not those of a deleted endpoint.</summary>
+    private const string Redriven =
+        "state = 'dead' AND (@id IS NULL OR id = @id) AND endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.deleted_at IS NULL)";
+
+    private const string SelectRedriven = $"SELECT id, attempts FROM webhook_deliveries WHERE {Redriven} ORDER BY id";
+
+    private const string Redrive =
+        $"UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL WHERE {Redriven}";
+
     private readonly OutboxSql _sql = new(database.Dialect);
+
+    /// <summary>Each part is served by a partial or leading-state index: the unfanned events, the due
+    /// (pending) deliveries, and (state, id) for the dead ones.</summary>
+    private readonly string _backlog = $"""
+        SELECT
+            (SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS unfanned,
+            (SELECT min(created_at) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS oldest_unfanned_at,
+            (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending,
+            (SELECT min(created_at) FROM webhook_deliveries WHERE state = 'pending') AS oldest_pending_at,
+            (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead
+        """;
 
     public async Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken)
     {
@@ -19,7 +55,7 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var delivery = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
-            $"SELECT {OutboxSql.DeliveryColumns} FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id WHERE d.id = @id",
+            SelectDelivery,
             new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (delivery is null)
         {
@@ -27,7 +63,7 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
         }
 
         var attempts = await connection.QueryAsync<AttemptRow>(new CommandDefinition(
-            "SELECT id, attempt, attempted_at, status_code, latency_ms, error FROM delivery_attempts WHERE delivery_id = @id ORDER BY id",
+            SelectAttempts,
             new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return (delivery, attempts.AsList());
     }
@@ -35,42 +71,23 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
     public async Task<IReadOnlyList<DeliveryStats>> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.QueryAsync<DeliveryStats>(new CommandDefinition("""
-            SELECT e.id AS endpoint_id, e.kind AS endpoint_kind,
-                sum(CASE WHEN d.state = 'pending' THEN 1 ELSE 0 END) AS pending,
-                sum(CASE WHEN d.state = 'pending' AND d.lease_until >= @now THEN 1 ELSE 0 END) AS leased,
-                sum(CASE WHEN d.state = 'dead' THEN 1 ELSE 0 END) AS dead,
-                sum(CASE WHEN d.state = 'delivered' THEN 1 ELSE 0 END) AS delivered,
-                min(CASE WHEN d.state = 'pending' THEN d.created_at END) AS oldest_pending_at
-            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-            GROUP BY e.id, e.kind ORDER BY e.id
-            """, new { now }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        return (await connection.QueryAsync<DeliveryStats>(new CommandDefinition(SelectStats, new { now }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 
     public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken)
     {
-        // Each part is served by a partial or leading-state index: the unfanned events, the due
-        // (pending) deliveries, and (state, id) for the dead ones.
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QuerySingleAsync<OutboxBacklog>(new CommandDefinition($"""
-            SELECT
-                (SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS unfanned,
-                (SELECT min(created_at) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS oldest_unfanned_at,
-                (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending,
-                (SELECT min(created_at) FROM webhook_deliveries WHERE state = 'pending') AS oldest_pending_at,
-                (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead
-            """, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<OutboxBacklog>(new CommandDefinition(_backlog, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<int> RedriveAsync(long? id, OperatorContext who, CancellationToken cancellationToken)
     {
-        const string Which = "state = 'dead' AND (@id IS NULL OR id = @id) AND endpoint_id IN (SELECT e.id FROM webhook_endpoints e WHERE e.deleted_at IS NULL)";
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         var before = (await connection.QueryAsync<(long Id, int Attempts)>(new CommandDefinition(
-            $"SELECT id, attempts FROM webhook_deliveries WHERE {Which} ORDER BY id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+            SelectRedriven, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         var count = await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL, lease_until = NULL WHERE {Which}",
+            Redrive,
             new { id, now = who.At }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (count > 0)
         {

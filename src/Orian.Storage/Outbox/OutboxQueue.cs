@@ -165,7 +165,9 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
     /// <summary>Attempts per multi-row insert: six parameters each keeps a statement far below
     /// every provider's parameter limit (SQL Server's 2,100 is the lowest).</summary>
-    private const int AttemptsPerInsert = 200;
+    internal const int AttemptsPerInsert = 200;
+
+    private const string RenewLease = "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE id = @id AND lease_owner = @owner AND state = 'pending'";
 
     /// <summary>
     /// Records delivered attempts set-wise, within the caller's transaction: per claim, the
@@ -218,7 +220,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         foreach (var id in deliveryIds)
         {
             if (await scope.Connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE id = @id AND lease_owner = @owner AND state = 'pending'",
+                    RenewLease,
                     new { id, owner, leaseUntil }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1)
             {
                 held.Add(id);

@@ -15,6 +15,26 @@ public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secr
     private const string PublicColumns =
         "id, url, events, description, previous_secret_expires_at, status, disabled_reason, created_at, updated_at";
 
+    private const string Insert =
+        $"INSERT INTO webhook_endpoints ({OutboxSql.EndpointColumns}) " +
+        "VALUES (@Id, @Url, @Events, @Description, @Secret, @PreviousSecret, @PreviousSecretExpiresAt, @Status, @DisabledReason, @CreatedAt, @UpdatedAt)";
+
+    private const string SelectOne = $"SELECT {PublicColumns} FROM webhook_endpoints WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL";
+    private const string SelectAll = $"SELECT {PublicColumns} FROM webhook_endpoints WHERE kind = 'webhook' AND deleted_at IS NULL ORDER BY created_at, id";
+    private const string MarkDeleted = "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'deleted', deleted_at = @at, updated_at = @at WHERE id = @id";
+
+    private const string KillPending =
+        "UPDATE webhook_deliveries SET state = 'dead', last_error = 'endpoint deleted', lease_owner = NULL, lease_until = NULL WHERE endpoint_id = @id AND state = 'pending'";
+
+    private const string Rotate =
+        "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @newSecret, updated_at = @now " +
+        "WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL";
+
+    private const string SelectSecrets = "SELECT id, secret, previous_secret FROM webhook_endpoints WHERE kind = 'webhook'";
+    private const string UpdateSecrets = "UPDATE webhook_endpoints SET secret = @secret, previous_secret = @previous WHERE id = @endpointId";
+    private const string SelectPrivateKeys = "SELECT id, private_key FROM api_keys";
+    private const string UpdatePrivateKey = "UPDATE api_keys SET private_key = @privateKey WHERE id = @keyId";
+
     public async Task CreateEndpointAsync(WebhookEndpointRow endpoint, OperatorContext who, CancellationToken cancellationToken)
     {
         // Encrypted before the write transaction opens: the key ring may need to write its first key.
@@ -22,7 +42,7 @@ public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secr
         var previousSecret = endpoint.PreviousSecret is { } previous ? secrets.Protect(previous) : null;
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         await scope.Connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO webhook_endpoints ({OutboxSql.EndpointColumns}) VALUES (@Id, @Url, @Events, @Description, @Secret, @PreviousSecret, @PreviousSecretExpiresAt, @Status, @DisabledReason, @CreatedAt, @UpdatedAt)",
+            Insert,
             new
             {
                 endpoint.Id, endpoint.Url, endpoint.Events, endpoint.Description, Secret = secret, PreviousSecret = previousSecret,
@@ -36,14 +56,14 @@ public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secr
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {PublicColumns} FROM webhook_endpoints WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            SelectOne, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<WebhookEndpointRow>> ListEndpointsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {PublicColumns} FROM webhook_endpoints WHERE kind = 'webhook' AND deleted_at IS NULL ORDER BY created_at, id", cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+            SelectAll, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
     }
 
     public async Task<bool> DeleteEndpointAsync(string id, OperatorContext who, CancellationToken cancellationToken)
@@ -51,17 +71,17 @@ public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secr
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         var before = await connection.QuerySingleOrDefaultAsync<WebhookEndpointRow>(new CommandDefinition(
-            $"SELECT {PublicColumns} FROM webhook_endpoints WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            SelectOne, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (before is null)
         {
             return false;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'deleted', deleted_at = @at, updated_at = @at WHERE id = @id",
+            MarkDeleted,
             new { id, at = who.At }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var dead = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_deliveries SET state = 'dead', last_error = 'endpoint deleted', lease_owner = NULL, lease_until = NULL WHERE endpoint_id = @id AND state = 'pending'",
+            KillPending,
             new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await AuditTrail.AppendAsync(connection, transaction, who, "webhook_endpoint.delete", Target(id), before.Snapshot(),
             new { status = "disabled", deleted_at = who.At, pending_deliveries_dead_lettered = dead }, cancellationToken).ConfigureAwait(false);
@@ -74,8 +94,7 @@ public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secr
         var protectedSecret = secrets.Protect(newSecret);
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var rotated = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @newSecret, updated_at = @now " +
-            "WHERE id = @id AND kind = 'webhook' AND deleted_at IS NULL",
+            Rotate,
             new { id, newSecret = protectedSecret, previousExpiresAt, now = who.At }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
         if (rotated)
         {
@@ -99,24 +118,24 @@ public sealed class WebhookEndpoints(SqlDatabase database, ISecretProtector secr
         string? Again(string? stored) => stored is { Length: > 0 } && secrets.NeedsReprotecting(stored) ? secrets.Protect(secrets.Unprotect(stored)) : stored;
 
         var endpoints = (await connection.QueryAsync<(string Id, string Secret, string? PreviousSecret)>(new CommandDefinition(
-            "SELECT id, secret, previous_secret FROM webhook_endpoints WHERE kind = 'webhook'", transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            SelectSecrets, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .Where(r => secrets.NeedsReprotecting(r.Secret) && r.Secret.Length > 0 || (r.PreviousSecret is { Length: > 0 } p && secrets.NeedsReprotecting(p)))
             .ToList();
         foreach (var (endpointId, secret, previous) in endpoints)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE webhook_endpoints SET secret = @secret, previous_secret = @previous WHERE id = @endpointId",
+                UpdateSecrets,
                 new { endpointId, secret = Again(secret), previous = Again(previous) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
         var keys = (await connection.QueryAsync<(string Id, string PrivateKey)>(new CommandDefinition(
-            "SELECT id, private_key FROM api_keys", transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            SelectPrivateKeys, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
             .Where(r => secrets.NeedsReprotecting(r.PrivateKey))
             .ToList();
         foreach (var (keyId, privateKey) in keys)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE api_keys SET private_key = @privateKey WHERE id = @keyId",
+                UpdatePrivateKey,
                 new { keyId, privateKey = Again(privateKey) }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 

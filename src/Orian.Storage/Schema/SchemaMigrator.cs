@@ -12,6 +12,11 @@ namespace Orian.Storage;
 /// </summary>
 public sealed class SchemaMigrator(SqlDatabase database, Microsoft.Extensions.Logging.ILogger? logger = null)
 {
+    private const string SelectApplied = "SELECT id, name, checksum FROM schema_migrations WHERE id = @Id";
+    private const string RecordChecksum = "UPDATE schema_migrations SET checksum = @Checksum WHERE id = @Id";
+    private const string RecordApplied = "INSERT INTO schema_migrations (id, name, applied_at, checksum) VALUES (@Id, @Name, @At, @Checksum)";
+    private const string CountApplied = "SELECT count(*) FROM schema_migrations";
+
     private readonly Microsoft.Extensions.Logging.ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     private readonly IReadOnlyList<SchemaScript> _scripts = SchemaScript.For(database.Name);
@@ -36,13 +41,13 @@ public sealed class SchemaMigrator(SqlDatabase database, Microsoft.Extensions.Lo
             }
 
             var applied = await connection.QueryFirstOrDefaultAsync<AppliedScript>(new CommandDefinition(
-                "SELECT id, name, checksum FROM schema_migrations WHERE id = @Id", new { script.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                SelectApplied, new { script.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (applied is not null)
             {
                 if (applied.Checksum is null)
                 {
                     // Applied before checksums: this build's text is taken as what was applied.
-                    await connection.ExecuteAsync(new CommandDefinition("UPDATE schema_migrations SET checksum = @Checksum WHERE id = @Id",
+                    await connection.ExecuteAsync(new CommandDefinition(RecordChecksum,
                         new { script.Id, script.Checksum }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 }
                 else if (!string.Equals(applied.Checksum, script.Checksum, StringComparison.OrdinalIgnoreCase))
@@ -57,7 +62,7 @@ public sealed class SchemaMigrator(SqlDatabase database, Microsoft.Extensions.Lo
             var started = TimeProvider.System.GetTimestamp();
             await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations (id, name, applied_at, checksum) VALUES (@Id, @Name, @At, @Checksum)",
+                RecordApplied,
                 new { script.Id, script.Name, At = TimeProvider.System.GetUtcNow().ToString("O"), script.Checksum }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             StorageLog.ScriptApplied(_logger, database.Name, script.Name, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
@@ -68,7 +73,7 @@ public sealed class SchemaMigrator(SqlDatabase database, Microsoft.Extensions.Lo
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var applied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM schema_migrations", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            CountApplied, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return new SchemaStatus((int)applied, _scripts.Count);
     }
 

@@ -31,6 +31,9 @@ public sealed class SqlServerDatabase : SqlDatabase
 
     public override SqlDialect Dialect { get; } = new SqlServerDialect();
 
+    /// <summary>Held by a migration's transaction, so one instance at a time migrates.</summary>
+    private readonly string _migrationLock = new SqlServerDialect().TransactionLock("orian-migrations")!;
+
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqlConnection(_connectionString);
@@ -63,7 +66,7 @@ public sealed class SqlServerDatabase : SqlDatabase
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = Dialect.TransactionLock("orian-migrations");
+        command.CommandText = _migrationLock;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return transaction;
     }
