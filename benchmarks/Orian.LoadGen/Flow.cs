@@ -24,7 +24,7 @@ using Microsoft.Extensions.Logging;
 /// </summary>
 internal static class Flow
 {
-    private sealed class Step(int rate)
+    internal sealed class Step(int rate)
     {
         public int Rate { get; } = rate;
         public ConcurrentDictionary<string, long> Acked { get; } = new(StringComparer.Ordinal);
@@ -100,54 +100,8 @@ internal static class Flow
             var warmUp = fraction < 0;
             var step = new Step((int)(maxRate * Math.Abs(fraction)));
             Volatile.Write(ref current, step);
-            var inFlight = new List<Task>();
-            step.Start = Stopwatch.GetTimestamp();
-            var stepClock = Stopwatch.StartNew();
-            long offered = 0;
-            while (stepClock.Elapsed.TotalSeconds < seconds)
-            {
-                while (offered < stepClock.Elapsed.TotalSeconds * step.Rate)
-                {
-                    var n = offered++;
-                    var id = $"{run}-{step.Rate}-{n}";
-                    inFlight.Add(Task.Run(async () =>
-                    {
-                        try
-                        {
-                            using var response = await Put(pps, id, (int)n);
-                            if (response.IsSuccessStatusCode)
-                            {
-                                step.Acked.TryAdd(id, Stopwatch.GetTimestamp());
-                            }
-                            else
-                            {
-                                Interlocked.Increment(ref step.Failed);
-                            }
-                        }
-                        catch (HttpRequestException)
-                        {
-                            Interlocked.Increment(ref step.Failed);
-                        }
-                    }));
-                }
-
-                if (inFlight.Count > 10_000)
-                {
-                    inFlight.RemoveAll(t => t.IsCompleted);
-                }
-
-                await Task.Delay(1);
-            }
-
-            await Task.WhenAll(inFlight);
-            step.End = Stopwatch.GetTimestamp();
-            // Drain: wait (at most a minute) for the webhooks of everything acknowledged.
-            var drain = Stopwatch.StartNew();
-            while (step.Acked.Keys.Any(k => !step.Arrived.ContainsKey(k)) && drain.Elapsed < TimeSpan.FromMinutes(1))
-            {
-                await Task.Delay(100);
-            }
-
+            await OfferAsync(pps, step, seconds, n => ($"{run}-{step.Rate}-{n}", Put(pps, $"{run}-{step.Rate}-{n}", (int)n)));
+            await DrainAsync(step, TimeSpan.FromMinutes(1));
             var passed = Report(step, seconds, Math.Abs(fraction), slow, warmUp);
             ok &= warmUp || passed;
         }
@@ -155,21 +109,89 @@ internal static class Flow
         return ok ? 0 : 1;
     }
 
-    private static bool Report(Step step, int seconds, double fraction, bool slow, bool warmUp)
+    /// <summary>Offers <see cref="Step.Rate"/> requests a second for <paramref name="seconds"/>, open loop
+    /// (each sent when due, whatever the answers do), and stamps each acknowledgement.</summary>
+    internal static async Task OfferAsync(HttpClient pps, Step step, int seconds, Func<long, (string Id, Task<HttpResponseMessage> Sent)> send)
+    {
+        var inFlight = new List<Task>();
+        step.Start = Stopwatch.GetTimestamp();
+        var stepClock = Stopwatch.StartNew();
+        long offered = 0;
+        while (stepClock.Elapsed.TotalSeconds < seconds)
+        {
+            while (offered < stepClock.Elapsed.TotalSeconds * step.Rate)
+            {
+                var n = offered++;
+                inFlight.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        var (id, sent) = send(n);
+                        using var response = await sent;
+                        if (response.IsSuccessStatusCode)
+                        {
+                            step.Acked.TryAdd(id, Stopwatch.GetTimestamp());
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref step.Failed);
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
+                    {
+                        Interlocked.Increment(ref step.Failed); // refused, timed out, or the client ran out of connections
+                    }
+                }));
+            }
+
+            if (inFlight.Count > 10_000)
+            {
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(inFlight);
+        step.End = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Waits (at most <paramref name="limit"/>) for the webhooks of everything acknowledged.</summary>
+    internal static async Task DrainAsync(Step step, TimeSpan limit)
+    {
+        var drain = Stopwatch.StartNew();
+        while (step.Acked.Keys.Any(k => !step.Arrived.ContainsKey(k)) && drain.Elapsed < limit)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>What a step did: events acknowledged and webhooks received per second over its window,
+    /// and the lag of each acknowledged event's webhook (ms; <c>Missing</c>: never arrived).</summary>
+    internal sealed record Summary(double InRate, double OutRate, double P50, double P99, double Max, int Missing, int Failed)
+    {
+        public bool Bounded => Missing == 0 && P99 <= 1000 && OutRate >= 0.95 * InRate;
+
+        public override string ToString() =>
+            $"in {InRate,6:0}/s  out {OutRate,6:0}/s ({OutRate / InRate:0.00}×)  lag p50 {P50,6:0} ms  p99 {P99,6:0} ms  max {Max,6:0} ms  failed {Failed}, undelivered {Missing}";
+    }
+
+    internal static Summary Summarise(Step step)
     {
         var tick = 1000.0 / Stopwatch.Frequency;
         var window = (step.End - step.Start) * tick / 1000;
         var inWindow = step.Arrived.Values.Count(t => t <= step.End);
         var lags = step.Acked.Select(a => step.Arrived.TryGetValue(a.Key, out var at) ? Math.Max(0, (at - a.Value) * tick) : double.NaN).ToList();
-        var missing = lags.Count(double.IsNaN);
         var sorted = lags.Where(l => !double.IsNaN(l)).Order().ToList();
         double P(double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
-        var inRate = step.Acked.Count / window;
-        var outRate = inWindow / window;
-        var bounded = missing == 0 && P(99) <= 1000 && outRate >= 0.95 * inRate;
-        Console.WriteLine($"{(warmUp ? "warm-up " : "")}offered {step.Rate,6}/s ({fraction:0.00} of max){(slow ? ", a 2 s endpoint beside" : "")}: in {inRate,6:0}/s  out {outRate,6:0}/s ({outRate / inRate:0.00}×)  " +
-            $"lag p50 {P(50),6:0} ms  p99 {P(99),6:0} ms  max {(sorted.Count == 0 ? double.NaN : sorted[^1]),6:0} ms  failed {step.Failed}, undelivered {missing}  {(bounded ? "bounded" : "NOT bounded")}");
-        return step.Failed == 0 && missing == 0;
+        return new Summary(step.Acked.Count / window, inWindow / window, P(50), P(99), sorted.Count == 0 ? double.NaN : sorted[^1], lags.Count(double.IsNaN), step.Failed);
+    }
+
+    private static bool Report(Step step, int seconds, double fraction, bool slow, bool warmUp)
+    {
+        var summary = Summarise(step);
+        Console.WriteLine($"{(warmUp ? "warm-up " : "")}offered {step.Rate,6}/s ({fraction:0.00} of max){(slow ? ", a 2 s endpoint beside" : "")}: {summary}  {(summary.Bounded ? "bounded" : "NOT bounded")}");
+        return step.Failed == 0 && summary.Missing == 0;
     }
 
     private static Task<HttpResponseMessage> Put(HttpClient pps, string id, int n) =>
@@ -181,7 +203,7 @@ internal static class Flow
 
     /// <summary>A webhook receiver in a child process (this program's <c>receive</c> mode), and the
     /// arrivals it reports: one line "transaction-id monotonic-timestamp" per webhook.</summary>
-    private sealed class Receiver : IDisposable
+    internal sealed class Receiver : IDisposable
     {
         private readonly Process _process;
 

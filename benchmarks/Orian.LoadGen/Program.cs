@@ -20,6 +20,10 @@ using System.Text;
 //    an endpoint subscribed: events/s in, webhooks/s out, and each event's delivery lag.
 //      dotnet run -c Release --project benchmarks/Orian.LoadGen -- flow <base-url> <user:password> <operator-key> <seconds> [0.25,0.5,0.75] [--slow]
 
+// 4. Delivery's cost to the ledger (benchmarks/load/delivery.sh runs both against two starts of the service):
+//      ... -- delivery-off <base-url> <user:password> <seconds> <rate>
+//      ... -- delivery-on <base-url> <user:password> <operator-key> <seconds> <rate> <dispatcher-off events/s> [--slow]
+
 if (args.Length > 0 && args[0] == "receive")
 {
     return await Flow.ReceiveAsync(int.Parse(args[1]));
@@ -31,6 +35,19 @@ if (args.Length > 0 && args[0] == "flow")
     var slow = options.Remove("--slow");
     return await Flow.RunAsync(new Uri(options[0]), options[1], options[2], int.Parse(options[3]),
         options.Count > 4 ? options[4].Split(',').Select(f => double.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [0.25, 0.5, 0.75], slow);
+}
+
+if (args.Length > 0 && args[0] == "delivery-off")
+{
+    return await Delivery.OffAsync(new Uri(args[1]), args[2], int.Parse(args[3]), int.Parse(args[4]));
+}
+
+if (args.Length > 0 && args[0] == "delivery-on")
+{
+    var options = args.Skip(1).ToList();
+    var slow = options.Remove("--slow");
+    return await Delivery.OnAsync(new Uri(options[0]), options[1], options[2], int.Parse(options[3]), int.Parse(options[4]),
+        double.Parse(options[5], System.Globalization.CultureInfo.InvariantCulture), slow);
 }
 
 if (args.Length > 0 && args[0] == "dispatch")

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+/// <summary>
+/// What delivering webhooks costs the ledger, run by <c>benchmarks/load/delivery.sh</c> against two
+/// starts of the service, the dispatcher off and then on, with the same offered load: events open loop
+/// at a fixed rate, 30 % of them delegated authorisation requests (decided, with a hold) and the rest
+/// completed credits, over 500 funded accounts.
+/// <list type="bullet">
+/// <item><c>delivery-off</c>: the offered rate for a third of the time unrecorded (the JIT's warm-up),
+/// then measured; prints <c>acknowledged: N events/s</c>.</item>
+/// <item><c>delivery-on</c>: one endpoint (a receiver in a child process answering at once; with
+/// <c>--slow</c> a second answering after 2 s beside it), the same warm-up, then the same offered rate
+/// (in, out, lag, and in ÷ the dispatcher-off figure), then half the dispatcher-off figure (in, out, lag).</item>
+/// </list>
+/// </summary>
+internal static class Delivery
+{
+    private const int Accounts = 500;
+
+    public static async Task<int> OffAsync(Uri service, string credentials, int seconds, int rate)
+    {
+        using var pps = Client(service, credentials);
+        var run = $"d{Environment.ProcessId}";
+        await FundAsync(pps, run);
+        await Flow.OfferAsync(pps, new Flow.Step(rate), Math.Max(5, seconds / 3), n => Send(pps, $"{run}-w-{n}", n));
+        var step = new Flow.Step(rate);
+        await Flow.OfferAsync(pps, step, seconds, n => Send(pps, $"{run}-m-{n}", n));
+        var window = (step.End - step.Start) / (double)Stopwatch.Frequency;
+        Console.WriteLine($"dispatcher off, offered {rate}/s for {seconds} s: acknowledged: {step.Acked.Count / window:0} events/s, failed {step.Failed}");
+        return 0;
+    }
+
+    public static async Task<int> OnAsync(Uri service, string credentials, string operatorKey, int seconds, int rate, double offRate, bool slow)
+    {
+        using var pps = Client(service, credentials);
+        var run = $"d{Environment.ProcessId}";
+        Flow.Step? current = null;
+        using var fast = Flow.Receiver.Start(0, (id, at) => Volatile.Read(ref current)?.Arrived.TryAdd(id, at));
+        using var slowReceiver = slow ? Flow.Receiver.Start(2000, (_, _) => { }) : null;
+        using var admin = new HttpClient { BaseAddress = service };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", operatorKey);
+        foreach (var receiver in new[] { fast, slowReceiver }.OfType<Flow.Receiver>())
+        {
+            (await admin.PostAsync("/v1/webhook-endpoints", new StringContent(
+                $"{{\"url\":\"{receiver.Url}\",\"events\":[\"transaction.updated\"]}}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        }
+
+        await FundAsync(pps, run);
+        var warm = new Flow.Step(rate);
+        Volatile.Write(ref current, warm);
+        await Flow.OfferAsync(pps, warm, Math.Max(5, seconds / 3), n => Send(pps, $"{run}-w-{n}", n));
+        await Flow.DrainAsync(warm, TimeSpan.FromMinutes(2));
+        Console.WriteLine($"warm-up, offered {rate}/s: {Flow.Summarise(warm)}");
+
+        var ok = true;
+        foreach (var (label, stepRate) in new[] { ("the same offered load", rate), ("half the dispatcher-off figure", (int)(offRate / 2)) })
+        {
+            var step = new Flow.Step(stepRate);
+            Volatile.Write(ref current, step);
+            await Flow.OfferAsync(pps, step, seconds, n => Send(pps, $"{run}-{stepRate}-{n}", n));
+            await Flow.DrainAsync(step, TimeSpan.FromMinutes(2));
+            var summary = Flow.Summarise(step);
+            Console.WriteLine($"dispatcher on, {label} ({stepRate}/s){(slow ? ", a 2 s endpoint beside" : "")}: {summary}");
+            if (stepRate == rate)
+            {
+                Console.WriteLine($"on ÷ off, acknowledged: {summary.InRate / offRate:0.00}");
+            }
+
+            ok &= summary.Missing == 0;
+        }
+
+        return ok ? 0 : 1;
+    }
+
+    private static HttpClient Client(Uri service, string credentials)
+    {
+        if (!service.IsLoopback)
+        {
+            throw new InvalidOperationException("Load only 127.0.0.1.");
+        }
+
+        var pps = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
+        pps.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        return pps;
+    }
+
+    /// <summary>Credits every account generously, so that the delegated requests are approved and hold.</summary>
+    private static async Task FundAsync(HttpClient pps, string run) =>
+        await Task.WhenAll(Enumerable.Range(0, Accounts).Select(async a =>
+        {
+            using var response = await Put(pps, $"{run}-fund-{a}", "COMPLETE", "CREDIT", a, 100_000_000, "APPROVED");
+            response.EnsureSuccessStatusCode();
+        }));
+
+    /// <summary>Request <paramref name="n"/> of a run: three in ten a delegated authorisation request,
+    /// the rest completed credits.</summary>
+    private static (string, Task<HttpResponseMessage>) Send(HttpClient pps, string id, long n) =>
+        (id, n % 10 < 3
+            ? Put(pps, id, "AUTHORISATION_REQUESTED", "DEBIT", (int)(n % Accounts), 100 + n % 500, null)
+            : Put(pps, id, "COMPLETE", "CREDIT", (int)(n % Accounts), 100 + n % 900, "APPROVED"));
+
+    private static Task<HttpResponseMessage> Put(HttpClient pps, string id, string status, string direction, int account, long amount, string? result)
+    {
+        var (mine, other) = direction == "CREDIT" ? ("payee", "payer") : ("payer", "payee");
+        var txnResult = result is null ? "" : $",\"txn_result\":{{\"result\":\"{result}\"}}";
+        var money = $"{{\"amount\":{amount},\"currency\":{{\"code\":\"GBP\",\"exponent\":2}}}}";
+        return pps.PutAsync($"/v2/transactions/{id}", new StringContent(
+            $"{{\"id\":\"{id}\",\"version\":1,\"scheme_id\":\"MC\",\"txn_lifecycle_status\":\"{status}\"{txnResult}," +
+            $"\"{mine}\":{{\"account\":{{\"account_no\":\"D-{account}\"}}}},\"{other}\":{{\"acceptor\":{{\"category_auth\":\"5812\"}}}}," +
+            $"\"txn_type\":{{\"code\":\"PURCHASE\",\"direction\":\"{direction}\",\"financial\":true}}," +
+            $"\"authorisation\":{{\"txn_amounts\":{{\"requested_amount\":{money},\"cardholder_amount\":{money},\"cardholder_final_amount\":{money}}}}}}}",
+            Encoding.UTF8, "application/json"));
+    }
+}
