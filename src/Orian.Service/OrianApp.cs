@@ -132,7 +132,14 @@ public static class OrianApp
         services.AddSingleton<Orian.Service.Outbox.OutboxSignal>();
         services.AddSingleton(sp => new LedgerBatchApplier(
             sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>(),
-            sp.GetRequiredService<ILogger<LedgerBatchApplier>>(), sp.GetRequiredService<OrianMetrics>().BatchRetried));
+            sp.GetRequiredService<ILogger<LedgerBatchApplier>>(), sp.GetRequiredService<OrianMetrics>().BatchRetried,
+            // The batch fans its events out: when it queued deliveries, its span says how many (it is
+            // the current activity) and the claims look now.
+            queued =>
+            {
+                System.Diagnostics.Activity.Current?.SetTag("orian.deliveries", queued);
+                sp.GetRequiredService<Orian.Service.Outbox.OutboxSignal>().RingDeliveries();
+            }));
 
         // Hosted services start in registration order: export first (so it sees everything), then the
         // schema, current before the first batch.

@@ -13,8 +13,11 @@ namespace Orian.Ledger;
 /// </summary>
 /// <param name="retried">Told each time a batch is run again, with why: <c>lost_race</c>,
 /// <c>commit_not_applied</c> or <c>transient</c> (for a counter).</param>
+/// <param name="deliveriesQueued">Told, after a commit, how many deliveries the batch queued (only
+/// when it queued any): the dispatcher's cue to claim them now rather than at its next poll.</param>
 public sealed class LedgerBatchApplier(
-    ILedgerStore store, TimeProvider time, AuthorisationPolicy? policy = null, ILogger? logger = null, Action<string>? retried = null)
+    ILedgerStore store, TimeProvider time, AuthorisationPolicy? policy = null, ILogger? logger = null, Action<string>? retried = null,
+    Action<int>? deliveriesQueued = null)
 {
     /// <summary>How often a batch is re-run after losing a race or a deadlock before giving up.</summary>
     public const int MaxAttempts = 3;
@@ -146,6 +149,7 @@ public sealed class LedgerBatchApplier(
         var result = await body(plan, unit).ConfigureAwait(false);
         var changes = plan.ToChanges();
         beforeWrite?.Invoke(changes);
+        Delivery.FanOut.Apply(changes, locked.Subscriptions, locked.Links);
         Stamp(timings, (t, v) => t.Planned = v);
         await unit.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
         Stamp(timings, (t, v) => t.Written = v);
@@ -180,6 +184,11 @@ public sealed class LedgerBatchApplier(
         foreach (var revocation in changes.Revocations)
         {
             LedgerLog.Revoked(_logger, revocation.TransactionId, revocation.Version, revocation.StandIn.ResultText, revocation.StandIn.Detail);
+        }
+
+        if (changes.Deliveries.Count > 0)
+        {
+            deliveriesQueued?.Invoke(changes.Deliveries.Count);
         }
 
         return result;

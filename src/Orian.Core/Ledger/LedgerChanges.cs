@@ -18,6 +18,12 @@ public sealed class LedgerChanges(DateTimeOffset at)
     public List<DecisionRevocation> Revocations { get; } = [];
 
     public List<Outbox.OutboxEvent> Outbox { get; } = [];
+
+    /// <summary>The events' deliveries, one per endpoint that wants each (<see cref="Delivery.FanOut"/>).</summary>
+    public List<Delivery.DeliveryWrite> Deliveries { get; } = [];
+
+    /// <summary>Linked instructions whose progress the batch's events moved.</summary>
+    public List<Delivery.LinkProgressWrite> Links { get; } = [];
 }
 
 /// <summary>An authorisation decision as given, with what it was based on and how long it took.

@@ -9,9 +9,11 @@ namespace Orian.Service.Diagnostics;
 /// <item><c>orian.receive</c>: one ORIAN request, a child of the incoming <c>traceparent</c> (ASP.NET
 /// Core continues it).</item>
 /// <item><c>orian.batch</c>: one ledger commit, linked to the <c>orian.receive</c> span of every event
-/// it commits (a batch serves many requests, so links, not a parent).</item>
-/// <item><c>orian.fanout</c> and <c>orian.deliver</c>: the outbox; each delivery attempt carries the
-/// event id and transaction id, and its request sends the span as <c>traceparent</c>.</item>
+/// it commits (a batch serves many requests, so links, not a parent); <c>orian.deliveries</c>: the
+/// deliveries its fan-out queued.</item>
+/// <item><c>orian.fanout</c> and <c>orian.deliver</c>: the outbox (the fan-out loop now serves only
+/// instruction updates a link write queued and events an older build wrote); each delivery attempt
+/// carries the event id and transaction id, and its request sends the span as <c>traceparent</c>.</item>
 /// </list>
 /// </summary>
 internal static class OrianActivities

@@ -82,6 +82,7 @@ internal static class InstructionLinkApi
         if (written.Queued is not null)
         {
             signal.RingDeliveries(); // an update is waiting for the dispatcher
+            signal.Ring(); // and its event for the fan-out (tenants subscribed to instruction updates)
         }
 
         var response = ToResponse(written.Link, written.Queued, null);

@@ -23,7 +23,6 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly Partition[] _partitions;
     private readonly LedgerBatchApplier _applier;
     private readonly AuthorisationPolicy _policy;
-    private readonly Outbox.OutboxSignal _outbox;
     private readonly StandInReconciler _reconciler;
     private readonly DecisionConfirmations _confirmations;
     private readonly PipelineOptions _options;
@@ -32,11 +31,10 @@ internal sealed class IngestPipeline : BackgroundService
     private readonly OrianMetrics _metrics;
 
     public IngestPipeline(
-        LedgerBatchApplier applier, AuthorisationPolicy policy, Outbox.OutboxSignal outbox, StandInReconciler reconciler, DecisionConfirmations confirmations,
+        LedgerBatchApplier applier, AuthorisationPolicy policy, StandInReconciler reconciler, DecisionConfirmations confirmations,
         IOptions<PipelineOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, OrianMetrics metrics)
     {
         _metrics = metrics;
-        _outbox = outbox;
         _reconciler = reconciler;
         _confirmations = confirmations;
         _applier = applier;
@@ -253,7 +251,6 @@ internal sealed class IngestPipeline : BackgroundService
     /// Until then the late hold only makes the account look poorer, never richer.</summary>
     private async ValueTask CompleteAsync(List<WorkItem> batch, ApplyResult[] results)
     {
-        _outbox.Ring(); // the commit may have written events: wake the dispatcher now, not at its next poll
         List<DecisionKey>? lost = null;
         List<(WorkItem, ApplyResult)>? won = null;
         for (var i = 0; i < batch.Count; i++)

@@ -22,6 +22,10 @@ internal static class LedgerTables
     private const int TextWidth = 64;
     private const int HashBytes = 32;
     private const int KeyIdWidth = 32;
+    private const int StateWidth = 16;
+
+    /// <summary>An instruction's <c>order_ref/instruction_ref</c>: two references of at most 50 and the slash.</summary>
+    private const int SubjectWidth = 110;
 
     /// <summary>One row per transaction, its latest version. Indexes, each for the read it serves: the
     /// key (the batch's locking read, every update, reads by id); <c>ix_transactions_effect_account_created</c>
@@ -131,12 +135,14 @@ internal static class LedgerTables
         Of<DecisionRevocation, string>("result_detail", ColumnType.Text, r => r.StandIn.Detail, TextWidth),
         Condition<DecisionRevocation, DateTimeOffset?>("confirmed_at", ColumnType.Time, r => r.ConfirmedAt));
 
-    /// <summary>An event, without the columns the dispatcher and the link writes own
-    /// (<c>fanned_out</c>, <c>subject</c>); <c>id</c> is the database's. Indexes: <c>id</c> (the order
-    /// events are fanned out in); <c>event_id</c> (unique: an event written twice is one, and deliveries
-    /// refer to it); <c>ix_outbox_events_pending</c> (partial: events not fanned out yet, the fan-out's
-    /// read); <c>ix_outbox_events_subject</c> and <c>ix_outbox_events_instruction</c> (partial:
-    /// instruction updates only, one in flight per instruction and a transaction's list).</summary>
+    /// <summary>An event; <c>id</c> is the database's. The batch fans its events out itself
+    /// (<see cref="Orian.Delivery.FanOut"/>), so it writes them fanned out; <c>subject</c> is an
+    /// instruction update's instruction. Indexes: <c>id</c> (the order events are fanned out in);
+    /// <c>event_id</c> (unique: an event written twice is one, and deliveries refer to it);
+    /// <c>ix_outbox_events_pending</c> (partial: events not fanned out yet, which only a build from
+    /// before the batch's fan-out wrote, the fan-out loop's read); <c>ix_outbox_events_subject</c> and
+    /// <c>ix_outbox_events_instruction</c> (partial: instruction updates only, one in flight per
+    /// instruction and a transaction's list).</summary>
     public static readonly TableMap<OutboxEvent> Outbox = new("outbox_events",
         Key<OutboxEvent, string>("event_id", ColumnType.Key, IdWidth, e => e.EventId),
         Of<OutboxEvent, string>("event_type", ColumnType.Text, e => e.Type, TextWidth),
@@ -145,7 +151,32 @@ internal static class LedgerTables
         Of<OutboxEvent, string?>("account_no", ColumnType.Key, e => e.AccountNo, AccountWidth),
         Of<OutboxEvent, string>("payload", ColumnType.Document, e => e.Payload),
         CreatedAt<OutboxEvent>("created_at"),
-        Of<OutboxEvent, string?>("trace_parent", ColumnType.Text, e => e.TraceParent, TextWidth));
+        Of<OutboxEvent, string?>("trace_parent", ColumnType.Text, e => e.TraceParent, TextWidth),
+        Of<OutboxEvent, string?>("subject", ColumnType.Key, e => e.Subject, SubjectWidth),
+        Of<OutboxEvent, bool>("fanned_out", ColumnType.Bool, _ => true));
+
+    /// <summary>A delivery queued by the batch's fan-out, due at once; the dispatcher owns the other
+    /// columns (its lease, its attempts' outcome). Indexes: the key (every update by id);
+    /// <c>(event_id, endpoint_id)</c> (unique: one delivery of an event to an endpoint, whoever queues
+    /// it); <c>ix_webhook_deliveries_endpoint_due</c> (partial: pending, the claims' per-endpoint
+    /// read in due order); <c>ix_webhook_deliveries_due</c> (partial: pending, the backlog's age);
+    /// <c>ix_webhook_deliveries_state</c> (operators' lists by state); <c>ix_webhook_deliveries_lease_owner</c>
+    /// (partial: leased, a dispatcher's own claimed rows).</summary>
+    public static readonly TableMap<Orian.Delivery.DeliveryWrite> Deliveries = new("webhook_deliveries",
+        Key<Orian.Delivery.DeliveryWrite, string>("event_id", ColumnType.Key, IdWidth, d => d.EventId),
+        Key<Orian.Delivery.DeliveryWrite, string>("endpoint_id", ColumnType.Key, IdWidth, d => d.EndpointId),
+        Of<Orian.Delivery.DeliveryWrite, string>("state", ColumnType.Text, _ => "pending", StateWidth),
+        Of<Orian.Delivery.DeliveryWrite, int>("attempts", ColumnType.Int, _ => 0),
+        CreatedAt<Orian.Delivery.DeliveryWrite>("next_attempt_at"),
+        CreatedAt<Orian.Delivery.DeliveryWrite>("created_at"));
+
+    /// <summary>How far a linked instruction has been told (the columns of <c>instruction_links</c> the
+    /// batch's fan-out moves; the link API writes the rest).</summary>
+    public static readonly TableMap<Orian.Delivery.LinkProgressWrite> Links = new("instruction_links",
+        Key<Orian.Delivery.LinkProgressWrite, string>("transaction_id", ColumnType.Key, IdWidth, l => l.TransactionId),
+        Of<Orian.Delivery.LinkProgressWrite, string?>("last_status", ColumnType.Text, l => l.LastStatus, StateWidth),
+        Of<Orian.Delivery.LinkProgressWrite, long?>("last_version", ColumnType.BigInt, l => l.LastVersion),
+        BatchTime<Orian.Delivery.LinkProgressWrite>("updated_at"));
 }
 
 /// <summary>The statements of a ledger batch, in the order they run, and which rows each writes.</summary>
@@ -177,6 +208,12 @@ internal static class LedgerWrites
     /// <summary>An event id already stored is not written again.</summary>
     public static readonly TableWrite<OutboxEvent> Outbox = new(LedgerTables.Outbox, WriteKind.InsertIfAbsent, "outbox events");
 
+    /// <summary>Insert-if-absent: a delivery already queued (an instruction update queued again by a
+    /// link written twice) is one.</summary>
+    public static readonly TableWrite<Orian.Delivery.DeliveryWrite> Deliveries = new(LedgerTables.Deliveries, WriteKind.InsertIfAbsent, "deliveries");
+
+    public static readonly TableWrite<Orian.Delivery.LinkProgressWrite> Links = new(LedgerTables.Links, WriteKind.Update, "instruction links");
+
     /// <summary>Hands each statement with rows to <paramref name="writer"/>, in order.</summary>
     public static void Each(LedgerChanges changes, ITableWriter writer)
     {
@@ -189,6 +226,8 @@ internal static class LedgerWrites
         Write(writer, Decisions, changes.Decisions);
         Write(writer, Revocations, changes.Revocations);
         Write(writer, Outbox, changes.Outbox);
+        Write(writer, Deliveries, changes.Deliveries); // after their events: each refers to one
+        Write(writer, Links, changes.Links);
     }
 
     private static void Write<TRow>(ITableWriter writer, TableWrite<TRow> write, List<TRow> rows)

@@ -30,6 +30,22 @@ public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction trans
 
     /// <summary>Reads the results of a locking read that returns, in order, the transaction rows, the
     /// account rows and (with <paramref name="withAuthorisation"/>) the controls and today's spend.</summary>
+    /// <summary>The enabled webhook endpoints: what the batch's fan-out matches its events against (a
+    /// handful of rows, read whole).</summary>
+    protected const string SubscriptionsRead = OutboxSql.EnabledEndpoints;
+
+    /// <summary>The batch's fan-out data from its rows: the subscriptions, and the links by transaction id.</summary>
+    protected static LockedRows WithFanOut(
+        LockedRows locked, IEnumerable<(string Id, string Events, DateTimeOffset CreatedAt)> endpoints, IEnumerable<InstructionLinkRow> links) =>
+        locked with
+        {
+            Subscriptions = [.. endpoints.Select(e => Orian.Delivery.Subscription.Of(e.Id, e.Events, e.CreatedAt))],
+            Links = links.ToDictionary(
+                l => l.TransactionId, l => new Orian.Delivery.LinkedInstruction(l.TransactionId, l.Refs, l.LastStatus, l.LastVersion), StringComparer.Ordinal),
+        };
+
+    /// <summary>Reads the locking read's results: the transactions, the accounts, the authorisation
+    /// data when asked for, then the fan-out's subscriptions and links.</summary>
     protected static async Task<LockedRows> ReadLockedAsync(SqlMapper.GridReader reader, bool withAuthorisation)
     {
         var transactions = (await reader.ReadAsync<TransactionRow>().ConfigureAwait(false)).ToDictionary(r => r.Id, r => r.ToState(), StringComparer.Ordinal);
@@ -43,7 +59,9 @@ public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction trans
             AuthorisationData.Merge(authorisation, controls, spent);
         }
 
-        return new LockedRows(transactions, accounts, authorisation);
+        var endpoints = await reader.ReadAsync<(string Id, string Events, DateTimeOffset CreatedAt)>().ConfigureAwait(false);
+        var links = await reader.ReadAsync<InstructionLinkRow>().ConfigureAwait(false);
+        return WithFanOut(new LockedRows(transactions, accounts, authorisation), endpoints, links);
     }
 
     public async Task<Decision?> GetDecisionAsync(string transactionId, long version, CancellationToken cancellationToken) =>

@@ -38,6 +38,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await _updates.LockTransactionAsync(connection, transaction, transactionId, cancellationToken).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
             SelectLink,
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -105,6 +106,7 @@ public sealed class InstructionLinks(SqlDatabase database) : IInstructionLinkSto
         await using var scope = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
         await _updates.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await _updates.LockTransactionAsync(connection, transaction, transactionId, cancellationToken).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<InstructionLinkRow>(new CommandDefinition(
             SelectLink,
             new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -29,6 +29,7 @@ internal sealed class LinkUpdates(SqlDialect dialect)
     private readonly SqlDialect _dialect = dialect;
     private readonly OutboxSql _sql = new(dialect);
     private readonly string? _lock = dialect.TransactionLock("orian-links");
+    private readonly string? _transactionLock = dialect.LinkTransactionLock;
     private readonly string _linksOf = $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE {dialect.In("transaction_id", "@ids")}";
 
     /// <summary>Takes the lock link writes and fan-outs share, for the rest of the transaction.</summary>
@@ -37,6 +38,17 @@ internal sealed class LinkUpdates(SqlDialect dialect)
         if (_lock is { } statement)
         {
             await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Makes this transaction the only writer of <paramref name="transactionId"/>'s link, against
+    /// the ledger batches that fan that transaction's events out (they read its link under the same
+    /// lock, shared), until the transaction ends.</summary>
+    public async Task LockTransactionAsync(DbConnection connection, DbTransaction transaction, string transactionId, CancellationToken cancellationToken)
+    {
+        if (_transactionLock is { } statement)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(statement, new { transactionId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
     }
 

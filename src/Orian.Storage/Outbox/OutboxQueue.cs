@@ -18,9 +18,11 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
     public async Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        // A read first, without the write lock. With no enabled endpoint and no link there is nothing
-        // to do at all: events older than an endpoint never go to it, so unmarked events can wait.
-        if (!await ExistsAsync(OutboxSql.AnyDestination, new { }, cancellationToken).ConfigureAwait(false))
+        // The ledger's batches fan their own events out and write them fanned out; what is left for
+        // this round are instruction updates a link write queued, and events an older build wrote. A
+        // read first, without the lock (which link writes share): nearly always there are none. Those
+        // there are settled even with nowhere to go, so nothing waits in the outbox for good.
+        if (!await ExistsAsync(_sql.AnyPending, new { }, cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }

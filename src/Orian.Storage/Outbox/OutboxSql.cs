@@ -21,11 +21,9 @@ internal sealed class OutboxSql(SqlDialect d)
 
     public string MarkFannedOut { get; } = $"UPDATE outbox_events SET fanned_out = {d.True} WHERE {d.In("id", "@ids")}";
 
-    /// <summary>A row when a fan-out may have somewhere to send events: an enabled webhook endpoint
-    /// or an instruction link. (Whether events wait is left to the fan-out's own read: an EXISTS over
-    /// the outbox measured 2.4 ms a call under load, more than the read.)</summary>
-    public const string AnyDestination =
-        "SELECT CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook') OR EXISTS (SELECT 1 FROM instruction_links) THEN 1 END";
+    /// <summary>A row when an event waits for the fan-out loop (the partial index of those is empty
+    /// but for instruction updates a link write queued and what an older build wrote).</summary>
+    public string AnyPending { get; } = $"SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox_events WHERE fanned_out = {d.False}) THEN 1 END";
 
     public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook' AND deleted_at IS NULL";
 

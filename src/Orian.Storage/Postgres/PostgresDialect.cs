@@ -18,6 +18,15 @@ public sealed class PostgresDialect : OnConflictDialect
         ["orian-links"] = 0x4f5249414e4c4b, // "ORIANLK": link writes and outbox fan-outs
     };
 
+    /// <summary>The class of the per-transaction advisory locks (their two-key form, a space apart
+    /// from the one-key locks above): "ORLK".</summary>
+    internal const int LinkLockClass = 0x4f524c4b;
+
+    /// <summary>Exclusive, against the shared lock every batch takes on each of its transaction ids
+    /// (<see cref="PostgresUnitOfWork"/>): a row lock would not do, the transaction may not be stored
+    /// yet. Ids are hashed into the lock's key; two ids sharing a hash only wait for each other.</summary>
+    public override string? LinkTransactionLock => $"SELECT pg_advisory_xact_lock({LinkLockClass}, hashtext(@transactionId))";
+
     public override string In(string column, string parameter) => $"{column} = ANY({parameter})";
 
     public override string ConfirmDecisions => """

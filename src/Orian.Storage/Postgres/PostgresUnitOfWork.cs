@@ -21,10 +21,13 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
     /// of at every run (the custom plans the connection otherwise forces took 3.3 s of a load run's
     /// 18.6 s in the database), and the planner is kept from the sequential scans and hash joins a
     /// generic plan made while the tables were small would keep for good (measured: a generic plan
-    /// without these settings made the run collapse to 1,383 events/s, 1,275 us per event).
+    /// without these settings made the run collapse to 1,383 events/s, 1,275 us per event). The JIT is
+    /// off too: a scan the planner is kept from is costed beyond the JIT's thresholds, and one such
+    /// (the endpoints' handful of rows, read whole) was compiled at every run, about 200 ms each.
     /// </summary>
     internal const string PlanSettings =
-        "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;\n";
+        "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; " +
+        "SET LOCAL jit = off;\n";
 
     /// <summary>The batch's transactions, then its accounts and every account a stored transaction
     /// of the batch touches (its effect's account and a transfer's payee). The accounts are one
@@ -32,11 +35,20 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
     /// (subquery)</c> it was a sequential scan of every account, the largest statement under load
     /// (0.91 ms a batch at 4,000 accounts, growing with them).</summary>
     internal static readonly string LockSql = $"""
+        SELECT count(pg_advisory_xact_lock_shared({PostgresDialect.LinkLockClass}, hashtext(id))) FROM unnest(@ids::text[]) AS id;
         SELECT {TransactionRow.Columns} FROM transactions WHERE id = ANY(@ids) ORDER BY id FOR UPDATE;
         SELECT account_no, currency, exponent, posted, held FROM accounts
         WHERE account_no = ANY(@accounts || ARRAY(
             SELECT unnest(ARRAY[effect_account, CASE WHEN effect_counter_is_account THEN effect_counter END]) FROM transactions WHERE id = ANY(@ids)))
         ORDER BY account_no FOR UPDATE;
+        """;
+
+    /// <summary>The fan-out's read, after the batch's shared lock on each of its transaction ids (the
+    /// first statement of <see cref="LockSql"/>), which a link write takes exclusively: the links read
+    /// here stay as they are until the batch commits.</summary>
+    internal static readonly string FanOutReadSql = $"""
+        {SubscriptionsRead};
+        SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id = ANY(@ids);
         """;
 
     /// <summary>The controls, and what each account with a daily limit has spent today as it stands:
@@ -57,9 +69,10 @@ internal sealed class PostgresUnitOfWork(NpgsqlConnection connection, NpgsqlTran
     public override async Task<LockedRows> LockAsync(
         IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
     {
-        var sql = authorisationDay is null ? PlanSettings + LockSql : PlanSettings + LockSql + AuthorisationReadSql;
+        var sql = authorisationDay is null ? PlanSettings + LockSql + FanOutReadSql : PlanSettings + LockSql + AuthorisationReadSql + FanOutReadSql;
         var parameters = new { ids = transactionIds.ToArray(), accounts = accountNos.ToArray(), day = authorisationDay ?? default };
         await using var reader = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await reader.ReadAsync<long>().ConfigureAwait(false); // the link locks taken
         return await ReadLockedAsync(reader, authorisationDay is not null).ConfigureAwait(false);
     }
 

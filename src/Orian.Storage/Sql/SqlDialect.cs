@@ -64,6 +64,13 @@ public abstract class SqlDialect
     /// a write transaction already excludes every other writer (SQLite).</summary>
     public abstract string? TransactionLock(string name);
 
+    /// <summary>A statement that makes the current transaction the only writer of one transaction id's
+    /// link until it ends (parameter <c>@transactionId</c>), against the ledger batches touching that id,
+    /// whether or not the transaction is stored yet: a batch fans its events out with the links it
+    /// reads, so a link written meanwhile must wait for it, or be seen by it. Null where a write
+    /// transaction already excludes every other writer (SQLite).</summary>
+    public abstract string? LinkTransactionLock { get; }
+
     /// <summary>A statement that lets the current transaction commit without waiting for its log to
     /// reach the disk (PostgreSQL's <c>SET LOCAL synchronous_commit = off</c>), or null where the
     /// provider has none to offer per transaction. Only for writes that a crash may lose harmlessly

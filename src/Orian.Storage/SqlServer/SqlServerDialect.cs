@@ -42,6 +42,11 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override string ClaimHint => "WITH (UPDLOCK, READPAST, ROWLOCK)";
 
+    /// <summary>The key-range lock every batch takes on its transaction ids (<c>UPDLOCK, HOLDLOCK</c>
+    /// locks an id not stored yet too), taken on the one id.</summary>
+    public override string? LinkTransactionLock =>
+        "SELECT count(*) FROM transactions WITH (UPDLOCK, ROWLOCK, HOLDLOCK) WHERE id = @transactionId";
+
     public override string? TransactionLock(string name) =>
         $"DECLARE @lock int; EXEC @lock = sp_getapplock @Resource = N'{name}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1; " +
         $"IF @lock < 0 THROW {SqlServerErrors.LockNotTaken}, N'The lock {name} was not granted.', 1;";

@@ -26,6 +26,15 @@ internal static class SqlServerSql
         ORDER BY account_no;
         """;
 
+    /// <summary>The fan-out's read: the subscriptions, and the links of the batch's transactions, whose
+    /// ids the batch holds under <c>UPDLOCK, HOLDLOCK</c> (as a link write does its one), so the links
+    /// stay as read until the batch commits.</summary>
+    public const string FanOutRead = $"""
+        {OutboxSql.EnabledEndpoints};
+        SELECT {InstructionLinkRow.Columns} FROM instruction_links
+        WHERE transaction_id IN (SELECT id COLLATE Latin1_General_100_BIN2 FROM OPENJSON(@ids) WITH (id nvarchar(64) '$'));
+        """;
+
     /// <summary>The controls, and what each account with a daily limit has spent today as it stands
     /// (the rule, and why only where a limit will use it, are written out beside the PostgreSQL
     /// statement).</summary>

@@ -21,7 +21,7 @@ internal sealed class SqlServerUnitOfWork(SqlConnection connection, SqlTransacti
         IReadOnlyList<string> transactionIds, IReadOnlyList<string> accountNos, DateTimeOffset? authorisationDay, CancellationToken cancellationToken)
     {
         var dialect = new SqlServerDialect();
-        var sql = authorisationDay is null ? SqlServerSql.Lock : SqlServerSql.Lock + SqlServerSql.AuthorisationRead;
+        var sql = authorisationDay is null ? SqlServerSql.Lock + SqlServerSql.FanOutRead : SqlServerSql.Lock + SqlServerSql.AuthorisationRead + SqlServerSql.FanOutRead;
         var parameters = new
         {
             ids = (string)dialect.List([.. transactionIds.Order(StringComparer.Ordinal)]),

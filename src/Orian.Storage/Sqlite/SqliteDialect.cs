@@ -37,5 +37,7 @@ public sealed class SqliteDialect : OnConflictDialect
 
     public override string? TransactionLock(string name) => null;
 
+    public override string? LinkTransactionLock => null;
+
     public override string HasChecksumColumn => "SELECT count(*) FROM pragma_table_info('schema_migrations') WHERE name = 'checksum'";
 }

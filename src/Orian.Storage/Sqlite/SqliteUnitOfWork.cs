@@ -38,8 +38,21 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
         var authorisation = authorisationDay is { } day
             ? await LoadAuthorisationDataAsync(accountNos, day, cancellationToken).ConfigureAwait(false)
             : new Dictionary<string, (AccountControls, long)>();
-        return new LockedRows(transactions, accounts, authorisation);
+        // The fan-out's read: the subscriptions, and the links of the batch's transactions (the write
+        // lock keeps them as read until the batch commits).
+        var endpoints = await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt)>(new CommandDefinition(
+            SubscriptionsRead, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var links = new List<InstructionLinkRow>();
+        foreach (var chunk in transactionIds.Chunk(500))
+        {
+            links.AddRange(await connection.QueryAsync<InstructionLinkRow>(new CommandDefinition(
+                LinksRead, new { chunk }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false));
+        }
+
+        return WithFanOut(new LockedRows(transactions, accounts, authorisation), endpoints, links);
     }
+
+    private const string LinksRead = $"SELECT {InstructionLinkRow.Columns} FROM instruction_links WHERE transaction_id IN @chunk";
 
     private async Task<IReadOnlyDictionary<string, TransactionState>> ReadTransactionsAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {

@@ -25,6 +25,7 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
     private OrianStorage _db = null!;
+    private TestDatabase _database = null!;
     private ManualTimeProvider _time = null!;
     private OrchestratorServer _orchestrator = null!;
     private readonly List<IDisposable> _clients = [];
@@ -32,7 +33,8 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
     [SetUp]
     public async Task SetUp()
     {
-        _db = (await CreateDatabaseAsync("orch")).Storage;
+        _database = await CreateDatabaseAsync("orch");
+        _db = _database.Storage;
         await _db.Schema.MigrateAsync(CancellationToken.None);
         _time = new ManualTimeProvider(Start);
         _orchestrator = await OrchestratorServer.StartAsync(_time);
@@ -170,6 +172,42 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(Statuses(), Is.EqualTo(new[] { "PROCESSING", expected }).Or.EqualTo(new[] { expected, expected }),
             "both updates go out; whichever is sent last carries the newest status");
         Assert.That(_orchestrator.Updates.Last().Status, Is.EqualTo(expected));
+    }
+
+    /// <summary>A batch fans its events out with the links it read under lock; a link written while
+    /// that batch is open must wait for it (and then find the transaction), or the instruction would
+    /// never hear of it: the batch saw no link, the link write no transaction. The link write is
+    /// started while the batch waits at its commit, and the batch let go only once the link write is
+    /// seen waiting (PostgreSQL: its advisory lock not granted; SQLite: it cannot begin while the one
+    /// writer is held; SQL Server: its key-range lock not granted).</summary>
+    [Test]
+    public async Task ALinkWrittenWhileABatchOfItsTransactionIsOpenWaitsForItAndTheInstructionIsToldOnce()
+    {
+        var gate = new CommitGateStore(_db.Ledger);
+        gate.Close();
+        var batch = new LedgerBatchApplier(gate, _time).ApplyAsync([new Txn { Id = "RACE", Version = 1, Status = "COMPLETE", Amount = 700 }.Pending(_time.GetUtcNow())], CancellationToken.None);
+        await gate.Waiting.WaitAsync(Until.Guard);
+
+        var link = LinkAsync("RACE");
+        var waitingLocks = Provider.Name switch
+        {
+            "postgres" => "SELECT count(*) FROM pg_locks WHERE NOT granted",
+            "sqlserver" => "SELECT count(*) FROM sys.dm_tran_locks WHERE request_status = 'WAIT'",
+            _ => null,
+        };
+        if (waitingLocks is not null)
+        {
+            await Until.TrueAsync(async () => link.IsCompleted || await _database.ScalarAsync<long>(waitingLocks) > 0, "the link write waiting for the batch, or done");
+        }
+
+        Assert.That(link.IsCompleted, Is.False, "the link write waits while the batch is open");
+        gate.Open();
+        await batch;
+        var written = await link;
+        Assert.That(written.Queued, Is.EqualTo("SETTLED"), "the link write found the committed transaction and queued its status");
+
+        await DrainAsync(Dispatcher());
+        Assert.That(_orchestrator.Updates.Select(u => (u.Status, u.Version)), Is.EqualTo(new[] { ("SETTLED", 1L) }), "told once");
     }
 
     [Test]

@@ -263,6 +263,37 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         Assert.That(Verifies(later, oldKey), Is.False);
     }
 
+    /// <summary>The batch that commits an event queues its deliveries in the same commit: they are
+    /// there before any dispatcher runs, and the event is settled (no fan-out round is left to do).</summary>
+    [Test]
+    public async Task ABatchQueuesTheDeliveriesOfItsEventsInItsOwnCommit()
+    {
+        var (endpoint, _) = await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "Q1", Version = 2, Amount = 120 });
+
+        var delivery = await OnlyDeliveryAsync();
+        Assert.That((delivery.EndpointId, delivery.EventId, delivery.State, delivery.Attempts),
+            Is.EqualTo((endpoint, EventFactory.EventIdFor(EventTypes.TransactionUpdated, "Q1", 2, ""), "pending", 0)));
+        Assert.That((await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Unfanned, Is.Zero, "nothing left for a fan-out round");
+        Assert.That(await _db.Queue.FanOutAsync(_time.GetUtcNow(), 100, CancellationToken.None), Is.Zero);
+    }
+
+    /// <summary>An event no endpoint wants is settled as it is written, and an endpoint created
+    /// afterwards never gets it: nothing waits in the outbox for an endpoint that may never come.</summary>
+    [Test]
+    public async Task AnEventNoEndpointWantsIsSettledAtOnceAndALaterEndpointNeverGetsIt()
+    {
+        await ApplyAsync(new Txn { Id = "N1", Amount = 10 });
+        Assert.That((await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Unfanned, Is.Zero);
+        Assert.That(await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Is.Empty);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await EndpointAsync(_receiver.Url);
+        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        Assert.That(_receiver.Requests, Is.Empty);
+        Assert.That(await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Is.Empty);
+    }
+
     [Test]
     public async Task EndpointsGetOnlyTheTypesTheySubscribedTo()
     {

@@ -1,0 +1,111 @@
+using Orian.Ledger;
+using Orian.Orchestrator;
+using Orian.Outbox;
+
+namespace Orian.Delivery;
+
+/// <summary>A webhook endpoint as a batch fans its events out to it: the event types it subscribes to,
+/// and when it was created (an event older than its endpoint never goes to it).</summary>
+public sealed record Subscription(string EndpointId, IReadOnlyCollection<string> Events, DateTimeOffset CreatedAt)
+{
+    /// <summary>Parses the stored comma-separated list of event types.</summary>
+    public static Subscription Of(string endpointId, string events, DateTimeOffset createdAt) =>
+        new(endpointId, events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), createdAt);
+
+    public bool Wants(OutboxEvent e) => CreatedAt <= e.At && Events.Contains(e.Type, StringComparer.Ordinal);
+}
+
+/// <summary>A transaction's link to a Payments Orchestrator instruction, as a batch reads it: the
+/// references its events carry, and how far the instruction has been told.</summary>
+public sealed record LinkedInstruction(string TransactionId, InstructionLinkRefs Refs, string? LastStatus, long? LastVersion);
+
+/// <summary>One delivery a batch queues: an event to an endpoint, due at once.</summary>
+public sealed record DeliveryWrite(string EventId, string EndpointId);
+
+/// <summary>How far a linked instruction has been told, written back to its link by the batch.</summary>
+public sealed record LinkProgressWrite(string TransactionId, string? LastStatus, long? LastVersion);
+
+/// <summary>
+/// The fan-out, done by the ledger batch that writes the events, in its own transaction: each event
+/// about a linked transaction carries the link's references, a linked transaction's progress queues
+/// the instruction update the rule calls for (an <c>instruction.updated</c> event for the Orchestrator),
+/// and every event becomes one delivery per endpoint that wants it. Nothing is left for a later
+/// round to find, and no lock is shared between batches: the subscriptions and links are read in the
+/// batch's own locking read, under a lock that link writes take exclusively and batches share.
+/// </summary>
+public static class FanOut
+{
+    /// <summary>The destination id of the Payments Orchestrator (its instruction updates).</summary>
+    public const string OrchestratorEndpointId = "orchestrator";
+
+    public static void Apply(LedgerChanges changes, IReadOnlyList<Subscription> subscriptions, IReadOnlyDictionary<string, LinkedInstruction> links)
+    {
+        if (links.Count > 0)
+        {
+            ApplyLinks(changes, links);
+        }
+
+        if (subscriptions.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var e in changes.Outbox)
+        {
+            foreach (var subscription in subscriptions)
+            {
+                if (subscription.Wants(e))
+                {
+                    changes.Deliveries.Add(new DeliveryWrite(e.EventId, subscription.EndpointId));
+                }
+            }
+        }
+    }
+
+    private static void ApplyLinks(LedgerChanges changes, IReadOnlyDictionary<string, LinkedInstruction> links)
+    {
+        var progress = new Dictionary<string, LinkProgress>(StringComparer.Ordinal);
+        var updates = new List<OutboxEvent>();
+        for (var i = 0; i < changes.Outbox.Count; i++)
+        {
+            var e = changes.Outbox[i];
+            if (e.TransactionId is not { } id || !links.TryGetValue(id, out var link) || e.Type == EventTypes.InstructionUpdated)
+            {
+                continue;
+            }
+
+            e = e with { Payload = OutboxPayload.WithLink(e.Type, e.Payload, link.Refs) };
+            changes.Outbox[i] = e;
+            if (e.Type != EventTypes.TransactionUpdated || e.Version is not { } version)
+            {
+                continue;
+            }
+
+            var seen = progress.GetValueOrDefault(id, new LinkProgress(link.LastStatus, link.LastVersion));
+            var data = OutboxPayload.ReadTransactionUpdated(e.Payload);
+            var (next, queue) = InstructionUpdateRule.Decide(seen, version, data.Status, data.Result);
+            progress[id] = next;
+            if (queue is null)
+            {
+                continue;
+            }
+
+            var change = new InstructionChange(id, version, link.Refs, queue, seen.LastStatus, data.Status, data.Result, data.AccountNo, data.Amount?.ToMoney(), e.At);
+            // The id comes from the cause: an update this instruction was already sent (a link deleted
+            // and written again) is not stored twice, nor delivered twice.
+            var update = EventFactory.InstructionUpdated(change, changes.At) with { Subject = $"{link.Refs.OrderRef}/{link.Refs.InstructionRef}" };
+            updates.Add(update);
+            changes.Deliveries.Add(new DeliveryWrite(update.EventId, OrchestratorEndpointId));
+        }
+
+        changes.Outbox.AddRange(updates);
+        foreach (var (id, next) in progress)
+        {
+            var link = links[id];
+            if ((next.LastStatus, next.LastVersion) != (link.LastStatus, link.LastVersion))
+            {
+                changes.Links.Add(new LinkProgressWrite(id, next.LastStatus, next.LastVersion));
+            }
+        }
+    }
+}
