@@ -22,8 +22,10 @@ internal sealed class OutboxSql(SqlDialect d)
     public string MarkFannedOut { get; } = $"UPDATE outbox_events SET fanned_out = {d.True} WHERE {d.In("id", "@ids")}";
 
     /// <summary>A row when an event waits for the fan-out loop (the partial index of those is empty
-    /// but for instruction updates a link write queued and what an older build wrote).</summary>
-    public string AnyPending { get; } = $"SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox_events WHERE fanned_out = {d.False}) THEN 1 END";
+    /// but for instruction updates a link write queued and what an older build wrote). Written as the
+    /// first row in the index's order: an <c>EXISTS</c> was planned as a sequential scan of the whole
+    /// outbox (statistics from when every event waited), 78 ms a call under load.</summary>
+    public string AnyPending { get; } = $"SELECT id FROM outbox_events WHERE fanned_out = {d.False} ORDER BY id {d.Page("1")}";
 
     public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook' AND deleted_at IS NULL";
 
