@@ -19,7 +19,7 @@ namespace Orian.Storage;
 internal sealed class LinkUpdates(SqlDialect dialect)
 {
     /// <summary>The id of the outbox destination that stands for the Payments Orchestrator.</summary>
-    public const string OrchestratorEndpointId = "orchestrator";
+    public const string OrchestratorEndpointId = Orian.Delivery.FanOut.OrchestratorEndpointId;
 
     private const string UpdatePayload = "UPDATE outbox_events SET payload = @Payload WHERE id = @Id";
 
