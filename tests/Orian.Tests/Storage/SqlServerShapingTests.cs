@@ -67,9 +67,13 @@ public sealed class SqlServerShapingTests
         changes.Decisions.Add(new DecisionRecord("NEW", 1, "ACC-1", decision, new Money(5, "GBP", 2), 1.5, false, At, At.AddSeconds(1), Confirmed: false));
         changes.Revocations.Add(new DecisionRevocation("OLD", 3, decision, At));
         changes.Outbox.Add(new OutboxEvent("evt_1", "transaction.updated", "NEW", 1, "ACC-1", "{}", At));
+        changes.Outbox.Add(new OutboxEvent("evt_2", "instruction.updated", "NEW", 1, "ACC-1", "{}", At, Subject: "ORD-1/INS-1"));
+        changes.Deliveries.Add(new Orian.Delivery.DeliveryWrite("evt_1", "we_1"));
+        changes.Deliveries.Add(new Orian.Delivery.DeliveryWrite("evt_2", "orchestrator"));
+        changes.Links.Add(new Orian.Delivery.LinkProgressWrite("NEW", "SETTLED", 1));
 
         var batch = SqlServerBatch.For(changes);
-        Assert.That(batch.Parameters, Has.Count.EqualTo(9), "a statement per kind of write");
+        Assert.That(batch.Parameters, Has.Count.EqualTo(11), "a statement per kind of write");
         Assert.That(TransactSqlParseTests.Errors(batch.Text), Is.Empty, batch.Text);
     }
 
