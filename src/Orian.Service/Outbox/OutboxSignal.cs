@@ -2,9 +2,10 @@ using System.Threading.Channels;
 
 namespace Orian.Service.Outbox;
 
-/// <summary>Wakes the dispatcher right after a commit: <see cref="Ring"/> when events were written
-/// (the fan-out looks), <see cref="RingDeliveries"/> when deliveries became due outside the fan-out
-/// (a re-drive, an instruction update queued by a link). Polling is only the fallback.</summary>
+/// <summary>Wakes the dispatcher right after a commit: <see cref="RingDeliveries"/> when deliveries
+/// became due (a ledger batch that queued some, a re-drive, an instruction update queued by a link),
+/// <see cref="Ring"/> when an event waits for the fan-out round (an instruction update a link write
+/// queued, for the tenants subscribed to it). Polling is only the fallback.</summary>
 internal sealed class OutboxSignal
 {
     private readonly Channel<bool> _events = Doorbell();
