@@ -97,11 +97,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 1404, Level = LogLevel.Error, Message = "Recording {Count} delivery attempts failed; those deliveries are sent again (same webhook-id) when their leases run out")]
     public static partial void RecordFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} failed unexpectedly ({ExceptionType}); recorded as a failed attempt")]
-    public static partial void DeliveryFault(ILogger logger, long deliveryId, string exceptionType);
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Delivery of event {EventId} to endpoint {EndpointId} failed unexpectedly ({ExceptionType}); recorded as a failed attempt")]
+    public static partial void DeliveryFault(ILogger logger, string eventId, string endpointId, string exceptionType);
 
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the lease ran out before the attempt was recorded; another dispatcher owns it")]
-    public static partial void LeaseLost(ILogger logger, long deliveryId);
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Delivery of event {EventId} to endpoint {EndpointId}: the lease ran out before the attempt was recorded; another dispatcher owns it")]
+    public static partial void LeaseLost(ILogger logger, string eventId, string endpointId);
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} dead-lettered after {Attempts} attempts: {Error}")]
     public static partial void DeadLettered(ILogger logger, long deliveryId, string eventId, string endpointId, int attempts, string error);

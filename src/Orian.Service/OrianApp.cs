@@ -134,12 +134,17 @@ public static class OrianApp
             sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>(),
             sp.GetRequiredService<ILogger<LedgerBatchApplier>>(), sp.GetRequiredService<OrianMetrics>().BatchRetried,
             // The batch fans its events out: when it queued deliveries, its span says how many (it is
-            // the current activity) and the claims look now.
-            queued =>
+            // the current activity) and how many this instance took live; the claims look now for the rest.
+            (queued, live) =>
             {
                 System.Diagnostics.Activity.Current?.SetTag("orian.deliveries", queued);
-                sp.GetRequiredService<Orian.Service.Outbox.OutboxSignal>().RingDeliveries();
-            }));
+                System.Diagnostics.Activity.Current?.SetTag("orian.deliveries.live", live);
+                if (live < queued)
+                {
+                    sp.GetRequiredService<Orian.Service.Outbox.OutboxSignal>().RingDeliveries();
+                }
+            },
+            sp.GetRequiredService<Orian.Service.Outbox.WebhookDispatcher>()));
 
         // Hosted services start in registration order: export first (so it sees everything), then the
         // schema, current before the first batch.

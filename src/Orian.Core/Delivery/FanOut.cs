@@ -5,12 +5,13 @@ using Orian.Outbox;
 namespace Orian.Delivery;
 
 /// <summary>A webhook endpoint as a batch fans its events out to it: the event types it subscribes to,
-/// and when it was created (an event older than its endpoint never goes to it).</summary>
-public sealed record Subscription(string EndpointId, IReadOnlyCollection<string> Events, DateTimeOffset CreatedAt)
+/// and when it was created (an event older than its endpoint never goes to it). <see cref="UpdatedAt"/>
+/// tells the live path whether what it holds of the endpoint (its address and secrets) is current.</summary>
+public sealed record Subscription(string EndpointId, IReadOnlyCollection<string> Events, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     /// <summary>Parses the stored comma-separated list of event types.</summary>
-    public static Subscription Of(string endpointId, string events, DateTimeOffset createdAt) =>
-        new(endpointId, events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), createdAt);
+    public static Subscription Of(string endpointId, string events, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
+        new(endpointId, events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), createdAt, updatedAt);
 
     public bool Wants(OutboxEvent e) => CreatedAt <= e.At && Events.Contains(e.Type, StringComparer.Ordinal);
 }
@@ -19,8 +20,10 @@ public sealed record Subscription(string EndpointId, IReadOnlyCollection<string>
 /// references its events carry, and how far the instruction has been told.</summary>
 public sealed record LinkedInstruction(string TransactionId, InstructionLinkRefs Refs, string? LastStatus, long? LastVersion);
 
-/// <summary>One delivery a batch queues: an event to an endpoint, due at once.</summary>
-public sealed record DeliveryWrite(string EventId, string EndpointId);
+/// <summary>One delivery a batch queues: an event to an endpoint, due at once. Leased
+/// (<paramref name="LeaseOwner"/>, <paramref name="LeaseUntil"/>) when this instance's dispatcher takes
+/// it live, from memory after the commit (<see cref="ILiveDeliveries"/>); otherwise left for the claims.</summary>
+public sealed record DeliveryWrite(string EventId, string EndpointId, string? LeaseOwner = null, DateTimeOffset? LeaseUntil = null);
 
 /// <summary>How far a linked instruction has been told, written back to its link by the batch.</summary>
 public sealed record LinkProgressWrite(string TransactionId, string? LastStatus, long? LastVersion);
@@ -49,6 +52,8 @@ public static class FanOut
         {
             return;
         }
+
+        changes.Subscriptions = subscriptions;
 
         foreach (var e in changes.Outbox)
         {

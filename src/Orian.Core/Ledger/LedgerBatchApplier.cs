@@ -14,10 +14,13 @@ namespace Orian.Ledger;
 /// <param name="retried">Told each time a batch is run again, with why: <c>lost_race</c>,
 /// <c>commit_not_applied</c> or <c>transient</c> (for a counter).</param>
 /// <param name="deliveriesQueued">Told, after a commit, how many deliveries the batch queued (only
-/// when it queued any): the dispatcher's cue to claim them now rather than at its next poll.</param>
+/// when it queued any) and how many of them went live: the dispatcher's cue to claim the others now
+/// rather than at its next poll.</param>
+/// <param name="live">This instance's dispatcher, which takes the deliveries it has room for from
+/// memory after the commit (null: every delivery is left for the claims).</param>
 public sealed class LedgerBatchApplier(
     ILedgerStore store, TimeProvider time, AuthorisationPolicy? policy = null, ILogger? logger = null, Action<string>? retried = null,
-    Action<int>? deliveriesQueued = null)
+    Action<int, int>? deliveriesQueued = null, Delivery.ILiveDeliveries? live = null)
 {
     /// <summary>How often a batch is re-run after losing a race or a deadlock before giving up.</summary>
     public const int MaxAttempts = 3;
@@ -151,18 +154,47 @@ public sealed class LedgerBatchApplier(
         beforeWrite?.Invoke(changes);
         Delivery.FanOut.Apply(changes, locked.Subscriptions, locked.Links);
         Stamp(timings, (t, v) => t.Planned = v);
-        await unit.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
-        Stamp(timings, (t, v) => t.Written = v);
+        var reservation = changes.Deliveries.Count > 0 ? live?.Reserve(changes) : null;
+        try
+        {
+            await unit.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
+            Stamp(timings, (t, v) => t.Written = v);
+            await CommitAsync(unit, changes, cancellationToken).ConfigureAwait(false);
+            Stamp(timings, (t, v) => t.Committed = v);
+        }
+        catch
+        {
+            // Not committed, or not known to be: nothing goes out from memory. A leased row that did
+            // commit waits for its lease to run out, then a claim sends it.
+            reservation?.Release();
+            throw;
+        }
+
+        reservation?.Committed(changes);
+        foreach (var revocation in changes.Revocations)
+        {
+            LedgerLog.Revoked(_logger, revocation.TransactionId, revocation.Version, revocation.StandIn.ResultText, revocation.StandIn.Detail);
+        }
+
+        if (changes.Deliveries.Count > 0)
+        {
+            deliveriesQueued?.Invoke(changes.Deliveries.Count, changes.Deliveries.Count(d => d.LeaseOwner is not null));
+        }
+
+        return result;
+    }
+
+    /// <summary>Commits; a COMMIT that fails (the connection lost while it ran, say) may have happened
+    /// or not. Answering "not stored" for a batch that did commit would tell PPS the stand-in while a
+    /// hold stands, so the database is asked, on a fresh connection, for a row only this batch wrote.</summary>
+    private async Task CommitAsync(ILedgerUnitOfWork unit, LedgerChanges changes, CancellationToken cancellationToken)
+    {
         try
         {
             await unit.CommitAsync(cancellationToken).ConfigureAwait(false);
-            Stamp(timings, (t, v) => t.Committed = v);
         }
         catch (Exception e) when (changes.Outbox.Count > 0 && !cancellationToken.IsCancellationRequested)
         {
-            // A COMMIT that fails (the connection lost while it ran, say) may have happened or not.
-            // Answering "not stored" for a batch that did commit would tell PPS the stand-in while a
-            // hold stands, so ask the database, on a fresh connection, for a row only this batch wrote.
             bool committed;
             try
             {
@@ -180,18 +212,6 @@ public sealed class LedgerBatchApplier(
                 throw new CommitNotAppliedException(e);
             }
         }
-
-        foreach (var revocation in changes.Revocations)
-        {
-            LedgerLog.Revoked(_logger, revocation.TransactionId, revocation.Version, revocation.StandIn.ResultText, revocation.StandIn.Detail);
-        }
-
-        if (changes.Deliveries.Count > 0)
-        {
-            deliveriesQueued?.Invoke(changes.Deliveries.Count);
-        }
-
-        return result;
     }
 }
 

@@ -22,6 +22,9 @@ public sealed class LedgerChanges(DateTimeOffset at)
     /// <summary>The events' deliveries, one per endpoint that wants each (<see cref="Delivery.FanOut"/>).</summary>
     public List<Delivery.DeliveryWrite> Deliveries { get; } = [];
 
+    /// <summary>The subscriptions the deliveries were matched against (as the batch read them).</summary>
+    public IReadOnlyList<Delivery.Subscription> Subscriptions { get; set; } = [];
+
     /// <summary>Linked instructions whose progress the batch's events moved.</summary>
     public List<Delivery.LinkProgressWrite> Links { get; } = [];
 }

@@ -79,6 +79,12 @@ public sealed class OutboxOptions
     [Range(1, 1024)]
     public int MaxConcurrencyPerEndpoint { get; set; } = 64;
 
+    /// <summary>Deliveries of one endpoint the dispatcher takes live at most (handed over by the ledger
+    /// batches that wrote them, waiting for a sender or being sent). Beyond, a batch leaves them to the
+    /// claims and never waits.</summary>
+    [Range(0, 100_000)]
+    public int LiveDepthPerEndpoint { get; set; } = 512;
+
     /// <summary>Longest <c>Retry-After</c> honoured. Default 24 h.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
 

@@ -78,7 +78,9 @@ public sealed record EndpointResponse(
 
 public sealed record EndpointListResponse(IReadOnlyList<EndpointResponse> Endpoints);
 
-public sealed record AttemptModel(int Attempt, DateTimeOffset AttemptedAt, int? StatusCode, double LatencyMs, string? Error);
+/// <summary>One attempt of a delivery; <paramref name="LatencyMs"/> is absent for a first attempt that
+/// delivered (recorded on the delivery alone: its latency is in the metrics and traces).</summary>
+public sealed record AttemptModel(int Attempt, DateTimeOffset AttemptedAt, int? StatusCode, double? LatencyMs, string? Error);
 
 public sealed record DeliveryResponse(
     long Id, string EventId, string EventType, string EndpointId, string State, int Attempts, DateTimeOffset? NextAttemptAt, int? LastStatus,

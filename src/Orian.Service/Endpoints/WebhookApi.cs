@@ -180,5 +180,5 @@ internal static class WebhookApi
     private static DeliveryResponse ToResponse(DeliveryRow d, IReadOnlyList<AttemptRow>? attempts) =>
         new(d.Id, d.EventId, d.EventType, d.EndpointId, d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastStatus, d.LastError,
             d.CreatedAt, d.DeliveredAt,
-            attempts?.Select(a => new AttemptModel(a.Attempt, a.AttemptedAt, a.StatusCode, Math.Round(a.LatencyMs, 3), a.Error)).ToList());
+            attempts?.Select(a => new AttemptModel(a.Attempt, a.AttemptedAt, a.StatusCode, a.LatencyMs is { } ms ? Math.Round(ms, 3) : null, a.Error)).ToList());
 }

@@ -5,7 +5,10 @@ using System.Net;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Orian.Delivery;
+using Orian.Ledger;
 using Orian.Outbox;
+using Orian.Service.Delivery;
 using Orian.Security;
 using Orian.Service.Configuration;
 using Orian.Service.Diagnostics;
@@ -30,8 +33,9 @@ namespace Orian.Service.Outbox;
 /// Instruction updates for the Payments Orchestrator travel the same way, sent by
 /// <see cref="OrchestratorClient"/> instead of as a webhook.
 /// </summary>
-internal sealed class WebhookDispatcher : BackgroundService
+internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
 {
+    private readonly EndpointTargets _targets;
     private readonly IOutboxQueue _store;
     private readonly OutboxOptions _options;
     private readonly IReadOnlyList<TimeSpan> _schedule;
@@ -68,6 +72,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         _random = random ?? Random.Shared;
         _orchestrator = orchestrator;
         _store = store;
+        _targets = new EndpointTargets(store);
         _options = options.Value;
         _schedule = _options.GetRetryWaits();
         _time = time;
@@ -83,38 +88,44 @@ internal sealed class WebhookDispatcher : BackgroundService
         _timeout = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddTimeout(TimeSpan.FromMilliseconds(_options.RequestTimeoutMs)).Build();
     }
 
-    /// <summary>A delivery claimed under one lease: who holds it, and until when.</summary>
-    private sealed record Leased(string Owner, DateTimeOffset Until, ClaimedDelivery Delivery);
+    /// <summary>A delivery held under one lease: who holds it, until when; for one taken live, the
+    /// version of its endpoint the batch matched it against (its address and secrets are read then).</summary>
+    private sealed record Leased(string Owner, DateTimeOffset Until, ClaimedDelivery Delivery, DateTimeOffset? EndpointVersion = null);
 
     /// <summary>An attempt made (or a delivery put back unsent), waiting to be recorded.</summary>
     private sealed record Made(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery);
+
+    /// <summary>The lanes and the recorder's channel while <see cref="RunAsync"/> runs; null otherwise,
+    /// when nothing is taken live.</summary>
+    private volatile Pipeline? _running;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         _options.DispatcherEnabled ? RunAsync(stoppingToken) : Task.CompletedTask;
 
     /// <summary>
-    /// The pipeline, until <paramref name="stoppingToken"/>: fan-out, claims, senders and recorder
-    /// run side by side. On stop nothing new is claimed or sent; attempts already made are still
-    /// recorded (for a few seconds); deliveries claimed but not sent wait for their leases to run
-    /// out and go out again from whichever dispatcher claims them next, under the same webhook-id.
+    /// The pipeline, until <paramref name="stoppingToken"/>: the fan-out round, the claims, the lanes
+    /// of senders and the recorder run side by side, and ledger batches hand over the deliveries they
+    /// lease to this instance (<see cref="Reserve"/>). On stop nothing new is taken, claimed or sent;
+    /// attempts already made are still recorded (for a few seconds); deliveries held but not sent
+    /// wait for their leases to run out and go out again from whichever dispatcher claims them next,
+    /// under the same webhook-id.
     /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var pipeline = new Pipeline(this);
-        var work = Channel.CreateUnbounded<Leased>(new UnboundedChannelOptions { SingleWriter = true });
         var made = Channel.CreateUnbounded<Made>(new UnboundedChannelOptions { SingleReader = true });
+        var pipeline = new Pipeline(this, made.Writer, stoppingToken);
         using var recording = new CancellationTokenSource();
-        var senders = Enumerable.Range(0, _options.MaxConcurrency).Select(_ => pipeline.SendLoopAsync(work.Reader, made.Writer, stoppingToken)).ToArray();
         var recorder = pipeline.RecordLoopAsync(made.Reader, recording.Token);
         var fanOut = pipeline.FanOutLoopAsync(stoppingToken);
+        _running = pipeline;
         try
         {
-            await Quietly(pipeline.ClaimLoopAsync(work.Writer, stoppingToken));
+            await Quietly(pipeline.ClaimLoopAsync(stoppingToken));
         }
         finally
         {
-            work.Writer.TryComplete();
-            await Quietly(Task.WhenAll(senders));
+            _running = null;
+            await Quietly(pipeline.Lanes.DrainedAsync());
             made.Writer.TryComplete();
             recording.CancelAfter(RecordOnStop);
             await Quietly(recorder);
@@ -134,15 +145,109 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
-    /// <summary>The state the loops of <see cref="RunAsync"/> share: what is claimed and not yet
-    /// sent, per endpoint (the per-endpoint cap), and what is claimed and not yet recorded (the
-    /// instance's capacity).</summary>
-    private sealed class Pipeline(WebhookDispatcher d)
+    /// <summary>The lease owner of every delivery this instance takes live (claims have one each).</summary>
+    private string LiveOwner => $"{_instance}:live";
+
+    /// <summary>
+    /// The live path (<see cref="ILiveDeliveries"/>): of a ledger batch's webhook deliveries, those whose
+    /// endpoint's lane has room and whose circuit is closed are leased to this instance, for the lanes
+    /// after the commit. Instruction updates for the Orchestrator are never taken live: one in flight
+    /// per instruction across instances is the claims' rule. Never waits; null when nothing is taken
+    /// (the dispatcher is not running, or every lane is full).
+    /// </summary>
+    public ILiveReservation? Reserve(LedgerChanges changes)
     {
-        private readonly Dictionary<string, int> _unsent = new(StringComparer.Ordinal);
+        if (_running is not { } pipeline || pipeline.Stopping)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var until = now.AddSeconds(_options.LeaseSeconds);
+        List<(int Index, string EndpointId)>? taken = null;
+        for (var i = 0; i < changes.Deliveries.Count; i++)
+        {
+            var d = changes.Deliveries[i];
+            if (d.EndpointId == FanOut.OrchestratorEndpointId || HealthOf(d.EndpointId).IsOpen(now) || !pipeline.Lanes.TryReserve(d.EndpointId))
+            {
+                continue;
+            }
+
+            changes.Deliveries[i] = d with { LeaseOwner = LiveOwner, LeaseUntil = until };
+            (taken ??= []).Add((i, d.EndpointId));
+        }
+
+        return taken is null ? null : new LiveReservation(pipeline, LiveOwner, until, taken);
+    }
+
+    /// <summary>A batch's room in the lanes: handed over after its commit, given back otherwise.</summary>
+    private sealed class LiveReservation(Pipeline pipeline, string owner, DateTimeOffset until, List<(int Index, string EndpointId)> taken) : ILiveReservation
+    {
+        private int _done;
+
+        public void Committed(LedgerChanges changes)
+        {
+            if (Interlocked.Exchange(ref _done, 1) != 0)
+            {
+                return;
+            }
+
+            var events = new Dictionary<string, OutboxEvent>(StringComparer.Ordinal);
+            foreach (var e in changes.Outbox)
+            {
+                events.TryAdd(e.EventId, e);
+            }
+
+            var versions = changes.Subscriptions.ToDictionary(s => s.EndpointId, s => s.UpdatedAt, StringComparer.Ordinal);
+            foreach (var (i, _) in taken)
+            {
+                var d = changes.Deliveries[i];
+                var e = events[d.EventId];
+                var delivery = new ClaimedDelivery
+                {
+                    EventId = e.EventId, EventType = e.Type, Payload = e.Payload, EndpointId = d.EndpointId, EndpointKind = "webhook",
+                    TransactionId = e.TransactionId, EventCreatedAt = e.At, TraceParent = e.TraceParent, Live = true,
+                };
+                pipeline.Lanes.Enqueue(d.EndpointId, new Leased(owner, until, delivery, versions.GetValueOrDefault(d.EndpointId)), reserved: true);
+            }
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _done, 1) != 0)
+            {
+                return;
+            }
+
+            foreach (var (_, endpointId) in taken)
+            {
+                pipeline.Lanes.Unreserve(endpointId);
+            }
+        }
+    }
+
+    /// <summary>The state the loops of <see cref="RunAsync"/> share: the lanes (what each endpoint
+    /// holds), and what is claimed and not yet recorded (the claims' capacity).</summary>
+    private sealed class Pipeline
+    {
+        private readonly WebhookDispatcher d;
+        private readonly ChannelWriter<Made> _made;
+        private readonly CancellationToken _stop;
         private int _unrecorded;
 
-        /// <summary>Deliveries this instance holds at most (claimed, not yet recorded): enough to keep
+        public Pipeline(WebhookDispatcher dispatcher, ChannelWriter<Made> made, CancellationToken stop)
+        {
+            d = dispatcher;
+            _made = made;
+            _stop = stop;
+            Lanes = new(d._options.MaxConcurrency, d._options.MaxConcurrencyPerEndpoint, d._options.LiveDepthPerEndpoint, SendAsync, stop);
+        }
+
+        public DeliveryLanes<Leased> Lanes { get; }
+
+        public bool Stopping => _stop.IsCancellationRequested;
+
+        /// <summary>Claimed deliveries this instance holds at most (not yet recorded): enough to keep
         /// every sender busy while the next batch is claimed and the last one recorded.</summary>
         private int Capacity => 2 * d._options.MaxConcurrency;
 
@@ -174,8 +279,7 @@ internal sealed class WebhookDispatcher : BackgroundService
 
                 if (fanned > 0)
                 {
-                    // Events are arriving: let a few more gather rather than run a transaction per
-                    // ledger commit (the ledger rings on every one).
+                    // Events are arriving: let a few more gather rather than run a transaction each.
                     await Task.Delay(Linger, d._time, stop);
                     continue;
                 }
@@ -184,7 +288,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             }
         }
 
-        public async Task ClaimLoopAsync(ChannelWriter<Leased> work, CancellationToken stop)
+        public async Task ClaimLoopAsync(CancellationToken stop)
         {
             while (!stop.IsCancellationRequested)
             {
@@ -195,7 +299,7 @@ internal sealed class WebhookDispatcher : BackgroundService
                 {
                     try
                     {
-                        claimed = await ClaimAsync(work, want, stop);
+                        claimed = await ClaimAsync(want, stop);
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
                     {
@@ -219,77 +323,61 @@ internal sealed class WebhookDispatcher : BackgroundService
             }
         }
 
-        private async Task<int> ClaimAsync(ChannelWriter<Leased> work, int want, CancellationToken stop)
+        /// <summary>One claim: what the lanes hold counts against each endpoint's share, so a lane
+        /// busy with live deliveries is claimed for only once it has room.</summary>
+        private async Task<int> ClaimAsync(int want, CancellationToken stop)
         {
             var now = d._time.GetUtcNow();
             var (owner, until) = d.NewLease(now);
-            Dictionary<string, int> busy;
-            lock (_unsent)
-            {
-                busy = new Dictionary<string, int>(_unsent, StringComparer.Ordinal);
-            }
-
-            var limits = new ClaimLimits(want, d._options.MaxConcurrencyPerEndpoint, d._orchestrator.Enabled) { Busy = busy, Skip = d.OpenCircuits(now) };
+            var limits = new ClaimLimits(want, d._options.MaxConcurrencyPerEndpoint, d._orchestrator.Enabled) { Busy = Lanes.Busy(), Skip = d.OpenCircuits(now) };
             var claimed = await d._store.ClaimDueAsync(owner, now, until, limits, stop);
             Interlocked.Add(ref _unrecorded, claimed.Count);
-            lock (_unsent)
+            foreach (var c in claimed)
             {
-                foreach (var c in claimed)
-                {
-                    _unsent[c.EndpointId] = _unsent.GetValueOrDefault(c.EndpointId) + 1;
-                }
-            }
-
-            foreach (var c in Interleaved(claimed))
-            {
-                work.TryWrite(new Leased(owner, until, c));
+                Lanes.Enqueue(c.EndpointId, new Leased(owner, until, c), reserved: false);
             }
 
             return claimed.Count;
         }
 
-        public async Task SendLoopAsync(ChannelReader<Leased> work, ChannelWriter<Made> made, CancellationToken stop)
+        /// <summary>What a lane does with one delivery: process it (never throws but when stopping)
+        /// and hand the outcome to the recorder.</summary>
+        private async Task SendAsync(Leased leased, CancellationToken stop)
         {
-            await foreach (var leased in work.ReadAllAsync(stop))
+            AttemptOutcome? outcome;
+            try
             {
-                AttemptOutcome? outcome;
-                try
-                {
-                    outcome = await d.ProcessAsync(leased, stop);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-                {
-                    // The lease could not be checked (the database is away): not sent; the lease
-                    // runs out and the delivery is claimed again.
-                    Log.DispatchFailed(d._logger, e, "lease check");
-                    outcome = null;
-                }
-                finally
-                {
-                    lock (_unsent)
-                    {
-                        var left = _unsent[leased.Delivery.EndpointId] - 1;
-                        if (left == 0)
-                        {
-                            _unsent.Remove(leased.Delivery.EndpointId);
-                        }
-                        else
-                        {
-                            _unsent[leased.Delivery.EndpointId] = left;
-                        }
-                    }
+                outcome = await d.ProcessAsync(leased, stop);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                // The lease could not be checked (the database is away): not sent; the lease
+                // runs out and the delivery is claimed again.
+                Log.DispatchFailed(d._logger, e, "lease check");
+                outcome = null;
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = null;
+            }
 
-                    RingClaims(); // a slot of this endpoint is free: claim on, without waiting for the record
-                }
+            if (outcome is null)
+            {
+                Unrecorded(leased.Delivery, -1);
+            }
+            else
+            {
+                _made.TryWrite(new Made(leased.Owner, outcome, leased.Delivery));
+            }
 
-                if (outcome is null)
-                {
-                    Interlocked.Decrement(ref _unrecorded);
-                }
-                else
-                {
-                    made.TryWrite(new Made(leased.Owner, outcome, leased.Delivery));
-                }
+            RingClaims(); // a slot of this endpoint is free: claim on, without waiting for the record
+        }
+
+        private void Unrecorded(ClaimedDelivery delivery, int change)
+        {
+            if (!delivery.Live)
+            {
+                Interlocked.Add(ref _unrecorded, change);
             }
         }
 
@@ -311,7 +399,11 @@ internal sealed class WebhookDispatcher : BackgroundService
                     await Task.Delay(Linger, d._time, CancellationToken.None);
                 }
 
-                Interlocked.Add(ref _unrecorded, -batch.Count);
+                foreach (var m in batch)
+                {
+                    Unrecorded(m.Delivery, -1);
+                }
+
                 RingClaims();
             }
         }
@@ -388,13 +480,19 @@ internal sealed class WebhookDispatcher : BackgroundService
         if (HealthOf(delivery.EndpointId).OpenUntil(now) is { } reopens)
         {
             _metrics?.Delivery("postponed", delivery.EndpointKind, null);
-            return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointHealth.OpenError, false, reopens, false, Postponed: true);
+            return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointHealth.OpenError, false, reopens, false,
+                Postponed: true, LiveEventId: LiveEventOf(delivery));
         }
 
         if (!await HoldsLeaseAsync(leased, cancellationToken))
         {
-            Log.LeaseLost(_logger, delivery.Id);
+            Log.LeaseLost(_logger, delivery.EventId, delivery.EndpointId);
             return null;
+        }
+
+        if (delivery.Live && !await _targets.FillAsync(delivery, leased.EndpointVersion, cancellationToken))
+        {
+            return null; // the endpoint was disabled or deleted since the batch: not sent, and no longer claimable
         }
 
         using var activity = StartDeliveryActivity(delivery);
@@ -455,7 +553,9 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
 
         var renewed = _time.GetUtcNow().AddSeconds(_options.LeaseSeconds);
-        return (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
+        return leased.Delivery.Live
+            ? await _store.RenewLiveLeaseAsync(leased.Owner, leased.Delivery.EventId, leased.Delivery.EndpointId, renewed, cancellationToken)
+            : (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
     }
 
     /// <summary>Records attempts (of any claims) in one transaction. If that transaction fails, each
@@ -465,10 +565,10 @@ internal sealed class WebhookDispatcher : BackgroundService
     /// webhook-id) once its lease runs out.</summary>
     private async Task RecordAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
     {
-        var ids = new List<long>(attempts.Count);
+        var recorded = new List<AttemptOutcome>(attempts.Count);
         try
         {
-            ids.AddRange(await _store.RecordAttemptsAsync([.. attempts.Select(a => (a.Owner, a.Outcome))], cancellationToken));
+            recorded.AddRange(await _store.RecordAttemptsAsync([.. attempts.Select(a => (a.Owner, a.Outcome))], cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -482,7 +582,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             {
                 try
                 {
-                    ids.AddRange(await _store.RecordAttemptsAsync([(owner, outcome)], cancellationToken));
+                    recorded.AddRange(await _store.RecordAttemptsAsync([(owner, outcome)], cancellationToken));
                 }
                 catch (Exception one) when (one is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -491,19 +591,32 @@ internal sealed class WebhookDispatcher : BackgroundService
             }
         }
 
-        var recorded = ids.ToHashSet();
+        var byKey = new Dictionary<(string, string, long), AttemptOutcome>();
+        foreach (var r in recorded)
+        {
+            byKey.TryAdd(KeyOf(r), r);
+        }
+
         foreach (var (_, o, d) in attempts)
         {
-            if (!recorded.Contains(o.DeliveryId))
+            if (!byKey.TryGetValue(KeyOf(o), out var r))
             {
-                Log.LeaseLost(_logger, o.DeliveryId);
+                Log.LeaseLost(_logger, d.EventId, d.EndpointId);
             }
             else if (!o.Delivered && !o.Postponed && o.NextAttemptAt is null)
             {
-                Log.DeadLettered(_logger, o.DeliveryId, d.EventId, d.EndpointId, o.Attempt, o.Error ?? "");
+                Log.DeadLettered(_logger, r.DeliveryId, d.EventId, d.EndpointId, o.Attempt, o.Error ?? "");
             }
         }
     }
+
+    /// <summary>An outcome's delivery, as sent and as recorded: a live one by its event (the record
+    /// fills in its id), a claimed one by its id.</summary>
+    private static (string, string, long) KeyOf(AttemptOutcome o) =>
+        o.LiveEventId is { } eventId ? (o.EndpointId, eventId, 0) : (o.EndpointId, "", o.DeliveryId);
+
+    /// <summary>The event of a delivery taken live (by which it is recorded), or null for a claimed one.</summary>
+    private static string? LiveEventOf(ClaimedDelivery delivery) => delivery.Live ? delivery.EventId : null;
 
     /// <summary>
     /// One attempt at one delivery, whatever happens: any exception of this delivery (other than
@@ -559,7 +672,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             // Anything else (a malformed header from a bad token, a payload that will not build...):
             // recorded by its type only, since a message may quote the value that broke it.
             error = $"unexpected {e.GetType().Name}";
-            Log.DeliveryFault(_logger, delivery.Id, e.GetType().Name);
+            Log.DeliveryFault(_logger, delivery.EventId, delivery.EndpointId, e.GetType().Name);
         }
 
         var now = _time.GetUtcNow();
@@ -572,7 +685,8 @@ internal sealed class WebhookDispatcher : BackgroundService
         var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
-        return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, AttemptErrors.Bound(error), delivered, next, gone);
+        return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, AttemptErrors.Bound(error), delivered, next, gone,
+            LiveEventId: LiveEventOf(delivery));
     }
 
     private EndpointHealth HealthOf(string endpointId)

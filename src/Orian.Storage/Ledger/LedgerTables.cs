@@ -27,6 +27,9 @@ internal static class LedgerTables
     /// <summary>An instruction's <c>order_ref/instruction_ref</c>: two references of at most 50 and the slash.</summary>
     private const int SubjectWidth = 110;
 
+    /// <summary>A lease's owner: an instance and its claim (the schema declares 200).</summary>
+    private const int LeaseOwnerWidth = 200;
+
     /// <summary>One row per transaction, its latest version. Indexes, each for the read it serves: the
     /// key (the batch's locking read, every update, reads by id); <c>ix_transactions_effect_account_created</c>
     /// (partial: rows that still move money; a decision's spend today, on accounts with a daily limit);
@@ -155,8 +158,9 @@ internal static class LedgerTables
         Of<OutboxEvent, string?>("subject", ColumnType.Key, e => e.Subject, SubjectWidth),
         Of<OutboxEvent, bool>("fanned_out", ColumnType.Bool, _ => true));
 
-    /// <summary>A delivery queued by the batch's fan-out, due at once; the dispatcher owns the other
-    /// columns (its lease, its attempts' outcome). Indexes: the key (every update by id);
+    /// <summary>A delivery queued by the batch's fan-out, due at once, leased to this instance when its
+    /// dispatcher takes it live (<see cref="Orian.Delivery.ILiveDeliveries"/>); the dispatcher owns the
+    /// other columns (its attempts' outcome). Indexes: the key (every update by id);
     /// <c>(event_id, endpoint_id)</c> (unique: one delivery of an event to an endpoint, whoever queues
     /// it); <c>ix_webhook_deliveries_endpoint_due</c> (partial: pending, the claims' per-endpoint
     /// read in due order); <c>ix_webhook_deliveries_due</c> (partial: pending, the backlog's age);
@@ -168,7 +172,9 @@ internal static class LedgerTables
         Of<Orian.Delivery.DeliveryWrite, string>("state", ColumnType.Text, _ => "pending", StateWidth),
         Of<Orian.Delivery.DeliveryWrite, int>("attempts", ColumnType.Int, _ => 0),
         CreatedAt<Orian.Delivery.DeliveryWrite>("next_attempt_at"),
-        CreatedAt<Orian.Delivery.DeliveryWrite>("created_at"));
+        CreatedAt<Orian.Delivery.DeliveryWrite>("created_at"),
+        Of<Orian.Delivery.DeliveryWrite, string?>("lease_owner", ColumnType.Text, d => d.LeaseOwner, LeaseOwnerWidth),
+        Of<Orian.Delivery.DeliveryWrite, DateTimeOffset?>("lease_until", ColumnType.Time, d => d.LeaseUntil));
 
     /// <summary>How far a linked instruction has been told (the columns of <c>instruction_links</c> the
     /// batch's fan-out moves; the link API writes the rest).</summary>

@@ -36,10 +36,10 @@ public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction trans
 
     /// <summary>The batch's fan-out data from its rows: the subscriptions, and the links by transaction id.</summary>
     protected static LockedRows WithFanOut(
-        LockedRows locked, IEnumerable<(string Id, string Events, DateTimeOffset CreatedAt)> endpoints, IEnumerable<InstructionLinkRow> links) =>
+        LockedRows locked, IEnumerable<(string Id, string Events, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)> endpoints, IEnumerable<InstructionLinkRow> links) =>
         locked with
         {
-            Subscriptions = [.. endpoints.Select(e => Orian.Delivery.Subscription.Of(e.Id, e.Events, e.CreatedAt))],
+            Subscriptions = [.. endpoints.Select(e => Orian.Delivery.Subscription.Of(e.Id, e.Events, e.CreatedAt, e.UpdatedAt))],
             Links = links.ToDictionary(
                 l => l.TransactionId, l => new Orian.Delivery.LinkedInstruction(l.TransactionId, l.Refs, l.LastStatus, l.LastVersion), StringComparer.Ordinal),
         };
@@ -59,7 +59,7 @@ public abstract class SqlUnitOfWork(DbConnection connection, DbTransaction trans
             AuthorisationData.Merge(authorisation, controls, spent);
         }
 
-        var endpoints = await reader.ReadAsync<(string Id, string Events, DateTimeOffset CreatedAt)>().ConfigureAwait(false);
+        var endpoints = await reader.ReadAsync<(string Id, string Events, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)>().ConfigureAwait(false);
         var links = await reader.ReadAsync<InstructionLinkRow>().ConfigureAwait(false);
         return WithFanOut(new LockedRows(transactions, accounts, authorisation), endpoints, links);
     }

@@ -62,10 +62,17 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
             return null;
         }
 
-        var attempts = await connection.QueryAsync<AttemptRow>(new CommandDefinition(
+        var attempts = (await connection.QueryAsync<AttemptRow>(new CommandDefinition(
             SelectAttempts,
-            new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return (delivery, attempts.AsList());
+            new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        if (attempts.Count == 0 && delivery is { State: "delivered", Attempts: 1, DeliveredAt: { } at })
+        {
+            // A first attempt that delivered is recorded on its delivery alone (no attempt row): the
+            // log shows it from there, without the latency, which only the metrics and traces keep.
+            attempts.Add(new AttemptRow { Attempt = 1, AttemptedAt = at, StatusCode = delivery.LastStatus, LatencyMs = null });
+        }
+
+        return (delivery, attempts);
     }
 
     public async Task<IReadOnlyList<DeliveryStats>> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -14,11 +14,20 @@ public interface IOutboxQueue
     /// claim at once without sharing a delivery.</summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken cancellationToken);
 
-    /// <summary>Records attempts made under several claims (each outcome with its claim's owner
-    /// token), in one transaction, for the deliveries each owner still holds; returns the ids of those
-    /// recorded (a delivery whose lease another dispatcher took over is not).</summary>
-    Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken);
+    /// <summary>Records attempts made under several leases (each outcome with its lease's owner
+    /// token), in one transaction, for the deliveries each owner still holds; returns those recorded,
+    /// with their delivery ids (a delivery whose lease another dispatcher took over is not). A first
+    /// attempt that delivered is recorded on its delivery alone, with no row in the attempt log.</summary>
+    Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken);
 
+    /// <summary>Extends the lease <paramref name="owner"/> still holds on the delivery of
+    /// <paramref name="eventId"/> to <paramref name="endpointId"/> (one taken live); false when it no
+    /// longer holds it.</summary>
+    Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Where an enabled endpoint's deliveries go, with its secrets decrypted; null when it is
+    /// disabled or deleted.</summary>
+    Task<EndpointTarget?> GetTargetAsync(string endpointId, CancellationToken cancellationToken);
 
     /// <summary>Extends the leases <paramref name="owner"/> still holds on <paramref name="deliveryIds"/>
     /// to <paramref name="leaseUntil"/>; returns the ids still held (only those may be sent).</summary>
@@ -116,6 +125,6 @@ public static class OutboxQueueExtensions
 {
     /// <summary>Records attempts made under one claim (<paramref name="owner"/>); see
     /// <see cref="IOutboxQueue.RecordAttemptsAsync(IReadOnlyList{ValueTuple{string, AttemptOutcome}}, CancellationToken)"/>.</summary>
-    public static Task<IReadOnlyList<long>> RecordAttemptsAsync(this IOutboxQueue queue, string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken) =>
+    public static Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(this IOutboxQueue queue, string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken) =>
         queue.RecordAttemptsAsync([.. outcomes.Select(o => (owner, o))], cancellationToken);
 }

@@ -38,7 +38,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         }
 
         await _links.ApplyAsync(connection, transaction, events, now, cancellationToken).ConfigureAwait(false);
-        var endpoints = (await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt)>(new CommandDefinition(
+        var endpoints = (await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)>(new CommandDefinition(
             OutboxSql.EnabledEndpoints, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         // One statement per endpoint for the whole batch, not one per delivery.
         foreach (var endpoint in endpoints)
@@ -121,7 +121,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         return rows;
     }
 
-    public async Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> outcomes, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> outcomes, CancellationToken cancellationToken)
     {
         if (outcomes.Count == 0)
         {
@@ -131,12 +131,13 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         // One transaction for the lot: a commit (and its fsync) per attempt was what held the
         // dispatcher back. Deliveries answered 2xx (nearly all of them) are recorded set-wise; the
         // rest (retries, dead letters, 410s, deliveries put back) a few statements each.
-        var recorded = new List<long>(outcomes.Count);
+        var recorded = new List<AttemptOutcome>(outcomes.Count);
         await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
-        var delivered = outcomes.Where(a => a.Outcome is { Delivered: true, Postponed: false, DisableEndpoint: false }).ToList();
-        recorded.AddRange(await RecordDeliveredAsync(connection, transaction, delivered, cancellationToken).ConfigureAwait(false));
-        foreach (var (owner, o) in outcomes.Except(delivered))
+        var (held, resolved) = await HoldLiveAsync(connection, transaction, outcomes, cancellationToken).ConfigureAwait(false);
+        var delivered = resolved.Where(a => a.Outcome is { Delivered: true, Postponed: false, DisableEndpoint: false }).ToList();
+        recorded.AddRange(await RecordDeliveredAsync(connection, transaction, delivered, held, cancellationToken).ConfigureAwait(false));
+        foreach (var (owner, o) in resolved.Except(delivered))
         {
             var sql = o.Postponed ? OutboxSql.Postpone : o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
             var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = AttemptErrors.Bound(o.Error), next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
@@ -147,7 +148,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
             if (o.Postponed)
             {
-                recorded.Add(o.DeliveryId);
+                recorded.Add(o);
                 continue; // not sent: nothing to log
             }
 
@@ -158,7 +159,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
                     new { reason = "410 Gone from the endpoint", now = o.At, endpointId = o.EndpointId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
 
-            recorded.Add(o.DeliveryId);
+            recorded.Add(o);
         }
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -169,33 +170,89 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
     /// every provider's parameter limit (SQL Server's 2,100 is the lowest).</summary>
     internal const int AttemptsPerInsert = 200;
 
+    /// <summary>Event ids per live lookup: one parameter each, far below every provider's limit.</summary>
+    internal const int LiveLookupsPerRead = 1000;
+
     private const string RenewLease = "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE id = @id AND lease_owner = @owner AND state = 'pending'";
 
     /// <summary>
-    /// Records delivered attempts set-wise, within the caller's transaction: per claim, the
-    /// deliveries it still holds are read and locked (<see cref="OutboxSql.HeldDeliveries"/>), then
-    /// updated with one statement per status answered (the time delivered is the group's last
-    /// attempt), and the attempt log gets multi-row inserts. Returns the ids recorded.
+    /// Gives the outcomes of deliveries taken live their row ids: per lease owner, one read (and lock)
+    /// of the rows it still holds of those events (<see cref="OutboxSql.HeldLiveDeliveries"/>). Returns
+    /// the ids found (held: the delivered ones need no second read) and every outcome that can be
+    /// recorded, ids filled in; a live outcome whose row the owner no longer holds is dropped.
     /// </summary>
-    private async Task<IReadOnlyList<long>> RecordDeliveredAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken)
+    private async Task<(HashSet<long> Held, List<(string Owner, AttemptOutcome Outcome)> Resolved)> HoldLiveAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> outcomes, CancellationToken cancellationToken)
     {
-        var logged = new List<AttemptOutcome>(attempts.Count);
+        var held = new HashSet<long>();
+        var resolved = new List<(string Owner, AttemptOutcome Outcome)>(outcomes.Count);
+        var ids = new Dictionary<(string Owner, string EventId, string EndpointId), long>();
+        foreach (var owner in outcomes.Where(a => a.Outcome.LiveEventId is not null).Select(a => a.Owner).Distinct(StringComparer.Ordinal))
+        {
+            var events = outcomes.Where(a => a.Owner == owner && a.Outcome.LiveEventId is not null).Select(a => a.Outcome.LiveEventId!).Distinct(StringComparer.Ordinal);
+            foreach (var chunk in events.Chunk(LiveLookupsPerRead))
+            {
+                var parameters = database.Dialect.ListParameters("ids", chunk);
+                parameters.Add("owner", owner);
+                foreach (var row in await connection.QueryAsync<(long Id, string EventId, string EndpointId)>(new CommandDefinition(
+                             _sql.HeldLiveDeliveries, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                {
+                    ids[(owner, row.EventId, row.EndpointId)] = row.Id;
+                    held.Add(row.Id);
+                }
+            }
+        }
+
+        foreach (var (owner, o) in outcomes)
+        {
+            if (o.LiveEventId is null)
+            {
+                resolved.Add((owner, o));
+            }
+            else if (ids.TryGetValue((owner, o.LiveEventId, o.EndpointId), out var id))
+            {
+                resolved.Add((owner, o with { DeliveryId = id }));
+            }
+        }
+
+        return (held, resolved);
+    }
+
+    /// <summary>
+    /// Records delivered attempts set-wise, within the caller's transaction: per claim, the
+    /// deliveries it still holds are read and locked (<see cref="OutboxSql.HeldDeliveries"/>; those in
+    /// <paramref name="held"/> already are), then updated with one statement per status answered (the
+    /// time delivered is the group's last attempt), and the attempt log gets multi-row inserts of the
+    /// attempts after a first (a first attempt that delivered is all on its delivery's row). Returns
+    /// the outcomes recorded.
+    /// </summary>
+    private async Task<IReadOnlyList<AttemptOutcome>> RecordDeliveredAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, HashSet<long> held,
+        CancellationToken cancellationToken)
+    {
+        var recorded = new List<AttemptOutcome>(attempts.Count);
         foreach (var claim in attempts.GroupBy(a => a.Owner, StringComparer.Ordinal))
         {
-            var select = database.Dialect.ListParameters("ids", claim.Select(a => a.Outcome.DeliveryId).ToArray());
-            select.Add("owner", claim.Key);
-            var held = (await connection.QueryAsync<long>(new CommandDefinition(_sql.HeldDeliveries, select, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
-            foreach (var group in claim.Select(a => a.Outcome).Where(o => held.Contains(o.DeliveryId)).GroupBy(o => o.StatusCode))
+            var mine = claim.Select(a => a.Outcome).Where(o => held.Contains(o.DeliveryId)).ToList();
+            var unread = claim.Select(a => a.Outcome.DeliveryId).Where(id => !held.Contains(id)).ToArray();
+            if (unread.Length > 0)
+            {
+                var select = database.Dialect.ListParameters("ids", unread);
+                select.Add("owner", claim.Key);
+                var stillHeld = (await connection.QueryAsync<long>(new CommandDefinition(_sql.HeldDeliveries, select, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
+                mine.AddRange(claim.Select(a => a.Outcome).Where(o => stillHeld.Contains(o.DeliveryId)));
+            }
+
+            foreach (var group in mine.GroupBy(o => o.StatusCode))
             {
                 var update = database.Dialect.ListParameters("ids", group.Select(o => o.DeliveryId).ToArray());
                 update.AddDynamicParams(new { owner = claim.Key, now = group.Max(o => o.At), status = group.Key });
                 await connection.ExecuteAsync(new CommandDefinition(_sql.DeliveredMany, update, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                logged.AddRange(group);
+                recorded.AddRange(group);
             }
         }
 
-        foreach (var chunk in logged.Chunk(AttemptsPerInsert))
+        foreach (var chunk in recorded.Where(o => o.Attempt > 1).Chunk(AttemptsPerInsert))
         {
             var parameters = new DynamicParameters();
             for (var i = 0; i < chunk.Length; i++)
@@ -212,7 +269,31 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempts(chunk.Length), parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        return [.. logged.Select(o => o.DeliveryId)];
+        return recorded;
+    }
+
+    public async Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
+        var renewed = await scope.Connection.ExecuteAsync(new CommandDefinition(
+            OutboxSql.RenewLiveLease, new { owner, eventId, endpointId, leaseUntil }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return renewed == 1;
+    }
+
+    public async Task<EndpointTarget?> GetTargetAsync(string endpointId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var target = await connection.QuerySingleOrDefaultAsync<EndpointTarget>(new CommandDefinition(
+            OutboxSql.Target, new { id = endpointId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (target is not null)
+        {
+            // Decrypted only here, for signing, and only in memory.
+            target.Secret = target.Secret.Length == 0 ? target.Secret : secrets.Unprotect(target.Secret);
+            target.PreviousSecret = target.PreviousSecret is { Length: > 0 } previous ? secrets.Unprotect(previous) : target.PreviousSecret;
+        }
+
+        return target;
     }
 
     public async Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset leaseUntil, CancellationToken cancellationToken)

@@ -46,7 +46,9 @@ public sealed class AttemptRow
     public int Attempt { get; set; }
     public DateTimeOffset AttemptedAt { get; set; }
     public int? StatusCode { get; set; }
-    public double LatencyMs { get; set; }
+
+    /// <summary>Null for a first attempt that delivered: it is recorded on its delivery alone.</summary>
+    public double? LatencyMs { get; set; }
     public string? Error { get; set; }
 }
 
@@ -75,16 +77,35 @@ public sealed class ClaimedDelivery
 
     /// <summary>The W3C trace context of the request that caused the event, if it was traced.</summary>
     public string? TraceParent { get; set; }
+
+    /// <summary>Taken live: handed over by the ledger batch that wrote it, never claimed (its
+    /// <see cref="Id"/> is 0; it is recorded by its event and endpoint).</summary>
+    public bool Live { get; set; }
 }
 
 /// <summary>What happened when a delivery was tried, and what to do next.</summary>
+/// <param name="DeliveryId">The delivery's row; 0 for a delivery taken live, whose row id the
+/// dispatcher never read (it is recorded by <paramref name="LiveEventId"/> and its endpoint).</param>
 /// <param name="NextAttemptAt">When to try again; null: delivered (<paramref name="Delivered"/>) or dead.</param>
 /// <param name="DisableEndpoint">The endpoint answered 410 Gone: stop sending to it.</param>
 /// <param name="Postponed">Not sent at all (the endpoint's circuit opened after the claim): due again
 /// at <paramref name="NextAttemptAt"/>, no attempt counted or logged.</param>
+/// <param name="LiveEventId">The event of a delivery taken live (see <paramref name="DeliveryId"/>).</param>
 public sealed record AttemptOutcome(
     long DeliveryId, string EndpointId, int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error,
-    bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint, bool Postponed = false);
+    bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint, bool Postponed = false, string? LiveEventId = null);
+
+/// <summary>Where and how an endpoint's deliveries are sent (secrets decrypted, in memory only): what
+/// the live path holds per endpoint, current while <see cref="UpdatedAt"/> matches the endpoint's.</summary>
+public sealed class EndpointTarget
+{
+    public string Id { get; set; } = "";
+    public string Url { get; set; } = "";
+    public string Secret { get; set; } = "";
+    public string? PreviousSecret { get; set; }
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
 
 /// <summary>The deliveries of one destination by state.</summary>
 public sealed class DeliveryStats

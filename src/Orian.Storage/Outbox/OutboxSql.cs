@@ -27,7 +27,7 @@ internal sealed class OutboxSql(SqlDialect d)
     /// outbox (statistics from when every event waited), 78 ms a call under load.</summary>
     public string AnyPending { get; } = $"SELECT id FROM outbox_events WHERE fanned_out = {d.False} ORDER BY id {d.Page("1")}";
 
-    public const string EnabledEndpoints = "SELECT id, events, created_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook' AND deleted_at IS NULL";
+    public const string EnabledEndpoints = "SELECT id, events, created_at, updated_at FROM webhook_endpoints WHERE status = 'enabled' AND kind = 'webhook' AND deleted_at IS NULL";
 
     /// <summary>One endpoint's deliveries of a fan-out's events (<c>@ids</c>), in one statement. Fan-outs
     /// and link writes hold one lock, so nothing else inserts deliveries meanwhile.</summary>
@@ -97,6 +97,20 @@ internal sealed class OutboxSql(SqlDialect d)
     /// ends (a row another claimer is taking over at that moment is skipped: it is no longer ours).</summary>
     public string HeldDeliveries { get; } =
         $"SELECT wd.id FROM webhook_deliveries wd {d.ClaimHint} WHERE {d.In("wd.id", "@ids")} AND wd.lease_owner = @owner AND wd.state = 'pending'{d.ClaimClause("wd")}";
+
+    /// <summary>Of the deliveries taken live by <c>@owner</c> (one lease owner per instance), those of
+    /// the events <c>@ids</c> it still holds, with their ids, locked until the transaction ends: found by
+    /// the unique <c>(event_id, endpoint_id)</c> index, as the live path never read the ids.</summary>
+    public string HeldLiveDeliveries { get; } =
+        $"SELECT wd.id, wd.event_id, wd.endpoint_id FROM webhook_deliveries wd {d.ClaimHint} WHERE {d.In("wd.event_id", "@ids")} AND wd.lease_owner = @owner AND wd.state = 'pending'{d.ClaimClause("wd")}";
+
+    /// <summary>Extends a live delivery's lease, found by its event and endpoint.</summary>
+    public const string RenewLiveLease =
+        "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE event_id = @eventId AND endpoint_id = @endpointId AND lease_owner = @owner AND state = 'pending'";
+
+    /// <summary>An enabled endpoint's address and secrets (encrypted): what the live path sends with.</summary>
+    public const string Target =
+        "SELECT id, url, secret, previous_secret, previous_secret_expires_at, updated_at FROM webhook_endpoints WHERE id = @id AND status = 'enabled' AND deleted_at IS NULL";
 
     /// <summary>Many deliveries delivered with one status (those <see cref="HeldDeliveries"/> found).</summary>
     public string DeliveredMany { get; } = $"""

@@ -40,7 +40,7 @@ internal sealed class SqliteUnitOfWork(SqliteConnection connection, SqliteTransa
             : new Dictionary<string, (AccountControls, long)>();
         // The fan-out's read: the subscriptions, and the links of the batch's transactions (the write
         // lock keeps them as read until the batch commits).
-        var endpoints = await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt)>(new CommandDefinition(
+        var endpoints = await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)>(new CommandDefinition(
             SubscriptionsRead, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var links = new List<InstructionLinkRow>();
         foreach (var chunk in transactionIds.Chunk(500))

@@ -410,7 +410,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
 
         var outcomes = claimed.Select(c => new AttemptOutcome(c.Id, c.EndpointId, 1, now, 200, 1, null, true, null, false)).ToList();
         var recorded = await _db.Queue.RecordAttemptsAsync("mine", outcomes, CancellationToken.None);
-        Assert.That(recorded, Is.EqualTo(new[] { claimed[0].Id }));
+        Assert.That(recorded.Select(o => o.DeliveryId), Is.EqualTo(new[] { claimed[0].Id }));
         Assert.That(await _db.Queue.RenewLeasesAsync("mine", [claimed[0].Id, claimed[1].Id], now.AddSeconds(60), CancellationToken.None), Is.Empty,
             "a delivered delivery has no lease to renew, and the other is not ours");
     }
@@ -435,7 +435,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         var attempts = first.Select(c => (c == wrong ? "claim-2" : "claim-1", new AttemptOutcome(c.Id, c.EndpointId, 1, now, 200, 1, null, true, null, false)))
             .Append(("claim-2", new AttemptOutcome(second[0].Id, second[0].EndpointId, 1, now, 204, 1, null, true, null, false))).ToList();
         var recorded = await _db.Queue.RecordAttemptsAsync(attempts, CancellationToken.None);
-        Assert.That(recorded, Is.EquivalentTo(new[] { first[0].Id, second[0].Id }), "a delivery is recorded only by the claim holding it");
+        Assert.That(recorded.Select(o => o.DeliveryId), Is.EquivalentTo(new[] { first[0].Id, second[0].Id }), "a delivery is recorded only by the claim holding it");
 
         var rows = await _db.Deliveries.ListDeliveriesAsync(null, 0, 10, CancellationToken.None);
         Assert.That(rows.Where(r => r.State == "delivered").Select(r => (r.Id, r.LastStatus)),
@@ -651,24 +651,17 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
 
     /// <summary>A store whose database refuses to record one delivery's attempt (as SQL Server refused an
     /// error longer than its column), in whatever transaction it comes.</summary>
-    private sealed class RefusesOneRecordStore(IOutboxQueue inner, Func<long> poison) : IOutboxQueue
+    private sealed class RefusesOneRecordStore(IOutboxQueue inner, Func<long> poison) : ForwardingQueue(inner)
     {
         public int Calls;
 
-        public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
-        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct) =>
-            inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
-
-        public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct)
+        public override Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct)
         {
             Interlocked.Increment(ref Calls);
             return attempts.Any(a => a.Outcome.DeliveryId == poison())
                 ? throw new InvalidOperationException("the database refused this record")
-                : inner.RecordAttemptsAsync(attempts, ct);
+                : base.RecordAttemptsAsync(attempts, ct);
         }
-
-        public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
-            inner.RenewLeasesAsync(owner, ids, until, ct);
     }
 
     [Test]
@@ -715,32 +708,37 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     }
 
     /// <summary>A store whose recording fails as if the process died right after the request went out.</summary>
-    private sealed class CrashAfterSendStore(IOutboxQueue inner) : IOutboxQueue
+    private sealed class CrashAfterSendStore(IOutboxQueue inner) : ForwardingQueue(inner)
     {
-        public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
-        public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct) =>
-            inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
-        public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
+        public override Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
             throw new IOException("crashed before recording");
-        public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
-            inner.RenewLeasesAsync(owner, ids, until, ct);
     }
 
     /// <summary>A store whose claim takes as long as a lease: by the time the dispatcher would send,
     /// its lease has run out and another dispatcher (<paramref name="rival"/>) has claimed the delivery.</summary>
-    private sealed class SlowClaimStore(IOutboxQueue inner, ManualTimeProvider time, Func<Task> rival) : IOutboxQueue
+    private sealed class SlowClaimStore(IOutboxQueue inner, ManualTimeProvider time, Func<Task> rival) : ForwardingQueue(inner)
     {
-        public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
-
-        public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct)
+        public override async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct)
         {
-            var claimed = await inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
+            var claimed = await base.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
             time.Advance(leaseUntil - now + TimeSpan.FromSeconds(1));
             await rival();
             return claimed;
         }
+    }
 
-        public Task<IReadOnlyList<long>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) => inner.RecordAttemptsAsync(attempts, ct);
-        public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) => inner.RenewLeasesAsync(owner, ids, until, ct);
+    /// <summary>The real queue, for a test store to change one step of.</summary>
+    private abstract class ForwardingQueue(IOutboxQueue inner) : IOutboxQueue
+    {
+        public virtual Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
+        public virtual Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct) =>
+            inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
+        public virtual Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
+            inner.RecordAttemptsAsync(attempts, ct);
+        public virtual Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
+            inner.RenewLeasesAsync(owner, ids, until, ct);
+        public virtual Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset until, CancellationToken ct) =>
+            inner.RenewLiveLeaseAsync(owner, eventId, endpointId, until, ct);
+        public virtual Task<EndpointTarget?> GetTargetAsync(string endpointId, CancellationToken ct) => inner.GetTargetAsync(endpointId, ct);
     }
 }
