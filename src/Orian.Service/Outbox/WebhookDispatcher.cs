@@ -145,8 +145,6 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         }
     }
 
-    /// <summary>The lease owner of every delivery this instance takes live (claims have one each).</summary>
-    private string LiveOwner => $"{_instance}:live";
 
     /// <summary>
     /// The live path (<see cref="ILiveDeliveries"/>): of a ledger batch's webhook deliveries, those whose
@@ -163,7 +161,9 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         }
 
         var now = _time.GetUtcNow();
-        var until = now.AddSeconds(_options.LeaseSeconds);
+        // A lease owner per batch, as per claim: the database finds a lease's rows by owner in a few
+        // index probes, where one owner for every live delivery had its index entries pile up.
+        var (owner, until) = NewLease(now, "live");
         List<(int Index, string EndpointId)>? taken = null;
         for (var i = 0; i < changes.Deliveries.Count; i++)
         {
@@ -173,11 +173,11 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
                 continue;
             }
 
-            changes.Deliveries[i] = d with { LeaseOwner = LiveOwner, LeaseUntil = until };
+            changes.Deliveries[i] = d with { LeaseOwner = owner, LeaseUntil = until };
             (taken ??= []).Add((i, d.EndpointId));
         }
 
-        return taken is null ? null : new LiveReservation(pipeline, LiveOwner, until, taken);
+        return taken is null ? null : new LiveReservation(pipeline, owner, until, taken);
     }
 
     /// <summary>A batch's room in the lanes: handed over after its commit, given back otherwise.</summary>
@@ -370,7 +370,10 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
                 _made.TryWrite(new Made(leased.Owner, outcome, leased.Delivery));
             }
 
-            RingClaims(); // a slot of this endpoint is free: claim on, without waiting for the record
+            if (!leased.Delivery.Live)
+            {
+                RingClaims(); // a slot of this endpoint is free: claim on, without waiting for the record
+            }
         }
 
         private void Unrecorded(ClaimedDelivery delivery, int change)
@@ -404,14 +407,17 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
                     Unrecorded(m.Delivery, -1);
                 }
 
-                RingClaims();
+                if (batch.Any(m => !m.Delivery.Live))
+                {
+                    RingClaims(); // room for claims again
+                }
             }
         }
     }
 
-    /// <summary>A claim's owner token (unique per claim) and lease end.</summary>
-    private (string Owner, DateTimeOffset Until) NewLease(DateTimeOffset now) =>
-        ($"{_instance}:{Interlocked.Increment(ref _claims)}", now.AddSeconds(_options.LeaseSeconds));
+    /// <summary>A lease's owner token (unique per claim, and per batch taken live) and end.</summary>
+    private (string Owner, DateTimeOffset Until) NewLease(DateTimeOffset now, string kind = "claim") =>
+        ($"{_instance}:{kind}:{Interlocked.Increment(ref _claims)}", now.AddSeconds(_options.LeaseSeconds));
 
     private HashSet<string> OpenCircuits(DateTimeOffset now) =>
         [.. _health.Where(h => h.Value.IsOpen(now)).Select(h => h.Key)];

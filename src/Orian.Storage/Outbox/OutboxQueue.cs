@@ -176,8 +176,8 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
     private const string RenewLease = "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE id = @id AND lease_owner = @owner AND state = 'pending'";
 
     /// <summary>
-    /// Gives the outcomes of deliveries taken live their row ids: per lease owner, one read (and lock)
-    /// of the rows it still holds of those events (<see cref="OutboxSql.HeldLiveDeliveries"/>). Returns
+    /// Gives the outcomes of deliveries taken live their row ids: one read (and lock) of the rows their
+    /// leases still hold of those events (<see cref="OutboxSql.HeldLiveDeliveries"/>). Returns
     /// the ids found (held: the delivered ones need no second read) and every outcome that can be
     /// recorded, ids filled in; a live outcome whose row the owner no longer holds is dropped.
     /// </summary>
@@ -187,19 +187,17 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         var held = new HashSet<long>();
         var resolved = new List<(string Owner, AttemptOutcome Outcome)>(outcomes.Count);
         var ids = new Dictionary<(string Owner, string EventId, string EndpointId), long>();
-        foreach (var owner in outcomes.Where(a => a.Outcome.LiveEventId is not null).Select(a => a.Owner).Distinct(StringComparer.Ordinal))
+        var live = outcomes.Where(a => a.Outcome.LiveEventId is not null).ToList();
+        var owners = live.Select(a => a.Owner).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var chunk in live.Select(a => a.Outcome.LiveEventId!).Distinct(StringComparer.Ordinal).Chunk(LiveLookupsPerRead))
         {
-            var events = outcomes.Where(a => a.Owner == owner && a.Outcome.LiveEventId is not null).Select(a => a.Outcome.LiveEventId!).Distinct(StringComparer.Ordinal);
-            foreach (var chunk in events.Chunk(LiveLookupsPerRead))
+            var parameters = database.Dialect.ListParameters("ids", chunk);
+            parameters.AddDynamicParams(database.Dialect.ListParameters("owners", owners));
+            foreach (var row in await connection.QueryAsync<(long Id, string EventId, string EndpointId, string Owner)>(new CommandDefinition(
+                         _sql.HeldLiveDeliveries, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
             {
-                var parameters = database.Dialect.ListParameters("ids", chunk);
-                parameters.Add("owner", owner);
-                foreach (var row in await connection.QueryAsync<(long Id, string EventId, string EndpointId)>(new CommandDefinition(
-                             _sql.HeldLiveDeliveries, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
-                {
-                    ids[(owner, row.EventId, row.EndpointId)] = row.Id;
-                    held.Add(row.Id);
-                }
+                ids[(row.Owner, row.EventId, row.EndpointId)] = row.Id;
+                held.Add(row.Id);
             }
         }
 
@@ -230,26 +228,23 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, HashSet<long> held,
         CancellationToken cancellationToken)
     {
-        var recorded = new List<AttemptOutcome>(attempts.Count);
-        foreach (var claim in attempts.GroupBy(a => a.Owner, StringComparer.Ordinal))
+        var mine = attempts.Select(a => a.Outcome).Where(o => held.Contains(o.DeliveryId)).ToList();
+        foreach (var claim in attempts.Where(a => !held.Contains(a.Outcome.DeliveryId)).GroupBy(a => a.Owner, StringComparer.Ordinal))
         {
-            var mine = claim.Select(a => a.Outcome).Where(o => held.Contains(o.DeliveryId)).ToList();
-            var unread = claim.Select(a => a.Outcome.DeliveryId).Where(id => !held.Contains(id)).ToArray();
-            if (unread.Length > 0)
-            {
-                var select = database.Dialect.ListParameters("ids", unread);
-                select.Add("owner", claim.Key);
-                var stillHeld = (await connection.QueryAsync<long>(new CommandDefinition(_sql.HeldDeliveries, select, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
-                mine.AddRange(claim.Select(a => a.Outcome).Where(o => stillHeld.Contains(o.DeliveryId)));
-            }
+            var select = database.Dialect.ListParameters("ids", claim.Select(a => a.Outcome.DeliveryId).ToArray());
+            select.Add("owner", claim.Key);
+            var stillHeld = (await connection.QueryAsync<long>(new CommandDefinition(_sql.HeldDeliveries, select, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToHashSet();
+            mine.AddRange(claim.Select(a => a.Outcome).Where(o => stillHeld.Contains(o.DeliveryId)));
+        }
 
-            foreach (var group in mine.GroupBy(o => o.StatusCode))
-            {
-                var update = database.Dialect.ListParameters("ids", group.Select(o => o.DeliveryId).ToArray());
-                update.AddDynamicParams(new { owner = claim.Key, now = group.Max(o => o.At), status = group.Key });
-                await connection.ExecuteAsync(new CommandDefinition(_sql.DeliveredMany, update, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                recorded.AddRange(group);
-            }
+        // Held and locked by this transaction: updated by id, one statement per status answered.
+        var recorded = new List<AttemptOutcome>(mine.Count);
+        foreach (var group in mine.GroupBy(o => o.StatusCode))
+        {
+            var update = database.Dialect.ListParameters("ids", group.Select(o => o.DeliveryId).ToArray());
+            update.AddDynamicParams(new { now = group.Max(o => o.At), status = group.Key });
+            await connection.ExecuteAsync(new CommandDefinition(_sql.DeliveredMany, update, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            recorded.AddRange(group);
         }
 
         foreach (var chunk in recorded.Where(o => o.Attempt > 1).Chunk(AttemptsPerInsert))
