@@ -13,7 +13,7 @@ using Orian.Security;
 using Orian.Service.Configuration;
 using Orian.Service.Diagnostics;
 using Orian.Storage;
-using Polly;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Orian.Service.Outbox;
@@ -29,7 +29,8 @@ namespace Orian.Service.Outbox;
 /// Deliveries go out signed in the Standard Webhooks format; a failed attempt is retried on the
 /// schedule (with jitter, or after <c>Retry-After</c>); after the last one the delivery is
 /// dead-lettered for an operator to re-drive. <c>410 Gone</c> disables the endpoint. Each endpoint
-/// has its own circuit breaker (failures and slow answers) and every request a timeout (Polly).
+/// has its own circuit breaker (failures and slow answers) and every request a timeout, one Polly
+/// pipeline per endpoint (<see cref="EndpointBreakers"/>).
 /// Instruction updates for the Payments Orchestrator travel the same way, sent by
 /// <see cref="OrchestratorClient"/> instead of as a webhook.
 /// </summary>
@@ -44,15 +45,11 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly OrchestratorClient _orchestrator;
     private readonly HttpClient _client;
-    private readonly ResiliencePipeline<HttpResponseMessage> _timeout;
-    private readonly ConcurrentDictionary<string, EndpointHealth> _health = new(StringComparer.Ordinal);
+    private readonly EndpointBreakers _breakers;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Random _random;
     private readonly Diagnostics.OrianMetrics? _metrics;
     private long _claims;
-
-    /// <summary>Endpoint health records kept at most: beyond, the map starts afresh (endpoints come and go).</summary>
-    private const int MaxEndpointsTracked = 10_000;
 
     /// <summary>How long attempts already made may still be recorded once the service stops.</summary>
     private static readonly TimeSpan RecordOnStop = TimeSpan.FromSeconds(5);
@@ -85,7 +82,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         var egress = Egress.From(_options.AllowedPrivateNetworks).Egress ?? throw new OptionsValidationException(
             OutboxOptions.Section, typeof(OutboxOptions), ["Orian:Outbox:AllowedPrivateNetworks must be comma-separated CIDRs."]);
         _client = new HttpClient(egress.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Egress.MaxResponseBytes };
-        _timeout = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddTimeout(TimeSpan.FromMilliseconds(_options.RequestTimeoutMs)).Build();
+        _breakers = new EndpointBreakers(_time, TimeSpan.FromMilliseconds(_options.RequestTimeoutMs), TimeSpan.FromMilliseconds(_options.SlowAnswerMs));
     }
 
     /// <summary>A delivery held under one lease: who holds it, until when; for one taken live, the
@@ -168,7 +165,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         for (var i = 0; i < changes.Deliveries.Count; i++)
         {
             var d = changes.Deliveries[i];
-            if (d.EndpointId == FanOut.OrchestratorEndpointId || HealthOf(d.EndpointId).IsOpen(now) || !pipeline.Lanes.TryReserve(d.EndpointId))
+            if (d.EndpointId == FanOut.OrchestratorEndpointId || _breakers.IsOpen(d.EndpointId) || !pipeline.Lanes.TryReserve(d.EndpointId))
             {
                 continue;
             }
@@ -329,7 +326,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         {
             var now = d._time.GetUtcNow();
             var (owner, until) = d.NewLease(now);
-            var limits = new ClaimLimits(want, d._options.MaxConcurrencyPerEndpoint, d._orchestrator.Enabled) { Busy = Lanes.Busy(), Skip = d.OpenCircuits(now) };
+            var limits = new ClaimLimits(want, d._options.MaxConcurrencyPerEndpoint, d._orchestrator.Enabled) { Busy = Lanes.Busy(), Skip = d._breakers.Open() };
             var claimed = await d._store.ClaimDueAsync(owner, now, until, limits, stop);
             Interlocked.Add(ref _unrecorded, claimed.Count);
             foreach (var c in claimed)
@@ -419,8 +416,6 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     private (string Owner, DateTimeOffset Until) NewLease(DateTimeOffset now, string kind = "claim") =>
         ($"{_instance}:{kind}:{Interlocked.Increment(ref _claims)}", now.AddSeconds(_options.LeaseSeconds));
 
-    private HashSet<string> OpenCircuits(DateTimeOffset now) =>
-        [.. _health.Where(h => h.Value.IsOpen(now)).Select(h => h.Key)];
 
     /// <summary>Claimed deliveries, endpoints taking turns, so that the senders start on every
     /// endpoint of a claim rather than on the first endpoint's whole share.</summary>
@@ -447,7 +442,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         var now = _time.GetUtcNow();
         var fanned = await FanOutAsync(now, cancellationToken);
         var (owner, until) = NewLease(now);
-        var limits = new ClaimLimits(_options.BatchSize, _options.MaxConcurrencyPerEndpoint, _orchestrator.Enabled) { Skip = OpenCircuits(now) };
+        var limits = new ClaimLimits(_options.BatchSize, _options.MaxConcurrencyPerEndpoint, _orchestrator.Enabled) { Skip = _breakers.Open() };
         var claimed = await _store.ClaimDueAsync(owner, now, until, limits, cancellationToken);
         var made = new ConcurrentBag<(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery)>();
         await Parallel.ForEachAsync(Interleaved(claimed), new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
@@ -483,11 +478,9 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     {
         var delivery = leased.Delivery;
         var now = _time.GetUtcNow();
-        if (HealthOf(delivery.EndpointId).OpenUntil(now) is { } reopens)
+        if (_breakers.IsOpen(delivery.EndpointId))
         {
-            _metrics?.Delivery("postponed", delivery.EndpointKind, null);
-            return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointHealth.OpenError, false, reopens, false,
-                Postponed: true, LiveEventId: LiveEventOf(delivery));
+            return Postponed(delivery, EndpointBreakers.BreakFor);
         }
 
         if (!await HoldsLeaseAsync(leased, cancellationToken))
@@ -503,6 +496,12 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
 
         using var activity = StartDeliveryActivity(delivery);
         var outcome = await AttemptAsync(delivery, cancellationToken);
+        if (outcome.Postponed)
+        {
+            activity?.SetTag("orian.result", "postponed");
+            return outcome;
+        }
+
         var result = outcome.Delivered ? "delivered" : outcome.Error == EgressRefusedException.AttemptError ? "refused" : outcome.NextAttemptAt is null ? "dead_lettered" : "failed";
         _metrics?.Delivery(result, delivery.EndpointKind, outcome.LatencyMs,
             outcome.Delivered ? (_time.GetUtcNow() - delivery.EventCreatedAt).TotalMilliseconds : null);
@@ -637,20 +636,25 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         string? error = null;
         TimeSpan? retryAfter = null;
         var refused = false;
-        var health = HealthOf(delivery.EndpointId);
         try
         {
-            using var response = await _timeout.ExecuteAsync(
+            var answer = await _breakers.SendAsync(delivery.EndpointId,
                 async ct => IsOrchestrator(delivery)
                     ? await _orchestrator.SendUpdateAsync(delivery, ct)
                     : await _client.SendAsync(Request(delivery), HttpCompletionOption.ResponseHeadersRead, ct),
                 cancellationToken);
+            using var response = answer.Response;
             status = (int)response.StatusCode;
             retryAfter = RetryAfter(response);
             if (!response.IsSuccessStatusCode)
             {
                 error = $"HTTP {status}";
             }
+        }
+        catch (BrokenCircuitException e)
+        {
+            // The circuit opened since the claim (or another attempt is probing it): not sent.
+            return Postponed(delivery, e.RetryAfter ?? EndpointBreakers.BreakFor);
         }
         catch (TimeoutRejectedException)
         {
@@ -684,10 +688,6 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         var now = _time.GetUtcNow();
         // A refused connection records no timing: the attempt log must not tell which addresses answer.
         var latency = refused ? 0 : _time.GetElapsedTime(started).TotalMilliseconds;
-        // What counts against the endpoint: no answer, a server error, "too many requests", or an
-        // answer slower than SlowAnswerMs. A 4xx is the request's problem, not the endpoint's health.
-        var bad = (error is not null && status is null or >= 500 or 429) || latency > _options.SlowAnswerMs;
-        health.Record(now, bad);
         var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
@@ -695,62 +695,14 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
             LiveEventId: LiveEventOf(delivery));
     }
 
-    private EndpointHealth HealthOf(string endpointId)
+    /// <summary>A delivery put back unsent while its endpoint's circuit is open: due again once it may
+    /// close, no attempt counted or logged.</summary>
+    private AttemptOutcome Postponed(ClaimedDelivery delivery, TimeSpan wait)
     {
-        if (_health.Count > MaxEndpointsTracked)
-        {
-            _health.Clear();
-        }
-
-        return _health.GetOrAdd(endpointId, _ => new EndpointHealth());
-    }
-
-    /// <summary>
-    /// An endpoint's recent attempts: its circuit breaker, counting failures and slow answers alike.
-    /// Half of at least <see cref="MinimumAttempts"/> attempts in the last
-    /// <see cref="Window"/> slow or failed opens it for <see cref="BreakFor"/>; while open, the
-    /// endpoint's deliveries are not sent, so a slow endpoint only slows itself.
-    /// </summary>
-    internal sealed class EndpointHealth
-    {
-        public const int MinimumAttempts = 5;
-        public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
-        public static readonly TimeSpan BreakFor = TimeSpan.FromSeconds(30);
-
-        private readonly Queue<(DateTimeOffset At, bool Bad)> _recent = new();
-        private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
-
-        /// <summary>Why a delivery waits while its endpoint's circuit is open.</summary>
-        public const string OpenError = "circuit open: the endpoint is slow or failing";
-
-        public bool IsOpen(DateTimeOffset now) => OpenUntil(now) is not null;
-
-        /// <summary>When the circuit closes again (half-open: the next attempt probes), or null when it is closed.</summary>
-        public DateTimeOffset? OpenUntil(DateTimeOffset now)
-        {
-            lock (_recent)
-            {
-                return now < _openUntil ? _openUntil : null;
-            }
-        }
-
-        public void Record(DateTimeOffset now, bool failed)
-        {
-            lock (_recent)
-            {
-                _recent.Enqueue((now, failed));
-                while (_recent.Count > 0 && _recent.Peek().At < now - Window)
-                {
-                    _recent.Dequeue();
-                }
-
-                if (_recent.Count >= MinimumAttempts && _recent.Count(r => r.Bad) * 2 >= _recent.Count)
-                {
-                    _openUntil = now + BreakFor;
-                    _recent.Clear();
-                }
-            }
-        }
+        _metrics?.Delivery("postponed", delivery.EndpointKind, null);
+        var now = _time.GetUtcNow();
+        return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointBreakers.OpenError, false, now + wait, false,
+            Postponed: true, LiveEventId: LiveEventOf(delivery));
     }
 
     private static bool IsOrchestrator(ClaimedDelivery delivery) => delivery.EndpointKind == "orchestrator";
