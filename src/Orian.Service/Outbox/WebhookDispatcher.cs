@@ -165,7 +165,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         for (var i = 0; i < changes.Deliveries.Count; i++)
         {
             var d = changes.Deliveries[i];
-            if (d.EndpointId == FanOut.OrchestratorEndpointId || _breakers.IsOpen(d.EndpointId) || !pipeline.Lanes.TryReserve(d.EndpointId))
+            if (d.EndpointId == FanOut.OrchestratorEndpointId || _breakers.IsOpen(d.EndpointId) || !pipeline.TryTakeLive(d.EndpointId))
             {
                 continue;
             }
@@ -218,7 +218,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
 
             foreach (var (_, endpointId) in taken)
             {
-                pipeline.Lanes.Unreserve(endpointId);
+                pipeline.GiveBackLive(endpointId);
             }
         }
     }
@@ -231,6 +231,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         private readonly ChannelWriter<Made> _made;
         private readonly CancellationToken _stop;
         private int _unrecorded;
+        private int _liveUnrecorded;
 
         public Pipeline(WebhookDispatcher dispatcher, ChannelWriter<Made> made, CancellationToken stop)
         {
@@ -373,12 +374,38 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
             }
         }
 
-        private void Unrecorded(ClaimedDelivery delivery, int change)
+        private void Unrecorded(ClaimedDelivery delivery, int change) =>
+            Interlocked.Add(ref delivery.Live ? ref _liveUnrecorded : ref _unrecorded, change);
+
+        /// <summary>Live deliveries taken and not yet recorded, at most: the lanes send faster than a
+        /// slow database records, and what waits for the recorder is held in memory, so beyond this
+        /// the batches leave their deliveries to the claims until the recorder catches up.</summary>
+        private int LiveCapacity => 4 * Math.Max(d._options.MaxConcurrency, d._options.BatchSize);
+
+        /// <summary>Takes room for one live delivery of <paramref name="endpointId"/>: in its lane, and
+        /// among what waits to be recorded. Never waits.</summary>
+        public bool TryTakeLive(string endpointId)
         {
-            if (!delivery.Live)
+            if (Interlocked.Increment(ref _liveUnrecorded) > LiveCapacity)
             {
-                Interlocked.Add(ref _unrecorded, change);
+                Interlocked.Decrement(ref _liveUnrecorded);
+                return false;
             }
+
+            if (Lanes.TryReserve(endpointId))
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _liveUnrecorded);
+            return false;
+        }
+
+        /// <summary>Gives back what <see cref="TryTakeLive"/> took (the batch did not commit).</summary>
+        public void GiveBackLive(string endpointId)
+        {
+            Lanes.Unreserve(endpointId);
+            Interlocked.Decrement(ref _liveUnrecorded);
         }
 
         public async Task RecordLoopAsync(ChannelReader<Made> made, CancellationToken stop)
