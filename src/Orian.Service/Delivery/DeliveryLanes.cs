@@ -85,7 +85,8 @@ internal sealed class DeliveryLanes<T>(int total, int perEndpoint, int liveDepth
         return _lanes.GetOrAdd(endpointId, _ => new Lane());
     }
 
-    /// <summary>Starts workers while the lane has waiting deliveries and a free worker slot.</summary>
+    /// <summary>Starts one worker when the lane has waiting deliveries and a free worker slot (a
+    /// delivery queued starts at most one: workers track deliveries, never more than the cap).</summary>
     private void Pump(Lane lane)
     {
         while (!lane.Queue.IsEmpty && !stop.IsCancellationRequested)
@@ -101,6 +102,7 @@ internal sealed class DeliveryLanes<T>(int total, int perEndpoint, int liveDepth
                 var worker = Task.Run(() => WorkAsync(lane), CancellationToken.None);
                 _workers[worker] = true;
                 worker.ContinueWith(w => _workers.TryRemove(w, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                return;
             }
         }
     }
