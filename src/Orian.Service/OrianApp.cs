@@ -111,11 +111,11 @@ public static class OrianApp
         services.AddOptions<AuthorisationOptions>().BindConfiguration(AuthorisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => CreatePolicy(sp.GetRequiredService<IOptions<AuthorisationOptions>>().Value));
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.LeaseSeconds * 1000L >= 2L * o.RequestTimeoutMs + (long)Orian.Service.Outbox.WebhookDispatcher.LeaseMargin.TotalMilliseconds,
+            .Validate(o => o.LeaseSeconds * 1000L >= 2L * o.RequestTimeoutMs + (long)Orian.Service.Delivery.WebhookDispatcher.LeaseMargin.TotalMilliseconds,
                 "Orian:Outbox:LeaseSeconds must cover two request timeouts (Orian:Outbox:RequestTimeoutMs) and 5 s more, so a lease always outlives the send made under it.")
             .Validate(o => o.MaxConcurrencyPerEndpoint <= o.MaxConcurrency,
                 "Orian:Outbox:MaxConcurrencyPerEndpoint must not exceed Orian:Outbox:MaxConcurrency: one endpoint can never hold more senders than there are.")
-            .Validate(o => Orian.Service.Outbox.Egress.From(o.AllowedPrivateNetworks).Egress is not null,
+            .Validate(o => Orian.Service.Delivery.Egress.From(o.AllowedPrivateNetworks).Egress is not null,
                 "Orian:Outbox:AllowedPrivateNetworks (env Orian__Outbox__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16,127.0.0.1/32.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngressOptions>, OrianOptionsValidator>();
@@ -128,8 +128,8 @@ public static class OrianApp
 
         services.AddSingleton(TimeProvider.System);
         services.AddOrianStorage(builder.Configuration);
-        services.AddSingleton<Orian.Service.Outbox.OrchestratorClient>();
-        services.AddSingleton<Orian.Service.Outbox.OutboxSignal>();
+        services.AddSingleton<Orian.Service.Delivery.OrchestratorClient>();
+        services.AddSingleton<Orian.Service.Delivery.OutboxSignal>();
         services.AddSingleton(sp => new LedgerBatchApplier(
             sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>(),
             sp.GetRequiredService<ILogger<LedgerBatchApplier>>(), sp.GetRequiredService<OrianMetrics>().BatchRetried,
@@ -141,10 +141,10 @@ public static class OrianApp
                 System.Diagnostics.Activity.Current?.SetTag("orian.deliveries.live", live);
                 if (live < queued)
                 {
-                    sp.GetRequiredService<Orian.Service.Outbox.OutboxSignal>().RingDeliveries();
+                    sp.GetRequiredService<Orian.Service.Delivery.OutboxSignal>().RingDeliveries();
                 }
             },
-            sp.GetRequiredService<Orian.Service.Outbox.WebhookDispatcher>()));
+            sp.GetRequiredService<Orian.Service.Delivery.WebhookDispatcher>()));
 
         // Hosted services start in registration order: export first (so it sees everything), then the
         // schema, current before the first batch.
@@ -171,13 +171,13 @@ public static class OrianApp
         services.AddSingleton<AuthFailures>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
-        services.AddSingleton<Orian.Service.Outbox.WebhookDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<Orian.Service.Outbox.WebhookDispatcher>());
+        services.AddSingleton<Orian.Service.Delivery.WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Orian.Service.Delivery.WebhookDispatcher>());
 
         services.AddSingleton<IngressAuthenticator>();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddSingleton<OperatorAuthFilter>();
-        services.AddSingleton(sp => Orian.Service.Outbox.Egress.From(sp.GetRequiredService<IOptions<OutboxOptions>>().Value.AllowedPrivateNetworks).Egress!);
+        services.AddSingleton(sp => Orian.Service.Delivery.Egress.From(sp.GetRequiredService<IOptions<OutboxOptions>>().Value.AllowedPrivateNetworks).Egress!);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<FailureHandler>();

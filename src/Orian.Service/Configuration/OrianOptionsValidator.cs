@@ -95,7 +95,7 @@ internal sealed class OrianOptionsValidator(IHostEnvironment environment)
     public ValidateOptionsResult Validate(string? name, OrchestratorOptions options)
     {
         var failures = new List<string>();
-        if (Orian.Service.Outbox.Egress.From(options.AllowedPrivateNetworks).Invalid is { } invalid)
+        if (Orian.Service.Delivery.Egress.From(options.AllowedPrivateNetworks).Invalid is { } invalid)
         {
             failures.Add($"Orian:Orchestrator:AllowedPrivateNetworks (env Orian__Orchestrator__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16; '{invalid}' is not one.");
         }

@@ -46,7 +46,7 @@ internal static class InstructionLinkApi
     }
 
     private static async Task<IResult> PutAsync(
-        string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken cancellationToken)
+        string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken cancellationToken)
     {
         transactionId = PathId.Of(context, transactionId);
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);

@@ -36,13 +36,13 @@ internal static class WebhookApi
         v1.MapGet("/deliveries/stats", StatsAsync).Needs(OperatorRoles.DeliveryRead);
         v1.MapGet("/deliveries/{id:long}", async (long id, IDeliveryAdmin store, CancellationToken ct) =>
             await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}")).Needs(OperatorRoles.DeliveryRead);
-        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct) =>
         {
             var count = await store.RedriveAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
             signal.RingDeliveries();
             return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
         }).Needs(OperatorRoles.DeliveryWrite);
-        v1.MapPost("/deliveries/redrive", async (HttpContext context, IDeliveryAdmin store, TimeProvider time, Outbox.OutboxSignal signal, CancellationToken ct) =>
+        v1.MapPost("/deliveries/redrive", async (HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct) =>
         {
             var count = await store.RedriveAsync(null, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
             signal.RingDeliveries();
@@ -52,7 +52,7 @@ internal static class WebhookApi
 
     private static async Task<IResult> CreateAsync(
         HttpContext context, IWebhookEndpointStore store, TimeProvider time, IHostEnvironment environment, Microsoft.Extensions.Options.IOptions<Configuration.OutboxOptions> outbox,
-        Outbox.Egress egress, CancellationToken cancellationToken)
+        Orian.Service.Delivery.Egress egress, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (document is null)

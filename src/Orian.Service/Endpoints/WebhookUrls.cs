@@ -1,5 +1,5 @@
 using System.Net;
-using Orian.Service.Outbox;
+using Orian.Service.Delivery;
 
 namespace Orian.Service.Endpoints;
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Orian.Delivery;
 using Orian.Outbox;
 using Orian.Storage.Sql;
 

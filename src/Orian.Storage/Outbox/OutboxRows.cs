@@ -63,7 +63,7 @@ public sealed class ClaimedDelivery
     public string EndpointId { get; set; } = "";
 
     /// <summary><c>webhook</c>, or <c>orchestrator</c> for an instruction update to the Payments Orchestrator.</summary>
-    public string EndpointKind { get; set; } = "webhook";
+    public string EndpointKind { get; set; } = Orian.Delivery.Destinations.Webhook;
     public string Url { get; set; } = "";
     public string Secret { get; set; } = "";
     public string? PreviousSecret { get; set; }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Orian.Delivery;
 using Orian.Storage;
 
 namespace Orian.Tests.Outbox;

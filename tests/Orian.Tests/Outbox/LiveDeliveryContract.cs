@@ -7,7 +7,7 @@ using Orian.Ledger;
 using Orian.Outbox;
 using Orian.Security;
 using Orian.Service.Configuration;
-using Orian.Service.Outbox;
+using Orian.Service.Delivery;
 using Orian.Storage;
 using Orian.Tests.Support;
 

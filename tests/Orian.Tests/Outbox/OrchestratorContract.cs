@@ -2,12 +2,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Orian.Delivery;
 using Orian.Ledger;
 using Orian.Orchestrator;
 using Orian.Outbox;
 using Orian.Security;
 using Orian.Service.Configuration;
-using Orian.Service.Outbox;
+using Orian.Service.Delivery;
 using Orian.Storage;
 using Orian.Tests.Support;
 
@@ -66,18 +67,16 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
         };
         var client = new OrchestratorClient(Options.Create(options), _time, NullLogger<OrchestratorClient>.Instance);
         _clients.Add(client);
-        var outbox = new OutboxOptions { RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000, AllowedPrivateNetworks = TestService.LoopbackNetworks };
+        var outbox = new OutboxOptions
+        {
+            RetrySchedule = "5s,1m", JitterFraction = 0, LeaseSeconds = 30, RequestTimeoutMs = 5000, PollIntervalMs = 20, AllowedPrivateNetworks = TestService.LoopbackNetworks,
+        };
         configure?.Invoke(outbox);
         return new WebhookDispatcher(_db.Queue, Options.Create(outbox), dispatcherClock ?? _time, new OutboxSignal(), client, NullLogger<WebhookDispatcher>.Instance);
     }
 
-    /// <summary>Dispatch rounds until one finds nothing to do.</summary>
-    private static async Task DrainAsync(WebhookDispatcher dispatcher)
-    {
-        for (var round = 0; round < 10 && await dispatcher.RunOnceAsync(CancellationToken.None) > 0; round++)
-        {
-        }
-    }
+    /// <summary>The dispatcher's loops, until what is due now (and what that makes due) is settled.</summary>
+    private static Task DrainAsync(WebhookDispatcher dispatcher) => DispatcherRun.OnceAsync(dispatcher);
 
     private Task ApplyAsync(params Txn[] txns) =>
         new LedgerBatchApplier(_db.Ledger, _time).ApplyAsync(txns.Select(t => t.Pending(_time.GetUtcNow())).ToList(), CancellationToken.None);

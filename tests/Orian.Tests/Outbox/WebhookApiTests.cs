@@ -118,8 +118,8 @@ public sealed class WebhookApiTests
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var service = await TestService.StartSqliteAsync(
             s => s.AddSingleton<TimeProvider>(clock),
-            new() { ["Orian:Outbox:DispatcherEnabled"] = "false" }); // the test runs the rounds itself
-        var dispatcher = service.Services.GetRequiredService<Orian.Service.Outbox.WebhookDispatcher>();
+            new() { ["Orian:Outbox:DispatcherEnabled"] = "false", ["Orian:Outbox:PollIntervalMs"] = "20" }); // the test runs the loops itself
+        var dispatcher = service.Services.GetRequiredService<Orian.Service.Delivery.WebhookDispatcher>();
         using (await PostJson(service.Operator, "/v1/webhook-endpoints", $"{{\"url\":\"{receiver.Url}\",\"events\":[\"transaction.updated\"]}}"))
         {
         }
@@ -131,7 +131,7 @@ public sealed class WebhookApiTests
         receiver.Respond(8, WebhookReceiver.Status(500)); // every attempt of the default schedule fails
         for (var attempt = 0; attempt < 8; attempt++)
         {
-            await dispatcher.RunOnceAsync(CancellationToken.None);
+            await DispatcherRun.OnceAsync(dispatcher);
             clock.Advance(TimeSpan.FromHours(11)); // past the longest wait of the schedule
         }
 
@@ -150,7 +150,7 @@ public sealed class WebhookApiTests
         using var twice = await service.Operator.PostAsync($"/v1/deliveries/{id}/redrive", null);
         Assert.That(twice.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "only dead deliveries can be re-driven");
 
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         var delivered = (await service.GetJsonOrNullAsync($"/v1/deliveries/{id}"))!.Value;
         Assert.That(delivered.GetProperty("state").GetString(), Is.EqualTo("delivered"));
         Assert.That(receiver.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(1), "the same webhook-id after a re-drive");

@@ -3,11 +3,12 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Orian.Delivery;
 using Orian.Ledger;
 using Orian.Outbox;
 using Orian.Security;
 using Orian.Service.Configuration;
-using Orian.Service.Outbox;
+using Orian.Service.Delivery;
 using Orian.Storage;
 using Orian.Tests.Support;
 
@@ -47,7 +48,10 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
 
     private static OutboxOptions Settings(Action<OutboxOptions>? configure = null)
     {
-        var options = new OutboxOptions { RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000, AllowedPrivateNetworks = TestService.LoopbackNetworks };
+        var options = new OutboxOptions
+        {
+            RetrySchedule = "5s,1m", LeaseSeconds = 30, RequestTimeoutMs = 2000, PollIntervalMs = 20, AllowedPrivateNetworks = TestService.LoopbackNetworks,
+        };
         configure?.Invoke(options);
         return options;
     }
@@ -99,7 +103,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         var (_, key) = await EndpointAsync(_receiver.Url);
         await ApplyAsync(new Txn { Id = "W1", Version = 3, Amount = 250 });
 
-        Assert.That(await Dispatcher().RunOnceAsync(CancellationToken.None), Is.GreaterThan(0));
+        await DispatcherRun.OnceAsync(Dispatcher());
         var received = _receiver.Requests.Single();
         Assert.That(Verifies(received, key), Is.True, "signature verifies with the endpoint's secret");
         Assert.That(received.Id, Is.EqualTo(EventFactory.EventIdFor(EventTypes.TransactionUpdated, "W1", 3, "")));
@@ -122,28 +126,28 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         _receiver.Respond(3, WebhookReceiver.Status(500));
         var dispatcher = Dispatcher();
 
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         var first = await OnlyDeliveryAsync();
         Assert.That(first.State, Is.EqualTo("pending"));
         Assert.That(first.NextAttemptAt - Start, Is.InRange(TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(5.5)), "5 s, with at most 10% jitter");
 
         _time.Advance(TimeSpan.FromSeconds(4));
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "not due yet");
 
         _time.Advance(TimeSpan.FromSeconds(2));
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         var second = await OnlyDeliveryAsync();
         Assert.That(second.NextAttemptAt - _time.GetUtcNow(), Is.InRange(TimeSpan.FromSeconds(54), TimeSpan.FromSeconds(66)), "then 1 min");
 
         _time.Advance(TimeSpan.FromMinutes(2));
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         var dead = await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
         Assert.That(dead!.Value.Delivery.State, Is.EqualTo("dead"));
         Assert.That(dead.Value.Attempts.Select(a => a.StatusCode), Is.EqualTo(new int?[] { 500, 500, 500 }));
 
         Assert.That(await _db.Deliveries.RedriveAsync(null, Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.EqualTo(1));
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("delivered"));
         Assert.That(_receiver.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(1), "the webhook-id never changes");
         Assert.That(_receiver.Requests, Has.Count.EqualTo(4));
@@ -156,7 +160,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await ApplyAsync(new Txn { Id = "RA1" });
         _receiver.Respond(1, WebhookReceiver.Status(429, "120"));
 
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
         var delivery = await OnlyDeliveryAsync();
         Assert.That(delivery.NextAttemptAt, Is.EqualTo(Start.AddSeconds(120)));
         Assert.That(delivery.LastStatus, Is.EqualTo(429));
@@ -170,13 +174,13 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         _receiver.Respond(1, WebhookReceiver.Status(410));
         var dispatcher = Dispatcher();
 
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("dead"));
         var endpoint = await _db.Endpoints.GetEndpointAsync(endpointId, CancellationToken.None);
         Assert.That(endpoint!.Status, Is.EqualTo("disabled"));
 
         await ApplyAsync(new Txn { Id = "G2" });
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
         Assert.That(await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Has.Count.EqualTo(1));
     }
@@ -188,7 +192,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await ApplyAsync(new Txn { Id = "T1" });
         _receiver.Respond(1, WebhookReceiver.Hang);
 
-        await Dispatcher(configure: o => o.RequestTimeoutMs = 300).RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher(configure: o => o.RequestTimeoutMs = 300));
         var delivery = await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
         Assert.That(delivery!.Value.Delivery.State, Is.EqualTo("pending"));
         Assert.That(delivery.Value.Attempts.Single().Error, Does.Contain("no answer within 300 ms"));
@@ -201,15 +205,15 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await ApplyAsync(new Txn { Id = "C1" });
 
         var crashing = Dispatcher(new CrashAfterSendStore(_db.Queue));
-        await crashing.RunOnceAsync(CancellationToken.None); // the failure to record is logged, not thrown
+        await DispatcherRun.OnceAsync(crashing); // the failure to record is logged, not thrown
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1));
         Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("pending"), "nothing was recorded");
 
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "the lease still holds: nobody else sends it");
 
         _time.Advance(TimeSpan.FromSeconds(31)); // the crashed dispatcher's lease runs out
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
         Assert.That(_receiver.Requests, Has.Count.EqualTo(2));
         Assert.That(_receiver.Requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(1));
         Assert.That((await OnlyDeliveryAsync()).State, Is.EqualTo("delivered"));
@@ -224,16 +228,16 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await ApplyAsync(new Txn { Id = "D2" });
         var dispatcher = Dispatcher(configure: o => o.RetrySchedule = "5s, 5s, 5s");
 
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         _time.Advance(TimeSpan.FromSeconds(6));
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         var pending = await _db.Deliveries.ListDeliveriesAsync("pending", 0, 100, CancellationToken.None);
         Assert.That(pending, Has.Count.EqualTo(2));
         Assert.That(pending.Select(p => p.Attempts), Has.All.EqualTo(2));
 
         await using var back = await WebhookReceiver.StartAsync(port);
         _time.Advance(TimeSpan.FromSeconds(6));
-        await dispatcher.RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(dispatcher);
         var left = await _db.Deliveries.ListDeliveriesAsync("pending", 0, 100, CancellationToken.None);
         Assert.That(back.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("transaction_id").GetString()).Order(),
             Is.EqualTo(new[] { "D1", "D2" }), $"still pending: {string.Join("; ", left.Select(d => $"{d.Id} attempts {d.Attempts} due {d.NextAttemptAt:O} last {d.LastError}"))}; now {_time.GetUtcNow():O}");
@@ -248,7 +252,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await _db.Endpoints.RotateSecretAsync(endpointId, StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(newKey), Start.AddHours(24), Operators.Test(Start), CancellationToken.None);
         await ApplyAsync(new Txn { Id = "ROT1" });
 
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
         var received = _receiver.Requests.Single();
         Assert.That(received.Signature.Split(' '), Has.Length.EqualTo(2));
         Assert.That(Verifies(received, oldKey), Is.True);
@@ -256,7 +260,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
 
         _time.Advance(TimeSpan.FromHours(25));
         await ApplyAsync(new Txn { Id = "ROT2" });
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
         var later = _receiver.Requests.Last();
         Assert.That(later.Signature.Split(' '), Has.Length.EqualTo(1));
         Assert.That(Verifies(later, newKey), Is.True);
@@ -289,7 +293,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
 
         _time.Advance(TimeSpan.FromSeconds(1));
         await EndpointAsync(_receiver.Url);
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
         Assert.That(_receiver.Requests, Is.Empty);
         Assert.That(await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Is.Empty);
     }
@@ -301,7 +305,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         await ApplyAsync(new Txn { Id = "L1", Direction = "CREDIT", Status = "COMPLETE", Amount = 50 }); // no overdraft
         await ApplyAsync(new Txn { Id = "O1", Status = "COMPLETE", Amount = 80 });                        // overdraws by 30
 
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
         var received = _receiver.Requests.Single();
         using var body = JsonDocument.Parse(received.Body);
         Assert.That(body.RootElement.GetProperty("type").GetString(), Is.EqualTo("account.overdrawn"));
@@ -319,7 +323,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             return Task.CompletedTask;
         });
         await ApplyAsync(new Txn { Id = "REDIR" });
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
 
         Assert.That(_receiver.Requests, Has.Count.EqualTo(1), "the signed body went nowhere else");
         var delivery = await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None);
@@ -334,7 +338,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         var url = _receiver.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
         await EndpointAsync(url);
         await ApplyAsync(new Txn { Id = "SSRF" });
-        await Dispatcher(configure: o => o.AllowedPrivateNetworks = "").RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher(configure: o => o.AllowedPrivateNetworks = ""));
 
         Assert.That(_receiver.Requests, Is.Empty);
         var attempt = (await _db.Deliveries.GetDeliveryAsync((await OnlyDeliveryAsync()).Id, CancellationToken.None))!.Value.Attempts.Single();
@@ -360,7 +364,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
 
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            await dispatcher.RunOnceAsync(CancellationToken.None);
+            await DispatcherRun.OnceAsync(dispatcher);
             _time.Advance(TimeSpan.FromMinutes(2));
         }
 
@@ -384,7 +388,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             var now = _time.GetUtcNow();
             rivalClaimed = (await _db.Queue.ClaimDueAsync("rival", now, now.AddSeconds(30), new ClaimLimits(10, 10, false), CancellationToken.None)).Count;
         });
-        await Dispatcher(store).RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher(store));
 
         Assert.That(rivalClaimed, Is.EqualTo(1), "the rival took the delivery over once the lease ran out");
         Assert.That(_receiver.Requests, Is.Empty, "the first dispatcher did not send under a lease it no longer held");
@@ -457,7 +461,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         }
 
         var dispatcher = Dispatcher(configure: o => o.RetrySchedule = "");
-        await dispatcher.RunOnceAsync(CancellationToken.None); // one delivered, two dead (no retries)
+        await DispatcherRun.OnceAsync(dispatcher); // one delivered, two dead (no retries)
         await ApplyAsync(new Txn { Id = "S4" });
         await _db.Queue.FanOutAsync(_time.GetUtcNow(), 10, CancellationToken.None); // one pending
         _time.Advance(TimeSpan.FromSeconds(90));
@@ -485,12 +489,17 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         };
         var (slowId, _) = await EndpointAsync(slow.Url);
         var (fastId, _) = await EndpointAsync(_receiver.Url);
-        for (var i = 1; i <= 7; i++)
-        {
-            await ApplyAsync(new Txn { Id = $"SLOW{i}" });
-        }
 
-        await Dispatcher(configure: o => { o.SlowAnswerMs = 300; o.MaxConcurrency = 1; }).RunOnceAsync(CancellationToken.None);
+        // One batch of seven events, taken live (both lanes have room): one sender, so the slow
+        // endpoint's deliveries go one at a time, and those still waiting when its circuit opens are
+        // put back unsent.
+        var dispatcher = Dispatcher(configure: o => { o.SlowAnswerMs = 300; o.MaxConcurrency = 1; });
+        await using (var run = DispatcherRun.Start(dispatcher))
+        {
+            await new LedgerBatchApplier(_db.Ledger, _time, live: dispatcher).ApplyAsync(
+                [.. Enumerable.Range(1, 7).Select(i => new Txn { Id = $"SLOW{i}" }.Pending(_time.GetUtcNow()))], CancellationToken.None);
+            await run.SettledAsync();
+        }
 
         Assert.That(slow.Requests, Has.Count.EqualTo(5), "five slow answers open the circuit; the rest wait");
         Assert.That(_receiver.Requests, Has.Count.EqualTo(7), "the fast endpoint got every event");
@@ -678,7 +687,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         Assert.That(deliveries, Has.Count.EqualTo(3));
         poison = deliveries[1].Id;
 
-        await Dispatcher(store).RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher(store));
 
         Assert.That(_receiver.Requests, Has.Count.EqualTo(3), "all three were sent");
         Assert.That(store.Calls, Is.GreaterThan(1), "the batch failed, then each was recorded alone");
@@ -699,7 +708,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         listener.Stop();
         await EndpointAsync($"http://127.0.0.1:{port}/hook");
         await ApplyAsync(new Txn { Id = "REFUSED" });
-        await Dispatcher().RunOnceAsync(CancellationToken.None);
+        await DispatcherRun.OnceAsync(Dispatcher());
 
         var delivery = await OnlyDeliveryAsync();
         var attempt = (await _db.Deliveries.GetDeliveryAsync(delivery.Id, CancellationToken.None))!.Value.Attempts.Single();

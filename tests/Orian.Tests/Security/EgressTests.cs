@@ -2,7 +2,7 @@ using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
 using Orian.Service.Endpoints;
-using Orian.Service.Outbox;
+using Orian.Service.Delivery;
 
 namespace Orian.Tests.Security;
 

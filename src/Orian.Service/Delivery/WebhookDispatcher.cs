@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Orian.Delivery;
 using Orian.Ledger;
 using Orian.Outbox;
-using Orian.Service.Delivery;
 using Orian.Security;
 using Orian.Service.Configuration;
 using Orian.Service.Diagnostics;
@@ -16,7 +15,7 @@ using Orian.Storage;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace Orian.Service.Outbox;
+namespace Orian.Service.Delivery;
 
 /// <summary>
 /// Delivers outbox events to webhook endpoints, at least once, as a continuous pipeline: a fan-out
@@ -39,15 +38,14 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     private readonly EndpointTargets _targets;
     private readonly IOutboxQueue _store;
     private readonly OutboxOptions _options;
-    private readonly IReadOnlyList<TimeSpan> _schedule;
     private readonly TimeProvider _time;
     private readonly OutboxSignal _signal;
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly OrchestratorClient _orchestrator;
     private readonly HttpClient _client;
     private readonly EndpointBreakers _breakers;
+    private readonly DeliveryAttempts _attempts;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
-    private readonly Random _random;
     private readonly Diagnostics.OrianMetrics? _metrics;
     private long _claims;
 
@@ -66,12 +64,10 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         Random? random = null, Diagnostics.OrianMetrics? metrics = null)
     {
         _metrics = metrics;
-        _random = random ?? Random.Shared;
         _orchestrator = orchestrator;
         _store = store;
         _targets = new EndpointTargets(store);
         _options = options.Value;
-        _schedule = _options.GetRetryWaits();
         _time = time;
         _signal = signal;
         _logger = logger;
@@ -83,6 +79,8 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
             OutboxOptions.Section, typeof(OutboxOptions), ["Orian:Outbox:AllowedPrivateNetworks must be comma-separated CIDRs."]);
         _client = new HttpClient(egress.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Egress.MaxResponseBytes };
         _breakers = new EndpointBreakers(_time, TimeSpan.FromMilliseconds(_options.RequestTimeoutMs), TimeSpan.FromMilliseconds(_options.SlowAnswerMs));
+        _attempts = new DeliveryAttempts(_options, _time, _breakers, [new WebhookSender(_client, _time), new OrchestratorSender(orchestrator)], logger,
+            random ?? Random.Shared, metrics);
     }
 
     /// <summary>A delivery held under one lease: who holds it, until when; for one taken live, the
@@ -95,6 +93,25 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     /// <summary>The lanes and the recorder's channel while <see cref="RunAsync"/> runs; null otherwise,
     /// when nothing is taken live.</summary>
     private volatile Pipeline? _running;
+
+    private long _claimRounds;
+
+    private long _fanOutRounds;
+
+    /// <summary>Turns of the fan-out loop since the dispatcher started (whether or not they found work).</summary>
+    public long FanOutRounds => Interlocked.Read(ref _fanOutRounds);
+
+    /// <summary>Turns of the claim loop since the dispatcher started (whether or not they found work).</summary>
+    public long ClaimRounds => Interlocked.Read(ref _claimRounds);
+
+    private long _claimed;
+
+    /// <summary>Deliveries claimed since the dispatcher started.</summary>
+    public long Claimed => Interlocked.Read(ref _claimed);
+
+    /// <summary>Deliveries taken (claimed or live) and not yet recorded or given up: 0 when the
+    /// dispatcher holds nothing it has not settled.</summary>
+    public int InFlight => _running is { } pipeline ? pipeline.InFlight : 0;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         _options.DispatcherEnabled ? RunAsync(stoppingToken) : Task.CompletedTask;
@@ -202,7 +219,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
                 var e = events[d.EventId];
                 var delivery = new ClaimedDelivery
                 {
-                    EventId = e.EventId, EventType = e.Type, Payload = e.Payload, EndpointId = d.EndpointId, EndpointKind = "webhook",
+                    EventId = e.EventId, EventType = e.Type, Payload = e.Payload, EndpointId = d.EndpointId, EndpointKind = Destinations.Webhook,
                     TransactionId = e.TransactionId, EventCreatedAt = e.At, TraceParent = e.TraceParent, Live = true,
                 };
                 pipeline.Lanes.Enqueue(d.EndpointId, new Leased(owner, until, delivery, versions.GetValueOrDefault(d.EndpointId)), reserved: true);
@@ -232,6 +249,8 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         private readonly CancellationToken _stop;
         private int _unrecorded;
         private int _liveUnrecorded;
+
+        public int InFlight => Volatile.Read(ref _unrecorded) + Volatile.Read(ref _liveUnrecorded);
 
         public Pipeline(WebhookDispatcher dispatcher, ChannelWriter<Made> made, CancellationToken stop)
         {
@@ -264,6 +283,8 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
                 {
                     Log.DispatchFailed(d._logger, e, "fan-out");
                 }
+
+                Interlocked.Increment(ref d._fanOutRounds);
 
                 if (fanned > 0)
                 {
@@ -305,6 +326,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
                     }
                 }
 
+                Interlocked.Increment(ref d._claimRounds);
                 if (claimed == 0 || claimed < want)
                 {
                     if (claimed > 0)
@@ -330,6 +352,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
             var limits = new ClaimLimits(want, d._options.MaxConcurrencyPerEndpoint, d._orchestrator.Enabled) { Busy = Lanes.Busy(), Skip = d._breakers.Open() };
             var claimed = await d._store.ClaimDueAsync(owner, now, until, limits, stop);
             Interlocked.Add(ref _unrecorded, claimed.Count);
+            Interlocked.Add(ref d._claimed, claimed.Count);
             foreach (var c in claimed)
             {
                 Lanes.Enqueue(c.EndpointId, new Leased(owner, until, c), reserved: false);
@@ -444,50 +467,6 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         ($"{_instance}:{kind}:{Interlocked.Increment(ref _claims)}", now.AddSeconds(_options.LeaseSeconds));
 
 
-    /// <summary>Claimed deliveries, endpoints taking turns, so that the senders start on every
-    /// endpoint of a claim rather than on the first endpoint's whole share.</summary>
-    private static IEnumerable<ClaimedDelivery> Interleaved(IReadOnlyList<ClaimedDelivery> claimed)
-    {
-        var queues = claimed.GroupBy(c => c.EndpointId, StringComparer.Ordinal).Select(g => new Queue<ClaimedDelivery>(g)).ToList();
-        while (queues.Count > 0)
-        {
-            foreach (var q in queues)
-            {
-                yield return q.Dequeue();
-            }
-
-            queues.RemoveAll(q => q.Count == 0);
-        }
-    }
-
-    /// <summary>
-    /// One pass, for operators' tools and tests on a clock they move: fan out new events, claim what
-    /// is due (at most a batch), send it all and record the attempts. Returns the work done.
-    /// </summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var fanned = await FanOutAsync(now, cancellationToken);
-        var (owner, until) = NewLease(now);
-        var limits = new ClaimLimits(_options.BatchSize, _options.MaxConcurrencyPerEndpoint, _orchestrator.Enabled) { Skip = _breakers.Open() };
-        var claimed = await _store.ClaimDueAsync(owner, now, until, limits, cancellationToken);
-        var made = new ConcurrentBag<(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery)>();
-        await Parallel.ForEachAsync(Interleaved(claimed), new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
-            async (delivery, ct) =>
-            {
-                if (await ProcessAsync(new Leased(owner, until, delivery), ct) is { } outcome)
-                {
-                    made.Add((owner, outcome, delivery));
-                }
-            });
-        foreach (var batch in made.Chunk(_options.BatchSize))
-        {
-            await RecordAsync(batch, cancellationToken);
-        }
-
-        return fanned + claimed.Count;
-    }
-
     /// <summary>One fan-out transaction, as an <c>orian.fanout</c> span when something listens.</summary>
     private async Task<int> FanOutAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -507,7 +486,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         var now = _time.GetUtcNow();
         if (_breakers.IsOpen(delivery.EndpointId))
         {
-            return Postponed(delivery, EndpointBreakers.BreakFor);
+            return _attempts.Postponed(delivery, EndpointBreakers.BreakFor);
         }
 
         if (!await HoldsLeaseAsync(leased, cancellationToken))
@@ -522,7 +501,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         }
 
         using var activity = StartDeliveryActivity(delivery);
-        var outcome = await AttemptAsync(delivery, cancellationToken);
+        var outcome = await _attempts.MakeAsync(delivery, cancellationToken);
         if (outcome.Postponed)
         {
             activity?.SetTag("orian.result", "postponed");
@@ -646,123 +625,6 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     /// fills in its id), a claimed one by its id.</summary>
     private static (string, string, long) KeyOf(AttemptOutcome o) =>
         o.LiveEventId is { } eventId ? (o.EndpointId, eventId, 0) : (o.EndpointId, "", o.DeliveryId);
-
-    /// <summary>The event of a delivery taken live (by which it is recorded), or null for a claimed one.</summary>
-    private static string? LiveEventOf(ClaimedDelivery delivery) => delivery.Live ? delivery.EventId : null;
-
-    /// <summary>
-    /// One attempt at one delivery, whatever happens: any exception of this delivery (other than
-    /// this dispatcher stopping) is a failed attempt with its reason, counted towards the dead letter,
-    /// and never reaches the other deliveries of the round.
-    /// </summary>
-    private async Task<AttemptOutcome> AttemptAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
-    {
-        var attempt = delivery.Attempts + 1;
-        var started = _time.GetTimestamp();
-        int? status = null;
-        string? error = null;
-        TimeSpan? retryAfter = null;
-        var refused = false;
-        try
-        {
-            var answer = await _breakers.SendAsync(delivery.EndpointId,
-                async ct => IsOrchestrator(delivery)
-                    ? await _orchestrator.SendUpdateAsync(delivery, ct)
-                    : await _client.SendAsync(Request(delivery), HttpCompletionOption.ResponseHeadersRead, ct),
-                cancellationToken);
-            using var response = answer.Response;
-            status = (int)response.StatusCode;
-            retryAfter = RetryAfter(response);
-            if (!response.IsSuccessStatusCode)
-            {
-                error = $"HTTP {status}";
-            }
-        }
-        catch (BrokenCircuitException e)
-        {
-            // The circuit opened since the claim (or another attempt is probing it): not sent.
-            return Postponed(delivery, e.RetryAfter ?? EndpointBreakers.BreakFor);
-        }
-        catch (TimeoutRejectedException)
-        {
-            error = $"no answer within {_options.RequestTimeoutMs} ms";
-        }
-        catch (HttpRequestException e) when (e.InnerException is EgressRefusedException || e is { InnerException.InnerException: EgressRefusedException })
-        {
-            refused = true;
-            error = EgressRefusedException.AttemptError;
-        }
-        catch (ExchangeFailedException e)
-        {
-            error = e.Message; // Orian's own words
-        }
-        catch (HttpRequestException e)
-        {
-            error = AttemptErrors.Describe(e); // a fixed phrase: the exception's text names the host
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw; // stopping: the lease runs out and another dispatcher (or this one, restarted) sends it
-        }
-        catch (Exception e)
-        {
-            // Anything else (a malformed header from a bad token, a payload that will not build...):
-            // recorded by its type only, since a message may quote the value that broke it.
-            error = $"unexpected {e.GetType().Name}";
-            Log.DeliveryFault(_logger, delivery.EventId, delivery.EndpointId, e.GetType().Name);
-        }
-
-        var now = _time.GetUtcNow();
-        // A refused connection records no timing: the attempt log must not tell which addresses answer.
-        var latency = refused ? 0 : _time.GetElapsedTime(started).TotalMilliseconds;
-        var gone = status == (int)HttpStatusCode.Gone && !IsOrchestrator(delivery); // only a tenant's endpoint can be retired
-        var delivered = error is null;
-        DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
-        return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, AttemptErrors.Bound(error), delivered, next, gone,
-            LiveEventId: LiveEventOf(delivery));
-    }
-
-    /// <summary>A delivery put back unsent while its endpoint's circuit is open: due again once it may
-    /// close, no attempt counted or logged.</summary>
-    private AttemptOutcome Postponed(ClaimedDelivery delivery, TimeSpan wait)
-    {
-        _metrics?.Delivery("postponed", delivery.EndpointKind, null);
-        var now = _time.GetUtcNow();
-        return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointBreakers.OpenError, false, now + wait, false,
-            Postponed: true, LiveEventId: LiveEventOf(delivery));
-    }
-
-    private static bool IsOrchestrator(ClaimedDelivery delivery) => delivery.EndpointKind == "orchestrator";
-
-    private HttpRequestMessage Request(ClaimedDelivery delivery)
-    {
-        var body = Encoding.UTF8.GetBytes(delivery.Payload);
-        var now = _time.GetUtcNow();
-        var timestamp = now.ToUnixTimeSeconds();
-        var signature = StandardWebhookSignature.Sign(StandardWebhookSignature.KeyFromSecret(delivery.Secret), delivery.EventId, timestamp, body);
-        if (delivery.PreviousSecret is { } previous && delivery.PreviousSecretExpiresAt > now)
-        {
-            // During a rotation both signatures go out: receivers with either secret can verify.
-            signature += " " + StandardWebhookSignature.Sign(StandardWebhookSignature.KeyFromSecret(previous), delivery.EventId, timestamp, body);
-        }
-
-        var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("webhook-id", delivery.EventId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", signature);
-        return request;
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        var wait = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
-        return wait is { } w && w > TimeSpan.Zero ? (w > _options.MaxRetryAfter ? _options.MaxRetryAfter : w) : null;
-    }
-
-    private TimeSpan Jittered(TimeSpan wait) =>
-        wait * (1 + ((_random.NextDouble() * 2) - 1) * _options.JitterFraction);
 
     public override void Dispose()
     {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Orian.Service.Outbox;
+namespace Orian.Service.Delivery;
 
 /// <summary>A connection Orian refused to open: the address is inside a network egress may not reach.</summary>
 internal sealed class EgressRefusedException(string host) : IOException($"refused: private address ({host})")

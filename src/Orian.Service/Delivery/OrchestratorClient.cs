@@ -12,7 +12,7 @@ using Orian.Outbox;
 using Orian.Service.Configuration;
 using Orian.Storage;
 
-namespace Orian.Service.Outbox;
+namespace Orian.Service.Delivery;
 
 /// <summary>
 /// Sends instruction status updates to the Payments Orchestrator, authenticated as it documents:

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Orian.Service.Outbox;
+namespace Orian.Service.Delivery;
 
 /// <summary>Wakes the dispatcher right after a commit: <see cref="RingDeliveries"/> when deliveries
 /// became due (a ledger batch that queued some, a re-drive, an instruction update queued by a link),
