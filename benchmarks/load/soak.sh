@@ -47,7 +47,8 @@ phase() { # name, with-endpoint (0/1)
       -d "{\"url\":\"http://127.0.0.1:$rport/hook\",\"events\":[\"transaction.updated\"]}" "http://127.0.0.1:$port/v1/webhook-endpoints" >/dev/null
   fi
   echo "-- $name: $connections connections, ${seconds}s"
-  wrk -t2 -c"$connections" -d"${seconds}s" -s benchmarks/load/events.lua "http://127.0.0.1:$port" -- "soak$$$name" "$(printf 'pps:load-test-password' | base64)" >/dev/null &
+  # The load runs a little past the last sample, so every 30 s window is a whole one.
+  wrk -t2 -c"$connections" -d"$((seconds + 15))s" -s benchmarks/load/events.lua "http://127.0.0.1:$port" -- "soak$$$name" "$(printf 'pps:load-test-password' | base64)" >/dev/null &
   local load=$! t=0 before now
   before=$(sql "select count(*) from transaction_versions")
   : > "$work/samples"

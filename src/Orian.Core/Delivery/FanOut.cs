@@ -13,7 +13,10 @@ public sealed record Subscription(string EndpointId, IReadOnlyCollection<string>
     public static Subscription Of(string endpointId, string events, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
         new(endpointId, events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), createdAt, updatedAt);
 
-    public bool Wants(OutboxEvent e) => CreatedAt <= e.At && Events.Contains(e.Type, StringComparer.Ordinal);
+    public bool Wants(OutboxEvent e) => Wants(e.Type, e.At);
+
+    /// <summary>Whether an event of <paramref name="type"/> written at <paramref name="at"/> goes to this endpoint.</summary>
+    public bool Wants(string type, DateTimeOffset at) => CreatedAt <= at && Events.Contains(type, StringComparer.Ordinal);
 }
 
 /// <summary>A transaction's link to a Payments Orchestrator instruction, as a batch reads it: the

@@ -93,4 +93,9 @@ public sealed class OutboxOptions
     /// and its deliveries wait (they are retried on their schedule). Default 2 s.</summary>
     [Range(10, 120_000)]
     public int SlowAnswerMs { get; set; } = 2000;
+
+    /// <summary>How long an endpoint's circuit stays open once it opens; then one attempt probes it,
+    /// and a failed probe opens it again. Default 30 s (Polly's floor is 0.5 s).</summary>
+    [Range(500, 3_600_000)]
+    public int CircuitBreakMs { get; set; } = 30_000;
 }

@@ -46,7 +46,7 @@ internal sealed class DeliveryAttempts(
         catch (BrokenCircuitException e)
         {
             // The circuit opened since the claim (or another attempt is probing it): not sent.
-            return Postponed(delivery, e.RetryAfter ?? EndpointBreakers.BreakFor);
+            return Postponed(delivery, e.RetryAfter ?? breakers.BreakFor);
         }
         catch (TimeoutRejectedException)
         {

@@ -11,15 +11,17 @@ namespace Orian.Service.Delivery;
 /// connection), a server error, <c>429</c>, or an answer slower than the slow-answer threshold; a 4xx
 /// is the request's problem, not the endpoint's health. When half of at least
 /// <see cref="MinimumAttempts"/> attempts in <see cref="Window"/> counted against it, the circuit opens
-/// for <see cref="BreakFor"/>: its deliveries are neither claimed nor taken live, and one already on
+/// for <see cref="BreakFor"/> (<c>CircuitBreakMs</c>): its deliveries are neither claimed nor taken live, and one already on
 /// its way is put back unsent, so a failing or slow endpoint only slows itself. Then one attempt
 /// probes (half-open) and closes it, or it opens again.
 /// </summary>
-internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeout, TimeSpan slowAnswer)
+internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeout, TimeSpan slowAnswer, TimeSpan breakFor)
 {
     public const int MinimumAttempts = 5;
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan BreakFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit stays open before one attempt probes it (default 30 s).</summary>
+    public TimeSpan BreakFor => breakFor;
 
     /// <summary>Why a delivery waits while its endpoint's circuit is open.</summary>
     public const string OpenError = "circuit open: the endpoint is slow or failing";

@@ -18,22 +18,19 @@ using Polly.Timeout;
 namespace Orian.Service.Delivery;
 
 /// <summary>
-/// Delivers outbox events to webhook endpoints, at least once, as a continuous pipeline: a fan-out
-/// loop turns new events into deliveries; a claim loop leases due deliveries endpoint by endpoint
-/// (several service instances can do this at once without sharing a delivery) whenever the senders
-/// have room; a bounded pool of senders starts the next delivery as soon as one finishes; a recorder
-/// writes the attempts in batches (one transaction for many). Nothing waits for the slowest delivery
-/// of a batch, and each endpoint has at most <see cref="OutboxOptions.MaxConcurrencyPerEndpoint"/>
-/// deliveries with this dispatcher at once, so a slow endpoint only slows itself.
-/// Deliveries go out signed in the Standard Webhooks format; a failed attempt is retried on the
-/// schedule (with jitter, or after <c>Retry-After</c>); after the last one the delivery is
-/// dead-lettered for an operator to re-drive. <c>410 Gone</c> disables the endpoint. Each endpoint
-/// has its own circuit breaker (failures and slow answers) and every request a timeout, one Polly
-/// pipeline per endpoint (<see cref="EndpointBreakers"/>).
-/// Instruction updates for the Payments Orchestrator travel the same way, sent by
-/// <see cref="OrchestratorClient"/> instead of as a webhook.
+/// Delivers outbox events, at least once, to tenants' webhooks and the Payments Orchestrator. The
+/// live path: a ledger batch leases to this instance the deliveries it has room for and hands them
+/// over after its commit (<see cref="Reserve"/>, in <c>WebhookDispatcher.Live.cs</c>), so most go out
+/// with no claim. The loops (<c>WebhookDispatcher.Loops.cs</c>): a fan-out round for what no batch fanned
+/// out; claims for everything else (retries, re-drives, Orchestrator updates, a full lane's overflow,
+/// what a dead instance's lease left), endpoint by endpoint, several instances at once without sharing
+/// a delivery; and a recorder that writes outcomes in batches. Both paths feed one lane per endpoint
+/// (<see cref="DeliveryLanes{T}"/>), so a slow endpoint only slows itself. Here: the lease check
+/// before a send and the record after it. One attempt and what its answer means is
+/// <see cref="DeliveryAttempts"/>; how it leaves, a <see cref="IDeliverySender"/>; each endpoint's
+/// breaker and timeout, <see cref="EndpointBreakers"/>.
 /// </summary>
-internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
+internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDeliveries
 {
     private readonly EndpointTargets _targets;
     private readonly IOutboxQueue _store;
@@ -78,7 +75,8 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         var egress = Egress.From(_options.AllowedPrivateNetworks).Egress ?? throw new OptionsValidationException(
             OutboxOptions.Section, typeof(OutboxOptions), ["Orian:Outbox:AllowedPrivateNetworks must be comma-separated CIDRs."]);
         _client = new HttpClient(egress.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Egress.MaxResponseBytes };
-        _breakers = new EndpointBreakers(_time, TimeSpan.FromMilliseconds(_options.RequestTimeoutMs), TimeSpan.FromMilliseconds(_options.SlowAnswerMs));
+        _breakers = new EndpointBreakers(_time, TimeSpan.FromMilliseconds(_options.RequestTimeoutMs), TimeSpan.FromMilliseconds(_options.SlowAnswerMs),
+            TimeSpan.FromMilliseconds(_options.CircuitBreakMs));
         _attempts = new DeliveryAttempts(_options, _time, _breakers, [new WebhookSender(_client, _time), new OrchestratorSender(orchestrator)], logger,
             random ?? Random.Shared, metrics);
     }
@@ -126,7 +124,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var made = Channel.CreateUnbounded<Made>(new UnboundedChannelOptions { SingleReader = true });
+        var made = Channel.CreateBounded<Made>(new BoundedChannelOptions(Pipeline.Holding(_options)) { SingleReader = true });
         var pipeline = new Pipeline(this, made.Writer, stoppingToken);
         using var recording = new CancellationTokenSource();
         var recorder = pipeline.RecordLoopAsync(made.Reader, recording.Token);
@@ -160,308 +158,6 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
     }
 
 
-    /// <summary>
-    /// The live path (<see cref="ILiveDeliveries"/>): of a ledger batch's webhook deliveries, those whose
-    /// endpoint's lane has room and whose circuit is closed are leased to this instance, for the lanes
-    /// after the commit. Instruction updates for the Orchestrator are never taken live: one in flight
-    /// per instruction across instances is the claims' rule. Never waits; null when nothing is taken
-    /// (the dispatcher is not running, or every lane is full).
-    /// </summary>
-    public ILiveReservation? Reserve(LedgerChanges changes)
-    {
-        if (_running is not { } pipeline || pipeline.Stopping)
-        {
-            return null;
-        }
-
-        var now = _time.GetUtcNow();
-        // A lease owner per batch, as per claim: the database finds a lease's rows by owner in a few
-        // index probes, where one owner for every live delivery had its index entries pile up.
-        var (owner, until) = NewLease(now, "live");
-        List<(int Index, string EndpointId)>? taken = null;
-        for (var i = 0; i < changes.Deliveries.Count; i++)
-        {
-            var d = changes.Deliveries[i];
-            if (d.EndpointId == FanOut.OrchestratorEndpointId || _breakers.IsOpen(d.EndpointId) || !pipeline.TryTakeLive(d.EndpointId))
-            {
-                continue;
-            }
-
-            changes.Deliveries[i] = d with { LeaseOwner = owner, LeaseUntil = until };
-            (taken ??= []).Add((i, d.EndpointId));
-        }
-
-        return taken is null ? null : new LiveReservation(pipeline, owner, until, taken);
-    }
-
-    /// <summary>A batch's room in the lanes: handed over after its commit, given back otherwise.</summary>
-    private sealed class LiveReservation(Pipeline pipeline, string owner, DateTimeOffset until, List<(int Index, string EndpointId)> taken) : ILiveReservation
-    {
-        private int _done;
-
-        public void Committed(LedgerChanges changes)
-        {
-            if (Interlocked.Exchange(ref _done, 1) != 0)
-            {
-                return;
-            }
-
-            var events = new Dictionary<string, OutboxEvent>(StringComparer.Ordinal);
-            foreach (var e in changes.Outbox)
-            {
-                events.TryAdd(e.EventId, e);
-            }
-
-            var versions = changes.Subscriptions.ToDictionary(s => s.EndpointId, s => s.UpdatedAt, StringComparer.Ordinal);
-            foreach (var (i, _) in taken)
-            {
-                var d = changes.Deliveries[i];
-                var e = events[d.EventId];
-                var delivery = new ClaimedDelivery
-                {
-                    EventId = e.EventId, EventType = e.Type, Payload = e.Payload, EndpointId = d.EndpointId, EndpointKind = Destinations.Webhook,
-                    TransactionId = e.TransactionId, EventCreatedAt = e.At, TraceParent = e.TraceParent, Live = true,
-                };
-                pipeline.Lanes.Enqueue(d.EndpointId, new Leased(owner, until, delivery, versions.GetValueOrDefault(d.EndpointId)), reserved: true);
-            }
-        }
-
-        public void Release()
-        {
-            if (Interlocked.Exchange(ref _done, 1) != 0)
-            {
-                return;
-            }
-
-            foreach (var (_, endpointId) in taken)
-            {
-                pipeline.GiveBackLive(endpointId);
-            }
-        }
-    }
-
-    /// <summary>The state the loops of <see cref="RunAsync"/> share: the lanes (what each endpoint
-    /// holds), and what is claimed and not yet recorded (the claims' capacity).</summary>
-    private sealed class Pipeline
-    {
-        private readonly WebhookDispatcher d;
-        private readonly ChannelWriter<Made> _made;
-        private readonly CancellationToken _stop;
-        private int _unrecorded;
-        private int _liveUnrecorded;
-
-        public int InFlight => Volatile.Read(ref _unrecorded) + Volatile.Read(ref _liveUnrecorded);
-
-        public Pipeline(WebhookDispatcher dispatcher, ChannelWriter<Made> made, CancellationToken stop)
-        {
-            d = dispatcher;
-            _made = made;
-            _stop = stop;
-            Lanes = new(d._options.MaxConcurrency, d._options.MaxConcurrencyPerEndpoint, d._options.LiveDepthPerEndpoint, SendAsync, stop);
-        }
-
-        public DeliveryLanes<Leased> Lanes { get; }
-
-        public bool Stopping => _stop.IsCancellationRequested;
-
-        /// <summary>Claimed deliveries this instance holds at most (not yet recorded): enough to keep
-        /// every sender busy while the next batch is claimed and the last one recorded.</summary>
-        private int Capacity => 2 * d._options.MaxConcurrency;
-
-        private void RingClaims() => d._signal.RingDeliveries();
-
-        public async Task FanOutLoopAsync(CancellationToken stop)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var fanned = 0;
-                try
-                {
-                    fanned = await d.FanOutAsync(d._time.GetUtcNow(), stop);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-                {
-                    Log.DispatchFailed(d._logger, e, "fan-out");
-                }
-
-                Interlocked.Increment(ref d._fanOutRounds);
-
-                if (fanned > 0)
-                {
-                    RingClaims(); // new deliveries (or events with no subscriber: the claim finds nothing)
-                }
-
-                if (fanned >= d._options.BatchSize)
-                {
-                    continue; // more waiting
-                }
-
-                if (fanned > 0)
-                {
-                    // Events are arriving: let a few more gather rather than run a transaction each.
-                    await Task.Delay(Linger, d._time, stop);
-                    continue;
-                }
-
-                await d._signal.WaitAsync(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time, stop);
-            }
-        }
-
-        public async Task ClaimLoopAsync(CancellationToken stop)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var room = Capacity - Volatile.Read(ref _unrecorded);
-                var want = Math.Min(d._options.BatchSize, room);
-                var claimed = 0;
-                if (want >= Math.Max(1, Math.Min(d._options.BatchSize, Capacity) / 4)) // claim in batches, not a delivery at a time
-                {
-                    try
-                    {
-                        claimed = await ClaimAsync(want, stop);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-                    {
-                        Log.DispatchFailed(d._logger, e, "claim");
-                    }
-                }
-
-                Interlocked.Increment(ref d._claimRounds);
-                if (claimed == 0 || claimed < want)
-                {
-                    if (claimed > 0)
-                    {
-                        // Work is flowing: let a few slots free up rather than claim one delivery
-                        // per transaction (on SQLite every claim takes a turn on the one writer).
-                        await Task.Delay(Linger, d._time, stop);
-                    }
-
-                    // Nothing more due now, or no room: wait for new deliveries, a free slot, a
-                    // recorded batch or the poll interval (retries falling due).
-                    await d._signal.WaitForDeliveriesAsync(TimeSpan.FromMilliseconds(d._options.PollIntervalMs), d._time, stop);
-                }
-            }
-        }
-
-        /// <summary>One claim: what the lanes hold counts against each endpoint's share, so a lane
-        /// busy with live deliveries is claimed for only once it has room.</summary>
-        private async Task<int> ClaimAsync(int want, CancellationToken stop)
-        {
-            var now = d._time.GetUtcNow();
-            var (owner, until) = d.NewLease(now);
-            var limits = new ClaimLimits(want, d._options.MaxConcurrencyPerEndpoint, d._orchestrator.Enabled) { Busy = Lanes.Busy(), Skip = d._breakers.Open() };
-            var claimed = await d._store.ClaimDueAsync(owner, now, until, limits, stop);
-            Interlocked.Add(ref _unrecorded, claimed.Count);
-            Interlocked.Add(ref d._claimed, claimed.Count);
-            foreach (var c in claimed)
-            {
-                Lanes.Enqueue(c.EndpointId, new Leased(owner, until, c), reserved: false);
-            }
-
-            return claimed.Count;
-        }
-
-        /// <summary>What a lane does with one delivery: process it (never throws but when stopping)
-        /// and hand the outcome to the recorder.</summary>
-        private async Task SendAsync(Leased leased, CancellationToken stop)
-        {
-            AttemptOutcome? outcome;
-            try
-            {
-                outcome = await d.ProcessAsync(leased, stop);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-            {
-                // The lease could not be checked (the database is away): not sent; the lease
-                // runs out and the delivery is claimed again.
-                Log.DispatchFailed(d._logger, e, "lease check");
-                outcome = null;
-            }
-            catch (OperationCanceledException)
-            {
-                outcome = null;
-            }
-
-            if (outcome is null)
-            {
-                Unrecorded(leased.Delivery, -1);
-            }
-            else
-            {
-                _made.TryWrite(new Made(leased.Owner, outcome, leased.Delivery));
-            }
-
-            if (!leased.Delivery.Live)
-            {
-                RingClaims(); // a slot of this endpoint is free: claim on, without waiting for the record
-            }
-        }
-
-        private void Unrecorded(ClaimedDelivery delivery, int change) =>
-            Interlocked.Add(ref delivery.Live ? ref _liveUnrecorded : ref _unrecorded, change);
-
-        /// <summary>Live deliveries taken and not yet recorded, at most: the lanes send faster than a
-        /// slow database records, and what waits for the recorder is held in memory, so beyond this
-        /// the batches leave their deliveries to the claims until the recorder catches up.</summary>
-        private int LiveCapacity => 4 * Math.Max(d._options.MaxConcurrency, d._options.BatchSize);
-
-        /// <summary>Takes room for one live delivery of <paramref name="endpointId"/>: in its lane, and
-        /// among what waits to be recorded. Never waits.</summary>
-        public bool TryTakeLive(string endpointId)
-        {
-            if (Interlocked.Increment(ref _liveUnrecorded) > LiveCapacity)
-            {
-                Interlocked.Decrement(ref _liveUnrecorded);
-                return false;
-            }
-
-            if (Lanes.TryReserve(endpointId))
-            {
-                return true;
-            }
-
-            Interlocked.Decrement(ref _liveUnrecorded);
-            return false;
-        }
-
-        /// <summary>Gives back what <see cref="TryTakeLive"/> took (the batch did not commit).</summary>
-        public void GiveBackLive(string endpointId)
-        {
-            Lanes.Unreserve(endpointId);
-            Interlocked.Decrement(ref _liveUnrecorded);
-        }
-
-        public async Task RecordLoopAsync(ChannelReader<Made> made, CancellationToken stop)
-        {
-            var batch = new List<Made>(d._options.BatchSize);
-            while (await made.WaitToReadAsync(stop))
-            {
-                batch.Clear();
-                while (batch.Count < d._options.BatchSize && made.TryRead(out var m))
-                {
-                    batch.Add(m);
-                }
-
-                await d.RecordAsync([.. batch.Select(m => (m.Owner, m.Outcome, m.Delivery))], stop);
-                if (batch.Count < d._options.BatchSize && !stop.IsCancellationRequested)
-                {
-                    // A partial batch: let more attempts gather before the next transaction.
-                    await Task.Delay(Linger, d._time, CancellationToken.None);
-                }
-
-                foreach (var m in batch)
-                {
-                    Unrecorded(m.Delivery, -1);
-                }
-
-                if (batch.Any(m => !m.Delivery.Live))
-                {
-                    RingClaims(); // room for claims again
-                }
-            }
-        }
-    }
-
     /// <summary>A lease's owner token (unique per claim, and per batch taken live) and end.</summary>
     private (string Owner, DateTimeOffset Until) NewLease(DateTimeOffset now, string kind = "claim") =>
         ($"{_instance}:{kind}:{Interlocked.Increment(ref _claims)}", now.AddSeconds(_options.LeaseSeconds));
@@ -486,7 +182,7 @@ internal sealed class WebhookDispatcher : BackgroundService, ILiveDeliveries
         var now = _time.GetUtcNow();
         if (_breakers.IsOpen(delivery.EndpointId))
         {
-            return _attempts.Postponed(delivery, EndpointBreakers.BreakFor);
+            return _attempts.Postponed(delivery, _breakers.BreakFor);
         }
 
         if (!await HoldsLeaseAsync(leased, cancellationToken))

@@ -40,16 +40,17 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
         await _links.ApplyAsync(connection, transaction, events, now, cancellationToken).ConfigureAwait(false);
         var endpoints = (await connection.QueryAsync<(string Id, string Events, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)>(new CommandDefinition(
-            OutboxSql.EnabledEndpoints, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
-        // One statement per endpoint for the whole batch, not one per delivery.
+            OutboxSql.EnabledEndpoints, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .Select(e => Subscription.Of(e.Id, e.Events, e.CreatedAt, e.UpdatedAt));
+        // One statement per endpoint for the whole batch, not one per delivery; who wants what is
+        // the batch's own rule (Core's subscription), not the storage's.
         foreach (var endpoint in endpoints)
         {
-            var subscribed = endpoint.Events.Split(',');
-            var ids = events.Where(e => endpoint.CreatedAt <= e.CreatedAt && subscribed.Contains(e.EventType, StringComparer.Ordinal)).Select(e => e.EventId).ToArray();
+            var ids = events.Where(e => endpoint.Wants(e.EventType, e.CreatedAt)).Select(e => e.EventId).ToArray();
             if (ids.Length > 0)
             {
                 var parameters = database.Dialect.ListParameters("ids", ids);
-                parameters.AddDynamicParams(new { endpointId = endpoint.Id, at = now });
+                parameters.AddDynamicParams(new { endpointId = endpoint.EndpointId, at = now });
                 await connection.ExecuteAsync(new CommandDefinition(_sql.InsertDeliveries, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
         }
