@@ -1,19 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Threading.Channels;
-using Microsoft.Extensions.Options;
 using Orian.Delivery;
-using Orian.Ledger;
-using Orian.Outbox;
-using Orian.Security;
 using Orian.Service.Configuration;
-using Orian.Service.Diagnostics;
 using Orian.Storage;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Orian.Service.Delivery;
 
