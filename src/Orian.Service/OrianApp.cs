@@ -134,12 +134,15 @@ public static class OrianApp
             sp.GetRequiredService<ILedgerStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AuthorisationPolicy>(),
             sp.GetRequiredService<ILogger<LedgerBatchApplier>>(), sp.GetRequiredService<OrianMetrics>().BatchRetried,
             // The batch fans its events out: when it queued deliveries, its span says how many (it is
-            // the current activity) and how many this instance took live; the claims look now for the rest.
-            (queued, live) =>
+            // the current activity) and how many this instance took live; the claims look now for the
+            // rest, if any of them could be claimed (not those of an endpoint whose circuit is open:
+            // a batch per ring made the claims read a failing endpoint's backlog at every commit).
+            queued =>
             {
-                System.Diagnostics.Activity.Current?.SetTag("orian.deliveries", queued);
+                var live = queued.Count(d => d.LeaseOwner is not null);
+                System.Diagnostics.Activity.Current?.SetTag("orian.deliveries", queued.Count);
                 System.Diagnostics.Activity.Current?.SetTag("orian.deliveries.live", live);
-                if (live < queued)
+                if (live < queued.Count && sp.GetRequiredService<Orian.Service.Delivery.WebhookDispatcher>().CouldClaimAny(queued))
                 {
                     sp.GetRequiredService<Orian.Service.Delivery.OutboxSignal>().RingDeliveries();
                 }

@@ -13,14 +13,14 @@ namespace Orian.Ledger;
 /// </summary>
 /// <param name="retried">Told each time a batch is run again, with why: <c>lost_race</c>,
 /// <c>commit_not_applied</c> or <c>transient</c> (for a counter).</param>
-/// <param name="deliveriesQueued">Told, after a commit, how many deliveries the batch queued (only
-/// when it queued any) and how many of them went live: the dispatcher's cue to claim the others now
+/// <param name="deliveriesQueued">Told, after a commit, the deliveries the batch queued (only when it
+/// queued any), those taken live among them leased: the dispatcher's cue to claim the others now
 /// rather than at its next poll.</param>
 /// <param name="live">This instance's dispatcher, which takes the deliveries it has room for from
 /// memory after the commit (null: every delivery is left for the claims).</param>
 public sealed class LedgerBatchApplier(
     ILedgerStore store, TimeProvider time, AuthorisationPolicy? policy = null, ILogger? logger = null, Action<string>? retried = null,
-    Action<int, int>? deliveriesQueued = null, Delivery.ILiveDeliveries? live = null)
+    Action<IReadOnlyList<Delivery.DeliveryWrite>>? deliveriesQueued = null, Delivery.ILiveDeliveries? live = null)
 {
     /// <summary>How often a batch is re-run after losing a race or a deadlock before giving up.</summary>
     public const int MaxAttempts = 3;
@@ -178,7 +178,7 @@ public sealed class LedgerBatchApplier(
 
         if (changes.Deliveries.Count > 0)
         {
-            deliveriesQueued?.Invoke(changes.Deliveries.Count, changes.Deliveries.Count(d => d.LeaseOwner is not null));
+            deliveriesQueued?.Invoke(changes.Deliveries);
         }
 
         return result;

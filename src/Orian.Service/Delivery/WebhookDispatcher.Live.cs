@@ -42,6 +42,10 @@ internal sealed partial class WebhookDispatcher
         return taken is null ? null : new LiveReservation(pipeline, owner, until, taken);
     }
 
+    /// <summary>Whether a claim could take any of <paramref name="queued"/> now: one not taken live whose
+    /// endpoint's circuit is closed.</summary>
+    public bool CouldClaimAny(IReadOnlyList<DeliveryWrite> queued) => queued.Any(d => d.LeaseOwner is null && !_breakers.IsOpen(d.EndpointId));
+
     /// <summary>A batch's room in the lanes: handed over after its commit, given back otherwise.</summary>
     private sealed class LiveReservation(Pipeline pipeline, string owner, DateTimeOffset until, List<(int Index, string EndpointId)> taken) : ILiveReservation
     {
