@@ -25,15 +25,22 @@ internal sealed class DeliveryAttempts(
 
     public async Task<AttemptOutcome> MakeAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
-        var sender = _senders[delivery.EndpointKind];
         var attempt = delivery.Attempts + 1;
         var started = time.GetTimestamp();
         int? status = null;
         string? error = null;
         TimeSpan? retryAfter = null;
         var refused = false;
+        // A destination kind with no sender (a row written by a newer build) fails the attempt like
+        // any other fault of one delivery, retried on the schedule, rather than stopping its lane.
+        var sender = _senders.GetValueOrDefault(delivery.EndpointKind);
         try
         {
+            if (sender is null)
+            {
+                throw new NotSupportedException();
+            }
+
             var answer = await breakers.SendAsync(delivery.EndpointId, ct => sender.SendAsync(delivery, ct), cancellationToken);
             using var response = answer.Response;
             status = (int)response.StatusCode;
@@ -80,7 +87,7 @@ internal sealed class DeliveryAttempts(
         var now = time.GetUtcNow();
         // A refused connection records no timing: the attempt log must not tell which addresses answer.
         var latency = refused ? 0 : time.GetElapsedTime(started).TotalMilliseconds;
-        var gone = status == (int)HttpStatusCode.Gone && sender.Retires;
+        var gone = status == (int)HttpStatusCode.Gone && sender is { Retires: true };
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
         return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, AttemptErrors.Bound(error), delivered, next, gone,
