@@ -58,23 +58,6 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         }), _time, new OutboxSignal(), new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance),
             NullLogger<WebhookDispatcher>.Instance);
 
-    private sealed class Running(Task task, CancellationTokenSource stop) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await task;
-            stop.Dispose();
-        }
-    }
-
-    /// <summary>Runs the dispatcher's real loops until disposed.</summary>
-    private static Running Run(WebhookDispatcher dispatcher)
-    {
-        var stop = new CancellationTokenSource();
-        return new Running(dispatcher.RunAsync(stop.Token), stop);
-    }
-
     /// <summary>Runs a ledger batch as the service does, its deliveries offered to <paramref name="live"/>.</summary>
     private Task ApplyAsync(string id, ILiveDeliveries live) =>
         new LedgerBatchApplier(_db.Ledger, _time, live: live).ApplyAsync([new Txn { Id = id }.Pending(_time.GetUtcNow())], CancellationToken.None);
@@ -115,7 +98,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         await EndpointAsync();
         var store = new CountingQueue(_db.Queue);
         var dispatcher = Dispatcher(store);
-        await using (Run(dispatcher))
+        await using (DispatcherRun.Start(dispatcher))
         {
             await ApplyAsync("LIVE1", dispatcher);
             await Until.TrueAsync(() => Task.FromResult(_receiver.Requests.Count == 1), "the webhook arrives");
@@ -138,7 +121,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         await EndpointAsync();
         var store = new CountingQueue(_db.Queue);
         var dispatcher = Dispatcher(store, liveDepth: 0);
-        await using (Run(dispatcher))
+        await using (DispatcherRun.Start(dispatcher))
         {
             await ApplyAsync("FULL1", dispatcher);
             var (owner, _) = await LeaseAndAttemptRowsAsync((await OnlyDeliveryAsync()).Id);
@@ -155,7 +138,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     {
         await EndpointAsync();
         var first = Dispatcher();
-        await using (Run(first))
+        await using (DispatcherRun.Start(first))
         {
             // The process dies between the commit and the hand-over: the row is written leased, and
             // the dispatcher never hears of it.
@@ -168,7 +151,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(_receiver.Requests, Is.Empty);
 
         var store = new CountingQueue(_db.Queue);
-        await using (Run(Dispatcher(store)))
+        await using (DispatcherRun.Start(Dispatcher(store)))
         {
             _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
             await DeliveredAsync("the next dispatcher claims it once the lease ran out");
@@ -183,7 +166,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     {
         await EndpointAsync();
         var first = Dispatcher(new DiesBeforeRecording(_db.Queue));
-        await using (Run(first))
+        await using (DispatcherRun.Start(first))
         {
             await ApplyAsync("KILL2", first);
             await Until.TrueAsync(() => Task.FromResult(_receiver.Requests.Count == 1), "the webhook goes out");
@@ -192,7 +175,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         var delivery = await OnlyDeliveryAsync();
         Assert.That(delivery.State, Is.EqualTo("pending"), "the send was never recorded");
 
-        await using (Run(Dispatcher()))
+        await using (DispatcherRun.Start(Dispatcher()))
         {
             _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
             await DeliveredAsync("the next dispatcher sends it again once the lease ran out");
@@ -209,7 +192,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         await EndpointAsync();
         var dies = new DiesAfterClaiming(_db.Queue);
         var first = Dispatcher(dies, liveDepth: 0);
-        await using (Run(first))
+        await using (DispatcherRun.Start(first))
         {
             await ApplyAsync("KILL3", first);
             await Until.TrueAsync(() => Task.FromResult(dies.Claimed > 0), "a claim commits, and the dispatcher dies before sending");
@@ -219,7 +202,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         Assert.That((await LeaseAndAttemptRowsAsync(delivery.Id)).Owner, Does.Contain(":claim:"));
         Assert.That(_receiver.Requests, Is.Empty);
 
-        await using (Run(Dispatcher()))
+        await using (DispatcherRun.Start(Dispatcher()))
         {
             _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
             await DeliveredAsync("the next dispatcher claims it once the lease ran out");
@@ -244,33 +227,20 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         }
     }
 
-    /// <summary>The real queue, for a test store to change one step of.</summary>
-    private class CountingQueue(IOutboxQueue inner) : IOutboxQueue
+    /// <summary>The real queue, counting the deliveries its claims returned.</summary>
+    private class CountingQueue(IOutboxQueue inner) : ForwardingQueue(inner)
     {
         private int _claimed;
 
         /// <summary>Deliveries the claims returned.</summary>
         public int Claimed => Volatile.Read(ref _claimed);
 
-        public Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
-
-        public virtual async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct)
+        public override async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct)
         {
-            var claimed = await inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
+            var claimed = await base.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
             Interlocked.Add(ref _claimed, claimed.Count);
             return claimed;
         }
-
-        public virtual Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
-            inner.RecordAttemptsAsync(attempts, ct);
-
-        public Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
-            inner.RenewLeasesAsync(owner, ids, until, ct);
-
-        public Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset until, CancellationToken ct) =>
-            inner.RenewLiveLeaseAsync(owner, eventId, endpointId, until, ct);
-
-        public Task<EndpointTarget?> GetTargetAsync(string endpointId, CancellationToken ct) => inner.GetTargetAsync(endpointId, ct);
     }
 
     /// <summary>Every record fails as if the process died right after the request went out.</summary>

@@ -537,12 +537,6 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     }
 
     /// <summary>Runs the continuous pipeline until the test is done with it; returns the stop.</summary>
-    private static (Task Running, CancellationTokenSource Stop) Run(WebhookDispatcher dispatcher)
-    {
-        var stop = new CancellationTokenSource();
-        return (dispatcher.RunAsync(stop.Token), stop);
-    }
-
     [Test]
     public async Task InThePipelineASlowEndpointHoldsOnlyItsOwnShareOfTheSenders()
     {
@@ -568,7 +562,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             o.RequestTimeoutMs = 60_000; // the gate, not a timeout, ends the slow answers
             o.LeaseSeconds = 600;
         });
-        var (running, stop) = Run(dispatcher);
+        var run = DispatcherRun.Start(dispatcher);
         try
         {
             await Until.TrueAsync(() => _receiver.Requests.Count >= events, "the fast endpoint gets every event while the slow one answers nothing");
@@ -580,8 +574,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         }
         finally
         {
-            await stop.CancelAsync();
-            await running;
+            await run.DisposeAsync();
         }
 
         var deliveries = await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None);
@@ -642,8 +635,8 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             new Logger<WebhookDispatcher>(new LoggerFactory([logs])));
         var second = new WebhookDispatcher(_db.Queue, Options.Create(Settings(Configure)), TimeProvider.System, new OutboxSignal(), NoOrchestrator(),
             new Logger<WebhookDispatcher>(new LoggerFactory([logs])));
-        var one = Run(first);
-        var two = Run(second);
+        var one = DispatcherRun.Start(first);
+        var two = DispatcherRun.Start(second);
         if (live)
         {
             // Batches of three, each handed to one dispatcher or the other: their first attempts go
@@ -661,8 +654,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         }
         finally
         {
-            await Task.WhenAll(one.Stop.CancelAsync(), two.Stop.CancelAsync());
-            await Task.WhenAll(one.Running, two.Running);
+            await Task.WhenAll(one.DisposeAsync().AsTask(), two.DisposeAsync().AsTask());
         }
 
         var deliveries = await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None);
@@ -754,20 +746,5 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             await rival();
             return claimed;
         }
-    }
-
-    /// <summary>The real queue, for a test store to change one step of.</summary>
-    private abstract class ForwardingQueue(IOutboxQueue inner) : IOutboxQueue
-    {
-        public virtual Task<int> FanOutAsync(DateTimeOffset now, int limit, CancellationToken ct) => inner.FanOutAsync(now, limit, ct);
-        public virtual Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct) =>
-            inner.ClaimDueAsync(owner, now, leaseUntil, limits, ct);
-        public virtual Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
-            inner.RecordAttemptsAsync(attempts, ct);
-        public virtual Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
-            inner.RenewLeasesAsync(owner, ids, until, ct);
-        public virtual Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset until, CancellationToken ct) =>
-            inner.RenewLiveLeaseAsync(owner, eventId, endpointId, until, ct);
-        public virtual Task<EndpointTarget?> GetTargetAsync(string endpointId, CancellationToken ct) => inner.GetTargetAsync(endpointId, ct);
     }
 }
