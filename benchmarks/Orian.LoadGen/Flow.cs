@@ -167,13 +167,14 @@ internal static class Flow
     }
 
     /// <summary>What a step did: events acknowledged and webhooks received per second over its window,
-    /// and the lag of each acknowledged event's webhook (ms; <c>Missing</c>: never arrived).</summary>
-    internal sealed record Summary(double InRate, double OutRate, double P50, double P99, double Max, int Missing, int Failed)
+    /// and the lag of each acknowledged event's webhook (ms; <c>Missing</c>: never arrived;
+    /// <c>OverOneSecond</c>: how many arrived later than a second after their acknowledgement).</summary>
+    internal sealed record Summary(double InRate, double OutRate, double P50, double P99, double Max, int Missing, int Failed, int OverOneSecond)
     {
         public bool Bounded => Missing == 0 && P99 <= 1000 && OutRate >= 0.95 * InRate;
 
         public override string ToString() =>
-            $"in {InRate,6:0}/s  out {OutRate,6:0}/s ({OutRate / InRate:0.00}×)  lag p50 {P50,6:0} ms  p99 {P99,6:0} ms  max {Max,6:0} ms  failed {Failed}, undelivered {Missing}";
+            $"in {InRate,6:0}/s  out {OutRate,6:0}/s ({OutRate / InRate:0.00}×)  lag p50 {P50,6:0} ms  p99 {P99,6:0} ms  max {Max,6:0} ms ({OverOneSecond} over 1 s)  failed {Failed}, undelivered {Missing}";
     }
 
     internal static Summary Summarise(Step step)
@@ -184,7 +185,8 @@ internal static class Flow
         var lags = step.Acked.Select(a => step.Arrived.TryGetValue(a.Key, out var at) ? Math.Max(0, (at - a.Value) * tick) : double.NaN).ToList();
         var sorted = lags.Where(l => !double.IsNaN(l)).Order().ToList();
         double P(double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p / 100 * sorted.Count))];
-        return new Summary(step.Acked.Count / window, inWindow / window, P(50), P(99), sorted.Count == 0 ? double.NaN : sorted[^1], lags.Count(double.IsNaN), step.Failed);
+        return new Summary(step.Acked.Count / window, inWindow / window, P(50), P(99), sorted.Count == 0 ? double.NaN : sorted[^1], lags.Count(double.IsNaN), step.Failed,
+            sorted.Count(l => l > 1000));
     }
 
     private static bool Report(Step step, int seconds, double fraction, bool slow, bool warmUp)

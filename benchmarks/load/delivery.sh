@@ -17,8 +17,9 @@ gen=benchmarks/Orian.LoadGen/bin/Release/net10.0/Orian.LoadGen.dll
 off=$(mktemp /tmp/orian-delivery.XXXXXX)
 on=$(mktemp /tmp/orian-delivery.XXXXXX)
 
-# Stops the service (and its cluster), keeping what pg_stat_statements counted in the phase's file.
-stop_and_count() { service_stop >> "$1" 2>&1 || true; PG_URL=; [ -n "${ORIAN_PG_STATEMENTS:-}" ] && sed -n '/the database.s own work/,$p' "$1" || true; }
+# Stops the service (and its cluster), keeping in the phase's file and printing what it warned of and
+# what pg_stat_statements counted.
+stop_and_count() { service_stop >> "$1" 2>&1 || true; PG_URL=; awk '/== the service.s warnings|== the database.s own work/ { p = 1 } p' "$1"; }
 
 echo "== $(nproc) cores, $provider, offered $offered events/s for $seconds s (open loop, 30 % delegated)"
 # Phase 1: the dispatcher off (what is acknowledged is the ledger alone).

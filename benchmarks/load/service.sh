@@ -51,6 +51,11 @@ service_start() {
 service_stop() {
   [ -n "${svc:-}" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null
   svc=
+  # What the service warned of during the run (a circuit opened, a lease lost...), counted by message.
+  if [ -n "${work:-}" ] && grep -qE '^(warn|fail|crit):' "$work/service.log"; then
+    echo "== the service's warnings and errors (count, message)"
+    grep -A1 -E '^(warn|fail|crit):' "$work/service.log" | grep -vE '^(warn|fail|crit):|^--' | sed -E 's/^ +//; s/[0-9]+ ms/N ms/g' | sort | uniq -c | sort -rn | head -8
+  fi
   if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ -n "${PG_URL:-}" ]; then
     echo "== the database's own work (pg_stat_statements, the whole run): calls, total ms, ms per call, rows, planning ms"
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 3), rows, round(total_plan_time::numeric, 1), left(regexp_replace(query, '\s+', ' ', 'g'), 90)

@@ -106,6 +106,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} of event {EventId} to endpoint {EndpointId} dead-lettered after {Attempts} attempts: {Error}")]
     public static partial void DeadLettered(ILogger logger, long deliveryId, string eventId, string endpointId, int attempts, string error);
 
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Warning, Message = "Endpoint {EndpointId}: circuit opened for {BreakMs} ms after {Cause}; its deliveries wait, neither claimed nor taken live")]
+    public static partial void CircuitOpened(ILogger logger, string endpointId, long breakMs, string cause);
+
+    [LoggerMessage(EventId = 1406, Level = LogLevel.Information, Message = "Endpoint {EndpointId}: circuit closed; its deliveries flow again")]
+    public static partial void CircuitClosed(ILogger logger, string endpointId);
+
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Payments Orchestrator bearer token obtained; valid until {ExpiresAt:O}")]
     public static partial void OrchestratorToken(ILogger logger, DateTimeOffset expiresAt);
 

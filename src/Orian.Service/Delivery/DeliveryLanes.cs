@@ -8,7 +8,9 @@ namespace Orian.Service.Delivery;
 /// holds only its own share of the senders. A lane's workers start when work arrives and end when it
 /// runs dry (no task waits on an idle endpoint); the senders are handed out first come, first served,
 /// so busy lanes take turns. Claimed deliveries and those taken live (handed over by the ledger batch
-/// that wrote them) go through the same lanes.
+/// that wrote them) go through the same lanes, claimed ones first: they are older (a retry fallen due,
+/// or one a batch left to the claims because the lane was full), so under a sustained overload the
+/// deliveries left behind are not overtaken for as long as the overload lasts.
 /// </summary>
 /// <typeparam name="T">A delivery on its way.</typeparam>
 internal sealed class DeliveryLanes<T>(int total, int perEndpoint, int liveDepth, Func<T, CancellationToken, Task> send, CancellationToken stop)
@@ -22,21 +24,34 @@ internal sealed class DeliveryLanes<T>(int total, int perEndpoint, int liveDepth
 
     private sealed class Lane
     {
-        public readonly ConcurrentQueue<T> Queue = new();
+        /// <summary>Claimed deliveries, sent before any live one.</summary>
+        public readonly ConcurrentQueue<T> Claimed = new();
+
+        public readonly ConcurrentQueue<T> Live = new();
 
         /// <summary>Workers running (at most the per-endpoint cap).</summary>
         public int Running;
 
         /// <summary>Deliveries this lane answers for: reserved by a batch, waiting, or being sent.</summary>
         public int Held;
+
+        /// <summary>Of <see cref="Held"/>, the claimed ones.</summary>
+        public int ClaimedHeld;
+
+        public bool IsEmpty => Claimed.IsEmpty && Live.IsEmpty;
+
+        public bool TryDequeue(out T delivery, out bool claimed) =>
+            (claimed = Claimed.TryDequeue(out delivery!)) || Live.TryDequeue(out delivery!);
     }
 
     /// <summary>Deliveries of <paramref name="endpointId"/> reserved, waiting or being sent.</summary>
     public int Held(string endpointId) => _lanes.TryGetValue(endpointId, out var lane) ? Volatile.Read(ref lane.Held) : 0;
 
-    /// <summary>Every endpoint's <see cref="Held(string)"/> that is not zero.</summary>
+    /// <summary>Every endpoint's claimed deliveries waiting or being sent, where not zero: what counts
+    /// against the claims' share (live ones do not: claimed ones go first, and a lane busy with live
+    /// deliveries must not keep the claims from the ones a batch left behind).</summary>
     public Dictionary<string, int> Busy() =>
-        _lanes.Select(l => (l.Key, Held: Volatile.Read(ref l.Value.Held))).Where(l => l.Held > 0).ToDictionary(l => l.Key, l => l.Held, StringComparer.Ordinal);
+        _lanes.Select(l => (l.Key, Held: Volatile.Read(ref l.Value.ClaimedHeld))).Where(l => l.Held > 0).ToDictionary(l => l.Key, l => l.Held, StringComparer.Ordinal);
 
     /// <summary>Room for one more live delivery of <paramref name="endpointId"/>, taken now, or false
     /// when its lane already answers for <c>liveDepth</c>. Never waits.</summary>
@@ -55,17 +70,22 @@ internal sealed class DeliveryLanes<T>(int total, int perEndpoint, int liveDepth
     /// <summary>Gives back room <see cref="TryReserve"/> took (the batch did not commit).</summary>
     public void Unreserve(string endpointId) => Interlocked.Decrement(ref LaneOf(endpointId).Held);
 
-    /// <summary>Queues a delivery in its endpoint's lane; <paramref name="reserved"/>: its room was taken
-    /// by <see cref="TryReserve"/> (a claimed delivery takes it now).</summary>
-    public void Enqueue(string endpointId, T delivery, bool reserved)
+    /// <summary>Queues a delivery taken live in its endpoint's lane, in the room
+    /// <see cref="TryReserve"/> took for it.</summary>
+    public void EnqueueLive(string endpointId, T delivery)
     {
         var lane = LaneOf(endpointId);
-        if (!reserved)
-        {
-            Interlocked.Increment(ref lane.Held);
-        }
+        lane.Live.Enqueue(delivery);
+        Pump(lane);
+    }
 
-        lane.Queue.Enqueue(delivery);
+    /// <summary>Queues a claimed delivery in its endpoint's lane, ahead of the live ones.</summary>
+    public void EnqueueClaimed(string endpointId, T delivery)
+    {
+        var lane = LaneOf(endpointId);
+        Interlocked.Increment(ref lane.Held);
+        Interlocked.Increment(ref lane.ClaimedHeld);
+        lane.Claimed.Enqueue(delivery);
         Pump(lane);
     }
 
@@ -89,7 +109,7 @@ internal sealed class DeliveryLanes<T>(int total, int perEndpoint, int liveDepth
     /// delivery queued starts at most one: workers track deliveries, never more than the cap).</summary>
     private void Pump(Lane lane)
     {
-        while (!lane.Queue.IsEmpty && !stop.IsCancellationRequested)
+        while (!lane.IsEmpty && !stop.IsCancellationRequested)
         {
             var running = Volatile.Read(ref lane.Running);
             if (running >= perEndpoint)
@@ -111,17 +131,27 @@ internal sealed class DeliveryLanes<T>(int total, int perEndpoint, int liveDepth
     {
         try
         {
-            while (lane.Queue.TryDequeue(out var delivery))
+            while (lane.TryDequeue(out var delivery, out var claimed))
             {
-                await _senders.WaitAsync(stop).ConfigureAwait(false);
                 try
                 {
-                    await send(delivery, stop).ConfigureAwait(false);
+                    await _senders.WaitAsync(stop).ConfigureAwait(false);
+                    try
+                    {
+                        await send(delivery, stop).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _senders.Release();
+                    }
                 }
                 finally
                 {
-                    _senders.Release();
                     Interlocked.Decrement(ref lane.Held);
+                    if (claimed)
+                    {
+                        Interlocked.Decrement(ref lane.ClaimedHeld);
+                    }
                 }
             }
         }

@@ -15,7 +15,7 @@ namespace Orian.Service.Delivery;
 /// its way is put back unsent, so a failing or slow endpoint only slows itself. Then one attempt
 /// probes (half-open) and closes it, or it opens again.
 /// </summary>
-internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeout, TimeSpan slowAnswer, TimeSpan breakFor)
+internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeout, TimeSpan slowAnswer, TimeSpan breakFor, ILogger logger)
 {
     public const int MinimumAttempts = 5;
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
@@ -74,10 +74,10 @@ internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeou
             _breakers.Clear();
         }
 
-        return _breakers.GetOrAdd(endpointId, _ => Create());
+        return _breakers.GetOrAdd(endpointId, Create);
     }
 
-    private Breaker Create()
+    private Breaker Create(string endpointId)
     {
         var state = new CircuitBreakerStateProvider();
         Breaker? breaker = null;
@@ -93,6 +93,12 @@ internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeou
                 OnOpened = args =>
                 {
                     Interlocked.Exchange(ref breaker!.OpenUntilTicks, (time.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    Log.CircuitOpened(logger, endpointId, (long)args.BreakDuration.TotalMilliseconds, Cause(args.Outcome));
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    Log.CircuitClosed(logger, endpointId);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -100,6 +106,15 @@ internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeou
             .Build();
         return breaker = new Breaker { Pipeline = pipeline, State = state };
     }
+
+    /// <summary>What the attempt that opened a circuit met, in Orian's own words (no address, no body).</summary>
+    private string Cause(Outcome<Answer> last) => last.Exception switch
+    {
+        TimeoutRejectedException => $"no answer within {requestTimeout.TotalMilliseconds:0} ms",
+        not null => $"a failed request ({last.Exception.GetType().Name})",
+        null when (int)last.Result.Response.StatusCode is >= 500 or 429 => $"HTTP {(int)last.Result.Response.StatusCode}",
+        null => $"an answer in {last.Result.Took.TotalMilliseconds:0} ms (slow beyond {slowAnswer.TotalMilliseconds:0} ms)",
+    };
 
     private bool CountsAgainst(Outcome<Answer> outcome) => outcome.Exception switch
     {

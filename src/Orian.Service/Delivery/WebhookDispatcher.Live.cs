@@ -74,7 +74,7 @@ internal sealed partial class WebhookDispatcher
                     EventId = e.EventId, EventType = e.Type, Payload = e.Payload, EndpointId = d.EndpointId, EndpointKind = Destinations.Webhook,
                     TransactionId = e.TransactionId, EventCreatedAt = e.At, TraceParent = e.TraceParent, Live = true,
                 };
-                pipeline.Lanes.Enqueue(d.EndpointId, new Leased(owner, until, delivery, versions.GetValueOrDefault(d.EndpointId)), reserved: true);
+                pipeline.Lanes.EnqueueLive(d.EndpointId, new Leased(owner, until, delivery, versions.GetValueOrDefault(d.EndpointId)));
             }
         }
 

@@ -117,8 +117,8 @@ internal sealed partial class WebhookDispatcher
             }
         }
 
-        /// <summary>One claim: what the lanes hold counts against each endpoint's share, so a lane
-        /// busy with live deliveries is claimed for only once it has room.</summary>
+        /// <summary>One claim: the claimed deliveries a lane holds count against its endpoint's share
+        /// (live ones do not: claimed ones are sent first, see <see cref="DeliveryLanes{T}"/>).</summary>
         private async Task<int> ClaimAsync(int want, CancellationToken stop)
         {
             var now = d._time.GetUtcNow();
@@ -129,7 +129,7 @@ internal sealed partial class WebhookDispatcher
             Interlocked.Add(ref d._claimed, claimed.Count);
             foreach (var c in claimed)
             {
-                Lanes.Enqueue(c.EndpointId, new Leased(owner, until, c), reserved: false);
+                Lanes.EnqueueClaimed(c.EndpointId, new Leased(owner, until, c));
             }
 
             return claimed.Count;

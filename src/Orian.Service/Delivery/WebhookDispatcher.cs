@@ -76,7 +76,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
             OutboxOptions.Section, typeof(OutboxOptions), ["Orian:Outbox:AllowedPrivateNetworks must be comma-separated CIDRs."]);
         _client = new HttpClient(egress.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Egress.MaxResponseBytes };
         _breakers = new EndpointBreakers(_time, TimeSpan.FromMilliseconds(_options.RequestTimeoutMs), TimeSpan.FromMilliseconds(_options.SlowAnswerMs),
-            TimeSpan.FromMilliseconds(_options.CircuitBreakMs));
+            TimeSpan.FromMilliseconds(_options.CircuitBreakMs), logger);
         _attempts = new DeliveryAttempts(_options, _time, _breakers, [new WebhookSender(_client, _time), new OrchestratorSender(orchestrator)], logger,
             random ?? Random.Shared, metrics);
     }

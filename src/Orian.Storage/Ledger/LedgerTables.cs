@@ -163,8 +163,9 @@ internal static class LedgerTables
     /// other columns (its attempts' outcome). Indexes: the key (every update by id);
     /// <c>(event_id, endpoint_id)</c> (unique: one delivery of an event to an endpoint, whoever queues
     /// it); <c>ix_webhook_deliveries_endpoint_due</c> (partial: pending, the claims' per-endpoint
-    /// read in due order); <c>ix_webhook_deliveries_due</c> (partial: pending, the backlog's age);
-    /// <c>ix_webhook_deliveries_state</c> (operators' lists by state); <c>ix_webhook_deliveries_lease_owner</c>
+    /// read in due order, and the count of pending ones); <c>(state, id)</c> (operators' lists by state;
+    /// on PostgreSQL <c>ix_webhook_deliveries_unsettled</c>, pending and dead only, so settling one adds no
+    /// entry); <c>ix_webhook_deliveries_lease_owner</c>
     /// (partial: leased, a dispatcher's own claimed rows).</summary>
     public static readonly TableMap<Orian.Delivery.DeliveryWrite> Deliveries = new("webhook_deliveries",
         Key<Orian.Delivery.DeliveryWrite, string>("event_id", ColumnType.Key, IdWidth, d => d.EventId),
