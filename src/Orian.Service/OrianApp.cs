@@ -188,10 +188,14 @@ public static class OrianApp
         {
             // The web defaults (camelCase) would override the context's own policy: ORIAN and our API are snake_case.
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            // One null rule (see OrianJsonContext): members are written even when null. Numbers are numbers:
+            // the web defaults would read them from strings too, and the document would say so.
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, OrianJsonContext.Default);
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddApiDocument();
 
         // Data Protection reads its key ring when the host starts; the ring lives in the database, so
         // that read must come after the schema is current: its hosted service goes last.
@@ -216,6 +220,7 @@ public static class OrianApp
         app.MapStatusApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapApiDocument();
     }
 
     /// <summary>HTTPS from the configured certificate on every https address; with a client-certificate

@@ -19,6 +19,10 @@ public sealed record AmountModel(long Amount, CurrencyModel Currency)
 {
     public static AmountModel? Of(Money? money) => money is { } m ? new AmountModel(m.Minor, new CurrencyModel(m.Currency, m.Exponent)) : null;
 
+    /// <summary>An amount from its stored columns, or null when either the amount or its currency is absent.</summary>
+    public static AmountModel? Of(long? amount, string? currency, int exponent) =>
+        amount is { } a && currency is { } c ? new AmountModel(a, new CurrencyModel(c, exponent)) : null;
+
     public Money ToMoney() => new(Amount, Currency.Code, Currency.Exponent);
 }
 

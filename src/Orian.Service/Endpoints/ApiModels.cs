@@ -1,17 +1,12 @@
+using Orian.Outbox;
+
 namespace Orian.Service.Endpoints;
 
-// The JSON the service answers with (snake_case, see OrianJsonContext).
+// The JSON the service answers with (snake_case, see OrianJsonContext). Amounts, currencies and 3-D
+// Secure results are the outbox payloads' own models (Orian.Outbox): one definition of each.
 
 /// <summary>The acknowledgement of a received version.</summary>
 public sealed record IngestResponse(string Id, long Version, string Outcome, long CurrentVersion, string[]? Flags);
-
-public sealed record CurrencyModel(string Code, int Exponent);
-
-public sealed record AmountModel(long Amount, CurrencyModel Currency)
-{
-    public static AmountModel? Of(long? amount, string? currency, int exponent) =>
-        amount is { } a && currency is { } c ? new AmountModel(a, new CurrencyModel(c, exponent)) : null;
-}
 
 public sealed record AccountResponse(
     string AccountNo, string Currency, int Exponent, long Posted, long Held, long Available, bool Overdrawn, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
@@ -43,14 +38,12 @@ public sealed record TransactionResponse(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<VersionModel> Versions);
 
-/// <summary>The 3-D Secure result and who carries the liability, with the indicators that prove it.</summary>
-public sealed record SecureAuthModel(string Result, string Liability, string? AavLeadingIndicator, string? Sli, string? ExemptionFlag)
-{
-    public static SecureAuthModel? Of(string? result) => result is null ? null : From(Orian.Domain.SecureAuth.Of(result));
-
-    private static SecureAuthModel From(Orian.Domain.SecureAuth s) =>
-        new(s.Result, s.Liability, s.AavLeadingIndicator, s.Sli.Length == 0 ? null : s.Sli, s.ExemptionFlag);
-}
+/// <summary>The body of <c>PUT /v1/accounts/{account_no}/controls</c>, as the document describes it (the
+/// endpoint reads and checks it field by field: <see cref="ControlsRequest"/>). Amounts are minor units
+/// of the account's currency; <c>status</c> is <c>ACTIVE</c> or <c>BLOCKED</c>; categories are four-digit
+/// merchant category codes.</summary>
+public sealed record ControlsRequestModel(
+    string Status, long? MaxTransactionAmount = null, long? DailySpendLimit = null, IReadOnlyList<string>? BlockedMerchantCategories = null);
 
 public sealed record ControlsResponse(
     string AccountNo, string Status, long? MaxTransactionAmount, long? DailySpendLimit, IReadOnlyList<string> BlockedMerchantCategories, DateTimeOffset? UpdatedAt);
@@ -71,6 +64,10 @@ public sealed record DecisionModel(
     DateTimeOffset DecidedAt);
 
 public sealed record DecisionsResponse(string AccountNo, IReadOnlyList<DecisionModel> Decisions);
+
+/// <summary>The body of <c>POST /v1/webhook-endpoints</c>, as the document describes it (the endpoint reads
+/// and checks it field by field): an absolute https URL, the event types wanted, an optional description.</summary>
+public sealed record EndpointRequestModel(string Url, IReadOnlyList<string> Events, string? Description = null);
 
 public sealed record EndpointResponse(
     string Id, string Url, IReadOnlyList<string> Events, string? Description, string Status, string? DisabledReason, DateTimeOffset CreatedAt,
@@ -152,3 +149,13 @@ public sealed record DecisionStatsModel(long Count, long StandIns, double? P50Ms
 
 public sealed record OutboxStatusModel(
     long EventsNotFannedOut, long Pending, double? OldestPendingAgeSeconds, long Dead, long DeliveredLastMinute, double? LagP50Ms, double? LagP99Ms);
+
+/// <summary>The optional body of <c>PUT /v1/transactions/{id}/holds/{reason}</c>: a note of why.</summary>
+public sealed record HoldRequestModel(string? Note = null);
+
+/// <summary>The body of <c>POST /v1/api-keys</c>: a name, the roles, and an optional expiry (a future time).</summary>
+public sealed record ApiKeyRequestModel(string Name, IReadOnlyList<string> Roles, DateTimeOffset? ExpiresAt = null);
+
+/// <summary>The body of <c>PUT /v1/instruction-links/{transaction_id}</c>: the Orchestrator's order and
+/// instruction references (1 to 50 characters of a-z, A-Z, 0-9, '-', '_', '.'), and string metadata.</summary>
+public sealed record InstructionLinkRequestModel(string OrderRef, string InstructionRef, IReadOnlyDictionary<string, string>? Metadata = null);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Orian.Edge;
 using Orian.Orchestrator;
@@ -25,20 +26,26 @@ internal static class IdentityApi
 
     public static void MapIdentityApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapOperatorGroup("/v1");
-        v1.MapPost("/api-keys", CreateKeyAsync).Needs(OperatorRoles.Admin, OperatorRoles.Bootstrap);
-        v1.MapGet("/api-keys", async (IApiKeyStore keys, CancellationToken ct) =>
-            TypedResults.Ok(new ApiKeyListResponse((await keys.ListAsync(ct)).Select(ToResponse).ToList()))).Needs(OperatorRoles.Admin);
-        v1.MapDelete("/api-keys/{id}", async (string id, HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
-            await keys.RevokeAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct) ? Results.NoContent() : Problems.NotFound($"API key '{id}'"))
-            .Needs(OperatorRoles.Admin);
-        v1.MapGet("/audit", ListAuditAsync).Needs(OperatorRoles.Admin);
+        var v1 = app.MapOperatorGroup("/v1").WithTags("Operator identities");
+        v1.MapPost("/api-keys", CreateKeyAsync).WithName("CreateApiKey").Needs(OperatorRoles.Admin, OperatorRoles.Bootstrap)
+            .Accepts<ApiKeyRequestModel>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        v1.MapGet("/api-keys", ListKeysAsync).WithName("ListApiKeys").Needs(OperatorRoles.Admin);
+        v1.MapDelete("/api-keys/{id}", RevokeKeyAsync).WithName("RevokeApiKey").Needs(OperatorRoles.Admin).ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/audit", ListAuditAsync).WithName("ListAudit").Needs(OperatorRoles.Admin).ProducesProblem(StatusCodes.Status400BadRequest);
 
         // Not in the operator group: this is how a key pair authenticates in the first place.
-        app.MapPost("/v1/identity/hmac", ExchangeAsync).RequireRateLimiting(AuthThrottle.Hmac);
+        app.MapPost("/v1/identity/hmac", ExchangeAsync).RequireRateLimiting(AuthThrottle.Hmac).WithName("ExchangeHmac").WithTags("Operator identities")
+            .WithDescription("Authorization: Hmac {public_key}:{nonce}:{epochSeconds}:{signature}, the signature Base64(HMAC-SHA256(private key, \"{public_key}:{nonce}:{epochSeconds}:{hashedBody}\")); answers a bearer token holding the key's roles, for the operator API.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
-    private static async Task<IResult> CreateKeyAsync(HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<ApiKeyListResponse>> ListKeysAsync(IApiKeyStore keys, CancellationToken ct) =>
+        TypedResults.Ok(new ApiKeyListResponse((await keys.ListAsync(ct)).Select(ToResponse).ToList()));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(string id, HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
+        await keys.RevokeAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct) ? TypedResults.NoContent() : Problems.NotFound($"API key '{id}'");
+
+    private static async Task<Results<Created<ApiKeyCreatedResponse>, ProblemHttpResult>> CreateKeyAsync(HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (document is null)
@@ -108,12 +115,12 @@ internal static class IdentityApi
     /// and an empty body: the signature must be the key pair's HMAC of the request, its time within
     /// five minutes of ours, and its nonce new for this key. Answers 201 with a bearer token.
     /// </summary>
-    private static async Task<IResult> ExchangeAsync(
+    private static async Task<Results<Created<AccessTokenResponse>, ProblemHttpResult>> ExchangeAsync(
         HttpContext context, IApiKeyStore keys, TimeProvider time, IOptions<AdminOptions> admin, AuthFailures failures, CancellationToken cancellationToken)
     {
         // Every refusal is counted and logged (at most once a minute per source) like any other
         // authentication failure; the answer does not say which check failed.
-        IResult Refuse(string reason)
+        ProblemHttpResult Refuse(string reason)
         {
             failures.Record(context, "hmac", reason);
             return Problems.Unauthorized("The HMAC is missing, malformed, stale, reused or does not match an active key.");
@@ -168,7 +175,7 @@ internal static class IdentityApi
         return TypedResults.Created((string?)null, new AccessTokenResponse(token, expires.ToUnixTimeMilliseconds()));
     }
 
-    private static async Task<IResult> ListAuditAsync(IAuditLog audit, CancellationToken cancellationToken, long after = 0, int limit = 100, string? target = null)
+    private static async Task<Results<Ok<AuditPageResponse>, ProblemHttpResult>> ListAuditAsync(IAuditLog audit, CancellationToken cancellationToken, long after = 0, int limit = 100, string? target = null)
     {
         if (limit is < 1 or > OperatorEndpoints.MaxPageSize)
         {

@@ -1,7 +1,8 @@
-using Orian.Security;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orian.Edge;
 using Orian.Orchestrator;
+using Orian.Security;
 using Orian.Service.Security;
 using Orian.Storage;
 using Orian.Wire;
@@ -27,25 +28,28 @@ internal static class InstructionLinkApi
 
     public static void MapInstructionLinkApi(this IEndpointRouteBuilder app)
     {
-        var links = app.MapOperatorGroup("/v1/instruction-links");
-        links.MapPut("/{transactionId}", PutAsync).Needs(OperatorRoles.LinkWrite);
-        links.MapGet("/{transactionId}", GetAsync).Needs(OperatorRoles.LinkRead);
-        links.MapDelete("/{transactionId}", DeleteAsync).Needs(OperatorRoles.LinkWrite);
+        var links = app.MapOperatorGroup("/v1/instruction-links").WithTags("Instruction links");
+        links.MapPut("/{transactionId}", PutAsync).WithName("PutInstructionLink").Needs(OperatorRoles.LinkWrite)
+            .Accepts<InstructionLinkRequestModel>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        links.MapGet("/{transactionId}", GetAsync).WithName("GetInstructionLink").Needs(OperatorRoles.LinkRead).ProducesProblem(StatusCodes.Status404NotFound);
+        links.MapDelete("/{transactionId}", DeleteAsync).WithName("DeleteInstructionLink").Needs(OperatorRoles.LinkWrite)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    private static async Task<IResult> DeleteAsync(string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         transactionId = PathId.Of(context, transactionId);
         return await store.DeleteLinkAsync(transactionId, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken) switch
         {
-            LinkDelete.Deleted => Results.NoContent(),
+            LinkDelete.Deleted => TypedResults.NoContent(),
             LinkDelete.AlreadyReported => Problems.Conflict(
                 $"The link of transaction '{transactionId}' has reported a status to its instruction; it stays, so that the transaction cannot settle a second instruction."),
             _ => Problems.NotFound($"The link of transaction '{transactionId}'"),
         };
     }
 
-    private static async Task<IResult> PutAsync(
+    private static async Task<Results<Created<InstructionLinkResponse>, Ok<InstructionLinkResponse>, ProblemHttpResult>> PutAsync(
         string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken cancellationToken)
     {
         transactionId = PathId.Of(context, transactionId);
@@ -92,7 +96,7 @@ internal static class InstructionLinkApi
     }
 
     /// <summary>A problem naming the first bad field, or null when the body is a valid link.</summary>
-    private static IResult? Parse(JsonElement root)
+    private static ProblemHttpResult? Parse(JsonElement root)
     {
         foreach (var field in (ReadOnlySpan<string>)["order_ref", "instruction_ref"])
         {
@@ -146,7 +150,7 @@ internal static class InstructionLinkApi
         return null;
     }
 
-    private static async Task<IResult> GetAsync(string transactionId, HttpContext context, IInstructionLinkStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<InstructionLinkResponse>, ProblemHttpResult>> GetAsync(string transactionId, HttpContext context, IInstructionLinkStore store, CancellationToken cancellationToken)
     {
         transactionId = PathId.Of(context, transactionId);
         if (await store.GetLinkAsync(transactionId, cancellationToken) is not { } link)

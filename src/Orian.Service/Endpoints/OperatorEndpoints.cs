@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orian.Domain;
+using Orian.Outbox;
 using Orian.Security;
 using Orian.Service.Security;
 using Orian.Storage;
@@ -15,17 +17,20 @@ internal static class OperatorEndpoints
     public static void MapOperatorApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapOperatorGroup("/v1");
-        v1.MapGet("/accounts/{accountNo}", GetAccountAsync).WithName("GetAccount").Needs(OperatorRoles.AccountRead);
-        v1.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal").Needs(OperatorRoles.AccountRead);
-        v1.MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction").Needs(OperatorRoles.TransactionRead);
-        v1.MapGet("/accounts/{accountNo}/controls", GetControlsAsync).WithName("GetControls").Needs(OperatorRoles.AccountRead);
-        v1.MapPut("/accounts/{accountNo}/controls", PutControlsAsync).WithName("PutControls").Needs(OperatorRoles.AccountWrite);
-        v1.MapGet("/accounts/{accountNo}/decisions", GetDecisionsAsync).WithName("GetDecisions").Needs(OperatorRoles.AccountRead);
+        var accounts = v1.WithTags("Accounts");
+        accounts.MapGet("/accounts/{accountNo}", GetAccountAsync).WithName("GetAccount").Needs(OperatorRoles.AccountRead).ProducesProblem(StatusCodes.Status404NotFound);
+        accounts.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal").Needs(OperatorRoles.AccountRead).ProducesProblem(StatusCodes.Status400BadRequest);
+        accounts.MapGet("/accounts/{accountNo}/controls", GetControlsAsync).WithName("GetControls").Needs(OperatorRoles.AccountRead);
+        accounts.MapPut("/accounts/{accountNo}/controls", PutControlsAsync).WithName("PutControls").Needs(OperatorRoles.AccountWrite)
+            .Accepts<ControlsRequestModel>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        accounts.MapGet("/accounts/{accountNo}/decisions", GetDecisionsAsync).WithName("GetDecisions").Needs(OperatorRoles.AccountRead).ProducesProblem(StatusCodes.Status400BadRequest);
+        app.MapOperatorGroup("/v1").WithTags("Transactions")
+            .MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction").Needs(OperatorRoles.TransactionRead).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private const int MaxControlsBodyBytes = 64 * 1024;
 
-    private static async Task<IResult> GetControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, CancellationToken cancellationToken)
+    private static async Task<Ok<ControlsResponse>> GetControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, CancellationToken cancellationToken)
     {
         accountNo = PathId.Of(context, accountNo);
         var row = await admin.GetControlsAsync(accountNo, cancellationToken);
@@ -34,7 +39,7 @@ internal static class OperatorEndpoints
             : TypedResults.Ok(ToResponse(row));
     }
 
-    private static async Task<IResult> PutControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControlsResponse>, ProblemHttpResult>> PutControlsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, TimeProvider time, CancellationToken cancellationToken)
     {
         accountNo = PathId.Of(context, accountNo);
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxControlsBodyBytes, cancellationToken);
@@ -54,7 +59,7 @@ internal static class OperatorEndpoints
         return TypedResults.Ok(ToResponse(row));
     }
 
-    private static async Task<IResult> GetDecisionsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, CancellationToken cancellationToken, int limit = DefaultPageSize)
+    private static async Task<Results<Ok<DecisionsResponse>, ProblemHttpResult>> GetDecisionsAsync(string accountNo, HttpContext context, IAuthorisationAdmin admin, CancellationToken cancellationToken, int limit = DefaultPageSize)
     {
         accountNo = PathId.Of(context, accountNo);
         if (limit is < 1 or > MaxPageSize)
@@ -82,7 +87,7 @@ internal static class OperatorEndpoints
     private static ControlsResponse ToResponse(ControlsRow row) =>
         new(row.AccountNo, row.Status, row.MaxTransactionAmount, row.DailySpendLimit, row.Categories, row.UpdatedAt);
 
-    private static async Task<IResult> GetAccountAsync(string accountNo, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccountAsync(string accountNo, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken)
     {
         accountNo = PathId.Of(context, accountNo);
         var account = await reader.GetAccountAsync(accountNo, cancellationToken);
@@ -92,7 +97,7 @@ internal static class OperatorEndpoints
                 account.AccountNo, account.Currency, account.Exponent, account.Posted, account.Held, account.Available, account.Available < 0, account.CreatedAt, account.UpdatedAt));
     }
 
-    private static async Task<IResult> GetJournalAsync(string accountNo, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken, long after = 0, int limit = DefaultPageSize)
+    private static async Task<Results<Ok<JournalPageResponse>, ProblemHttpResult>> GetJournalAsync(string accountNo, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken, long after = 0, int limit = DefaultPageSize)
     {
         accountNo = PathId.Of(context, accountNo);
         if (limit is < 1 or > MaxPageSize)
@@ -111,7 +116,7 @@ internal static class OperatorEndpoints
         return TypedResults.Ok(new JournalPageResponse(accountNo, models, next));
     }
 
-    private static async Task<IResult> GetTransactionAsync(string id, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TransactionResponse>, ProblemHttpResult>> GetTransactionAsync(string id, HttpContext context, ILedgerReader reader, CancellationToken cancellationToken)
     {
         id = PathId.Of(context, id); // "a%2Fb" in the route is the id "a/b", as on ingress
         var found = await reader.GetTransactionAsync(id, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Orian.Service.Endpoints;
 
@@ -52,7 +53,7 @@ internal sealed class RequestBody : IDisposable
 
     /// <summary>Reads a body that must be a JSON object of at most <paramref name="maxBytes"/>: the
     /// document (the caller disposes it), or the problem to answer (413, or 400 naming <c>$</c>).</summary>
-    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadJsonObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadJsonObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         using var body = await ReadAsync(request, maxBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)

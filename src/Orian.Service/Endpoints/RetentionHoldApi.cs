@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orian.Edge;
 using Orian.Security;
 using Orian.Service.Security;
@@ -20,16 +21,18 @@ internal static class RetentionHoldApi
     public static void MapRetentionHoldApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapOperatorGroup("/v1");
-        v1.MapGet("/transactions/{id}/holds", ListAsync).WithName("ListHolds").Needs(OperatorRoles.TransactionRead);
-        v1.MapPut("/transactions/{id}/holds/{reason}", PlaceAsync).WithName("PlaceHold").Needs(OperatorRoles.TransactionWrite);
-        v1.MapDelete("/transactions/{id}/holds/{reason}", ReleaseAsync).WithName("ReleaseHold").Needs(OperatorRoles.TransactionWrite);
-        v1.MapGet("/card-data", GetCardDataAsync).WithName("GetCardData").Needs(OperatorRoles.Admin);
+        v1.MapGet("/transactions/{id}/holds", ListAsync).WithName("ListHolds").Needs(OperatorRoles.TransactionRead).WithTags("Retention holds");
+        v1.MapPut("/transactions/{id}/holds/{reason}", PlaceAsync).WithName("PlaceHold").Needs(OperatorRoles.TransactionWrite).WithTags("Retention holds")
+            .Accepts<HoldRequestModel>(true, "application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        v1.MapDelete("/transactions/{id}/holds/{reason}", ReleaseAsync).WithName("ReleaseHold").Needs(OperatorRoles.TransactionWrite).WithTags("Retention holds")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/card-data", GetCardDataAsync).WithName("GetCardData").Needs(OperatorRoles.Admin).WithTags("Status");
     }
 
     /// <summary>What an operator checks before retiring a payload hash key: how many stored hashes
     /// each key id still holds, and how many are still plain SHA-256 (not yet re-keyed). Counts every
     /// version row: an occasional call, not a gauge.</summary>
-    private static async Task<IResult> GetCardDataAsync(
+    private static async Task<Ok<CardDataResponse>> GetCardDataAsync(
         StoredBodies bodies, Orian.Ledger.PayloadKeys keys, Microsoft.Extensions.Options.IOptions<Configuration.CardDataOptions> options, CancellationToken cancellationToken)
     {
         var byKey = await bodies.CountByKeyAsync(cancellationToken);
@@ -43,14 +46,14 @@ internal static class RetentionHoldApi
             options.Value.RetentionDays));
     }
 
-    private static async Task<IResult> ListAsync(string id, HttpContext context, StoredBodies bodies, CancellationToken cancellationToken)
+    private static async Task<Ok<HoldListResponse>> ListAsync(string id, HttpContext context, StoredBodies bodies, CancellationToken cancellationToken)
     {
         id = PathId.Of(context, id);
         var holds = await bodies.ListHoldsAsync(id, cancellationToken);
         return TypedResults.Ok(new HoldListResponse(id, holds.Select(ToModel).ToList()));
     }
 
-    private static async Task<IResult> PlaceAsync(string id, string reason, HttpContext context, StoredBodies bodies, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HoldModel>, ProblemHttpResult>> PlaceAsync(string id, string reason, HttpContext context, StoredBodies bodies, TimeProvider time, CancellationToken cancellationToken)
     {
         id = PathId.Of(context, id);
         if (Refusal(reason) is { } refusal)
@@ -84,7 +87,7 @@ internal static class RetentionHoldApi
         return TypedResults.Ok(ToModel(hold));
     }
 
-    private static async Task<IResult> ReleaseAsync(string id, string reason, HttpContext context, StoredBodies bodies, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseAsync(string id, string reason, HttpContext context, StoredBodies bodies, TimeProvider time, CancellationToken cancellationToken)
     {
         id = PathId.Of(context, id);
         if (Refusal(reason) is { } refusal)
@@ -97,7 +100,7 @@ internal static class RetentionHoldApi
             : Problems.NotFound($"A '{reason}' hold on transaction '{id}'");
     }
 
-    private static IResult? Refusal(string reason) =>
+    private static ProblemHttpResult? Refusal(string reason) =>
         BodyHold.Reasons.Contains(reason, StringComparer.Ordinal)
             ? null
             : Problems.InvalidField("reason", $"'reason' must be one of {string.Join(", ", BodyHold.Reasons)}.");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orian.Security;
 using Orian.Service.Diagnostics;
 using Orian.Service.Pipeline;
@@ -14,9 +15,9 @@ internal static class StatusApi
     public static readonly TimeSpan DatabaseBudget = TimeSpan.FromSeconds(2);
 
     public static void MapStatusApi(this IEndpointRouteBuilder app) =>
-        app.MapOperatorGroup("/v1").MapGet("/status", GetStatusAsync).WithName("GetStatus").Needs(OperatorRoles.StatusRead);
+        app.MapOperatorGroup("/v1").WithTags("Status").MapGet("/status", GetStatusAsync).WithName("GetStatus").Needs(OperatorRoles.StatusRead);
 
-    private static async Task<IResult> GetStatusAsync(
+    private static async Task<Ok<StatusResponse>> GetStatusAsync(
         IngestPipeline pipeline, OrianMetrics metrics, ServiceGaugesReader gauges, Orian.Storage.OrianStorage storage, TimeProvider time, CancellationToken cancellationToken)
     {
         var recent = metrics.Recent.Snapshot();

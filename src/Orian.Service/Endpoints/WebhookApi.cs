@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orian.Edge;
 using Orian.Outbox;
 using Orian.Security;
@@ -21,36 +22,51 @@ internal static class WebhookApi
 
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapOperatorGroup("/v1");
-        v1.MapPost("/webhook-endpoints", CreateAsync).Needs(OperatorRoles.WebhookWrite);
-        v1.MapGet("/webhook-endpoints", async (IWebhookEndpointStore store, CancellationToken ct) =>
-            TypedResults.Ok(new EndpointListResponse((await store.ListEndpointsAsync(ct)).Select(e => ToResponse(e, null)).ToList()))).Needs(OperatorRoles.WebhookRead);
-        v1.MapGet("/webhook-endpoints/{id}", async (string id, IWebhookEndpointStore store, CancellationToken ct) =>
-            await store.GetEndpointAsync(id, ct) is { } e ? TypedResults.Ok(ToResponse(e, null)) : Problems.NotFound($"Webhook endpoint '{id}'")).Needs(OperatorRoles.WebhookRead);
-        v1.MapDelete("/webhook-endpoints/{id}", async (string id, HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken ct) =>
-            await store.DeleteEndpointAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct)
-                ? Results.NoContent()
-                : Problems.NotFound($"Webhook endpoint '{id}'")).Needs(OperatorRoles.WebhookWrite);
-        v1.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync).Needs(OperatorRoles.WebhookWrite);
-        v1.MapGet("/deliveries", ListDeliveriesAsync).Needs(OperatorRoles.DeliveryRead);
-        v1.MapGet("/deliveries/stats", StatsAsync).Needs(OperatorRoles.DeliveryRead);
-        v1.MapGet("/deliveries/{id:long}", async (long id, IDeliveryAdmin store, CancellationToken ct) =>
-            await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}")).Needs(OperatorRoles.DeliveryRead);
-        v1.MapPost("/deliveries/{id:long}/redrive", async (long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct) =>
-        {
-            var count = await store.RedriveAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
-            signal.RingDeliveries();
-            return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
-        }).Needs(OperatorRoles.DeliveryWrite);
-        v1.MapPost("/deliveries/redrive", async (HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct) =>
-        {
-            var count = await store.RedriveAsync(null, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
-            signal.RingDeliveries();
-            return TypedResults.Ok(new RedriveResponse(count));
-        }).Needs(OperatorRoles.DeliveryWrite);
+        var endpoints = app.MapOperatorGroup("/v1").WithTags("Webhook endpoints");
+        endpoints.MapPost("/webhook-endpoints", CreateAsync).WithName("CreateWebhookEndpoint").Needs(OperatorRoles.WebhookWrite)
+            .Accepts<EndpointRequestModel>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        endpoints.MapGet("/webhook-endpoints", ListEndpointsAsync).WithName("ListWebhookEndpoints").Needs(OperatorRoles.WebhookRead);
+        endpoints.MapGet("/webhook-endpoints/{id}", GetEndpointAsync).WithName("GetWebhookEndpoint").Needs(OperatorRoles.WebhookRead).ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapDelete("/webhook-endpoints/{id}", DeleteEndpointAsync).WithName("DeleteWebhookEndpoint").Needs(OperatorRoles.WebhookWrite).ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapPost("/webhook-endpoints/{id}/rotate-secret", RotateAsync).WithName("RotateWebhookSecret").Needs(OperatorRoles.WebhookWrite).ProducesProblem(StatusCodes.Status404NotFound);
+        var deliveries = app.MapOperatorGroup("/v1").WithTags("Deliveries");
+        deliveries.MapGet("/deliveries", ListDeliveriesAsync).WithName("ListDeliveries").Needs(OperatorRoles.DeliveryRead).ProducesProblem(StatusCodes.Status400BadRequest);
+        deliveries.MapGet("/deliveries/stats", StatsAsync).WithName("GetDeliveryStats").Needs(OperatorRoles.DeliveryRead);
+        deliveries.MapGet("/deliveries/{id:long}", GetDeliveryAsync).WithName("GetDelivery").Needs(OperatorRoles.DeliveryRead).ProducesProblem(StatusCodes.Status404NotFound);
+        deliveries.MapPost("/deliveries/{id:long}/redrive", RedriveOneAsync).WithName("RedriveDelivery").Needs(OperatorRoles.DeliveryWrite).ProducesProblem(StatusCodes.Status404NotFound);
+        deliveries.MapPost("/deliveries/redrive", RedriveAllAsync).WithName("RedriveDeadDeliveries").Needs(OperatorRoles.DeliveryWrite);
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Ok<EndpointListResponse>> ListEndpointsAsync(IWebhookEndpointStore store, CancellationToken ct) =>
+        TypedResults.Ok(new EndpointListResponse((await store.ListEndpointsAsync(ct)).Select(e => ToResponse(e, null)).ToList()));
+
+    private static async Task<Results<Ok<EndpointResponse>, ProblemHttpResult>> GetEndpointAsync(string id, IWebhookEndpointStore store, CancellationToken ct) =>
+        await store.GetEndpointAsync(id, ct) is { } e ? TypedResults.Ok(ToResponse(e, null)) : Problems.NotFound($"Webhook endpoint '{id}'");
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEndpointAsync(string id, HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken ct) =>
+        await store.DeleteEndpointAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"Webhook endpoint '{id}'");
+
+    private static async Task<Results<Ok<DeliveryResponse>, ProblemHttpResult>> GetDeliveryAsync(long id, IDeliveryAdmin store, CancellationToken ct) =>
+        await store.GetDeliveryAsync(id, ct) is { } d ? TypedResults.Ok(ToResponse(d.Delivery, d.Attempts)) : Problems.NotFound($"Delivery {id}");
+
+    private static async Task<Results<Ok<RedriveResponse>, ProblemHttpResult>> RedriveOneAsync(
+        long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct)
+    {
+        var count = await store.RedriveAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
+        signal.RingDeliveries();
+        return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
+    }
+
+    private static async Task<Ok<RedriveResponse>> RedriveAllAsync(HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct)
+    {
+        var count = await store.RedriveAsync(null, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
+        signal.RingDeliveries();
+        return TypedResults.Ok(new RedriveResponse(count));
+    }
+
+    private static async Task<Results<Created<EndpointResponse>, ProblemHttpResult>> CreateAsync(
         HttpContext context, IWebhookEndpointStore store, TimeProvider time, IHostEnvironment environment, Microsoft.Extensions.Options.IOptions<Configuration.OutboxOptions> outbox,
         Orian.Service.Delivery.Egress egress, CancellationToken cancellationToken)
     {
@@ -119,7 +135,7 @@ internal static class WebhookApi
         }
     }
 
-    private static async Task<IResult> RotateAsync(string id, HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EndpointResponse>, ProblemHttpResult>> RotateAsync(string id, HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var secret = NewSecret();
@@ -133,7 +149,7 @@ internal static class WebhookApi
 
     /// <summary>The backlog: what waits, what is being sent, what is dead, and how old the oldest
     /// waiting delivery is, in total and per destination.</summary>
-    private static async Task<IResult> StatsAsync(IDeliveryAdmin store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<DeliveryStatsResponse>> StatsAsync(IDeliveryAdmin store, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // Upstream first: an event moves from unfanned to pending to delivered or dead, so counting
@@ -152,7 +168,7 @@ internal static class WebhookApi
             rows.Select(r => new EndpointStatsModel(r.EndpointId, r.EndpointKind, r.Pending, r.Leased, r.Dead, r.Delivered, Age(r.OldestPendingAt))).ToList()));
     }
 
-    private static async Task<IResult> ListDeliveriesAsync(IDeliveryAdmin store, CancellationToken cancellationToken, string? state = null, long after = 0, int limit = 100)
+    private static async Task<Results<Ok<DeliveryListResponse>, ProblemHttpResult>> ListDeliveriesAsync(IDeliveryAdmin store, CancellationToken cancellationToken, string? state = null, long after = 0, int limit = 100)
     {
         if (state is not (null or "pending" or "delivered" or "dead"))
         {

@@ -125,7 +125,8 @@ internal static class OperatorAuthExtensions
 {
     /// <summary>The operator API's route group: authenticated, path ids checked.</summary>
     public static RouteGroupBuilder MapOperatorGroup(this IEndpointRouteBuilder app, string prefix) =>
-        app.MapGroup(prefix).RequireRateLimiting(AuthThrottle.Operator).AddEndpointFilter<OperatorAuthFilter>().AddEndpointFilter<RouteIdFilter>();
+        app.MapGroup(prefix).RequireRateLimiting(AuthThrottle.Operator).AddEndpointFilter<OperatorAuthFilter>().AddEndpointFilter<RouteIdFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     /// <summary>The role this endpoint needs.</summary>
     public static RouteHandlerBuilder Needs(this RouteHandlerBuilder builder, string role, string? alternative = null) =>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Text;
 using Orian.Tests.Support;
@@ -51,7 +52,7 @@ public sealed class InstructionLinkApiTests
             Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
             var body = await TestService.JsonAsync(created);
             Assert.That(body.GetProperty("order_ref").GetString(), Is.EqualTo("O-1"));
-            Assert.That(body.TryGetProperty("queued", out _), Is.False, "nothing to tell: the transaction has not arrived");
+            Assert.That(body.GetProperty("queued").ValueKind, Is.EqualTo(JsonValueKind.Null), "nothing to tell: the transaction has not arrived");
         }
 
         using (var replaced = await PutLink(service.Operator, "TX-1", """{"order_ref":"O-1","instruction_ref":"I-2"}"""))

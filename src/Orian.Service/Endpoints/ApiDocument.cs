@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Orian.Service.Security;
+using Scalar.AspNetCore;
+
+namespace Orian.Service.Endpoints;
+
+/// <summary>
+/// The API's OpenAPI document, built by the framework from the endpoints themselves (their typed
+/// results, bodies and metadata), with what it cannot see added here: the three ways a caller
+/// authenticates and, on each operation, which of them it takes and the operator role it needs.
+/// Served at <see cref="Path"/>; <c>docs/openapi.json</c> is a copy that a test keeps identical, and
+/// <c>scripts/openapi.sh</c> rewrites. Scalar's reference page over it is served in Development only.
+/// </summary>
+internal static class ApiDocument
+{
+    public const string Name = "v1";
+    public const string Path = "/openapi/v1.json";
+
+    /// <summary>The security schemes, by the names the document gives them.</summary>
+    public const string PpsBasic = "pps_basic";
+    public const string OperatorKey = "operator_key";
+    public const string OperatorBearer = "operator_bearer";
+
+    /// <summary>The extension naming the operator role an operation needs (or the alternatives).</summary>
+    public const string RoleExtension = "x-orian-role";
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
+        services.AddOpenApi(Name, options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Orian",
+                    Version = "1",
+                    Description = "PPS ORIAN v2 transaction events in (PUT /v2/transactions/{id}); the operator API under /v1.",
+                };
+                document.Servers = [];
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+                {
+                    [PpsBasic] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "basic",
+                        Description = "PPS's credentials on every event. When signing secrets are configured the event must " +
+                            "also carry a Standard Webhooks signature of its body (webhook-id, webhook-timestamp, webhook-signature).",
+                    },
+                    [OperatorKey] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey,
+                        In = ParameterLocation.Header,
+                        Name = OperatorAuthenticator.ApiKeyHeader,
+                        Description = "An operator key (POST /v1/api-keys), holding the roles it was given.",
+                    },
+                    [OperatorBearer] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        Description = "A short-lived token from POST /v1/identity/hmac, holding its key's roles.",
+                    },
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var role = metadata.OfType<RequiredRole>().LastOrDefault();
+                var path = context.Description.RelativePath ?? "";
+                if (role is not null)
+                {
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OperatorKey, context.Document)] = [] },
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OperatorBearer, context.Document)] = [] },
+                    ];
+                    operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                    operation.Extensions[RoleExtension] = new JsonNodeExtension(role.Alternative is null
+                        ? JsonValue.Create(role.Role)
+                        : new JsonArray(JsonValue.Create(role.Role), JsonValue.Create(role.Alternative)));
+                }
+                else if (path.StartsWith("v2/", StringComparison.Ordinal))
+                {
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(PpsBasic, context.Document)] = [] }];
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+
+    /// <summary>The document, for everyone (it holds no secret); the reference page in Development.</summary>
+    public static void MapApiDocument(this WebApplication app)
+    {
+        app.MapOpenApi(Path).ExcludeFromDescription();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference("/scalar", o => o.WithOpenApiRoutePattern(Path)).ExcludeFromDescription();
+        }
+    }
+}

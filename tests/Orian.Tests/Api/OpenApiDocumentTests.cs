@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Orian.Tests.Support;
+
+namespace Orian.Tests.Api;
+
+/// <summary>
+/// The OpenAPI document the running service serves is the one committed in <c>docs/openapi.json</c>,
+/// byte for byte: an endpoint, an answer or a model changed without the document fails here.
+/// <c>scripts/openapi.sh</c> rewrites the file (this test, with <c>ORIAN_WRITE_OPENAPI=1</c>).
+/// </summary>
+public sealed class OpenApiDocumentTests
+{
+    private static string Committed => Path.Combine(Repository.Root, "docs", "openapi.json");
+
+    [Test]
+    public async Task TheServedDocumentIsTheCommittedOne()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        using var response = await service.Anonymous.GetAsync("/openapi/v1.json");
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), "served without credentials: it holds no secret");
+        var served = (await response.Content.ReadAsStringAsync()).ReplaceLineEndings("\n").TrimEnd() + "\n";
+        using (JsonDocument.Parse(served))
+        {
+            // a JSON document, whatever else
+        }
+
+        if (Environment.GetEnvironmentVariable("ORIAN_WRITE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(Committed, served);
+            Assert.Pass($"wrote {Committed}");
+        }
+
+        var committed = File.Exists(Committed) ? (await File.ReadAllTextAsync(Committed)).ReplaceLineEndings("\n") : "";
+        Assert.That(served, Is.EqualTo(committed),
+            "The API changed and docs/openapi.json did not: run scripts/openapi.sh and commit the document (review what changed first).");
+    }
+
+    [Test]
+    public async Task TheReferencePageIsServedInDevelopmentOnly()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        using var response = await service.Anonymous.GetAsync("/scalar/");
+        Assert.That((int)response.StatusCode, Is.EqualTo(404), "the tests run the service as Production");
+    }
+}
