@@ -179,7 +179,7 @@ public static class OrianApp
 
         services.AddSingleton<IngressAuthenticator>();
         services.AddSingleton<OperatorAuthenticator>();
-        services.AddSingleton<OperatorAuthFilter>();
+        services.AddOperatorAuthentication();
         services.AddSingleton(sp => Orian.Service.Delivery.Egress.From(sp.GetRequiredService<IOptions<OutboxOptions>>().Value.AllowedPrivateNetworks).Egress!);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
@@ -210,7 +210,9 @@ public static class OrianApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRateLimiter(); // the authentication-failure budgets (AuthThrottle), per surface
+        app.UseRateLimiter(); // the authentication-failure budgets (AuthThrottle), per surface, before any key is looked up
+        app.UseAuthentication();
+        app.UseAuthorization(); // each operator route's role (Needs): 401 and 403 as problem bodies
         app.MapIngress();
         app.MapOperatorApi();
         app.MapWebhookApi();

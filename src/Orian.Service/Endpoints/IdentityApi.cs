@@ -43,7 +43,7 @@ internal static class IdentityApi
         TypedResults.Ok(new ApiKeyListResponse((await keys.ListAsync(ct)).Select(ToResponse).ToList()));
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(string id, HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
-        await keys.RevokeAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct) ? TypedResults.NoContent() : Problems.NotFound($"API key '{id}'");
+        await keys.RevokeAsync(id, OperatorIdentity.Of(context).At(time.GetUtcNow()), ct) ? TypedResults.NoContent() : Problems.NotFound($"API key '{id}'");
 
     private static async Task<Results<Created<ApiKeyCreatedResponse>, ProblemHttpResult>> CreateKeyAsync(HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -76,7 +76,7 @@ internal static class IdentityApi
             roles.Add(role.GetString()!);
         }
 
-        if (OperatorAuthFilter.Identity(context).IsBootstrap && !roles.Contains(OperatorRoles.Admin))
+        if (OperatorIdentity.Of(context).IsBootstrap && !roles.Contains(OperatorRoles.Admin))
         {
             return Problems.Forbidden(OperatorRoles.Admin, "The bootstrap key creates named admin keys only: include 'orian-admin' in 'roles', then create narrower keys with that key.");
         }
@@ -105,7 +105,7 @@ internal static class IdentityApi
             CreatedAt = now,
             ExpiresAt = expiresAt,
         };
-        await keys.CreateAsync(key, OperatorAuthFilter.Identity(context).At(now), cancellationToken);
+        await keys.CreateAsync(key, OperatorIdentity.Of(context).At(now), cancellationToken);
         return TypedResults.Created($"/v1/api-keys/{key.Id}",
             new ApiKeyCreatedResponse(key.Id, key.Name, key.RoleList, key.PublicKey, privateKey, key.CreatedAt, key.ExpiresAt));
     }

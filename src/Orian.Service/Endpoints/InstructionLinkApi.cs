@@ -40,7 +40,7 @@ internal static class InstructionLinkApi
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string transactionId, HttpContext context, IInstructionLinkStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         transactionId = PathId.Of(context, transactionId);
-        return await store.DeleteLinkAsync(transactionId, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken) switch
+        return await store.DeleteLinkAsync(transactionId, OperatorIdentity.Of(context).At(time.GetUtcNow()), cancellationToken) switch
         {
             LinkDelete.Deleted => TypedResults.NoContent(),
             LinkDelete.AlreadyReported => Problems.Conflict(
@@ -72,7 +72,7 @@ internal static class InstructionLinkApi
             refs = new InstructionLinkRefs(root.GetProperty("order_ref").GetString()!, root.GetProperty("instruction_ref").GetString()!, metadata);
         }
 
-        var written = await store.PutLinkAsync(transactionId, refs, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
+        var written = await store.PutLinkAsync(transactionId, refs, OperatorIdentity.Of(context).At(time.GetUtcNow()), cancellationToken);
         switch (written.Conflict)
         {
             case LinkConflict.InstructionTaken:

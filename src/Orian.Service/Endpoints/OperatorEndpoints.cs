@@ -55,7 +55,7 @@ internal static class OperatorEndpoints
             return Problems.InvalidField(field!, error!);
         }
 
-        await admin.PutControlsAsync(row, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
+        await admin.PutControlsAsync(row, OperatorIdentity.Of(context).At(time.GetUtcNow()), cancellationToken);
         return TypedResults.Ok(ToResponse(row));
     }
 

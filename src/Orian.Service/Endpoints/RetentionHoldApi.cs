@@ -83,7 +83,7 @@ internal static class RetentionHoldApi
             }
         }
 
-        var hold = await bodies.PlaceHoldAsync(id, reason, note, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken);
+        var hold = await bodies.PlaceHoldAsync(id, reason, note, OperatorIdentity.Of(context).At(time.GetUtcNow()), cancellationToken);
         return TypedResults.Ok(ToModel(hold));
     }
 
@@ -95,7 +95,7 @@ internal static class RetentionHoldApi
             return refusal;
         }
 
-        return await bodies.ReleaseHoldAsync(id, reason, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), cancellationToken)
+        return await bodies.ReleaseHoldAsync(id, reason, OperatorIdentity.Of(context).At(time.GetUtcNow()), cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"A '{reason}' hold on transaction '{id}'");
     }

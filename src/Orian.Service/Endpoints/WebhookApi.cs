@@ -44,7 +44,7 @@ internal static class WebhookApi
         await store.GetEndpointAsync(id, ct) is { } e ? TypedResults.Ok(ToResponse(e, null)) : Problems.NotFound($"Webhook endpoint '{id}'");
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEndpointAsync(string id, HttpContext context, IWebhookEndpointStore store, TimeProvider time, CancellationToken ct) =>
-        await store.DeleteEndpointAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct)
+        await store.DeleteEndpointAsync(id, OperatorIdentity.Of(context).At(time.GetUtcNow()), ct)
             ? TypedResults.NoContent()
             : Problems.NotFound($"Webhook endpoint '{id}'");
 
@@ -54,14 +54,14 @@ internal static class WebhookApi
     private static async Task<Results<Ok<RedriveResponse>, ProblemHttpResult>> RedriveOneAsync(
         long id, HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct)
     {
-        var count = await store.RedriveAsync(id, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
+        var count = await store.RedriveAsync(id, OperatorIdentity.Of(context).At(time.GetUtcNow()), ct);
         signal.RingDeliveries();
         return count == 1 ? TypedResults.Ok(new RedriveResponse(count)) : Problems.NotFound($"Dead-lettered delivery {id}");
     }
 
     private static async Task<Ok<RedriveResponse>> RedriveAllAsync(HttpContext context, IDeliveryAdmin store, TimeProvider time, Orian.Service.Delivery.OutboxSignal signal, CancellationToken ct)
     {
-        var count = await store.RedriveAsync(null, OperatorAuthFilter.Identity(context).At(time.GetUtcNow()), ct);
+        var count = await store.RedriveAsync(null, OperatorIdentity.Of(context).At(time.GetUtcNow()), ct);
         signal.RingDeliveries();
         return TypedResults.Ok(new RedriveResponse(count));
     }
@@ -130,7 +130,7 @@ internal static class WebhookApi
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            await store.CreateEndpointAsync(endpoint, OperatorAuthFilter.Identity(context).At(now), cancellationToken);
+            await store.CreateEndpointAsync(endpoint, OperatorIdentity.Of(context).At(now), cancellationToken);
             return TypedResults.Created($"/v1/webhook-endpoints/{endpoint.Id}", ToResponse(endpoint, endpoint.Secret));
         }
     }
@@ -139,7 +139,7 @@ internal static class WebhookApi
     {
         var now = time.GetUtcNow();
         var secret = NewSecret();
-        if (!await store.RotateSecretAsync(id, secret, now + RotationOverlap, OperatorAuthFilter.Identity(context).At(now), cancellationToken))
+        if (!await store.RotateSecretAsync(id, secret, now + RotationOverlap, OperatorIdentity.Of(context).At(now), cancellationToken))
         {
             return Problems.NotFound($"Webhook endpoint '{id}'");
         }

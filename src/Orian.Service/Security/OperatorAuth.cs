@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Orian.Security;
 using Orian.Service.Configuration;
@@ -21,8 +22,21 @@ internal sealed record OperatorIdentity(string KeyId, string Name, IReadOnlyList
     /// (the one a 500 would show).</summary>
     public OperatorContext At(DateTimeOffset now) => new(KeyId, Name, now, TraceId);
 
-    /// <summary>Set by <see cref="OperatorAuthFilter"/> from the request.</summary>
+    /// <summary>The request's trace id (the one a 500 would show).</summary>
     public string? TraceId { get; init; }
+
+    /// <summary>The operator the request was authenticated as (<see cref="OperatorAuthenticationHandler"/>),
+    /// with the request's trace id; only on a route that needs a role.</summary>
+    public static OperatorIdentity Of(HttpContext context)
+    {
+        var user = context.User;
+        var id = user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
+            ?? throw new InvalidOperationException("No operator on this request: the route needs a role (Needs).");
+        return new OperatorIdentity(id, user.Identity?.Name ?? id, [.. user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value)])
+        {
+            TraceId = Problems.TraceId(context),
+        };
+    }
 }
 
 /// <summary>
@@ -90,45 +104,99 @@ internal sealed class OperatorAuthenticator(IApiKeyStore keys, IOptions<AdminOpt
 /// <c>orian-admin</c>), or else <paramref name="Alternative"/>.</summary>
 internal sealed record RequiredRole(string Role, string? Alternative = null);
 
-/// <summary>Guards the operator API: 401 without a valid key or token, 403 naming the role when the
-/// key lacks the endpoint's role. The identity is left in <c>HttpContext.Items</c> for the audit trail.</summary>
-internal sealed class OperatorAuthFilter(OperatorAuthenticator authenticator, AuthFailures failures) : IEndpointFilter
+/// <summary>
+/// The operator API's authentication scheme: an operator key (<c>X-Api-Key</c>) or a bearer token,
+/// checked by <see cref="OperatorAuthenticator"/> on every request to a route that needs a role (no
+/// default scheme: the ingress path never runs it). The principal carries the key's id, name and
+/// roles as claims. A challenge answers 401 and a forbidden request 403 naming the role the route
+/// needs, both as problem bodies, and both counted and logged through <see cref="AuthFailures"/>
+/// (a 401 also spends the source's guess budget).
+/// </summary>
+internal sealed class OperatorAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, System.Text.Encodings.Web.UrlEncoder encoder,
+    OperatorAuthenticator authenticator, AuthFailures failures)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private const string ItemKey = "orian.operator";
+    public const string Name = "orian-operator";
 
-    public static OperatorIdentity Identity(HttpContext context) => (OperatorIdentity)context.Items[ItemKey]!;
-
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var http = context.HttpContext;
-        var identity = await authenticator.AuthenticateAsync(http.Request, http.RequestAborted);
+        var identity = await authenticator.AuthenticateAsync(Request, Context.RequestAborted);
         if (identity is null)
         {
-            failures.Record(http, "operator", "unauthorized");
-            return Problems.Unauthorized(
-                $"Send a valid operator key as {OperatorAuthenticator.ApiKeyHeader}, or a bearer token from POST /v1/identity/hmac; this one is unknown, revoked or expired.");
+            return AuthenticateResult.NoResult(); // the challenge answers 401
         }
 
-        var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredRole>() ?? new RequiredRole(OperatorRoles.Admin);
-        if (!OperatorRoles.Satisfies(identity.Roles, required.Role) && (required.Alternative is null || !OperatorRoles.Satisfies(identity.Roles, required.Alternative)))
+        var claims = new List<System.Security.Claims.Claim>
         {
-            failures.Record(http, "operator", "forbidden", guess: false);
-            return Problems.Forbidden(required.Role);
-        }
+            new(System.Security.Claims.ClaimTypes.NameIdentifier, identity.KeyId),
+            new(System.Security.Claims.ClaimTypes.Name, identity.Name),
+        };
+        claims.AddRange(identity.Roles.Select(r => new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, r)));
+        var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(claims, Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Name));
+    }
 
-        http.Items[ItemKey] = identity with { TraceId = Problems.TraceId(http) };
-        return await next(context);
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        failures.Record(Context, "operator", "unauthorized");
+        await Problems.Unauthorized(
+            $"Send a valid operator key as {OperatorAuthenticator.ApiKeyHeader}, or a bearer token from POST /v1/identity/hmac; this one is unknown, revoked or expired.")
+            .ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        failures.Record(Context, "operator", "forbidden", guess: false);
+        var required = Context.GetEndpoint()?.Metadata.GetMetadata<RequiredRole>() ?? new RequiredRole(OperatorRoles.Admin);
+        await Problems.Forbidden(required.Role).ExecuteAsync(Context);
     }
 }
 
 internal static class OperatorAuthExtensions
 {
-    /// <summary>The operator API's route group: authenticated, path ids checked.</summary>
+    /// <summary>The operator API's route group: rate-limited by failures, path ids checked; each route
+    /// names its role with <see cref="Needs"/>.</summary>
     public static RouteGroupBuilder MapOperatorGroup(this IEndpointRouteBuilder app, string prefix) =>
-        app.MapGroup(prefix).RequireRateLimiting(AuthThrottle.Operator).AddEndpointFilter<OperatorAuthFilter>().AddEndpointFilter<RouteIdFilter>()
+        app.MapGroup(prefix).RequireRateLimiting(AuthThrottle.Operator).AddEndpointFilter<RouteIdFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-    /// <summary>The role this endpoint needs.</summary>
+    /// <summary>The role this endpoint needs (or else <paramref name="alternative"/>): its authorization
+    /// policy, and the metadata the 403 and the API document name.</summary>
     public static RouteHandlerBuilder Needs(this RouteHandlerBuilder builder, string role, string? alternative = null) =>
-        builder.WithMetadata(new RequiredRole(role, alternative));
+        builder.RequireAuthorization(PolicyName(role, alternative)).WithMetadata(new RequiredRole(role, alternative));
+
+    /// <summary>The name of the policy that admits <paramref name="role"/> (or <paramref name="alternative"/>).</summary>
+    public static string PolicyName(string role, string? alternative = null) => alternative is null ? role : $"{role}|{alternative}";
+
+    /// <summary>The policies operator routes may name: each grantable role, the bootstrap role, and
+    /// <c>orian-admin</c> or <c>orian-bootstrap</c> (creating keys); each authenticates with the operator
+    /// scheme and admits a principal whose roles satisfy its role (a write role implies its read role,
+    /// <c>orian-admin</c> every role).</summary>
+    public static IReadOnlyList<(string Role, string? Alternative)> Policies { get; } =
+        [.. OperatorRoles.All.Select(r => (r, (string?)null)), (OperatorRoles.Bootstrap, null), (OperatorRoles.Admin, OperatorRoles.Bootstrap)];
+
+    public static IServiceCollection AddOperatorAuthentication(this IServiceCollection services)
+    {
+        // No default scheme (not even the one scheme registered, which ASP.NET Core would otherwise make
+        // the default, read from this switch when the options are built): only the routes whose policy
+        // names the scheme authenticate, never the ingress path.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.Name, null);
+        services.AddAuthorization(options =>
+        {
+            foreach (var (role, alternative) in Policies)
+            {
+                options.AddPolicy(PolicyName(role, alternative), policy => policy
+                    .AddAuthenticationSchemes(OperatorAuthenticationHandler.Name)
+                    .RequireAuthenticatedUser()
+                    .RequireAssertion(c => Admits(c.User, role) || (alternative is not null && Admits(c.User, alternative))));
+            }
+        });
+        return services;
+    }
+
+    private static bool Admits(System.Security.Claims.ClaimsPrincipal user, string role) =>
+        OperatorRoles.Satisfies(user.FindAll(System.Security.Claims.ClaimTypes.Role).Select(c => c.Value), role);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Orian.Security;
 using Orian.Tests.Support;
 
@@ -46,7 +47,54 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         new(HttpMethod.Delete, "/v1/api-keys/key_none", null, OperatorRoles.Admin),
         new(HttpMethod.Get, "/v1/audit", null, OperatorRoles.Admin),
         new(HttpMethod.Get, "/v1/status", null, OperatorRoles.StatusRead),
+        new(HttpMethod.Get, "/v1/transactions/T1/holds", null, OperatorRoles.TransactionRead),
+        new(HttpMethod.Put, "/v1/transactions/T1/holds/dispute", null, OperatorRoles.TransactionWrite),
+        new(HttpMethod.Delete, "/v1/transactions/T1/holds/dispute", null, OperatorRoles.TransactionWrite),
+        new(HttpMethod.Get, "/v1/card-data", null, OperatorRoles.Admin),
     ];
+
+    /// <summary>The route patterns of <see cref="Operations"/> (each call's path with its ids put back as
+    /// the route's parameters), to compare with the routes the app maps.</summary>
+    private static readonly Dictionary<string, string> Patterns = new()
+    {
+        ["/v1/accounts/ACC-1"] = "/v1/accounts/{accountNo}",
+        ["/v1/accounts/ACC-1/journal"] = "/v1/accounts/{accountNo}/journal",
+        ["/v1/accounts/ACC-1/controls"] = "/v1/accounts/{accountNo}/controls",
+        ["/v1/accounts/ACC-1/decisions"] = "/v1/accounts/{accountNo}/decisions",
+        ["/v1/transactions/T1"] = "/v1/transactions/{id}",
+        ["/v1/webhook-endpoints/we_none"] = "/v1/webhook-endpoints/{id}",
+        ["/v1/webhook-endpoints/we_none/rotate-secret"] = "/v1/webhook-endpoints/{id}/rotate-secret",
+        ["/v1/deliveries/1"] = "/v1/deliveries/{id:long}",
+        ["/v1/deliveries/1/redrive"] = "/v1/deliveries/{id:long}/redrive",
+        ["/v1/instruction-links/T1"] = "/v1/instruction-links/{transactionId}",
+        ["/v1/api-keys/key_none"] = "/v1/api-keys/{id}",
+        ["/v1/transactions/T1/holds"] = "/v1/transactions/{id}/holds",
+        ["/v1/transactions/T1/holds/dispute"] = "/v1/transactions/{id}/holds/{reason}",
+    };
+
+    [Test]
+    public async Task EveryOperatorRouteTheAppMapsHasAPolicyForItsRoleAndIsInTheRoleTable()
+    {
+        await using var service = await (await CreateDatabaseAsync("routes")).StartServiceAsync();
+        var routes = service.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/v1/", StringComparison.Ordinal) == true && e.RoutePattern.RawText != "/v1/identity/hmac")
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (Method: m, Route: e.RoutePattern.RawText!, Endpoint: e)))
+            .ToList();
+        var table = Operations.Select(o => (o.Method.Method, Patterns.GetValueOrDefault(o.Path, o.Path), o.Role)).ToList();
+        Assert.That(routes, Has.Count.EqualTo(Operations.Length), "the operator routes the app maps, one per row of the role table");
+        foreach (var (method, route, endpoint) in routes)
+        {
+            var policies = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
+            var row = table.Where(t => t.Item1 == method && t.Item2 == route).ToList();
+            Assert.That(row, Has.Count.EqualTo(1), $"{method} {route}: one row in the role table (so the 403 test covers it)");
+            Assert.That(policies, Has.Count.EqualTo(1).And.All.StartWith(row[0].Role), $"{method} {route}: the policy of its role");
+        }
+
+        Assert.That(table.Select(t => (t.Item1, t.Item2)), Is.SubsetOf(routes.Select(r => (r.Method, r.Route))), "every row of the role table is a mapped route");
+        var schemes = service.Services.GetRequiredService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
+        Assert.That(await schemes.GetDefaultAuthenticateSchemeAsync(), Is.Null, "no default scheme: a request to a route without a role (ingress) authenticates nothing");
+    }
 
     private sealed record Key(string Id, string PublicKey, string PrivateKey);
 
