@@ -26,6 +26,15 @@ internal static class ApiDocument
     /// <summary>The extension naming the operator role an operation needs (or the alternatives).</summary>
     public const string RoleExtension = "x-orian-role";
 
+    /// <summary>The body an operation reads, for the document only. Not <c>Accepts</c>: that would make
+    /// routing answer a wrong content type itself (a generic 415, before authentication), where the
+    /// endpoint answers its own problem (the edge's rules).</summary>
+    public sealed record BodyDocumentation(Type Type, bool Required);
+
+    /// <summary>Documents the JSON body this endpoint reads (it reads and checks it itself).</summary>
+    public static RouteHandlerBuilder Documents<T>(this RouteHandlerBuilder builder, bool required = true) =>
+        builder.WithMetadata(new BodyDocumentation(typeof(T), required));
+
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
         services.AddOpenApi(Name, options =>
         {
@@ -64,9 +73,28 @@ internal static class ApiDocument
                 };
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, context, _) =>
+            options.AddOperationTransformer(async (operation, context, cancellationToken) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<BodyDocumentation>().LastOrDefault() is { } body)
+                {
+                    // A named schema in the components, as the framework's own bodies are, so that
+                    // generated clients name the type.
+                    var schema = await context.GetOrCreateSchemaAsync(body.Type, cancellationToken: cancellationToken);
+                    context.Document!.AddComponent(body.Type.Name, schema);
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = body.Required,
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/json"] = new OpenApiMediaType
+                            {
+                                Schema = new OpenApiSchemaReference(body.Type.Name, context.Document),
+                            },
+                        },
+                    };
+                }
+
                 var role = metadata.OfType<RequiredRole>().LastOrDefault();
                 var path = context.Description.RelativePath ?? "";
                 if (role is not null)
@@ -85,8 +113,6 @@ internal static class ApiDocument
                 {
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(PpsBasic, context.Document)] = [] }];
                 }
-
-                return Task.CompletedTask;
             });
         });
 

@@ -28,7 +28,7 @@ internal static class IdentityApi
     {
         var v1 = app.MapOperatorGroup("/v1").WithTags("Operator identities");
         v1.MapPost("/api-keys", CreateKeyAsync).WithName("CreateApiKey").Needs(OperatorRoles.Admin, OperatorRoles.Bootstrap)
-            .Accepts<ApiKeyRequestModel>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .Documents<ApiKeyRequestModel>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         v1.MapGet("/api-keys", ListKeysAsync).WithName("ListApiKeys").Needs(OperatorRoles.Admin);
         v1.MapDelete("/api-keys/{id}", RevokeKeyAsync).WithName("RevokeApiKey").Needs(OperatorRoles.Admin).ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/audit", ListAuditAsync).WithName("ListAudit").Needs(OperatorRoles.Admin).ProducesProblem(StatusCodes.Status400BadRequest);

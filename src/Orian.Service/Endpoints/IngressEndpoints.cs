@@ -18,7 +18,7 @@ internal static class IngressEndpoints
         app.MapPut("/v2/transactions/{id}", PutTransactionAsync).WithName("PutTransaction").RequireRateLimiting(AuthThrottle.Ingress).WithTags("Ingress")
             .WithDescription("One version of a PPS ORIAN v2 transaction (the body's id must be the path's). A notification is answered with what became of the version; " +
                 "a delegated authorisation request with the transaction resource as received and the decision in its result. 200 only once the version is stored.")
-            .Accepts<OrianTransactionModel>("application/json")
+            .Documents<OrianTransactionModel>()
             .Produces<IngestResponse>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)

@@ -30,7 +30,7 @@ internal static class InstructionLinkApi
     {
         var links = app.MapOperatorGroup("/v1/instruction-links").WithTags("Instruction links");
         links.MapPut("/{transactionId}", PutAsync).WithName("PutInstructionLink").Needs(OperatorRoles.LinkWrite)
-            .Accepts<InstructionLinkRequestModel>("application/json")
+            .Documents<InstructionLinkRequestModel>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         links.MapGet("/{transactionId}", GetAsync).WithName("GetInstructionLink").Needs(OperatorRoles.LinkRead).ProducesProblem(StatusCodes.Status404NotFound);
         links.MapDelete("/{transactionId}", DeleteAsync).WithName("DeleteInstructionLink").Needs(OperatorRoles.LinkWrite)

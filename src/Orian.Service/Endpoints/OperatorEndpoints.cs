@@ -22,7 +22,7 @@ internal static class OperatorEndpoints
         accounts.MapGet("/accounts/{accountNo}/journal", GetJournalAsync).WithName("GetJournal").Needs(OperatorRoles.AccountRead).ProducesProblem(StatusCodes.Status400BadRequest);
         accounts.MapGet("/accounts/{accountNo}/controls", GetControlsAsync).WithName("GetControls").Needs(OperatorRoles.AccountRead);
         accounts.MapPut("/accounts/{accountNo}/controls", PutControlsAsync).WithName("PutControls").Needs(OperatorRoles.AccountWrite)
-            .Accepts<ControlsRequestModel>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .Documents<ControlsRequestModel>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         accounts.MapGet("/accounts/{accountNo}/decisions", GetDecisionsAsync).WithName("GetDecisions").Needs(OperatorRoles.AccountRead).ProducesProblem(StatusCodes.Status400BadRequest);
         app.MapOperatorGroup("/v1").WithTags("Transactions")
             .MapGet("/transactions/{id}", GetTransactionAsync).WithName("GetTransaction").Needs(OperatorRoles.TransactionRead).ProducesProblem(StatusCodes.Status404NotFound);

@@ -23,7 +23,7 @@ internal static class RetentionHoldApi
         var v1 = app.MapOperatorGroup("/v1");
         v1.MapGet("/transactions/{id}/holds", ListAsync).WithName("ListHolds").Needs(OperatorRoles.TransactionRead).WithTags("Retention holds");
         v1.MapPut("/transactions/{id}/holds/{reason}", PlaceAsync).WithName("PlaceHold").Needs(OperatorRoles.TransactionWrite).WithTags("Retention holds")
-            .Accepts<HoldRequestModel>(true, "application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .Documents<HoldRequestModel>(required: false).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         v1.MapDelete("/transactions/{id}/holds/{reason}", ReleaseAsync).WithName("ReleaseHold").Needs(OperatorRoles.TransactionWrite).WithTags("Retention holds")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapGet("/card-data", GetCardDataAsync).WithName("GetCardData").Needs(OperatorRoles.Admin).WithTags("Status");

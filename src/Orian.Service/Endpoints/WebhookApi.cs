@@ -24,7 +24,7 @@ internal static class WebhookApi
     {
         var endpoints = app.MapOperatorGroup("/v1").WithTags("Webhook endpoints");
         endpoints.MapPost("/webhook-endpoints", CreateAsync).WithName("CreateWebhookEndpoint").Needs(OperatorRoles.WebhookWrite)
-            .Accepts<EndpointRequestModel>("application/json").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .Documents<EndpointRequestModel>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         endpoints.MapGet("/webhook-endpoints", ListEndpointsAsync).WithName("ListWebhookEndpoints").Needs(OperatorRoles.WebhookRead);
         endpoints.MapGet("/webhook-endpoints/{id}", GetEndpointAsync).WithName("GetWebhookEndpoint").Needs(OperatorRoles.WebhookRead).ProducesProblem(StatusCodes.Status404NotFound);
         endpoints.MapDelete("/webhook-endpoints/{id}", DeleteEndpointAsync).WithName("DeleteWebhookEndpoint").Needs(OperatorRoles.WebhookWrite).ProducesProblem(StatusCodes.Status404NotFound);

@@ -100,8 +100,9 @@ internal sealed class OperatorAuthenticator(IApiKeyStore keys, IOptions<AdminOpt
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
 
-/// <summary>The role an operator endpoint needs (endpoint metadata; an endpoint without one needs
-/// <c>orian-admin</c>), or else <paramref name="Alternative"/>.</summary>
+/// <summary>The role an operator endpoint needs, or else <paramref name="Alternative"/> (endpoint
+/// metadata beside the route's policy, which <see cref="OperatorAuthExtensions.Needs"/> sets; the 403
+/// and the API document name it). A route without it has no policy: a test of every mapped route fails.</summary>
 internal sealed record RequiredRole(string Role, string? Alternative = null);
 
 /// <summary>

@@ -289,6 +289,13 @@ public sealed class IngressApiContract<TProvider> : ProviderFixture<TProvider>
         using var content = new StringContent(new Txn { Id = "CT" }.Json, Encoding.UTF8, "text/plain");
         using var response = await service.Pps.PutAsync("/v2/transactions/CT", content);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+        Assert.That((await TestService.JsonAsync(response)).GetProperty("type").GetString(), Is.EqualTo("urn:orian:problem:unsupported-media-type"),
+            "the endpoint's own problem, not routing's (the document's bodies must not make routing check the content type)");
+
+        // Credentials are checked first: without them a wrong content type is a 401, as any request.
+        using var anonymous = new StringContent(new Txn { Id = "CT" }.Json, Encoding.UTF8, "text/plain");
+        using var unauthenticated = await service.Anonymous.PutAsync("/v2/transactions/CT", anonymous);
+        Assert.That(unauthenticated.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         await AssertNoTraceAsync(service, "ACC-1", "CT");
     }
 
