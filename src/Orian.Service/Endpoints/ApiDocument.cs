@@ -35,11 +35,22 @@ internal static class ApiDocument
     public static RouteHandlerBuilder Documents<T>(this RouteHandlerBuilder builder, bool required = true) =>
         builder.WithMetadata(new BodyDocumentation(typeof(T), required));
 
+    /// <summary>How many times the document was built (it is built once per process, then served from memory).</summary>
+    public sealed class Renders
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Add() => Interlocked.Increment(ref _count);
+    }
+
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
-        services.AddOpenApi(Name, options =>
+        services.AddSingleton<Renders>().AddOpenApi(Name, options =>
         {
-            options.AddDocumentTransformer((document, _, _) =>
+            options.AddDocumentTransformer((document, context, _) =>
             {
+                context.ApplicationServices.GetRequiredService<Renders>().Add();
                 document.Info = new OpenApiInfo
                 {
                     Title = "Orian",
@@ -116,9 +127,53 @@ internal static class ApiDocument
             });
         });
 
-    /// <summary>The document, for everyone (it holds no secret); the reference page in Development.</summary>
+    /// <summary>The document, for everyone (it holds no secret); the reference page in Development.
+    /// Building the document takes tens of milliseconds and it cannot change while the process runs, so
+    /// the first answer is kept and every later request is served those bytes: an anonymous client
+    /// asking for it in a loop costs a copy, not a build.</summary>
     public static void MapApiDocument(this WebApplication app)
     {
+        byte[]? served = null;
+        string? contentType = null;
+        app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) || !context.Request.Path.Equals(Path, StringComparison.Ordinal))
+            {
+                await next(context);
+                return;
+            }
+
+            if (Volatile.Read(ref served) is null)
+            {
+                var body = context.Response.Body;
+                using var copy = new MemoryStream();
+                context.Response.Body = copy;
+                try
+                {
+                    await next(context);
+                }
+                finally
+                {
+                    context.Response.Body = body;
+                }
+
+                if (context.Response.StatusCode != StatusCodes.Status200OK)
+                {
+                    await body.WriteAsync(copy.ToArray(), context.RequestAborted);
+                    return;
+                }
+
+                contentType = context.Response.ContentType;
+                Volatile.Write(ref served, copy.ToArray());
+                context.Response.ContentLength = served.Length;
+                await body.WriteAsync(served, context.RequestAborted);
+                return;
+            }
+
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength = served!.Length;
+            await context.Response.Body.WriteAsync(served, context.RequestAborted);
+        });
         app.MapOpenApi(Path).ExcludeFromDescription();
         if (app.Environment.IsDevelopment())
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Orian.Tests.Support;
 
 namespace Orian.Tests.Api;
@@ -33,6 +34,24 @@ public sealed class OpenApiDocumentTests
         var committed = File.Exists(Committed) ? (await File.ReadAllTextAsync(Committed)).ReplaceLineEndings("\n") : "";
         Assert.That(served, Is.EqualTo(committed),
             "The API changed and docs/openapi.json did not: run scripts/openapi.sh and commit the document (review what changed first).");
+    }
+
+    [Test]
+    public async Task TheDocumentIsBuiltOnceAndThenServedFromMemory()
+    {
+        await using var service = await TestService.StartSqliteAsync();
+        var renders = service.Services.GetRequiredService<Orian.Service.Endpoints.ApiDocument.Renders>();
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await service.Anonymous.GetAsync("/openapi/v1.json");
+            Assert.That((int)response.StatusCode, Is.EqualTo(200));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+            answers.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.That(renders.Count, Is.EqualTo(1), "built for the first request only");
+        Assert.That(answers.Distinct().Count(), Is.EqualTo(1));
     }
 
     [Test]
