@@ -133,48 +133,45 @@ internal static class ApiDocument
     /// asking for it in a loop costs a copy, not a build.</summary>
     public static void MapApiDocument(this WebApplication app)
     {
-        byte[]? served = null;
-        string? contentType = null;
-        app.Use(async (context, next) =>
+        // Wrapped around the document's own endpoint (no middleware in front of every request).
+        app.MapOpenApi(Path).ExcludeFromDescription().Finally(endpoint =>
         {
-            if (!HttpMethods.IsGet(context.Request.Method) || !context.Request.Path.Equals(Path, StringComparison.Ordinal))
+            var build = endpoint.RequestDelegate ?? throw new InvalidOperationException("The OpenAPI endpoint has no request delegate.");
+            byte[]? served = null;
+            string? contentType = null;
+            endpoint.RequestDelegate = async context =>
             {
-                await next(context);
-                return;
-            }
+                if (Volatile.Read(ref served) is { } bytes)
+                {
+                    context.Response.ContentType = contentType;
+                    context.Response.ContentLength = bytes.Length;
+                    await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+                    return;
+                }
 
-            if (Volatile.Read(ref served) is null)
-            {
                 var body = context.Response.Body;
                 using var copy = new MemoryStream();
                 context.Response.Body = copy;
                 try
                 {
-                    await next(context);
+                    await build(context);
                 }
                 finally
                 {
                     context.Response.Body = body;
                 }
 
-                if (context.Response.StatusCode != StatusCodes.Status200OK)
+                var built = copy.ToArray();
+                if (context.Response.StatusCode == StatusCodes.Status200OK)
                 {
-                    await body.WriteAsync(copy.ToArray(), context.RequestAborted);
-                    return;
+                    contentType = context.Response.ContentType;
+                    Volatile.Write(ref served, built);
+                    context.Response.ContentLength = built.Length;
                 }
 
-                contentType = context.Response.ContentType;
-                Volatile.Write(ref served, copy.ToArray());
-                context.Response.ContentLength = served.Length;
-                await body.WriteAsync(served, context.RequestAborted);
-                return;
-            }
-
-            context.Response.ContentType = contentType;
-            context.Response.ContentLength = served!.Length;
-            await context.Response.Body.WriteAsync(served, context.RequestAborted);
+                await body.WriteAsync(built, context.RequestAborted);
+            };
         });
-        app.MapOpenApi(Path).ExcludeFromDescription();
         if (app.Environment.IsDevelopment())
         {
             app.MapScalarApiReference("/scalar", o => o.WithOpenApiRoutePattern(Path)).ExcludeFromDescription();
