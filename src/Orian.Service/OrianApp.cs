@@ -180,6 +180,7 @@ public static class OrianApp
         services.AddSingleton<IngressAuthenticator>();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddOperatorAuthentication();
+        services.AddPpsAuthentication();
         services.AddSingleton(sp => Orian.Service.Delivery.Egress.From(sp.GetRequiredService<IOptions<OutboxOptions>>().Value.AllowedPrivateNetworks).Egress!);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
@@ -212,7 +213,7 @@ public static class OrianApp
         app.UseStatusCodePages();
         app.UseRateLimiter(); // the authentication-failure budgets (AuthThrottle), per surface, before any key is looked up
         app.UseAuthentication();
-        app.UseAuthorization(); // each operator route's role (Needs): 401 and 403 as problem bodies
+        app.UseAuthorization(); // PPS on the ingress route, each operator route's role (Needs): 401 and 403 as problem bodies
         app.MapIngress();
         app.MapOperatorApi();
         app.MapWebhookApi();

@@ -15,7 +15,8 @@ namespace Orian.Service.Endpoints;
 internal static class IngressEndpoints
 {
     public static void MapIngress(this IEndpointRouteBuilder app) =>
-        app.MapPut("/v2/transactions/{id}", PutTransactionAsync).WithName("PutTransaction").RequireRateLimiting(AuthThrottle.Ingress).WithTags("Ingress")
+        app.MapPut("/v2/transactions/{id}", PutTransactionAsync).WithName("PutTransaction").WithTags("Ingress")
+            .RequireRateLimiting(AuthThrottle.Ingress).RequireAuthorization(PpsAuthenticationHandler.Policy)
             .WithDescription("One version of a PPS ORIAN v2 transaction (the body's id must be the path's). A notification is answered with what became of the version; " +
                 "a delegated authorisation request with the transaction resource as received and the decision in its result. 200 only once the version is stored.")
             .Documents<OrianTransactionModel>()
@@ -135,26 +136,15 @@ internal static class IngressEndpoints
         return TypedResults.Ok(new IngestResponse(evt.Id, evt.Version, result.Outcome.ToWire(), result.CurrentVersion, flags));
     }
 
-    /// <summary>Everything checked before an event may enter the pipeline: credentials, content
-    /// type, size, signature, the ORIAN body (docs/edge.md), the path id. The request's buffer is
-    /// returned to the pool here, before the (possibly long) wait for the commit.</summary>
+    /// <summary>Everything checked before an event may enter the pipeline, once PPS's credentials have
+    /// been (<see cref="PpsAuthenticationHandler"/>): content type, size, signature, the ORIAN body
+    /// (docs/edge.md), the path id. The request's buffer is returned to the pool here, before the
+    /// (possibly long) wait for the commit.</summary>
     private static async Task<(PendingEvent? Pending, IResult? Problem)> ReadEventAsync(
         string id, Refusals edge, IngressAuthenticator authenticator, IngressOptions settings, PayloadKeys keys, TimeProvider time)
     {
         var context = edge.Context;
         var request = context.Request;
-        // Kestrel has already refused a certificate that does not chain to the configured authority.
-        if (settings.RequireClientCertificate && context.Connection.ClientCertificate is null)
-        {
-            return (null, edge.Unauthenticated(Problems.Unauthorized("This endpoint needs a TLS client certificate issued by the configured authority."), "no_client_certificate"));
-        }
-
-        if (!authenticator.HasValidCredentials(request))
-        {
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"orian\", charset=\"UTF-8\"";
-            return (null, edge.Unauthenticated(Problems.Unauthorized("Send the PPS credentials with HTTP Basic authentication."), "unauthorized"));
-        }
-
         if (request.ContentType is { Length: > 0 } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
             return (null, edge.Reject(id, Problems.UnsupportedMediaType(contentType), 415, "unsupported_media_type", "Content-Type", contentType));

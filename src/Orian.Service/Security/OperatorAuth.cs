@@ -179,9 +179,10 @@ internal static class OperatorAuthExtensions
 
     public static IServiceCollection AddOperatorAuthentication(this IServiceCollection services)
     {
-        // No default scheme (not even the one scheme registered, which ASP.NET Core would otherwise make
-        // the default, read from this switch when the options are built): only the routes whose policy
-        // names the scheme authenticate, never the ingress path.
+        // No default scheme (ASP.NET Core would otherwise make a lone registered scheme the default; the
+        // switch is read when the options are built, so the order of registration does not matter): a
+        // request authenticates only with the scheme its route's policy names, the operator scheme on
+        // operator routes, PPS's on the ingress route (PpsAuthenticationHandler), nothing elsewhere.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.Name, null);

@@ -82,6 +82,69 @@ public sealed class OperatorIdentityContract<TProvider> : ProviderFixture<TProvi
         Assert.That(await schemes.GetDefaultAuthenticateSchemeAsync(), Is.Null, "no default scheme: a request to a route without a role (ingress) authenticates nothing");
     }
 
+    /// <summary>The routes anyone may call: the health probes, the API document, and the HMAC exchange
+    /// (which authenticates by the signature in its body).</summary>
+    private static readonly string[] OpenRoutes = ["/health/live", "/health/ready", "/openapi/v1.json", "/v1/identity/hmac"];
+
+    [Test]
+    public async Task EveryRouteTheAppMapsNamesTheSchemeItAuthenticatesWithOrIsListedAsOpen()
+    {
+        await using var service = await (await CreateDatabaseAsync("schemes")).StartServiceAsync();
+        var policies = service.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>();
+        var endpoints = service.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
+        var open = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var route = endpoint.RoutePattern.RawText!;
+            var names = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
+            if (names.Count == 0)
+            {
+                open.Add(route);
+                continue;
+            }
+
+            Assert.That(names, Has.Count.EqualTo(1), $"{route}: one policy");
+            var policy = await policies.GetPolicyAsync(names[0]!);
+            Assert.That(policy, Is.Not.Null, $"{route}: its policy '{names[0]}' exists");
+            var expected = route.StartsWith("/v2/", StringComparison.Ordinal) ? "orian-pps" : "orian-operator";
+            Assert.That(policy!.AuthenticationSchemes, Is.EqualTo(new[] { expected }), $"{route}: authenticated by {expected} alone");
+        }
+
+        Assert.That(open, Is.EquivalentTo(OpenRoutes), "the routes without a policy are exactly the open ones");
+        Assert.That(endpoints.Count(e => e.RoutePattern.RawText == "/v2/transactions/{id}"), Is.EqualTo(1), "the ingress route is mapped once");
+    }
+
+    [Test]
+    public async Task PpsCredentialsOpenNoOperatorRouteAndAnOperatorKeyOpensNoIngress()
+    {
+        await using var service = await (await CreateDatabaseAsync("cross")).StartServiceAsync();
+        var admin = await CreateKeyAsync(service, "cross admin", OperatorRoles.Admin);
+
+        using (var asPps = new HttpRequestMessage(HttpMethod.Get, "/v1/status"))
+        {
+            asPps.Headers.Authorization = TestService.PpsCredentials;
+            using var refused = await service.Anonymous.SendAsync(asPps);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "PPS's Basic credentials on an operator route");
+            Assert.That(refused.Headers.WwwAuthenticate, Is.Empty, "the operator scheme asks for a key, not Basic");
+        }
+
+        var txn = new Txn { Id = "CROSS-1" };
+        foreach (var header in new Action<HttpRequestHeaders>[] { h => h.Add("X-Api-Key", admin.PrivateKey), h => h.Authorization = new("Bearer", admin.PrivateKey) })
+        {
+            using var asOperator = new HttpRequestMessage(HttpMethod.Put, "/v2/transactions/CROSS-1") { Content = new StringContent(txn.Json, Encoding.UTF8, "application/json") };
+            header(asOperator.Headers);
+            using var refused = await service.Anonymous.SendAsync(asOperator);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "an admin key on the ingress route");
+            Assert.That(refused.Headers.WwwAuthenticate.ToString(), Does.StartWith("Basic"));
+            Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        }
+
+        Assert.That(await service.GetJsonOrNullAsync("/v1/transactions/CROSS-1"), Is.Null, "nothing stored");
+        using var accepted = await service.PutRawAsync("CROSS-1", txn.Json);
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK), "PPS's own credentials");
+    }
+
     private sealed record Key(string Id, string PublicKey, string PrivateKey);
 
     private static async Task<Key> CreateKeyAsync(TestService service, string name, params string[] roles)
