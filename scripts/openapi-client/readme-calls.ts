@@ -19,10 +19,27 @@ const load: components["schemas"]["OrianTransactionModel"] = {
   authorisation: { txn_amounts: { cardholder_final_amount: { amount: 5000, currency: { code: "GBP", exponent: 2 } } } },
 };
 const put = await pps.PUT("/v2/transactions/{id}", { params: { path: { id: load.id } }, body: load });
-if (put.data) {
+if (put.data && "outcome" in put.data) {
   const outcome: string = put.data.outcome;
   const current: number = put.data.current_version;
   console.log(outcome, current);
+}
+
+// A delegated authorisation request: the same 200 carries the transaction with our decision in txn_result.
+const request: components["schemas"]["OrianTransactionModel"] = {
+  id: "18020114280135473",
+  version: 1,
+  txn_lifecycle_status: "AUTHORISATION_REQUESTED",
+  payer: { account: { account_no: "73648576" }, card: { masked_pan: "123456******9876" } },
+  txn_type: { code: "REDEMPTION", direction: "DEBIT", reversal: false, financial: true },
+  authorisation: { txn_amounts: { requested_amount: { amount: 100, currency: { code: "GBP", exponent: 2 } } } },
+};
+const decided = await pps.PUT("/v2/transactions/{id}", { params: { path: { id: request.id } }, body: request });
+if (decided.data && "txn_result" in decided.data) {
+  const result: string = decided.data.txn_result.result;
+  const approved: number | undefined = decided.data.txn_result.approved_amount?.amount;
+  const outcome: string | null | undefined = decided.data.orian_outcome;
+  console.log(result, approved, outcome);
 }
 
 // An operator key of one's own, with the bootstrap key, then the reads.

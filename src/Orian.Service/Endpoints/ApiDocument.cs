@@ -35,6 +35,14 @@ internal static class ApiDocument
     public static RouteHandlerBuilder Documents<T>(this RouteHandlerBuilder builder, bool required = true) =>
         builder.WithMetadata(new BodyDocumentation(typeof(T), required));
 
+    /// <summary>A second shape an answer of this status may take (the document says <c>oneOf</c> the two).</summary>
+    public sealed record AlternativeAnswer(int Status, Type Type, string Description);
+
+    /// <summary>Documents that a <paramref name="status"/> answer may also be a <typeparamref name="T"/>
+    /// (besides the type <c>Produces</c> names), and says when in <paramref name="description"/>.</summary>
+    public static RouteHandlerBuilder AlsoAnswers<T>(this RouteHandlerBuilder builder, int status, string description) =>
+        builder.WithMetadata(new AlternativeAnswer(status, typeof(T), description));
+
     /// <summary>How many times the document was built (it is built once per process, then served from memory).</summary>
     public sealed class Renders
     {
@@ -104,6 +112,22 @@ internal static class ApiDocument
                             },
                         },
                     };
+                }
+
+                foreach (var alternative in metadata.OfType<AlternativeAnswer>())
+                {
+                    var key = alternative.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    OpenApiMediaType? media = null;
+                    if (operation.Responses?.TryGetValue(key, out var found) != true || found is not OpenApiResponse response
+                        || response.Content?.TryGetValue("application/json", out media) != true || media?.Schema is not { } first)
+                    {
+                        throw new InvalidOperationException($"{context.Description.RelativePath}: AlsoAnswers needs a JSON {key} answer from Produces first.");
+                    }
+
+                    var schema = await context.GetOrCreateSchemaAsync(alternative.Type, cancellationToken: cancellationToken);
+                    context.Document!.AddComponent(alternative.Type.Name, schema);
+                    media!.Schema = new OpenApiSchema { OneOf = [first, new OpenApiSchemaReference(alternative.Type.Name, context.Document)] };
+                    response.Description = alternative.Description;
                 }
 
                 var role = metadata.OfType<RequiredRole>().LastOrDefault();

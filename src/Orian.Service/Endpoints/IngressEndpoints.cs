@@ -21,30 +21,36 @@ internal static class IngressEndpoints
                 "a delegated authorisation request with the transaction resource as received and the decision in its result. 200 only once the version is stored.")
             .Documents<OrianTransactionModel>()
             .Produces<IngestResponse>(StatusCodes.Status200OK)
+            .AlsoAnswers<OrianAuthorisationAnswerModel>(StatusCodes.Status200OK,
+                "Stored. A notification is answered with what became of the version (IngestResponse); a delegated authorisation request with " +
+                "the transaction as received and the decision in txn_result (OrianAuthorisationAnswerModel), a decline or a stand-in included.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    private static async Task<IResult> PutTransactionAsync(
-        string id,
-        HttpContext context,
-        IngressAuthenticator authenticator,
-        IngestPipeline pipeline,
-        PayloadKeys keys,
-        StandInReconciler reconciler,
-        FailureClassifier classifier,
-        IOptions<IngressOptions> options,
-        IOptions<AuthorisationOptions> authorisation,
-        AuthorisationPolicy policy,
-        OrianMetrics metrics,
-        AuthFailures authFailures,
-        TimeProvider time,
-        ILogger<IngestPipeline> logger)
+    /// <summary>What the ingress endpoint works with: singletons, bound by the framework on each request
+    /// (<c>[AsParameters]</c>; a struct, so binding them allocates nothing).</summary>
+    internal readonly record struct Services(
+        IngressAuthenticator Authenticator,
+        IngestPipeline Pipeline,
+        PayloadKeys Keys,
+        StandInReconciler Reconciler,
+        FailureClassifier Classifier,
+        IOptions<IngressOptions> Options,
+        IOptions<AuthorisationOptions> Authorisation,
+        AuthorisationPolicy Policy,
+        OrianMetrics Metrics,
+        AuthFailures AuthFailures,
+        TimeProvider Time,
+        ILogger<IngestPipeline> Logger);
+
+    private static async Task<IResult> PutTransactionAsync(string id, HttpContext context, [AsParameters] Services services)
     {
+        var (metrics, time) = (services.Metrics, services.Time);
         var started = time.GetTimestamp();
         using var activity = OrianActivities.Source.StartActivity("orian.receive");
-        var edge = new Refusals(context, metrics, authFailures, logger);
-        var (pending, problem) = await ReadEventAsync(id, edge, authenticator, options.Value, keys, time);
+        var edge = new Refusals(context, metrics, services.AuthFailures, services.Logger);
+        var (pending, problem) = await ReadEventAsync(id, edge, services.Authenticator, services.Options.Value, services.Keys, time);
         var kind = pending?.Ticket is null ? "notification" : "authorisation";
         if (pending is not null && activity is not null)
         {
@@ -53,9 +59,7 @@ internal static class IngressEndpoints
             activity.SetTag("orian.kind", kind);
         }
 
-        var answer = pending is null
-            ? problem!
-            : await AnswerAsync(pending, started, context, pipeline, reconciler, classifier, options.Value, authorisation.Value, policy, metrics, time, logger);
+        var answer = pending is null ? problem! : await AnswerAsync(pending, started, context, services);
         var status = (answer as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         activity?.SetTag("http.response.status_code", status);
         if (status >= 500)
@@ -68,17 +72,17 @@ internal static class IngressEndpoints
     }
 
     /// <summary>A valid event: its decision, or its commit's outcome.</summary>
-    private static async Task<IResult> AnswerAsync(
-        PendingEvent pending, long started, HttpContext context, IngestPipeline pipeline, StandInReconciler reconciler, FailureClassifier classifier,
-        IngressOptions settings, AuthorisationOptions authorisation, AuthorisationPolicy policy, OrianMetrics metrics, TimeProvider time, ILogger logger)
+    private static async Task<IResult> AnswerAsync(PendingEvent pending, long started, HttpContext context, Services services)
     {
+        var (pipeline, settings, metrics, time, logger) = (services.Pipeline, services.Options.Value, services.Metrics, services.Time, services.Logger);
         var evt = pending.Event;
         if (pending.Ticket is { } ticket)
         {
+            var authorisation = services.Authorisation.Value;
             var budget = TimeSpan.FromMilliseconds(authorisation.DeadlineMs);
             ticket.Deadline = pending.ReceivedAt + budget; // recorded with the decision (docs/authorisation.md)
             var remaining = budget - time.GetElapsedTime(started);
-            var (answer, decision, standInCause) = await DecideAsync(pending, ticket, remaining, pipeline, reconciler, policy, time, logger);
+            var (answer, decision, standInCause) = await DecideAsync(pending, ticket, remaining, services);
             metrics.Decided(decision, standInCause, time.GetElapsedTime(started).TotalMilliseconds);
             if (ticket.Timings.Confirmed != 0)
             {
@@ -114,7 +118,7 @@ internal static class IngressEndpoints
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Failed(context, e, evt, classifier, settings, metrics, logger);
+            return Failed(context, e, evt, services);
         }
 
         if ((result.Flags & ~EventFlags.Overdrawn) != EventFlags.None)
@@ -185,9 +189,10 @@ internal static class IngressEndpoints
     }
 
     /// <summary>A notification whose event failed to commit: 503 only when a retry may work.</summary>
-    private static IResult Failed(HttpContext context, Exception e, OrianEvent evt, FailureClassifier classifier, IngressOptions settings, OrianMetrics metrics, ILogger logger)
+    private static IResult Failed(HttpContext context, Exception e, OrianEvent evt, Services services)
     {
-        var kind = classifier.Classify(e);
+        var (settings, metrics, logger) = (services.Options.Value, services.Metrics, services.Logger);
+        var kind = services.Classifier.Classify(e);
         switch (kind)
         {
             case FailureClass.Transient:
@@ -211,9 +216,9 @@ internal static class IngressEndpoints
     /// (docs/authorisation.md).
     /// </summary>
     private static async Task<(IResult Answer, Decision Decision, string? StandInCause)> DecideAsync(
-        PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, IngestPipeline pipeline, StandInReconciler reconciler, AuthorisationPolicy policy,
-        TimeProvider time, ILogger logger)
+        PendingEvent pending, DecisionTicket ticket, TimeSpan remaining, Services services)
     {
+        var (pipeline, policy, time, logger) = (services.Pipeline, services.Policy, services.Time, services.Logger);
         var evt = pending.Event;
         if (!pipeline.TryEnqueue(pending, out var completion))
         {
@@ -255,7 +260,7 @@ internal static class IngressEndpoints
             ticket.TryTimeOut();
             why = $"the ledger database failed ({e.GetType().Name})";
             cause = "failure";
-            reconciler.Revoke([new DecisionKey(evt.Id, evt.Version)]);
+            services.Reconciler.Revoke([new DecisionKey(evt.Id, evt.Version)]);
         }
 
         var standIn = policy.StandIn(why);

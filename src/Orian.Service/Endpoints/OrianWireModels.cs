@@ -47,3 +47,21 @@ public sealed record OrianAmountsModel(OrianTxnAmountsModel? TxnAmounts = null);
 
 /// <summary>Amounts in integer minor units of their currency (0 to 10^15).</summary>
 public sealed record OrianTxnAmountsModel(AmountModel? RequestedAmount = null, AmountModel? CardholderAmount = null, AmountModel? CardholderFinalAmount = null);
+
+/// <summary>The answer to a delegated authorisation request (a 200, whatever the decision): the transaction
+/// resource as received, every member of it including those Orian does not read, with Orian's decision in
+/// <c>txn_result</c>; and <c>orian_outcome</c>, what the version rule made of the request (a re-send is
+/// <c>duplicate</c>), absent when the answer is a stand-in given without a commit.</summary>
+public sealed record OrianAuthorisationAnswerModel(
+    [property: JsonRequired] string Id,
+    [property: JsonRequired] long Version,
+    [property: JsonRequired] OrianDecisionModel TxnResult,
+    string? OrianOutcome = null);
+
+/// <summary>The decision: <c>result</c> <c>APPROVED</c>, <c>PARTIALLY_APPROVED</c> (with <c>approved_amount</c>)
+/// or <c>DECLINED</c>; <c>result_detail</c> why; <c>result_message</c> and <c>approved_amount</c> only when they apply.</summary>
+public sealed record OrianDecisionModel(
+    [property: JsonRequired] string Result,
+    [property: JsonRequired] string ResultDetail,
+    string? ResultMessage = null,
+    AmountModel? ApprovedAmount = null);

@@ -17,9 +17,12 @@ internal static class StatusApi
     public static void MapStatusApi(this IEndpointRouteBuilder app) =>
         app.MapOperatorGroup("/v1").WithTags("Status").MapGet("/status", GetStatusAsync).WithName("GetStatus").Needs(OperatorRoles.StatusRead);
 
-    private static async Task<Ok<StatusResponse>> GetStatusAsync(
-        IngestPipeline pipeline, OrianMetrics metrics, ServiceGaugesReader gauges, Orian.Storage.OrianStorage storage, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>What the status page reads (<c>[AsParameters]</c>).</summary>
+    internal readonly record struct Sources(IngestPipeline Pipeline, OrianMetrics Metrics, ServiceGaugesReader Gauges, Orian.Storage.OrianStorage Storage, TimeProvider Time);
+
+    private static async Task<Ok<StatusResponse>> GetStatusAsync([AsParameters] Sources sources, CancellationToken cancellationToken)
     {
+        var (pipeline, metrics, gauges, storage, time) = sources;
         var recent = metrics.Recent.Snapshot();
         var started = time.GetTimestamp();
         ServiceGauges? read = null;

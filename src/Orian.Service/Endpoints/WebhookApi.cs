@@ -66,10 +66,18 @@ internal static class WebhookApi
         return TypedResults.Ok(new RedriveResponse(count));
     }
 
+    /// <summary>What creating an endpoint works with (<c>[AsParameters]</c>).</summary>
+    internal readonly record struct CreateServices(
+        IWebhookEndpointStore Store,
+        TimeProvider Time,
+        IHostEnvironment Environment,
+        Microsoft.Extensions.Options.IOptions<Configuration.OutboxOptions> Outbox,
+        Orian.Service.Delivery.Egress Egress);
+
     private static async Task<Results<Created<EndpointResponse>, ProblemHttpResult>> CreateAsync(
-        HttpContext context, IWebhookEndpointStore store, TimeProvider time, IHostEnvironment environment, Microsoft.Extensions.Options.IOptions<Configuration.OutboxOptions> outbox,
-        Orian.Service.Delivery.Egress egress, CancellationToken cancellationToken)
+        HttpContext context, [AsParameters] CreateServices services, CancellationToken cancellationToken)
     {
+        var (store, time, environment, outbox, egress) = services;
         var (document, problem) = await RequestBody.ReadJsonObjectAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (document is null)
         {
