@@ -24,9 +24,12 @@ echo "-- PUT /v2/transactions/{id}: varied events"
 export ORIAN_LOAD_RESULT="$work/acknowledged"
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }   # jiffies the machine spent working (user, nice, system, irq, softirq)
 busy_before=$(busy)
+service_cpu() { awk '{print $14 + $15}' "/proc/$svc/stat"; }   # the service's own user + system CPU, in clock ticks
+service_before=$(service_cpu)
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s benchmarks/load/events.lua "http://127.0.0.1:$port" -- "run$$" "$(printf 'pps:load-test-password' | base64)" \
   | grep -E "Requests/sec|acknowledged|latency ms|Non-2xx|Socket errors"
 busy_after=$(busy)
+service_after=$(service_cpu)
 
 # Every acknowledged event must be stored (the run's ids start with run$$).
 acked=$(cat "$work/acknowledged")
@@ -50,5 +53,5 @@ PY
 fi
 # CPU time per event, whole machine (service, database, wrk): unlike events/s, it does not move when
 # the host lends this machine fewer cycles, so it compares builds on a noisy host.
-echo "-- CPU per acknowledged event: $(( (busy_after - busy_before) * 1000000 / $(getconf CLK_TCK) / (acked > 0 ? acked : 1) )) us (whole machine, wrk included)"
+echo "-- CPU per acknowledged event: $(( (busy_after - busy_before) * 1000000 / $(getconf CLK_TCK) / (acked > 0 ? acked : 1) )) us (whole machine, wrk included); $(( (service_after - service_before) * 1000000 / $(getconf CLK_TCK) / (acked > 0 ? acked : 1) )) us in the service"
 [ "$stored" -ge "$acked" ] || { echo "LOST: acknowledged more events than are stored"; exit 1; }

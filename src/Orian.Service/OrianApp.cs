@@ -178,6 +178,7 @@ public static class OrianApp
         services.AddHostedService(sp => sp.GetRequiredService<Orian.Service.Delivery.WebhookDispatcher>());
 
         services.AddSingleton<IngressAuthenticator>();
+        services.AddIngress();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddOperatorAuthentication();
         services.AddPpsAuthentication();

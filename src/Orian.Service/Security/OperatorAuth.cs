@@ -111,12 +111,13 @@ internal sealed record RequiredRole(string Role, string? Alternative = null);
 /// default scheme: the ingress path never runs it). The principal carries the key's id, name and
 /// roles as claims. A challenge answers 401 and a forbidden request 403 naming the role the route
 /// needs, both as problem bodies, and both counted and logged through <see cref="AuthFailures"/>
-/// (a 401 also spends the source's guess budget).
+/// (a 401 also spends the source's guess budget), which logs them at most once per interval per source:
+/// the base class's own line per challenge (in this handler's category, at Information) is not written.
 /// </summary>
 internal sealed class OperatorAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, System.Text.Encodings.Web.UrlEncoder encoder,
+    IOptionsMonitor<AuthenticationSchemeOptions> options, System.Text.Encodings.Web.UrlEncoder encoder,
     OperatorAuthenticator authenticator, AuthFailures failures)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, encoder)
 {
     public const string Name = "orian-operator";
 

@@ -15,12 +15,13 @@ namespace Orian.Service.Security;
 /// not checked here: it covers the body, which the endpoint reads once and checks then.
 /// A challenge answers 401 with a problem body (and <c>WWW-Authenticate: Basic</c> for credentials),
 /// counted as a rejection, as an answered request, and through <see cref="AuthFailures"/>, which spends
-/// the source's guess budget.
+/// the source's guess budget and logs. The base class's own lines (one or two per refused request, in
+/// the handler's category) are not written: a scan must cost one line a minute, not one a request.
 /// </summary>
 internal sealed class PpsAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, System.Text.Encodings.Web.UrlEncoder encoder,
+    IOptionsMonitor<AuthenticationSchemeOptions> options, System.Text.Encodings.Web.UrlEncoder encoder,
     IngressAuthenticator authenticator, IOptions<IngressOptions> ingress, AuthFailures failures, OrianMetrics metrics, TimeProvider time)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, encoder)
 {
     public const string Name = "orian-pps";
 

@@ -183,6 +183,8 @@ public sealed class MetricsTests
         Assert.That(lines.Count(l => l.Contains("on operator")), Is.EqualTo(1), "the 401 and the 403 from one source, one line");
         Assert.That(lines.Count(l => l.Contains("on hmac")), Is.EqualTo(1));
         Assert.That(logs.Lines.Count(l => l.Contains("[1200]")), Is.EqualTo(2), "the two 400s are logged one by one; the 401s are not");
+        Assert.That(logs.Lines.Where(l => l.Contains("AuthenticationHandler[", StringComparison.Ordinal)), Is.Empty,
+            "the authentication handlers write no line of their own per request (a scan would write one per guess)");
     }
 
     [Test]
