@@ -151,8 +151,7 @@ public static class OrianApp
 
         // Hosted services start in registration order: export first (so it sees everything), then the
         // schema, current before the first batch.
-        services.AddSingleton<TelemetryExport>();
-        services.AddHostedService(sp => sp.GetRequiredService<TelemetryExport>());
+        builder.AddTelemetryExport();
         services.AddHostedService<RequestTraces>();
         services.AddHostedService<WriterHostWatch>(); // before the first write
         services.AddHostedService<SchemaMigrationService>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -8,13 +9,17 @@ using OpenTelemetry.Trace;
 namespace Orian.Service.Diagnostics;
 
 /// <summary>
-/// OTLP export of the service's meters and spans, and the framework's, with the OpenTelemetry SDK.
-/// Off unless <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal endpoint) is set; configured with
-/// the standard variables, read from the host's configuration (so the environment, a settings file
-/// or a test can set them). Built when the host starts and disposed with it, which flushes what is
-/// buffered. docs/operations.md lists the variables.
+/// OTLP export of the service's spans, meters and logs, and the framework's, through OpenTelemetry's own
+/// hosting (<c>AddOpenTelemetry</c>): the SDK reads the standard <c>OTEL_*</c> variables itself, from the
+/// host's configuration (so the environment, a settings file or a test can set them), builds the
+/// providers when the host starts and flushes them when it stops. What Orian adds: a signal is exported
+/// only when an endpoint is set for it (never to the SDK's default of localhost), the values are checked
+/// at start so that one the SDK would ignore stops the start with its name (<see cref="OtlpVariables"/>),
+/// the protocol's default (<c>http/protobuf</c>, as the conventions recommend, where this SDK's own is
+/// gRPC), a signal's own endpoint (which this SDK reads only for its all-signals exporter, and that
+/// exports every signal), and the sources and meters. docs/operations.md lists the variables.
 /// </summary>
-internal sealed class TelemetryExport : IHostedService, IDisposable
+internal static class TelemetryExport
 {
     /// <summary>The meters exported: ours, and those ASP.NET Core, HttpClient, the database driver and the runtime publish.</summary>
     public static readonly string[] Meters =
@@ -27,77 +32,81 @@ internal sealed class TelemetryExport : IHostedService, IDisposable
     /// <summary>The span sources exported: ours, and the incoming requests, outgoing calls and database commands.</summary>
     public static readonly string[] Sources = [OrianActivities.SourceName, "Microsoft.AspNetCore", "System.Net.Http", .. Orian.Storage.StorageServices.DriverTelemetry];
 
-    private readonly MeterProvider? _meters;
-    private readonly TracerProvider? _tracer;
-
-    public TelemetryExport(IConfiguration configuration)
+    /// <summary>Registers the export of each signal that has an endpoint (none when the SDK is disabled
+    /// or no endpoint is set: then not even the SDK is registered), and the <see cref="OtlpVariables"/>
+    /// read, which says what is exported.</summary>
+    public static void AddTelemetryExport(this IHostApplicationBuilder builder)
     {
-        Settings = OtlpSettings.From(configuration);
-        if (Settings is not { } settings)
+        var variables = OtlpVariables.From(builder.Configuration);
+        builder.Services.AddSingleton(variables);
+        if (!variables.Exporting)
         {
             return;
         }
 
-        var resource = ResourceBuilder.CreateEmpty()
-            .AddService(settings.ServiceName, serviceVersion: typeof(TelemetryExport).Assembly.GetName().Version?.ToString(), serviceInstanceId: Environment.MachineName)
-            .AddAttributes(settings.ResourceAttributes);
-        if (settings.MetricsEndpoint is { } metricsEndpoint)
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource
+            // After the SDK's own reading of OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, which this
+            // repeats (the name, else "orian"; the attributes percent-decoded, as the conventions say).
+            .AddService(variables.ServiceName, serviceVersion: typeof(TelemetryExport).Assembly.GetName().Version?.ToString(), serviceInstanceId: Environment.MachineName)
+            .AddAttributes(variables.ResourceAttributes));
+        if (variables.Traces)
         {
-            _meters = Sdk.CreateMeterProviderBuilder()
-                .SetResourceBuilder(resource)
-                .AddMeter(Meters)
-                .AddOtlpExporter((exporter, reader) =>
-                {
-                    settings.Configure(exporter, metricsEndpoint);
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = settings.MetricIntervalMs;
-                })
-                .Build();
+            telemetry.WithTracing(tracing => tracing.AddSource(Sources).AddOtlpExporter(exporter => variables.Configure(exporter, variables.TracesEndpoint)));
         }
 
-        if (settings.TracesEndpoint is { } tracesEndpoint)
+        if (variables.Metrics)
         {
-            _tracer = Sdk.CreateTracerProviderBuilder()
-                .SetResourceBuilder(resource)
-                .SetSampler(settings.Sampler)
-                .AddSource(Sources)
-                .AddOtlpExporter(exporter => settings.Configure(exporter, tracesEndpoint))
-                .Build();
+            telemetry.WithMetrics(metrics => metrics.AddMeter(Meters).AddOtlpExporter((exporter, _) => variables.Configure(exporter, variables.MetricsEndpoint)));
         }
-    }
 
-    /// <summary>What is exported where; null when export is off.</summary>
-    public OtlpSettings? Settings { get; }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Flushes and shuts the providers down (the last metrics and spans are sent).</summary>
-    public void Dispose()
-    {
-        _tracer?.Dispose();
-        _meters?.Dispose();
+        if (variables.Logs)
+        {
+            // The same filters as every other log provider (the framework's categories that would write
+            // a raw path are off or at Warning); messages as their templates and arguments, which Orian
+            // masks before it logs them.
+            telemetry.WithLogging(logging => logging.AddOtlpExporter(exporter => variables.Configure(exporter, variables.LogsEndpoint)));
+        }
     }
 }
 
 /// <summary>
-/// The OpenTelemetry variables Orian follows: <c>OTEL_SDK_DISABLED</c>,
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (and <c>_TRACES_</c>/<c>_METRICS_</c> per signal),
+/// The OpenTelemetry variables, as Orian checks them before the SDK reads them: <c>OTEL_SDK_DISABLED</c>,
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (and <c>_TRACES_</c>, <c>_METRICS_</c>, <c>_LOGS_</c> per signal),
 /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (<c>http/protobuf</c>, the default, or <c>grpc</c>),
 /// <c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>OTEL_EXPORTER_OTLP_TIMEOUT</c>, <c>OTEL_SERVICE_NAME</c>,
 /// <c>OTEL_RESOURCE_ATTRIBUTES</c>, <c>OTEL_METRIC_EXPORT_INTERVAL</c>, <c>OTEL_TRACES_SAMPLER</c> and
-/// <c>OTEL_TRACES_SAMPLER_ARG</c>. A value that cannot be used stops the start with its name.
+/// <c>OTEL_TRACES_SAMPLER_ARG</c>. The SDK skips a value it cannot use (a note on its own event source,
+/// which nobody reads); here such a value stops the start, with its name.
 /// </summary>
-internal sealed record OtlpSettings(
-    Uri? TracesEndpoint, Uri? MetricsEndpoint, OtlpExportProtocol Protocol, string? Headers, int TimeoutMs, string ServiceName,
-    IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes, int MetricIntervalMs, Sampler Sampler)
+internal sealed record OtlpVariables(
+    bool Traces, bool Metrics, bool Logs, OtlpExportProtocol Protocol, string ServiceName, IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes)
 {
-    public static OtlpSettings? From(IConfiguration configuration)
+    /// <summary>Whether anything is exported.</summary>
+    public bool Exporting => Traces || Metrics || Logs;
+
+    /// <summary>The signals' own endpoints, used as given (null: under the base, as the SDK derives it).</summary>
+    public Uri? TracesEndpoint { get; init; }
+
+    public Uri? MetricsEndpoint { get; init; }
+
+    public Uri? LogsEndpoint { get; init; }
+
+    /// <summary>What this exporter takes from Orian rather than from the SDK's reading of the variables.</summary>
+    public void Configure(OtlpExporterOptions exporter, Uri? ownEndpoint)
+    {
+        exporter.Protocol = Protocol;
+        if (ownEndpoint is not null)
+        {
+            exporter.Endpoint = ownEndpoint;
+        }
+    }
+
+    public static OtlpVariables From(IConfiguration configuration)
     {
         string? Get(string name) => configuration[name] is { Length: > 0 } value ? value.Trim() : null;
         if (string.Equals(Get("OTEL_SDK_DISABLED"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return new OtlpVariables(false, false, false, OtlpExportProtocol.HttpProtobuf, "orian", []);
         }
 
         var protocol = Get("OTEL_EXPORTER_OTLP_PROTOCOL") switch
@@ -106,37 +115,19 @@ internal sealed record OtlpSettings(
             "grpc" => OtlpExportProtocol.Grpc,
             var other => throw Invalid("OTEL_EXPORTER_OTLP_PROTOCOL", other, "http/protobuf or grpc"),
         };
-        var common = Get("OTEL_EXPORTER_OTLP_ENDPOINT") is { } e ? Absolute("OTEL_EXPORTER_OTLP_ENDPOINT", e) : null;
-        Uri? Signal(string variable, string path) =>
-            Get(variable) is { } own ? Absolute(variable, own) // a per-signal endpoint is used as it is
-            : common is null ? null
-            : protocol == OtlpExportProtocol.Grpc ? common
-            : new Uri(common.AbsoluteUri.TrimEnd('/') + "/" + path); // http/protobuf: the signal's path under the base
-        var traces = Signal("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "v1/traces");
-        var metrics = Signal("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "v1/metrics");
-        if (traces is null && metrics is null)
+        Uri? Endpoint(string variable) => Get(variable) is { } value ? Absolute(variable, value) : null;
+        var common = Endpoint("OTEL_EXPORTER_OTLP_ENDPOINT") is not null;
+        var (traces, metrics, logs) = (Endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), Endpoint("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"), Endpoint("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"));
+        Number("OTEL_EXPORTER_OTLP_TIMEOUT", Get("OTEL_EXPORTER_OTLP_TIMEOUT"));
+        Number("OTEL_METRIC_EXPORT_INTERVAL", Get("OTEL_METRIC_EXPORT_INTERVAL"));
+        CheckSampler(Get("OTEL_TRACES_SAMPLER"), Get("OTEL_TRACES_SAMPLER_ARG"));
+        var attributes = ParseAttributes(Get("OTEL_RESOURCE_ATTRIBUTES"));
+        return new OtlpVariables(traces is not null || common, metrics is not null || common, logs is not null || common, protocol, Get("OTEL_SERVICE_NAME") ?? "orian", attributes)
         {
-            return null;
-        }
-
-        return new OtlpSettings(
-            traces, metrics, protocol, Get("OTEL_EXPORTER_OTLP_HEADERS"),
-            Number("OTEL_EXPORTER_OTLP_TIMEOUT", Get("OTEL_EXPORTER_OTLP_TIMEOUT"), 10_000),
-            Get("OTEL_SERVICE_NAME") ?? "orian",
-            ParseAttributes(Get("OTEL_RESOURCE_ATTRIBUTES")),
-            Number("OTEL_METRIC_EXPORT_INTERVAL", Get("OTEL_METRIC_EXPORT_INTERVAL"), 60_000),
-            SamplerFrom(Get("OTEL_TRACES_SAMPLER"), Get("OTEL_TRACES_SAMPLER_ARG")));
-    }
-
-    public void Configure(OtlpExporterOptions exporter, Uri endpoint)
-    {
-        exporter.Endpoint = endpoint;
-        exporter.Protocol = Protocol;
-        exporter.TimeoutMilliseconds = TimeoutMs;
-        if (Headers is not null)
-        {
-            exporter.Headers = Headers;
-        }
+            TracesEndpoint = traces,
+            MetricsEndpoint = metrics,
+            LogsEndpoint = logs,
+        };
     }
 
     /// <summary><c>key=value</c> pairs separated by commas, values percent-decoded; a pair without
@@ -158,21 +149,23 @@ internal sealed record OtlpSettings(
         return attributes;
     }
 
-    private static Sampler SamplerFrom(string? name, string? argument)
+    private static void CheckSampler(string? name, string? argument)
     {
-        double Ratio() => argument is null ? 1.0
-            : double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1 ? r
-            : throw Invalid("OTEL_TRACES_SAMPLER_ARG", argument, "a ratio from 0 to 1");
-        return name switch
+        switch (name)
         {
-            null or "parentbased_always_on" => new ParentBasedSampler(new AlwaysOnSampler()),
-            "always_on" => new AlwaysOnSampler(),
-            "always_off" => new AlwaysOffSampler(),
-            "parentbased_always_off" => new ParentBasedSampler(new AlwaysOffSampler()),
-            "traceidratio" => new TraceIdRatioBasedSampler(Ratio()),
-            "parentbased_traceidratio" => new ParentBasedSampler(new TraceIdRatioBasedSampler(Ratio())),
-            var other => throw Invalid("OTEL_TRACES_SAMPLER", other, "always_on, always_off, traceidratio or their parentbased_ forms"),
-        };
+            case null or "parentbased_always_on" or "always_on" or "always_off" or "parentbased_always_off":
+                return;
+            case "traceidratio" or "parentbased_traceidratio":
+                if (argument is not null
+                    && !(double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1))
+                {
+                    throw Invalid("OTEL_TRACES_SAMPLER_ARG", argument, "a ratio from 0 to 1");
+                }
+
+                return;
+            default:
+                throw Invalid("OTEL_TRACES_SAMPLER", name, "always_on, always_off, traceidratio or their parentbased_ forms");
+        }
     }
 
     private static Uri Absolute(string variable, string value) =>
@@ -180,10 +173,13 @@ internal sealed record OtlpSettings(
             ? uri
             : throw Invalid(variable, value, "an absolute http:// or https:// URL");
 
-    private static int Number(string variable, string? value, int fallback) =>
-        value is null ? fallback
-        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
-        : throw Invalid(variable, value, "a positive whole number of milliseconds");
+    private static void Number(string variable, string? value)
+    {
+        if (value is not null && !(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0))
+        {
+            throw Invalid(variable, value, "a positive whole number of milliseconds");
+        }
+    }
 
     private static InvalidOperationException Invalid(string variable, string value, string expected) =>
         new($"{variable} is '{value}'; it must be {expected}.");
