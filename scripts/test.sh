@@ -25,6 +25,11 @@ if [ -z "${ORIAN_TEST_POSTGRES:-}" ]; then
   esac
 fi
 
+# systemd-analyze, for the check of deploy/orian.service (Debian's systemd package has it).
+if ! command -v systemd-analyze >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null 2>&1 || echo "test.sh: installing systemd (for systemd-analyze) failed; the unit file's test will fail"
+fi
+
 if [ "$mode" = --prepare ]; then
   echo "test.sh: PostgreSQL's server binaries are ready${ORIAN_TEST_POSTGRES:+ (not needed: ORIAN_TEST_POSTGRES is set)}"
   exit 0

@@ -25,6 +25,7 @@ service_start() {
     *) echo "provider must be sqlite or postgres"; exit 2 ;;
   esac
   export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Logging__LogLevel__Orian=${ORIAN_LOG_LEVEL:-Warning}
+  export Logging__Console__FormatterName=simple   # the readable lines the summary below counts (JSON is the default outside Development)
   export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
   # The payload hash key, required outside Development: a fresh one per run (the ledger is too).
   export Orian__CardData__HashKey="${ORIAN_LOAD_HASH_KEY:-$(head -c 32 /dev/urandom | base64)}"

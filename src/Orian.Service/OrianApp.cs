@@ -84,10 +84,22 @@ public static class OrianApp
         // request it refuses, and every failure, itself), and RequestTraces keeps the request span
         // that its logging used to create.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-        // A named formatter, or the console logger copies its own (legacy) IncludeScopes over ours.
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
+        // Under systemd (deploy/orian.service, Type=notify): READY once the host has started, STOPPING when
+        // it stops, and console lines in the journal's form with their priority. Nothing otherwise.
+        builder.Host.UseSystemd();
+        // The console's form: Logging:Console:FormatterName (env Logging__Console__FormatterName) if set;
+        // else the journal's under systemd, readable lines in Development, JSON lines (one object per
+        // line, for a log shipper) everywhere else. Always a named formatter, or the console logger
+        // copies its own (legacy) IncludeScopes over ours. After UseSystemd's own choice, which would
+        // otherwise override a configured one.
+        var formatter = builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } chosen ? chosen
+            : Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService() ? Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Systemd
+            : builder.Environment.IsDevelopment() ? Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple
+            : Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Json;
+        builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = formatter);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>(o => o.IncludeScopes = true); // the journal's form
         configure?.Invoke(builder); // after AddOrian, so a host (the tests) can replace a registration
 
         var app = builder.Build();
@@ -149,12 +161,13 @@ public static class OrianApp
             },
             sp.GetRequiredService<Orian.Service.Delivery.WebhookDispatcher>()));
 
-        // Hosted services start in registration order: export first (so it sees everything), then the
-        // schema, current before the first batch.
+        // The host runs every service's StartingAsync (IHostedLifecycleService: the writer watch, then the
+        // schema's migration) before any StartAsync, and the StartAsyncs in registration order: export
+        // first (so it sees everything), then the rest, each on a current schema.
         builder.AddTelemetryExport();
         services.AddHostedService<RequestTraces>();
-        services.AddHostedService<WriterHostWatch>(); // before the first write
-        services.AddHostedService<SchemaMigrationService>();
+        services.AddHostedService<WriterHostWatch>(); // listening from the starting phase, before the first write
+        services.AddHostedService<SchemaMigrationService>(); // in the starting phase, before every StartAsync
         services.AddHostedService<StoredBodyMaintenance>();
         services.AddSingleton<FailureClassifier>();
         services.AddSingleton<StandInReconciler>();
@@ -197,14 +210,8 @@ public static class OrianApp
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddApiDocument();
-
-        // Data Protection reads its key ring when the host starts; the ring lives in the database, so
-        // that read must come after the schema is current: its hosted service goes last.
-        foreach (var dataProtection in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
-        {
-            services.Remove(dataProtection);
-            services.Add(dataProtection);
-        }
+        // Data Protection reads its key ring in its StartAsync, from the database in Development: the
+        // schema is current by then (SchemaMigrationService, in the starting phase).
     }
 
     public static void MapOrian(this WebApplication app)
@@ -222,7 +229,7 @@ public static class OrianApp
         app.MapIdentityApi();
         app.MapStatusApi();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", Orian.Service.Health.HealthAnswer.Ready);
         app.MapApiDocument();
     }
 

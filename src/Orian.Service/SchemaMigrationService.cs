@@ -2,10 +2,14 @@ using Orian.Storage;
 
 namespace Orian.Service;
 
-/// <summary>Brings the database schema up to date before the service takes traffic.</summary>
-internal sealed class SchemaMigrationService(OrianStorage storage, ILogger<SchemaMigrationService> logger) : IHostedService
+/// <summary>Brings the database schema up to date before anything else starts: in the host's
+/// <em>starting</em> phase (<see cref="IHostedLifecycleService"/>), which every service finishes before
+/// any service's <c>StartAsync</c> runs. So Data Protection reads its key ring (kept in the database in
+/// Development) from a current schema, and no batch, reconciler or dispatcher meets an old one, whatever
+/// the order services are registered in.</summary>
+internal sealed class SchemaMigrationService(OrianStorage storage, ILogger<SchemaMigrationService> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await storage.Schema.MigrateAsync(cancellationToken);
         // Once the database ring has been moved (it holds no key), the pass below need not try each
@@ -34,5 +38,13 @@ internal sealed class SchemaMigrationService(OrianStorage storage, ILogger<Schem
         Log.StorageReady(logger, storage.Provider, status.Applied);
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

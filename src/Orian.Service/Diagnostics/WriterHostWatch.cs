@@ -5,16 +5,25 @@ namespace Orian.Service.Diagnostics;
 /// <summary>Says when the database host written to changes: one log line and one count per change
 /// (a failover of a replicated database), from the first write on; and when a connection is lost and
 /// writes get through again: one log line each, and one count per reconnect. The status view shows the
-/// host and since when.</summary>
-internal sealed class WriterHostWatch(OrianStorage storage, OrianMetrics metrics, ILogger<WriterHostWatch> logger) : IHostedService
+/// host and since when. Listens from the host's <em>starting</em> phase, registered before the schema's
+/// migration there, so the migration's writes are its first.</summary>
+internal sealed class WriterHostWatch(OrianStorage storage, OrianMetrics metrics, ILogger<WriterHostWatch> logger) : IHostedLifecycleService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         storage.Database.Writer.Changed += OnChanged;
         storage.Database.Writer.Disconnected += OnDisconnected;
         storage.Database.Writer.Reconnected += OnReconnected;
         return Task.CompletedTask;
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

@@ -440,7 +440,16 @@ public sealed class IngressApiContract<TProvider> : ProviderFixture<TProvider>
         using var live = await service.Anonymous.GetAsync("/health/live");
         using var ready = await service.Anonymous.GetAsync("/health/ready");
         Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await live.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"), "liveness stays the trivial answer");
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ready.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        var body = await TestService.JsonAsync(ready);
+        Assert.That(body.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+        var database = body.GetProperty("checks").GetProperty("database");
+        Assert.That(database.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+        Assert.That(database.GetProperty("description").GetString(), Does.Match(@"^schema (\d+)/\1$"), "the schema applied is the one expected");
+        Assert.That(database.GetProperty("duration_ms").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(database.GetProperty("error").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
     }
 
     private static async Task AssertNoTraceAsync(TestService service, string account, params string[] ids)

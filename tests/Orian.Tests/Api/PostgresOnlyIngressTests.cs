@@ -37,6 +37,12 @@ public sealed class PostgresOnlyIngressTests : ProviderFixture<Postgres>
 
             using var ready = await service.Anonymous.GetAsync("/health/ready");
             Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            var health = await TestService.JsonAsync(ready);
+            Assert.That(health.GetProperty("status").GetString(), Is.EqualTo("Unhealthy"));
+            var database = health.GetProperty("checks").GetProperty("database");
+            Assert.That(database.GetProperty("description").GetString(), Is.EqualTo("database unreachable"));
+            Assert.That(database.GetProperty("error").GetString(), Is.Not.Null.And.Not.Empty, "the type of what the check met");
+            Assert.That(health.ToString(), Does.Not.Contain("Host=").And.Not.Contain(_database), "no connection detail in the answer");
 
             using var read = await service.Operator.GetAsync("/v1/accounts/ACC-1");
             Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));

@@ -87,6 +87,8 @@ internal sealed class TestService : IAsyncDisposable
             // Test receivers listen on loopback over http: allowed here, refused by default.
             ["Orian:Outbox:AllowInsecureHttp"] = "true",
             ["Orian:Outbox:AllowedPrivateNetworks"] = LoopbackNetworks,
+            // Readable lines in the test log (the default outside Development is JSON: ConsoleFormTests).
+            ["Logging:Console:FormatterName"] = "simple",
         };
         foreach (var (key, value) in settings)
         {
