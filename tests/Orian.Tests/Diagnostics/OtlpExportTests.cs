@@ -26,6 +26,9 @@ public sealed class OtlpExportTests
 
         public ConcurrentQueue<(string Path, string? ContentType, byte[] Body)> Posts { get; } = new();
 
+        /// <summary>The value of the <c>x-orian-test</c> header on each post that had one.</summary>
+        public ConcurrentQueue<string> TestHeaders { get; } = new();
+
         public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
         public static async Task<Collector> StartAsync()
@@ -40,6 +43,11 @@ public sealed class OtlpExportTests
                 using var body = new MemoryStream();
                 await context.Request.Body.CopyToAsync(body);
                 collector.Posts.Enqueue((context.Request.Path.Value!, context.Request.ContentType, body.ToArray()));
+                if (context.Request.Headers.TryGetValue("x-orian-test", out var header))
+                {
+                    collector.TestHeaders.Enqueue(header.ToString());
+                }
+
                 return Results.Ok();
             });
             await app.StartAsync();
@@ -173,6 +181,29 @@ public sealed class OtlpExportTests
         var paths = collector.Posts.Select(p => p.Path).Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.That(paths, Is.EqualTo(new[] { "/base/v1/logs", "/base/v1/metrics", "/base/v1/traces", "/only/traces/here" }),
             "each signal under the base; the traces-only service sent traces to their own endpoint and nothing else");
+    }
+
+    /// <summary>The variables Orian leaves to the SDK alone are read from the host's configuration too:
+    /// the headers sent with each export, and the sampler.</summary>
+    [Test]
+    public async Task TheHeadersAndTheSamplerAreTheSdksToRead()
+    {
+        await using var collector = await Collector.StartAsync();
+        var service = await TestService.StartSqliteAsync(settings: new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url,
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-orian-test=from-the-configuration",
+            ["OTEL_TRACES_SAMPLER"] = "always_off",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "600000",
+        });
+        await using (service)
+        {
+            await SendTrafficAsync(service);
+        }
+
+        Assert.That(collector.Posts.Select(p => p.Path), Does.Contain("/v1/metrics"), "metrics, flushed at the stop");
+        Assert.That(collector.Posts.Select(p => p.Path), Does.Not.Contain("/v1/traces"), "always_off: no span is sampled, so none is sent");
+        Assert.That(collector.TestHeaders, Is.Not.Empty.And.All.EqualTo("from-the-configuration"), "every export carries the configured header");
     }
 
     [Test]
