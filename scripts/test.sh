@@ -27,7 +27,7 @@ fi
 
 # systemd-analyze, for the check of deploy/orian.service (Debian's systemd package has it).
 if ! command -v systemd-analyze >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null 2>&1 || echo "test.sh: installing systemd (for systemd-analyze) failed; the unit file's test will fail"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd; } >/dev/null 2>&1 || echo "test.sh: installing systemd (for systemd-analyze) failed; the unit file's test will fail"
 fi
 
 if [ "$mode" = --prepare ]; then
