@@ -11,11 +11,12 @@ using Spectre.Console;
 namespace Orian.Cli;
 
 /// <summary>
-/// <c>orian</c>: replay ORIAN event files into the service and inspect what it did. The commands
-/// and their options are defined here; <see cref="RunAsync"/> runs one command line (the tests call
-/// it in-process, with their own console and environment).
+/// <c>orian</c>: replay ORIAN event files into the service and inspect what it did. The options every
+/// command shares, the operator client and the request helpers are here; each command is in its own
+/// file under <c>Commands/</c>. <see cref="RunAsync"/> runs one command line (the tests call it
+/// in-process, with their own console and environment).
 /// </summary>
-public static class OrianCli
+public static partial class OrianCli
 {
     public const string DefaultTarget = "http://127.0.0.1:5080";
 
@@ -31,7 +32,7 @@ public static class OrianCli
     }
 
     /// <summary>The options and commands, with defaults from the environment.</summary>
-    private sealed class Definitions(Func<string, string?> environment)
+    private sealed partial class Definitions(Func<string, string?> environment)
     {
         private readonly Option<string> _target = new("--target", "-t")
         {
@@ -144,240 +145,6 @@ public static class OrianCli
             }
 
             return client;
-        }
-
-        private Command ReplayCommand(IAnsiConsole console, TextWriter output)
-        {
-            var paths = new Argument<string[]>("paths") { Description = "Files (.json: one object or an array; .jsonl: one object per line) or folders to search", Arity = ArgumentArity.OneOrMore };
-            var concurrency = new Option<int>("--concurrency", "-c") { Description = "Requests in flight at once", DefaultValueFactory = _ => 8 };
-            var rate = new Option<double>("--rate") { Description = "At most this many events per second (0: as fast as the service answers)", DefaultValueFactory = _ => 0 };
-            var shuffle = new Option<bool>("--shuffle") { Description = "Send in a random order (exercises version ordering)" };
-            var duplicate = new Option<double>("--duplicate") { Description = "Send this fraction of the events twice, 0 to 1 (exercises idempotency)", DefaultValueFactory = _ => 0 };
-            var seed = new Option<int?>("--seed") { Description = "Seed for --shuffle and --duplicate, to repeat a run exactly" };
-            var dryRun = new Option<bool>("--dry-run") { Description = "Only validate the files, with the service's own parser; send nothing" };
-            var noProgress = new Option<bool>("--no-progress") { Description = "No live progress bar" };
-            concurrency.Validators.Add(v => { if (v.GetValue(concurrency) is < 1 or > 512) v.AddError("--concurrency must be between 1 and 512."); });
-            rate.Validators.Add(v => { if (v.GetValue(rate) < 0) v.AddError("--rate cannot be negative."); });
-            duplicate.Validators.Add(v => { if (v.GetValue(duplicate) is < 0 or > 1) v.AddError("--duplicate is a fraction between 0 and 1."); });
-
-            var command = new Command("replay", "Send ORIAN transactions from files as PUT /v2/transactions/{id}, as PPS would, and summarise what the service did. Re-running is harmless: the service is idempotent.")
-            {
-                Arguments = { paths },
-                Options = { concurrency, rate, shuffle, duplicate, seed, dryRun, noProgress },
-            };
-            command.SetAction(async (r, ct) =>
-            {
-                var (events, errors) = EventSource.Read(r.GetValue(paths)!);
-                var json = r.GetValue(_json);
-                if (r.GetValue(dryRun))
-                {
-                    errors = [.. errors, .. Validate(events)];
-                    return ReportInput(console, output, json, events.Count, errors, dryRun: true);
-                }
-
-                if (errors.Count > 0)
-                {
-                    return ReportInput(console, output, json, events.Count, errors, dryRun: false);
-                }
-
-                var random = r.GetValue(seed) is { } s ? new Random(s) : new Random();
-                var plan = ReplayPlan.Build(events, r.GetValue(shuffle), r.GetValue(duplicate), random);
-                var options = new ReplayOptions(r.GetValue(concurrency), r.GetValue(rate));
-                using var client = Client(r, operatorKey: false);
-                var runner = new ReplayRunner(client, TimeProvider.System);
-                ReplayReport report;
-                if (!json && !r.GetValue(noProgress) && console.Profile.Capabilities.Interactive)
-                {
-                    report = await WithProgressAsync(console, plan.Count, onResult => runner.RunAsync(plan, options, onResult, ct));
-                }
-                else
-                {
-                    report = await runner.RunAsync(plan, options, null, ct);
-                }
-
-                if (json)
-                {
-                    Render.ReplayJson(output, report);
-                }
-                else
-                {
-                    Render.ReplaySummary(console, report, r.GetValue(_target)!);
-                }
-
-                if (report.Interrupted)
-                {
-                    return ExitCodes.Interrupted;
-                }
-
-                var sent = report.Sent.ToList();
-                if (sent.Any(e => e.StatusCode == 401) || (sent.Count > 0 && sent.All(e => e.Outcome == "failed" && e.StatusCode is null)))
-                {
-                    return ExitCodes.Unreachable; // credentials refused, or nothing answered at all
-                }
-
-                return report.Clean ? ExitCodes.Ok : ExitCodes.Rejected;
-            });
-            return command;
-        }
-
-        private Command AccountCommand(IAnsiConsole console, TextWriter output)
-        {
-            var accountNo = new Argument<string>("account_no") { Description = "The PPS account number" };
-            var command = new Command("account", "Show an account's balances: posted, held, available, in minor units.") { Arguments = { accountNo } };
-            command.SetAction((r, ct) => GetAsync(r, console, output, $"v1/accounts/{Uri.EscapeDataString(r.GetValue(accountNo)!)}", Render.Account, ct));
-            return command;
-        }
-
-        private Command TxnCommand(IAnsiConsole console, TextWriter output)
-        {
-            var id = new Argument<string>("id") { Description = "The ORIAN transaction id" };
-            var command = new Command("txn", "Show a transaction: its current version and every version received, with its outcome.") { Arguments = { id } };
-            command.SetAction((r, ct) => GetAsync(r, console, output, $"v1/transactions/{Uri.EscapeDataString(r.GetValue(id)!)}", Render.Transaction, ct));
-            return command;
-        }
-
-        private Command DeliveriesCommand(IAnsiConsole console, TextWriter output)
-        {
-            var state = new Option<string?>("--state") { Description = "Only deliveries in this state" };
-            state.AcceptOnlyFromAmong("pending", "delivered", "dead");
-            var limit = new Option<int>("--limit") { Description = "At most this many (1 to 1000)", DefaultValueFactory = _ => 100 };
-            var stats = new Option<bool>("--stats") { Description = "The backlog instead: pending, in flight, dead and the oldest pending age, per destination" };
-            var command = new Command("deliveries", "List webhook and Orchestrator deliveries, oldest first.") { Options = { state, limit, stats } };
-            command.SetAction((r, ct) =>
-            {
-                if (r.GetValue(stats))
-                {
-                    return GetAsync(r, console, output, "v1/deliveries/stats", Render.DeliveryStats, ct);
-                }
-
-                var query = $"v1/deliveries?limit={r.GetValue(limit)}" + (r.GetValue(state) is { } s ? $"&state={s}" : "");
-                return GetAsync(r, console, output, query, Render.Deliveries, ct);
-            });
-
-            var id = new Argument<long?>("id") { Description = "The dead-lettered delivery to send again", Arity = ArgumentArity.ZeroOrOne };
-            var all = new Option<bool>("--all") { Description = "Re-drive every dead-lettered delivery" };
-            var redrive = new Command("redrive", "Put dead-lettered deliveries back in the queue, due now (they keep their webhook-id).") { Arguments = { id }, Options = { all } };
-            redrive.Validators.Add(v =>
-            {
-                if ((v.GetValue(id) is null) == !v.GetValue(all))
-                {
-                    v.AddError("Give a delivery id or --all (not both).");
-                }
-            });
-            redrive.SetAction(async (r, ct) =>
-            {
-                var path = r.GetValue(all) ? "v1/deliveries/redrive" : $"v1/deliveries/{r.GetValue(id)}/redrive";
-                return await SendAsync(r, console, output, HttpMethod.Post, path, (c, body) =>
-                {
-                    var count = body.GetProperty("redriven").GetInt32();
-                    c.MarkupLine($"Re-drove [bold]{count}[/] {(count == 1 ? "delivery" : "deliveries")}.");
-                }, ct);
-            });
-            command.Subcommands.Add(redrive);
-            return command;
-        }
-
-        private Command StatusCommand(IAnsiConsole console, TextWriter output)
-        {
-            var once = new Option<bool>("--once") { Description = "Show the status once and exit (--json implies it)" };
-            var interval = new Option<double>("--interval") { Description = "Seconds between refreshes of the live view", DefaultValueFactory = _ => 2 };
-            interval.Validators.Add(v => { if (v.GetValue(interval) is < 0.2 or > 3600) v.AddError("--interval must be between 0.2 and 3600 seconds."); });
-            var count = new Option<int?>("--count") { Description = "Stop the live view after this many refreshes (default: until Ctrl+C)" };
-            count.Validators.Add(v => { if (v.GetValue(count) is < 1) v.AddError("--count must be at least 1."); });
-            var command = new Command("status", "What the service is doing now (orian-status-read): partition queues, events/s and outcomes, decision latency, outbox backlog and lag, database reachability. A live view until Ctrl+C.")
-            {
-                Options = { once, interval, count },
-            };
-            command.SetAction(async (r, ct) =>
-            {
-                if (r.GetValue(once) || r.GetValue(_json))
-                {
-                    return await GetAsync(r, console, output, "v1/status", Render.Status, ct);
-                }
-
-                var every = TimeSpan.FromSeconds(r.GetValue(interval));
-                var target = r.GetValue(_target);
-                await console.Live(new Text($"Reading {target} ...")).StartAsync(async live =>
-                {
-                    using var client = await OperatorClientAsync(r, ct);
-                    for (var refreshes = 1; !ct.IsCancellationRequested; refreshes++)
-                    {
-                        live.UpdateTarget(await ReadStatusAsync(client, target, ct));
-                        live.Refresh();
-                        if (refreshes == r.GetValue(count))
-                        {
-                            break;
-                        }
-
-                        try
-                        {
-                            await Task.Delay(every, ct);
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            break;
-                        }
-                    }
-                });
-                return ExitCodes.Ok;
-            });
-            return command;
-        }
-
-        /// <summary>One refresh of the live view: the status, or why it could not be read (the view keeps going).</summary>
-        private static async Task<Spectre.Console.Rendering.IRenderable> ReadStatusAsync(HttpClient client, string? target, CancellationToken ct)
-        {
-            try
-            {
-                using var response = await client.GetAsync("v1/status", ct);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (!response.IsSuccessStatusCode)
-                {
-                    return new Markup(Markup.Escape($"{(int)response.StatusCode}: {ReplayRunner.ProblemDetail(text) ?? "HTTP error"}"), new Style(Color.Red));
-                }
-
-                using var document = JsonDocument.Parse(text);
-                return Render.StatusView(document.RootElement);
-            }
-            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                return new Markup(Markup.Escape($"Cannot reach {target}: {e.Message}"), new Style(Color.Red));
-            }
-        }
-
-        private Command KeysCommand(IAnsiConsole console, TextWriter output)
-        {
-            var command = new Command("keys", "Operator API keys (orian-admin): create one (its private key is shown once), list them, revoke one.");
-            var name = new Option<string>("--name") { Description = "What the key is for", Required = true };
-            var roles = new Option<string[]>("--role") { Description = $"A role to grant (repeat the option): {string.Join(", ", Orian.Security.OperatorRoles.All)}", Required = true, AllowMultipleArgumentsPerToken = true };
-            var expires = new Option<DateTimeOffset?>("--expires-at") { Description = "When the key stops working (ISO 8601)" };
-            var create = new Command("create", "Create a key pair with the given roles.") { Options = { name, roles, expires } };
-            create.SetAction((r, ct) => SendAsync(r, console, output, HttpMethod.Post, "v1/api-keys", Render.KeyCreated, ct,
-                new Dictionary<string, object?> { ["name"] = r.GetValue(name), ["roles"] = r.GetValue(roles), ["expires_at"] = r.GetValue(expires) }));
-            var list = new Command("list", "List the keys (never a private key).");
-            list.SetAction((r, ct) => GetAsync(r, console, output, "v1/api-keys", Render.Keys, ct));
-            var id = new Argument<string>("id") { Description = "The key to revoke" };
-            var revoke = new Command("revoke", "Revoke a key and every token bought with it, at once.") { Arguments = { id } };
-            revoke.SetAction((r, ct) => SendAsync(r, console, output, HttpMethod.Delete, $"v1/api-keys/{Uri.EscapeDataString(r.GetValue(id)!)}",
-                (c, _) => c.MarkupLineInterpolated($"Revoked [bold]{r.GetValue(id)}[/]."), ct));
-            command.Subcommands.Add(create);
-            command.Subcommands.Add(list);
-            command.Subcommands.Add(revoke);
-            return command;
-        }
-
-        private Command AuditCommand(IAnsiConsole console, TextWriter output)
-        {
-            var target = new Option<string>("--target") { Description = "Only entries about this target, e.g. account:ACC-1 or webhook_endpoint:we_..." };
-            var after = new Option<long>("--after") { Description = "Entries after this id (the previous page's next)", DefaultValueFactory = _ => 0 };
-            var limit = new Option<int>("--limit") { Description = "At most this many (1 to 1000)", DefaultValueFactory = _ => 100 };
-            var command = new Command("audit", "The audit trail of operator changes, oldest first (orian-admin).") { Options = { target, after, limit } };
-            command.SetAction((r, ct) =>
-            {
-                var query = $"v1/audit?after={r.GetValue(after)}&limit={r.GetValue(limit)}" + (r.GetValue(target) is { } t ? $"&target={Uri.EscapeDataString(t)}" : "");
-                return GetAsync(r, console, output, query, Render.Audit, ct);
-            });
-            return command;
         }
 
         private Task<int> GetAsync(ParseResult r, IAnsiConsole console, TextWriter output, string path, Action<IAnsiConsole, JsonElement> render, CancellationToken ct) =>

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Orian.Cli;
+
+// orian account: an account's balances.
+public static partial class OrianCli
+{
+    private sealed partial class Definitions
+    {
+        private Command AccountCommand(IAnsiConsole console, TextWriter output)
+        {
+            var accountNo = new Argument<string>("account_no") { Description = "The PPS account number" };
+            var command = new Command("account", "Show an account's balances: posted, held, available, in minor units.") { Arguments = { accountNo } };
+            command.SetAction((r, ct) => GetAsync(r, console, output, $"v1/accounts/{Uri.EscapeDataString(r.GetValue(accountNo)!)}", Render.Account, ct));
+            return command;
+        }
+    }
+}
