@@ -155,6 +155,50 @@ public sealed class HostileInputContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM access_tokens"), Is.Zero, "no header bought a token");
     }
 
+    /// <summary>Credentials for the two authentication handlers: Basic headers whose Base64 holds anything
+    /// (no colon, a NUL, bytes that are not UTF-8, more than the 256 bytes decoded), headers that are not
+    /// Base64 at all, and key and token headers of the same pieces.</summary>
+    private static readonly Gen<(string Header, string Value)> CredentialHeaders =
+        from piece in Gen.Frequency(
+            (3, Gen.Elements("pps", "pps:", ":", "\0", "pps:pps-test-password\0", new string('x', 300), "", "\ud800")),
+            (2, Gen.ArrayOf(Gen.Choose(0x00, 0xFF).Select(c => (char)c)).Select(chars => new string(chars))))
+        from raw in Gen.ArrayOf(Gen.Choose(0x00, 0xFF).Select(b => (byte)b))
+        from form in Gen.Choose(0, 4)
+        select form switch
+        {
+            0 => ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(piece))),
+            1 => ("Authorization", "Basic " + Convert.ToBase64String(raw)),
+            2 => ("Authorization", "Basic " + new string(piece.Where(c => c is >= (char)0x20 and <= (char)0xFF).ToArray())),
+            3 => ("Authorization", "Bearer " + new string(piece.Where(c => c is >= (char)0x20 and <= (char)0xFF).ToArray())),
+            _ => ("X-Api-Key", new string(piece.Where(c => c is >= (char)0x20 and <= (char)0xFF).ToArray())),
+        };
+
+    [Test]
+    public async Task NoCredentialHeaderGetsA5xxOrIn()
+    {
+        var database = await CreateDatabaseAsync();
+        await using var service = await database.StartServiceAsync(settings: new() { ["Orian:RateLimits:AuthFailureBurst"] = "100000" });
+        using var raw = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.Latin1 }) { BaseAddress = service.Address };
+        var n = 0;
+        var property = Prop.ForAll(CredentialHeaders.ToArbitrary(), credential =>
+        {
+            var id = $"CRED-{Interlocked.Increment(ref n)}";
+            using var ingress = new HttpRequestMessage(HttpMethod.Put, $"/v2/transactions/{id}")
+            {
+                Content = new StringContent(new Txn { Id = id, Account = "CRED-1" }.Json, Encoding.UTF8, "application/json"),
+            };
+            ingress.Headers.TryAddWithoutValidation(credential.Header, credential.Value);
+            using var stored = raw.SendAsync(ingress).GetAwaiter().GetResult();
+            using var read = new HttpRequestMessage(HttpMethod.Get, "/v1/status");
+            read.Headers.TryAddWithoutValidation(credential.Header, credential.Value);
+            using var status = raw.SendAsync(read).GetAwaiter().GetResult();
+            return (stored.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest).Label($"ingress answered {(int)stored.StatusCode}")
+                .And((status.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest).Label($"the operator API answered {(int)status.StatusCode}"));
+        });
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases(300)).WithQuietOnSuccess(true), property);
+        Assert.That(await service.GetJsonOrNullAsync("/v1/accounts/CRED-1"), Is.Null, "no header let an event in");
+    }
+
     // ---- Regressions: one per finding ---------------------------------------------------------
 
     [TestCase("id")]
