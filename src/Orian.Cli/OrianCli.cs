@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Orian.Api;
 using Orian.Cli.Replay;
 using Orian.Wire;
 using Spectre.Console;
@@ -101,116 +103,89 @@ public static partial class OrianCli
             return root;
         }
 
-        /// <summary>A client for the operator API: with a key pair (options or environment), a bearer
-        /// token bought with the HMAC exchange; otherwise the key as <c>X-Api-Key</c>.</summary>
-        private async Task<HttpClient> OperatorClientAsync(ParseResult r, CancellationToken ct)
+        /// <summary>The operator API: with a key pair (options or environment), a bearer token bought with
+        /// the HMAC exchange; otherwise the key as <c>X-Api-Key</c>.</summary>
+        private Task<OperatorApi> ConnectAsync(ParseResult r, CancellationToken ct)
         {
             var publicKey = r.GetValue(_publicKey) ?? environment("ORIAN_PUBLIC_KEY");
             var privateKey = r.GetValue(_privateKey) ?? environment("ORIAN_PRIVATE_KEY");
-            if (string.IsNullOrEmpty(publicKey) || string.IsNullOrEmpty(privateKey))
-            {
-                return Client(r, operatorKey: true);
-            }
+            OperatorCredential credential = string.IsNullOrEmpty(publicKey) || string.IsNullOrEmpty(privateKey)
+                ? new OperatorCredential.ApiKey(Credential(r, _apiKey, "ORIAN_API_KEY", "dev-operator-key-0001"))
+                : new OperatorCredential.KeyPair(publicKey, privateKey);
+            return OperatorApi.ConnectAsync(Target(r), credential, TimeProvider.System, ct);
+        }
 
-            var client = Client(r, operatorKey: false);
-            client.DefaultRequestHeaders.Authorization = null;
-            var nonce = Guid.NewGuid().ToString("D");
-            var epoch = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
-            using var exchange = new HttpRequestMessage(HttpMethod.Post, "v1/identity/hmac") { Content = new ByteArrayContent([]) };
-            exchange.Headers.TryAddWithoutValidation("Authorization", Orian.Orchestrator.OrchestratorHmac.Header(Convert.FromBase64String(privateKey), publicKey, nonce, epoch, []));
-            using var answer = await client.SendAsync(exchange, ct);
-            if (answer.StatusCode != HttpStatusCode.Created)
-            {
-                throw new HttpRequestException($"the HMAC exchange was refused (HTTP {(int)answer.StatusCode}): check the key pair and this machine's clock", null, answer.StatusCode);
-            }
+        private Uri Target(ParseResult r) => new(r.GetValue(_target)!.TrimEnd('/') + "/");
 
-            using var token = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(ct));
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.RootElement.GetProperty("accessToken").GetString());
+        /// <summary>PPS's side: HTTP Basic, for replay.</summary>
+        private HttpClient PpsClient(ParseResult r)
+        {
+            var client = new HttpClient { BaseAddress = Target(r), Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(
+                    $"{Credential(r, _user, "ORIAN_PPS_USER", "pps")}:{Credential(r, _password, "ORIAN_PPS_PASSWORD", "pps-dev-password")}")));
             return client;
         }
 
-        private HttpClient Client(ParseResult r, bool operatorKey)
+        /// <summary>One operator call: its answer as a table, or with <c>--json</c> as the API's own JSON;
+        /// a refusal or a failure as a line and an exit code.</summary>
+        private async Task<int> CallAsync<T>(
+            ParseResult r, IAnsiConsole console, TextWriter output, Func<OperatorApi, CancellationToken, Task<T>> call, Action<IAnsiConsole, T> render,
+            CancellationToken ct)
         {
-            var target = r.GetValue(_target)!;
-            var client = new HttpClient { BaseAddress = new Uri(target.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
-            if (operatorKey)
+            T answer;
+            try
             {
-                client.DefaultRequestHeaders.Add("X-Api-Key", Credential(r, _apiKey, "ORIAN_API_KEY", "dev-operator-key-0001"));
+                using var api = await ConnectAsync(r, ct);
+                answer = await call(api, ct);
+            }
+            catch (Exception e) when (Failure(r, e, ct) is { } failure)
+            {
+                console.MarkupLine(failure.Line);
+                return failure.Code;
+            }
+
+            if (r.GetValue(_json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(answer, (JsonTypeInfo<T>)OrianApiJson.Indented.GetTypeInfo(typeof(T))));
             }
             else
             {
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-                    Convert.ToBase64String(Encoding.UTF8.GetBytes(
-                        $"{Credential(r, _user, "ORIAN_PPS_USER", "pps")}:{Credential(r, _password, "ORIAN_PPS_PASSWORD", "pps-dev-password")}")));
+                render(console, answer);
             }
 
-            return client;
+            return ExitCodes.Ok;
         }
 
-        private Task<int> GetAsync(ParseResult r, IAnsiConsole console, TextWriter output, string path, Action<IAnsiConsole, JsonElement> render, CancellationToken ct) =>
-            SendAsync(r, console, output, HttpMethod.Get, path, render, ct);
+        /// <summary>A call with no answer but that it was done (a 204).</summary>
+        private Task<int> CallAsync(
+            ParseResult r, IAnsiConsole console, Func<OperatorApi, CancellationToken, Task> call, Action<IAnsiConsole> done, CancellationToken ct) =>
+            CallAsync<bool>(r, console, TextWriter.Null, async (api, token) =>
+            {
+                await call(api, token);
+                return true;
+            }, (c, _) => done(c), ct);
 
-        private async Task<int> SendAsync(
-            ParseResult r, IAnsiConsole console, TextWriter output, HttpMethod method, string path, Action<IAnsiConsole, JsonElement> render, CancellationToken ct,
-            object? body = null)
+        /// <summary>What a failed operator call tells the person and the script (null: not ours to handle).
+        /// A refused request keeps the service's own words; an answer this CLI cannot read says so, since it
+        /// means the CLI and the service are not the same version.</summary>
+        private (string Line, int Code)? Failure(ParseResult r, Exception e, CancellationToken ct) => e switch
         {
-            HttpResponseMessage response;
-            HttpClient? client = null;
-            try
+            OperatorApiException refused => ($"[red]{(int)refused.Status}:[/] {Markup.Escape(refused.Detail)}", refused.Status switch
             {
-                client = await OperatorClientAsync(r, ct);
-                using var request = new HttpRequestMessage(method, path);
-                if (body is not null)
-                {
-                    request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-                }
-
-                response = await client.SendAsync(request, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                console.MarkupLineInterpolated($"[red]Cannot reach {r.GetValue(_target)}:[/] {e.Message}");
-                return ExitCodes.Unreachable;
-            }
-            finally
-            {
-                client?.Dispose();
-            }
-
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (!response.IsSuccessStatusCode)
-                {
-                    var detail = ReplayRunner.ProblemDetail(text) ?? $"HTTP {(int)response.StatusCode}";
-                    console.MarkupLineInterpolated($"[red]{(int)response.StatusCode}:[/] {detail}");
-                    return response.StatusCode switch
-                    {
-                        HttpStatusCode.NotFound => ExitCodes.NotFound,
-                        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ExitCodes.Unreachable,
-                        _ => ExitCodes.InvalidInput,
-                    };
-                }
-
-                if (text.Length == 0)
-                {
-                    render(console, default); // 204: nothing to show but that it was done
-                    return ExitCodes.Ok;
-                }
-
-                using var document = JsonDocument.Parse(text);
-                if (r.GetValue(_json))
-                {
-                    output.WriteLine(JsonSerializer.Serialize(document.RootElement, Render.Indented));
-                }
-                else
-                {
-                    render(console, document.RootElement);
-                }
-
-                return ExitCodes.Ok;
-            }
-        }
+                HttpStatusCode.NotFound => ExitCodes.NotFound,
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ExitCodes.Unreachable,
+                >= HttpStatusCode.InternalServerError => ExitCodes.Unreachable,
+                _ => ExitCodes.InvalidInput,
+            }),
+            HttpRequestException => ($"[red]Cannot reach {Markup.Escape(r.GetValue(_target)!)}:[/] {Markup.Escape(e.Message)}", ExitCodes.Unreachable),
+            TaskCanceledException when !ct.IsCancellationRequested =>
+                ($"[red]Cannot reach {Markup.Escape(r.GetValue(_target)!)}:[/] no answer in time", ExitCodes.Unreachable),
+            JsonException => ($"[red]The service's answer is not one this CLI reads[/] ({Markup.Escape(e.Message)}): are the CLI and the service the same version?",
+                ExitCodes.Unreachable),
+            FormatException => ("[red]The private key is not Base64[/] (--private-key or ORIAN_PRIVATE_KEY).", ExitCodes.InvalidInput),
+            _ => null,
+        };
     }
 
     /// <summary>Each event checked by the service's own parser: what it would answer 400 to.</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Orian.Api;
 using Orian.Cli.Replay;
+using Orian.Outbox;
 using Spectre.Console;
 
 namespace Orian.Cli;
@@ -89,208 +91,198 @@ internal static class Render
         output.WriteLine(JsonSerializer.Serialize(summary, Indented));
     }
 
-    public static void Account(IAnsiConsole console, JsonElement a)
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Account(IAnsiConsole console, AccountResponse a)
     {
-        var exponent = a.GetProperty("exponent").GetInt32();
-        var currency = a.GetProperty("currency").GetString();
-        var table = new Table().Title(Markup.Escape($"account {a.GetProperty("account_no").GetString()} ({currency})"))
-            .AddColumn("balance").AddColumn(new TableColumn("minor units").RightAligned()).AddColumn(new TableColumn(currency ?? "").RightAligned());
-        foreach (var name in new[] { "posted", "held", "available" })
+        var table = new Table().Title(Markup.Escape($"account {a.AccountNo} ({a.Currency})"))
+            .AddColumn("balance").AddColumn(new TableColumn("minor units").RightAligned()).AddColumn(new TableColumn(Markup.Escape(a.Currency)).RightAligned());
+        foreach (var (name, minor) in new[] { ("posted", a.Posted), ("held", a.Held), ("available", a.Available) })
         {
-            var minor = a.GetProperty(name).GetInt64();
-            table.AddRow(name, minor.ToString(CultureInfo.InvariantCulture), Major(minor, exponent));
+            table.AddRow(name, minor.ToString(Inv), Major(minor, a.Exponent));
         }
 
         console.Write(table);
-        if (a.TryGetProperty("overdrawn", out var overdrawn) && overdrawn.ValueKind == JsonValueKind.True)
+        if (a.Overdrawn)
         {
             console.MarkupLine("[red]overdrawn[/]");
         }
     }
 
-    public static void Transaction(IAnsiConsole console, JsonElement t)
+    public static void Transaction(IAnsiConsole console, TransactionResponse t)
     {
-        var grid = new Table().Title(Markup.Escape($"transaction {t.GetProperty("id").GetString()}")).AddColumn("field").AddColumn("value");
-        foreach (var property in t.EnumerateObject())
+        var grid = new Table().Title(Markup.Escape($"transaction {t.Id}")).AddColumn("field").AddColumn("value");
+        var e = t.Effect;
+        foreach (var (name, value) in new (string, string?)[]
         {
-            if (property.Name == "versions")
-            {
-                continue;
-            }
-
-            grid.AddRow(Markup.Escape(property.Name), Markup.Escape(Flat(property.Value)));
+            ("version", t.Version.ToString(Inv)),
+            ("txn_lifecycle_status", t.TxnLifecycleStatus),
+            ("result", t.Result),
+            ("result_detail", t.ResultDetail),
+            ("direction", t.Direction),
+            ("txn_type", t.TxnType),
+            ("scheme_id", t.SchemeId),
+            ("account_no", t.AccountNo),
+            ("amount", t.Amount is { } amount ? Amount(amount) : null),
+            ("effect", $"held {e.Held.ToString(Inv)}, posted {e.Posted.ToString(Inv)}" + (e.Currency is { } c ? $" {c}" : "")
+                + (e.AccountNo is { } on ? $" on {on}" : "") + (e.CounterAccount is { } counter ? $", counter account {counter}" : "")),
+            ("flags", string.Join(", ", t.Flags)),
+            ("secure_auth", t.SecureAuth is { } s
+                ? $"{s.Result}, liability {s.Liability}" + (s.Sli is { } sli ? $", sli {sli}" : "") + (s.AavLeadingIndicator is { } aav ? $", aav {aav}" : "")
+                    + (s.ExemptionFlag is { } exemption ? $", exemption {exemption}" : "")
+                : null),
+            ("created_at", Time(t.CreatedAt)),
+            ("updated_at", Time(t.UpdatedAt)),
+        })
+        {
+            grid.AddRow(name, Markup.Escape(value ?? ""));
         }
 
         console.Write(grid);
-        if (t.TryGetProperty("versions", out var versions))
+        var table = new Table().Title("versions received").AddColumn(new TableColumn("version").RightAligned()).AddColumn("outcome").AddColumn("flags").AddColumn("received at");
+        foreach (var v in t.Versions)
         {
-            var table = new Table().Title("versions received").AddColumn(new TableColumn("version").RightAligned()).AddColumn("outcome").AddColumn("flags").AddColumn("received at");
-            foreach (var v in versions.EnumerateArray())
-            {
-                table.AddRow(
-                    v.GetProperty("version").GetInt64().ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(v.GetProperty("outcome").GetString() ?? ""),
-                    Markup.Escape(Flat(v.GetProperty("flags"))),
-                    Markup.Escape(v.GetProperty("received_at").GetString() ?? ""));
-            }
-
-            console.Write(table);
-        }
-    }
-
-    public static void Deliveries(IAnsiConsole console, JsonElement page)
-    {
-        var table = new Table().AddColumn(new TableColumn("id").RightAligned()).AddColumn("event").AddColumn("type").AddColumn("endpoint")
-            .AddColumn("state").AddColumn(new TableColumn("attempts").RightAligned()).AddColumn("last status").AddColumn("last error");
-        var rows = 0;
-        foreach (var d in page.GetProperty("deliveries").EnumerateArray())
-        {
-            rows++;
-            var state = d.GetProperty("state").GetString() ?? "";
-            table.AddRow(
-                d.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(d.GetProperty("event_id").GetString() ?? ""),
-                Markup.Escape(d.GetProperty("event_type").GetString() ?? ""),
-                Markup.Escape(d.GetProperty("endpoint_id").GetString() ?? ""),
-                state == "dead" ? "[red]dead[/]" : Markup.Escape(state),
-                d.GetProperty("attempts").GetInt32().ToString(CultureInfo.InvariantCulture),
-                d.TryGetProperty("last_status", out var s) ? Flat(s) : "",
-                Markup.Escape(d.TryGetProperty("last_error", out var e) ? Flat(e) : ""));
+            table.AddRow(v.Version.ToString(Inv), Markup.Escape(v.Outcome), Markup.Escape(string.Join(", ", v.Flags)), Time(v.ReceivedAt));
         }
 
         console.Write(table);
+    }
+
+    public static void Deliveries(IAnsiConsole console, DeliveryListResponse page)
+    {
+        var table = new Table().AddColumn(new TableColumn("id").RightAligned()).AddColumn("event").AddColumn("type").AddColumn("endpoint")
+            .AddColumn("state").AddColumn(new TableColumn("attempts").RightAligned()).AddColumn("last status").AddColumn("last error");
+        foreach (var d in page.Deliveries)
+        {
+            table.AddRow(
+                d.Id.ToString(Inv),
+                Markup.Escape(d.EventId),
+                Markup.Escape(d.EventType),
+                Markup.Escape(d.EndpointId),
+                d.State == "dead" ? "[red]dead[/]" : Markup.Escape(d.State),
+                d.Attempts.ToString(Inv),
+                d.LastStatus?.ToString(Inv) ?? "",
+                Markup.Escape(d.LastError ?? ""));
+        }
+
+        console.Write(table);
+        var rows = page.Deliveries.Count;
         console.MarkupLineInterpolated($"{rows} {(rows == 1 ? "delivery" : "deliveries")}");
+        if (page.NextAfter is { } next)
+        {
+            console.MarkupLineInterpolated($"more: the next page starts after {next}");
+        }
     }
 
     private static string Major(long minor, int exponent) => new Orian.Domain.Money(minor, "", exponent).ToDecimalString();
 
-    private static string Flat(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString() ?? "",
-        JsonValueKind.Null => "",
-        JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(Flat)),
-        _ => value.GetRawText(),
-    };
+    private static string Amount(AmountModel a) => $"{Major(a.Amount, a.Currency.Exponent)} {a.Currency.Code} ({a.Amount.ToString(Inv)})";
+
+    private static string Time(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", Inv) ?? "";
 
     /// <summary>A key just created: the one time its private key is shown.</summary>
-    public static void KeyCreated(IAnsiConsole console, JsonElement k)
+    public static void KeyCreated(IAnsiConsole console, ApiKeyCreatedResponse k)
     {
-        console.MarkupLineInterpolated($"Created [bold]{k.GetProperty("id").GetString()}[/] ({k.GetProperty("name").GetString()}).");
-        console.MarkupLineInterpolated($"public key:  {k.GetProperty("public_key").GetString()}");
-        console.MarkupLineInterpolated($"private key: {k.GetProperty("private_key").GetString()}");
+        console.MarkupLineInterpolated($"Created [bold]{k.Id}[/] ({k.Name}).");
+        console.MarkupLineInterpolated($"public key:  {k.PublicKey}");
+        console.MarkupLineInterpolated($"private key: {k.PrivateKey}");
         console.MarkupLine("[yellow]The private key is shown this once: store it now (it is the X-Api-Key, and signs the HMAC exchange).[/]");
     }
 
-    public static void Keys(IAnsiConsole console, JsonElement page)
+    public static void Keys(IAnsiConsole console, ApiKeyListResponse page)
     {
         var table = new Table().AddColumn("id").AddColumn("name").AddColumn("roles").AddColumn("public key").AddColumn("created").AddColumn("expires")
             .AddColumn("revoked").AddColumn("last used");
-        foreach (var k in page.GetProperty("keys").EnumerateArray())
+        foreach (var k in page.Keys)
         {
             table.AddRow(
-                Markup.Escape(k.GetProperty("id").GetString() ?? ""),
-                Markup.Escape(k.GetProperty("name").GetString() ?? ""),
-                Markup.Escape(string.Join(", ", k.GetProperty("roles").EnumerateArray().Select(x => x.GetString()))),
-                Markup.Escape(k.GetProperty("public_key").GetString() ?? ""),
-                Markup.Escape(Text(k, "created_at")),
-                Markup.Escape(Text(k, "expires_at")),
-                Markup.Escape(Text(k, "revoked_at")),
-                Markup.Escape(Text(k, "last_used_at")));
+                Markup.Escape(k.Id),
+                Markup.Escape(k.Name),
+                Markup.Escape(string.Join(", ", k.Roles)),
+                Markup.Escape(k.PublicKey),
+                Time(k.CreatedAt),
+                Time(k.ExpiresAt),
+                Time(k.RevokedAt),
+                Time(k.LastUsedAt));
         }
 
         console.Write(table);
     }
 
-    public static void Audit(IAnsiConsole console, JsonElement page)
+    public static void Audit(IAnsiConsole console, AuditPageResponse page)
     {
         var table = new Table().AddColumn(new TableColumn("id").RightAligned()).AddColumn("at").AddColumn("by").AddColumn("action").AddColumn("target").AddColumn("after");
-        foreach (var e in page.GetProperty("entries").EnumerateArray())
+        foreach (var e in page.Entries)
         {
             table.AddRow(
-                e.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(Text(e, "at")),
-                Markup.Escape(e.GetProperty("key_name").GetString() ?? ""),
-                Markup.Escape(e.GetProperty("action").GetString() ?? ""),
-                Markup.Escape(e.GetProperty("target").GetString() ?? ""),
-                Markup.Escape(e.TryGetProperty("after", out var after) ? after.GetRawText() : ""));
+                e.Id.ToString(Inv),
+                Time(e.At),
+                Markup.Escape(e.KeyName),
+                Markup.Escape(e.Action),
+                Markup.Escape(e.Target),
+                Markup.Escape(e.After?.GetRawText() ?? ""));
         }
 
         console.Write(table);
-        if (page.TryGetProperty("next", out var next) && next.ValueKind == JsonValueKind.Number)
+        if (page.Next is { } next)
         {
-            console.MarkupLineInterpolated($"more: --after {next.GetInt64()}");
+            console.MarkupLineInterpolated($"more: --after {next}");
         }
     }
 
-    public static void DeliveryStats(IAnsiConsole console, JsonElement s)
+    public static void DeliveryStats(IAnsiConsole console, DeliveryStatsResponse s)
     {
-        static string Age(JsonElement e) =>
-            e.TryGetProperty("oldest_pending_age_seconds", out var a) && a.ValueKind == JsonValueKind.Number
-                ? a.GetDouble().ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s"
-                : "";
-        var table = new Table().Title(Markup.Escape($"outbox: {s.GetProperty("events_not_fanned_out").GetInt64()} events not fanned out yet"))
+        static string Age(double? seconds) => seconds is { } a ? a.ToString("0.0", Inv) + " s" : "";
+        var table = new Table().Title(Markup.Escape($"outbox: {s.EventsNotFannedOut} events not fanned out yet"))
             .AddColumn("destination").AddColumn("kind").AddColumn(new TableColumn("pending").RightAligned()).AddColumn(new TableColumn("in flight").RightAligned())
             .AddColumn(new TableColumn("dead").RightAligned()).AddColumn(new TableColumn("delivered").RightAligned()).AddColumn("oldest pending");
-        foreach (var e in s.GetProperty("endpoints").EnumerateArray())
+        foreach (var e in s.Endpoints)
         {
             table.AddRow(
-                Markup.Escape(e.GetProperty("endpoint_id").GetString() ?? ""), Markup.Escape(e.GetProperty("kind").GetString() ?? ""),
-                e.GetProperty("pending").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                e.GetProperty("in_flight").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                e.GetProperty("dead").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                e.GetProperty("delivered").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Age(e));
+                Markup.Escape(e.EndpointId), Markup.Escape(e.Kind),
+                e.Pending.ToString(Inv), e.InFlight.ToString(Inv), e.Dead.ToString(Inv), e.Delivered.ToString(Inv), Age(e.OldestPendingAgeSeconds));
         }
 
-        table.AddRow(
-            "[bold]all[/]", "",
-            s.GetProperty("pending").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            s.GetProperty("in_flight").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            s.GetProperty("dead").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            s.GetProperty("delivered").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Age(s));
+        table.AddRow("[bold]all[/]", "", s.Pending.ToString(Inv), s.InFlight.ToString(Inv), s.Dead.ToString(Inv), s.Delivered.ToString(Inv), Age(s.OldestPendingAgeSeconds));
         console.Write(table);
     }
 
-    public static void Status(IAnsiConsole console, JsonElement s) => console.Write(StatusView(s));
+    public static void Status(IAnsiConsole console, StatusResponse s) => console.Write(StatusView(s));
 
     /// <summary>The status as one renderable (the live view replaces it at each refresh).</summary>
-    public static Spectre.Console.Rendering.IRenderable StatusView(JsonElement s)
+    public static Spectre.Console.Rendering.IRenderable StatusView(StatusResponse s)
     {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        string Ms(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble().ToString("0.0", inv) + " ms" : "-";
-        string N(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64().ToString("N0", inv) : "-";
+        static string Ms(double? ms) => ms is { } v ? v.ToString("0.0", Inv) + " ms" : "-";
+        static string N(long? n) => n is { } v ? v.ToString("N0", Inv) : "-";
 
-        var database = s.GetProperty("database");
-        var reachable = database.GetProperty("reachable").GetBoolean();
+        var database = s.Database;
         var header = new Markup(
-            $"[bold]{Markup.Escape(s.GetProperty("instance").GetString() ?? "")}[/] at {Markup.Escape(Text(s, "at"))}   database {Markup.Escape(Text(database, "provider"))}: "
-            + (reachable ? $"[green]reachable[/] ({Ms(database, "latency_ms")})" : $"[red]unreachable[/] ({Markup.Escape(Text(database, "error"))})")
-            + (Text(database, "host") is { Length: > 0 } host ? $"   writing to {Markup.Escape(host)} since {Markup.Escape(Text(database, "host_since"))}" : ""));
+            $"[bold]{Markup.Escape(s.Instance)}[/] at {Time(s.At)}   database {Markup.Escape(database.Provider)}: "
+            + (database.Reachable ? $"[green]reachable[/] ({Ms(database.LatencyMs)})" : $"[red]unreachable[/] ({Markup.Escape(database.Error ?? "")})")
+            + (database.Host is { Length: > 0 } host ? $"   writing to {Markup.Escape(host)} since {Time(database.HostSince)}" : ""));
 
-        var events = s.GetProperty("events");
-        var decisions = s.GetProperty("decisions");
-        var traffic = new Table().Title($"last {events.GetProperty("window_seconds").GetDouble().ToString("0", inv)} s")
+        var events = s.Events;
+        var decisions = s.Decisions;
+        var traffic = new Table().Title($"last {events.WindowSeconds.ToString("0", Inv)} s")
             .AddColumn("events/s").AddColumn("applied").AddColumn("duplicate").AddColumn("stale").AddColumn("conflict").AddColumn("rejected")
             .AddColumn("decisions").AddColumn("stand-ins").AddColumn("decision p50").AddColumn("decision p99");
         traffic.AddRow(
-            events.GetProperty("per_second").GetDouble().ToString("0.0", inv), N(events, "applied"), N(events, "duplicate"), N(events, "stale"), N(events, "conflict"),
-            N(events, "rejected"), N(decisions, "count"), N(decisions, "stand_ins"), Ms(decisions, "p50_ms"), Ms(decisions, "p99_ms"));
+            events.PerSecond.ToString("0.0", Inv), N(events.Applied), N(events.Duplicate), N(events.Stale), N(events.Conflict), N(events.Rejected),
+            N(decisions.Count), N(decisions.StandIns), Ms(decisions.P50Ms), Ms(decisions.P99Ms));
 
         var queues = new Table().Title("partitions (waiting)").AddColumn(new TableColumn("partition").RightAligned())
             .AddColumn(new TableColumn("authorisations").RightAligned()).AddColumn(new TableColumn("notifications").RightAligned());
-        foreach (var p in s.GetProperty("partitions").EnumerateArray())
+        foreach (var p in s.Partitions)
         {
-            queues.AddRow(N(p, "partition"), N(p, "authorisations"), N(p, "notifications"));
+            queues.AddRow(N(p.Partition), N(p.Authorisations), N(p.Notifications));
         }
 
         var outbox = new Table().Title("outbox").AddColumn("not fanned out").AddColumn("pending").AddColumn("oldest pending").AddColumn("dead")
             .AddColumn("delivered (last min)").AddColumn("lag p50").AddColumn("lag p99").AddColumn("accounts overdrawn");
-        if (s.TryGetProperty("outbox", out var o) && o.ValueKind == JsonValueKind.Object)
+        if (s.Outbox is { } o)
         {
-            var age = o.TryGetProperty("oldest_pending_age_seconds", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble().ToString("0.0", inv) + " s" : "-";
-            outbox.AddRow(N(o, "events_not_fanned_out"), N(o, "pending"), age, N(o, "dead"), N(o, "delivered_last_minute"), Ms(o, "lag_p50_ms"), Ms(o, "lag_p99_ms"),
-                N(s, "accounts_overdrawn"));
+            var age = o.OldestPendingAgeSeconds is { } a ? a.ToString("0.0", Inv) + " s" : "-";
+            outbox.AddRow(N(o.EventsNotFannedOut), N(o.Pending), age, N(o.Dead), N(o.DeliveredLastMinute), Ms(o.LagP50Ms), Ms(o.LagP99Ms), N(s.AccountsOverdrawn));
         }
         else
         {
@@ -299,7 +291,4 @@ internal static class Render
 
         return new Rows(header, traffic, queues, outbox);
     }
-
-    private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 }

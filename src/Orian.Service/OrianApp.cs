@@ -202,11 +202,12 @@ public static class OrianApp
         {
             // The web defaults (camelCase) would override the context's own policy: ORIAN and our API are snake_case.
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-            // One null rule (see OrianJsonContext): members are written even when null. Numbers are numbers:
+            // One null rule (see OrianApiJsonContext): members are written even when null. Numbers are numbers:
             // the web defaults would read them from strings too, and the document would say so.
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, OrianJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Orian.Api.OrianApiJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, OrianJsonContext.Default);
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddApiDocument();

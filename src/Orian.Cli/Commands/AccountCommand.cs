@@ -12,7 +12,7 @@ public static partial class OrianCli
         {
             var accountNo = new Argument<string>("account_no") { Description = "The PPS account number" };
             var command = new Command("account", "Show an account's balances: posted, held, available, in minor units.") { Arguments = { accountNo } };
-            command.SetAction((r, ct) => GetAsync(r, console, output, $"v1/accounts/{Uri.EscapeDataString(r.GetValue(accountNo)!)}", Render.Account, ct));
+            command.SetAction((r, ct) => CallAsync(r, console, output, (api, token) => api.AccountAsync(r.GetValue(accountNo)!, token), Render.Account, ct));
             return command;
         }
     }

@@ -14,11 +14,8 @@ public static partial class OrianCli
             var after = new Option<long>("--after") { Description = "Entries after this id (the previous page's next)", DefaultValueFactory = _ => 0 };
             var limit = new Option<int>("--limit") { Description = "At most this many (1 to 1000)", DefaultValueFactory = _ => 100 };
             var command = new Command("audit", "The audit trail of operator changes, oldest first (orian-admin).") { Options = { target, after, limit } };
-            command.SetAction((r, ct) =>
-            {
-                var query = $"v1/audit?after={r.GetValue(after)}&limit={r.GetValue(limit)}" + (r.GetValue(target) is { } t ? $"&target={Uri.EscapeDataString(t)}" : "");
-                return GetAsync(r, console, output, query, Render.Audit, ct);
-            });
+            command.SetAction((r, ct) => CallAsync(r, console, output,
+                (api, token) => api.AuditAsync(r.GetValue(after), r.GetValue(limit), r.GetValue(target), token), Render.Audit, ct));
             return command;
         }
     }

@@ -19,11 +19,10 @@ public static partial class OrianCli
             {
                 if (r.GetValue(stats))
                 {
-                    return GetAsync(r, console, output, "v1/deliveries/stats", Render.DeliveryStats, ct);
+                    return CallAsync(r, console, output, (api, token) => api.DeliveryStatsAsync(token), Render.DeliveryStats, ct);
                 }
 
-                var query = $"v1/deliveries?limit={r.GetValue(limit)}" + (r.GetValue(state) is { } s ? $"&state={s}" : "");
-                return GetAsync(r, console, output, query, Render.Deliveries, ct);
+                return CallAsync(r, console, output, (api, token) => api.DeliveriesAsync(r.GetValue(state), r.GetValue(limit), token), Render.Deliveries, ct);
             });
 
             var id = new Argument<long?>("id") { Description = "The dead-lettered delivery to send again", Arity = ArgumentArity.ZeroOrOne };
@@ -36,15 +35,8 @@ public static partial class OrianCli
                     v.AddError("Give a delivery id or --all (not both).");
                 }
             });
-            redrive.SetAction(async (r, ct) =>
-            {
-                var path = r.GetValue(all) ? "v1/deliveries/redrive" : $"v1/deliveries/{r.GetValue(id)}/redrive";
-                return await SendAsync(r, console, output, HttpMethod.Post, path, (c, body) =>
-                {
-                    var count = body.GetProperty("redriven").GetInt32();
-                    c.MarkupLine($"Re-drove [bold]{count}[/] {(count == 1 ? "delivery" : "deliveries")}.");
-                }, ct);
-            });
+            redrive.SetAction((r, ct) => CallAsync(r, console, output, (api, token) => api.RedriveAsync(r.GetValue(all) ? null : r.GetValue(id), token), (c, body) =>
+                c.MarkupLine($"Re-drove [bold]{body.Redriven}[/] {(body.Redriven == 1 ? "delivery" : "deliveries")}."), ct));
             command.Subcommands.Add(redrive);
             return command;
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Orian.Api;
 using Spectre.Console;
 
 namespace Orian.Cli;
@@ -15,14 +16,14 @@ public static partial class OrianCli
             var roles = new Option<string[]>("--role") { Description = $"A role to grant (repeat the option): {string.Join(", ", Orian.Security.OperatorRoles.All)}", Required = true, AllowMultipleArgumentsPerToken = true };
             var expires = new Option<DateTimeOffset?>("--expires-at") { Description = "When the key stops working (ISO 8601)" };
             var create = new Command("create", "Create a key pair with the given roles.") { Options = { name, roles, expires } };
-            create.SetAction((r, ct) => SendAsync(r, console, output, HttpMethod.Post, "v1/api-keys", Render.KeyCreated, ct,
-                new Dictionary<string, object?> { ["name"] = r.GetValue(name), ["roles"] = r.GetValue(roles), ["expires_at"] = r.GetValue(expires) }));
+            create.SetAction((r, ct) => CallAsync(r, console, output,
+                (api, token) => api.CreateKeyAsync(new ApiKeyRequestModel(r.GetValue(name)!, r.GetValue(roles)!, r.GetValue(expires)), token), Render.KeyCreated, ct));
             var list = new Command("list", "List the keys (never a private key).");
-            list.SetAction((r, ct) => GetAsync(r, console, output, "v1/api-keys", Render.Keys, ct));
+            list.SetAction((r, ct) => CallAsync(r, console, output, (api, token) => api.KeysAsync(token), Render.Keys, ct));
             var id = new Argument<string>("id") { Description = "The key to revoke" };
             var revoke = new Command("revoke", "Revoke a key and every token bought with it, at once.") { Arguments = { id } };
-            revoke.SetAction((r, ct) => SendAsync(r, console, output, HttpMethod.Delete, $"v1/api-keys/{Uri.EscapeDataString(r.GetValue(id)!)}",
-                (c, _) => c.MarkupLineInterpolated($"Revoked [bold]{r.GetValue(id)}[/]."), ct));
+            revoke.SetAction((r, ct) => CallAsync(r, console, (api, token) => api.RevokeKeyAsync(r.GetValue(id)!, token),
+                c => c.MarkupLineInterpolated($"Revoked [bold]{r.GetValue(id)}[/]."), ct));
             command.Subcommands.Add(create);
             command.Subcommands.Add(list);
             command.Subcommands.Add(revoke);

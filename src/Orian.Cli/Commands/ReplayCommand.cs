@@ -46,7 +46,7 @@ public static partial class OrianCli
                 var random = r.GetValue(seed) is { } s ? new Random(s) : new Random();
                 var plan = ReplayPlan.Build(events, r.GetValue(shuffle), r.GetValue(duplicate), random);
                 var options = new ReplayOptions(r.GetValue(concurrency), r.GetValue(rate));
-                using var client = Client(r, operatorKey: false);
+                using var client = PpsClient(r);
                 var runner = new ReplayRunner(client, TimeProvider.System);
                 ReplayReport report;
                 if (!json && !r.GetValue(noProgress) && console.Profile.Capabilities.Interactive)

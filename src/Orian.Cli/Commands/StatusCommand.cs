@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using Orian.Cli.Replay;
 using Spectre.Console;
 
 namespace Orian.Cli;
@@ -25,17 +23,27 @@ public static partial class OrianCli
             {
                 if (r.GetValue(once) || r.GetValue(_json))
                 {
-                    return await GetAsync(r, console, output, "v1/status", Render.Status, ct);
+                    return await CallAsync(r, console, output, (api, token) => api.StatusAsync(token), Render.Status, ct);
                 }
 
                 var every = TimeSpan.FromSeconds(r.GetValue(interval));
-                var target = r.GetValue(_target);
-                await console.Live(new Text($"Reading {target} ...")).StartAsync(async live =>
+                OperatorApi api;
+                try
                 {
-                    using var client = await OperatorClientAsync(r, ct);
+                    api = await ConnectAsync(r, ct);
+                }
+                catch (Exception e) when (Failure(r, e, ct) is { } failure)
+                {
+                    console.MarkupLine(failure.Line); // a key pair refused: no view to keep going
+                    return failure.Code;
+                }
+
+                using var _ = api;
+                await console.Live(new Text($"Reading {r.GetValue(_target)} ...")).StartAsync(async live =>
+                {
                     for (var refreshes = 1; !ct.IsCancellationRequested; refreshes++)
                     {
-                        live.UpdateTarget(await ReadStatusAsync(client, target, ct));
+                        live.UpdateTarget(await ReadStatusAsync(r, api, ct));
                         live.Refresh();
                         if (refreshes == r.GetValue(count))
                         {
@@ -58,23 +66,15 @@ public static partial class OrianCli
         }
 
         /// <summary>One refresh of the live view: the status, or why it could not be read (the view keeps going).</summary>
-        private static async Task<Spectre.Console.Rendering.IRenderable> ReadStatusAsync(HttpClient client, string? target, CancellationToken ct)
+        private async Task<Spectre.Console.Rendering.IRenderable> ReadStatusAsync(ParseResult r, OperatorApi api, CancellationToken ct)
         {
             try
             {
-                using var response = await client.GetAsync("v1/status", ct);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (!response.IsSuccessStatusCode)
-                {
-                    return new Markup(Markup.Escape($"{(int)response.StatusCode}: {ReplayRunner.ProblemDetail(text) ?? "HTTP error"}"), new Style(Color.Red));
-                }
-
-                using var document = JsonDocument.Parse(text);
-                return Render.StatusView(document.RootElement);
+                return Render.StatusView(await api.StatusAsync(ct));
             }
-            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (Failure(r, e, ct) is { } failure)
             {
-                return new Markup(Markup.Escape($"Cannot reach {target}: {e.Message}"), new Style(Color.Red));
+                return new Markup(failure.Line);
             }
         }
     }

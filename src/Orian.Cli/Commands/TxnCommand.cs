@@ -12,7 +12,7 @@ public static partial class OrianCli
         {
             var id = new Argument<string>("id") { Description = "The ORIAN transaction id" };
             var command = new Command("txn", "Show a transaction: its current version and every version received, with its outcome.") { Arguments = { id } };
-            command.SetAction((r, ct) => GetAsync(r, console, output, $"v1/transactions/{Uri.EscapeDataString(r.GetValue(id)!)}", Render.Transaction, ct));
+            command.SetAction((r, ct) => CallAsync(r, console, output, (api, token) => api.TransactionAsync(r.GetValue(id)!, token), Render.Transaction, ct));
             return command;
         }
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Orian.Api;
 
 namespace Orian.Cli.Replay;
 
@@ -140,21 +141,27 @@ public sealed class ReplayRunner(HttpClient client, TimeProvider time)
         return new EventResult(evt, "failed", lastStatus, $"{lastError} (after {options.MaxAttempts} tries)", null, null, 0);
     }
 
-    /// <summary>A 200: the outcome, and for an authorisation request our decision.</summary>
+    /// <summary>A 200: the outcome, and for an authorisation request our decision. The two answers are the
+    /// API's own types; which one comes is fixed by the event's status (the service answers every
+    /// authorisation request with a decision). A stand-in given without a commit carries no outcome.</summary>
     private static EventResult Answered(ReplayEvent evt, string text, double latency)
     {
-        using var document = JsonDocument.Parse(text);
-        var root = document.RootElement;
-        string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        var outcome = Text(root, "outcome") ?? Text(root, "orian_outcome") ?? "applied";
-        string? decision = null, detail = null;
-        if (evt.Status == "AUTHORISATION_REQUESTED" && root.TryGetProperty("txn_result", out var result) && result.ValueKind == JsonValueKind.Object)
+        try
         {
-            decision = Text(result, "result");
-            detail = Text(result, "result_detail");
-        }
+            if (evt.Status == "AUTHORISATION_REQUESTED")
+            {
+                var answer = JsonSerializer.Deserialize(text, OrianApiJsonContext.Default.OrianAuthorisationAnswerModel)!;
+                return new EventResult(evt, answer.OrianOutcome ?? "applied", 200, null, answer.TxnResult.Result, answer.TxnResult.ResultDetail, latency);
+            }
 
-        return new EventResult(evt, outcome, 200, null, decision, detail, latency);
+            var ingest = JsonSerializer.Deserialize(text, OrianApiJsonContext.Default.IngestResponse)!;
+            return new EventResult(evt, ingest.Outcome, 200, null, null, null, latency);
+        }
+        catch (JsonException e)
+        {
+            // Stored (a 200), but answered in a shape this CLI does not read: counted as failed, with why.
+            return new EventResult(evt, "failed", 200, $"an answer this CLI cannot read ({e.Message}): are the CLI and the service the same version?", null, null, latency);
+        }
     }
 
     private static string RejectionReason(int status, string text) =>

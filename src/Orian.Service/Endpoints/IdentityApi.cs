@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Orian.Api;
 using Orian.Edge;
 using Orian.Orchestrator;
 using Orian.Security;

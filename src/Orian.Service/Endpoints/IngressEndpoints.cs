@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orian.Api;
 using Orian.Authorisation;
 using Orian.Domain;
 using Orian.Ledger;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orian.Api;
 using Orian.Edge;
 using Orian.Orchestrator;
 using Orian.Security;
@@ -166,7 +167,7 @@ internal static class InstructionLinkApi
         link.TransactionId,
         link.OrderRef,
         link.InstructionRef,
-        link.Metadata is null ? null : JsonSerializer.Deserialize(link.Metadata, OrianJsonContext.Default.DictionaryStringString),
+        link.Metadata is null ? null : JsonSerializer.Deserialize(link.Metadata, OrianApiJsonContext.Default.DictionaryStringString),
         link.LastStatus,
         link.LastVersion,
         queued,

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orian.Api;
 using Orian.Domain;
 using Orian.Outbox;
 using Orian.Security;

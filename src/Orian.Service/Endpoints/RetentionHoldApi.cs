@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orian.Api;
 using Orian.Edge;
 using Orian.Security;
 using Orian.Service.Security;
@@ -107,15 +108,3 @@ internal static class RetentionHoldApi
 
     private static HoldModel ToModel(BodyHold h) => new(h.TransactionId, h.Reason, h.Note, h.PlacedBy, h.PlacedAt);
 }
-
-/// <summary>A retention hold as the API shows it.</summary>
-internal sealed record HoldModel(string TransactionId, string Reason, string? Note, string? PlacedBy, DateTimeOffset PlacedAt);
-
-internal sealed record HoldListResponse(string TransactionId, List<HoldModel> Holds);
-
-/// <summary><c>GET /v1/card-data</c>: the payload hash keys and what the stored hashes are under.</summary>
-/// <param name="UnknownKeyIds">Key ids stored hashes are under that this instance is not configured
-/// with: a re-sent version hashed under one is answered as a conflict.</param>
-internal sealed record CardDataResponse(
-    string CurrentKeyId, List<string> ConfiguredKeyIds, Dictionary<string, long> VersionsByKeyId, List<string> UnknownKeyIds, long UnkeyedRows,
-    int RetentionDays);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orian.Api;
 using Orian.Security;
 using Orian.Service.Diagnostics;
 using Orian.Service.Pipeline;

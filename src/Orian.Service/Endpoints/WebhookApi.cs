@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orian.Api;
 using Orian.Edge;
 using Orian.Outbox;
 using Orian.Security;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Orian.Api;
 using Orian.Tests.Support;
 
 namespace Orian.Tests.Api;

@@ -1,4 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Orian.Api;
 using Orian.Cli;
 using Orian.Cli.Replay;
 using Orian.Tests.Support;
@@ -34,7 +41,10 @@ public sealed class CliTests
 
     private static Task<(int Code, string Output)> RunAsync(TestService service, params string[] args) => RunAsync(service, null, args);
 
-    private static async Task<(int Code, string Output)> RunAsync(TestService service, Dictionary<string, string?>? overrides, params string[] args)
+    private static Task<(int Code, string Output)> RunAsync(TestService service, Dictionary<string, string?>? overrides, params string[] args) =>
+        RunAsync(service.Address.ToString(), service.OperatorKey, overrides, args);
+
+    private static async Task<(int Code, string Output)> RunAsync(string target, string? operatorKey, Dictionary<string, string?>? overrides, params string[] args)
     {
         using var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -47,10 +57,10 @@ public sealed class CliTests
         console.Profile.Width = 240;
         var environment = new Dictionary<string, string?>
         {
-            ["ORIAN_TARGET"] = service.Address.ToString(),
+            ["ORIAN_TARGET"] = target,
             ["ORIAN_PPS_USER"] = TestService.PpsUser,
             ["ORIAN_PPS_PASSWORD"] = TestService.PpsPassword,
-            ["ORIAN_API_KEY"] = service.OperatorKey,
+            ["ORIAN_API_KEY"] = operatorKey,
         };
         foreach (var (name, value) in overrides ?? [])
         {
@@ -333,5 +343,70 @@ public sealed class CliTests
         var (refusedLiveCode, refusedLive) = await RunAsync(service, new Dictionary<string, string?> { ["ORIAN_API_KEY"] = "not-a-key" }, "status", "--count", "1");
         Assert.That(refusedLiveCode, Is.EqualTo(ExitCodes.Ok), refusedLive);
         Assert.That(refusedLive, Does.Contain("401"), refusedLive);
+    }
+
+    [Test]
+    public async Task WhatJsonPrintsIsTheServicesOwnAnswerMemberForMember()
+    {
+        // The CLI reads each answer into the API's own type and prints that type: nothing the service
+        // says is dropped or renamed on the way (compared as the shared context writes both).
+        await using var service = await TestService.StartSqliteAsync();
+        Assert.That((await RunAsync(service, "replay", Folder("02-clearing-above-authorisation"))).Code, Is.EqualTo(ExitCodes.Ok));
+        using var http = new HttpClient { BaseAddress = service.Address };
+        http.DefaultRequestHeaders.Add("X-Api-Key", service.OperatorKey);
+
+        async Task Same<T>(JsonTypeInfo<T> type, string path, params string[] args)
+            where T : class
+        {
+            var (code, printed) = await RunAsync(service, [.. args, "--json"]);
+            Assert.That(code, Is.EqualTo(ExitCodes.Ok), printed);
+            var fromCli = JsonSerializer.Deserialize(printed, (JsonTypeInfo<T>)OrianApiJson.Reading.GetTypeInfo(typeof(T)));
+            var fromService = JsonSerializer.Deserialize(await http.GetStringAsync(path), (JsonTypeInfo<T>)OrianApiJson.Reading.GetTypeInfo(typeof(T)));
+            Assert.That(JsonSerializer.Serialize(fromCli!, type), Is.EqualTo(JsonSerializer.Serialize(fromService!, type)), path);
+        }
+
+        await Same(OrianApiJsonContext.Default.AccountResponse, "v1/accounts/SMP-02", "account", "SMP-02");
+        await Same(OrianApiJsonContext.Default.TransactionResponse, "v1/transactions/S02-MEAL", "txn", "S02-MEAL");
+        await Same(OrianApiJsonContext.Default.DeliveryListResponse, "v1/deliveries?limit=100", "deliveries");
+        await Same(OrianApiJsonContext.Default.DeliveryStatsResponse, "v1/deliveries/stats", "deliveries", "--stats");
+        await Same(OrianApiJsonContext.Default.AuditPageResponse, "v1/audit?after=0&limit=100", "audit");
+    }
+
+    [Test]
+    public async Task AnAnswerOfAnotherShapeIsAnErrorAndNotABlankInATable()
+    {
+        // A service that is not the CLI's version, on Kestrel at 127.0.0.1: a member the API type requires
+        // is missing, or null where the type does not allow it; then a 503 and a 400.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+        const string balances = "\"exponent\": 2, \"posted\": 100, \"held\": 0, \"available\": 100, \"overdrawn\": false, " +
+            "\"created_at\": \"2026-12-01T00:00:00Z\", \"updated_at\": \"2026-12-01T00:00:00Z\"";
+        app.MapGet("/v1/accounts/MISSING", () => Results.Text("{\"account_no\": \"MISSING\", \"posted\": 100}", "application/json"));
+        app.MapGet("/v1/accounts/NULL", () => Results.Text($"{{\"account_no\": \"NULL\", \"currency\": null, {balances}}}", "application/json"));
+        app.MapGet("/v1/accounts/STRING", () => Results.Text($"{{\"account_no\": \"STRING\", \"currency\": \"GBP\", {balances.Replace("100,", "\"100\",")}}}", "application/json"));
+        app.MapGet("/v1/accounts/NEWER", () => Results.Text($"{{\"account_no\": \"NEWER\", \"currency\": \"GBP\", {balances}, \"added_later\": 1}}", "application/json"));
+        app.MapGet("/v1/accounts/BUSY", () => Results.Problem(detail: "busy", statusCode: 503));
+        app.MapGet("/v1/accounts/BAD", () => Results.Problem(detail: "no such thing as that", statusCode: 400));
+        await app.StartAsync();
+        var target = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        foreach (var account in new[] { "MISSING", "NULL", "STRING" })
+        {
+            var (code, output) = await RunAsync(target, null, null, "account", account);
+            Assert.That(code, Is.EqualTo(ExitCodes.Unreachable), output);
+            Assert.That(output, Does.Contain("not one this CLI reads").And.Not.Contain("│"), output); // no table drawn from a half-read answer
+        }
+
+        var (newerCode, newer) = await RunAsync(target, null, null, "account", "NEWER");
+        Assert.That(newerCode, Is.EqualTo(ExitCodes.Ok), "a member the CLI does not know is no reason to refuse an answer");
+        Assert.That(newer, Does.Match(@"posted\s*│\s*100\s*│\s*1\.00"), newer);
+        var (busyCode, busy) = await RunAsync(target, null, null, "account", "BUSY");
+        Assert.That(busyCode, Is.EqualTo(ExitCodes.Unreachable), "a 5xx: the service, not the input");
+        Assert.That(busy, Does.Contain("503: busy"), busy);
+        var (badCode, bad) = await RunAsync(target, null, null, "account", "BAD");
+        Assert.That(badCode, Is.EqualTo(ExitCodes.InvalidInput), bad);
+        Assert.That(bad, Does.Contain("400: no such thing as that"), bad);
     }
 }

@@ -1,9 +1,11 @@
 using Orian.Outbox;
 
-namespace Orian.Service.Endpoints;
+namespace Orian.Api;
 
-// The JSON the service answers with (snake_case, see OrianJsonContext). Amounts, currencies and 3-D
-// Secure results are the outbox payloads' own models (Orian.Outbox): one definition of each.
+// The JSON the service answers with and the operator CLI reads: one definition of each, shared by both
+// (snake_case, see OrianApiJsonContext). Amounts, currencies and 3-D Secure results are the outbox
+// payloads' own models (Orian.Outbox). The request models describe bodies for the document; the
+// endpoints read and check those bodies field by field.
 
 /// <summary>The acknowledgement of a received version.</summary>
 public sealed record IngestResponse(string Id, long Version, string Outcome, long CurrentVersion, string[]? Flags);
@@ -39,7 +41,7 @@ public sealed record TransactionResponse(
     IReadOnlyList<VersionModel> Versions);
 
 /// <summary>The body of <c>PUT /v1/accounts/{account_no}/controls</c>, as the document describes it (the
-/// endpoint reads and checks it field by field: <see cref="ControlsRequest"/>). Amounts are minor units
+/// endpoint reads and checks it field by field). Amounts are minor units
 /// of the account's currency; <c>status</c> is <c>ACTIVE</c> or <c>BLOCKED</c>; categories are four-digit
 /// merchant category codes.</summary>
 public sealed record ControlsRequestModel(
@@ -159,3 +161,15 @@ public sealed record ApiKeyRequestModel(string Name, IReadOnlyList<string> Roles
 /// <summary>The body of <c>PUT /v1/instruction-links/{transaction_id}</c>: the Orchestrator's order and
 /// instruction references (1 to 50 characters of a-z, A-Z, 0-9, '-', '_', '.'), and string metadata.</summary>
 public sealed record InstructionLinkRequestModel(string OrderRef, string InstructionRef, IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>A retention hold as the API shows it.</summary>
+public sealed record HoldModel(string TransactionId, string Reason, string? Note, string? PlacedBy, DateTimeOffset PlacedAt);
+
+public sealed record HoldListResponse(string TransactionId, List<HoldModel> Holds);
+
+/// <summary><c>GET /v1/card-data</c>: the payload hash keys and what the stored hashes are under.</summary>
+/// <param name="UnknownKeyIds">Key ids stored hashes are under that this instance is not configured
+/// with: a re-sent version hashed under one is answered as a conflict.</param>
+public sealed record CardDataResponse(
+    string CurrentKeyId, List<string> ConfiguredKeyIds, Dictionary<string, long> VersionsByKeyId, List<string> UnknownKeyIds, long UnkeyedRows,
+    int RetentionDays);

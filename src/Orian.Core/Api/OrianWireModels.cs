@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Orian.Outbox;
 
-namespace Orian.Service.Endpoints;
+namespace Orian.Api;
 
 // The ORIAN v2 transaction as the API document describes it: the members Orian reads (docs/orian-wire.md),
 // never a type the service reads bodies into (the parser reads the bytes themselves, and keeps every
