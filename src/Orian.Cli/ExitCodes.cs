@@ -12,7 +12,8 @@ public static class ExitCodes
     /// <summary>The input is wrong (a file that cannot be read or parsed, a bad option); nothing was sent.</summary>
     public const int InvalidInput = 2;
 
-    /// <summary>The service could not be reached, or refused the credentials.</summary>
+    /// <summary>The service could not be reached, failed (5xx), refused the credentials, or answered in a
+    /// shape this CLI does not read (a CLI of another version).</summary>
     public const int Unreachable = 3;
 
     /// <summary>The account, transaction or delivery asked for does not exist.</summary>

@@ -89,7 +89,7 @@ public static partial class OrianCli
             var root = new RootCommand(
                 "orian: replay ORIAN transaction files into an Orian service, and inspect accounts, transactions and webhook deliveries.\n" +
                 "Exit codes: 0 done; 1 events rejected or undeliverable; 2 invalid input or usage (nothing sent); " +
-                "3 service unreachable or credentials refused; 4 not found; 130 interrupted (Ctrl-C, after a partial summary).")
+                "3 service unreachable, failing (5xx), refusing the credentials or answering in a shape this CLI does not read; 4 not found; 130 interrupted (Ctrl-C, after a partial summary).")
             {
                 Options = { _target, _user, _password, _apiKey, _publicKey, _privateKey, _json },
             };
