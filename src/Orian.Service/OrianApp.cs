@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orian.Authorisation;
+using Orian.Configuration;
 using Orian.Ledger;
 using Orian.Service.Configuration;
 using Orian.Service.Diagnostics;
@@ -50,8 +51,8 @@ public static class OrianApp
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
-            var server = context.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
-            ValidateServerOptions(server); // before Kestrel sees them: a bad limit names its setting
+            // The sections as validated (ValidatedOptions): reading them here checks them, before Kestrel sees a limit.
+            var server = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
             var limits = kestrel.Limits;
             limits.MaxConcurrentConnections = server.MaxConnections;
             limits.MaxConcurrentUpgradedConnections = server.MaxConnections;
@@ -59,11 +60,11 @@ public static class OrianApp
             limits.MaxRequestHeaderCount = server.MaxRequestHeaderCount;
             limits.MaxRequestLineSize = server.MaxRequestLineBytes;
             // Never below the ingress limit, so an oversized ORIAN body always gets the endpoint's own 413 problem.
-            var ingress = context.Configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions();
+            var ingress = kestrel.ApplicationServices.GetRequiredService<IOptions<IngressOptions>>().Value;
             limits.MaxRequestBodySize = Math.Max(server.MaxRequestBodyBytes, ingress.MaxBodyBytes + 1L);
             limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveTimeoutSeconds);
-            ConfigureTls(kestrel, context.Configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions(), ingress);
+            ConfigureTls(kestrel, kestrel.ApplicationServices.GetRequiredService<IOptions<TlsOptions>>().Value);
             // Per-source connection cap, before TLS and HTTP (Kestrel caps only the total).
             var sources = kestrel.ApplicationServices.GetRequiredService<SourceConnections>();
             kestrel.ConfigureEndpointDefaults(listen => listen.Use(sources.Middleware));
@@ -110,32 +111,18 @@ public static class OrianApp
     public static void AddOrian(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // The key ring is configured as services are registered, so its settings are checked now.
-        if (KeyRingSettings.From(builder.Configuration).Problems(builder.Environment.IsDevelopment()) is { Count: > 0 } ringProblems)
-        {
-            throw new OptionsValidationException(KeyRingSettings.Section, typeof(KeyRingSettings), ringProblems);
-        }
-
-        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<IngressOptions>().BindConfiguration(IngressOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AuthorisationOptions>().BindConfiguration(AuthorisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Every section one way (ValidatedOptions): bound, then checked at start-up by its generated validator.
+        services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(ServerOptions.Section);
+        services.AddValidatedOptions<TlsOptions, TlsOptionsValidator>(TlsOptions.Section)
+            .PostConfigure<IOptions<IngressOptions>>((tls, ingress) => tls.ClientCertificateRequired = ingress.Value.RequireClientCertificate);
+        services.AddValidatedOptions<IngressOptions, IngressOptionsValidator>(IngressOptions.Section);
+        services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
+        services.AddValidatedOptions<PipelineOptions, PipelineOptionsValidator>(PipelineOptions.Section);
+        services.AddValidatedOptions<AuthorisationOptions, AuthorisationOptionsValidator>(AuthorisationOptions.Section);
         services.AddSingleton(sp => CreatePolicy(sp.GetRequiredService<IOptions<AuthorisationOptions>>().Value));
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.LeaseSeconds * 1000L >= 2L * o.RequestTimeoutMs + (long)Orian.Service.Delivery.WebhookDispatcher.LeaseMargin.TotalMilliseconds,
-                "Orian:Outbox:LeaseSeconds must cover two request timeouts (Orian:Outbox:RequestTimeoutMs) and 5 s more, so a lease always outlives the send made under it.")
-            .Validate(o => o.MaxConcurrencyPerEndpoint <= o.MaxConcurrency,
-                "Orian:Outbox:MaxConcurrencyPerEndpoint must not exceed Orian:Outbox:MaxConcurrency: one endpoint can never hold more senders than there are.")
-            .Validate(o => Orian.Service.Delivery.Egress.From(o.AllowedPrivateNetworks).Egress is not null,
-                "Orian:Outbox:AllowedPrivateNetworks (env Orian__Outbox__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16,127.0.0.1/32.")
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<IngressOptions>, OrianOptionsValidator>();
-        services.AddSingleton<IValidateOptions<AdminOptions>, OrianOptionsValidator>();
-        services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OrchestratorOptions>, OrianOptionsValidator>();
-        services.AddOptions<CardDataOptions>().BindConfiguration(CardDataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CardDataOptions>, OrianOptionsValidator>();
+        services.AddValidatedOptions<OutboxOptions, OutboxOptionsValidator>(OutboxOptions.Section);
+        services.AddValidatedOptions<OrchestratorOptions, OrchestratorOptionsValidator>(OrchestratorOptions.Section);
+        services.AddValidatedOptions<CardDataOptions, CardDataOptionsValidator>(CardDataOptions.Section);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CardDataOptions>>().Value.Keys() ?? PayloadKeys.Development);
 
         services.AddSingleton(TimeProvider.System);
@@ -173,13 +160,13 @@ public static class OrianApp
         services.AddSingleton<StandInReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // revokes what a crash left unconfirmed, before traffic
         services.AddSingleton<DecisionConfirmations>();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(TelemetryOptions.Section);
         services.AddMetrics();
         services.AddSingleton<OrianMetrics>();
         services.AddSingleton<ServiceGaugesReader>();
         services.AddSingleton<TelemetrySampler>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetrySampler>());
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.Section);
         services.AddSingleton<AuthThrottle>();
         services.AddRateLimiter(AuthThrottle.AddPolicies);
         services.AddSingleton(sp => new SourceConnections(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.MaxConnectionsPerSource));
@@ -237,13 +224,8 @@ public static class OrianApp
     /// <summary>HTTPS from the configured certificate on every https address; with a client-certificate
     /// authority, client certificates are asked for, and one that does not chain to it fails the
     /// handshake (whether PPS must present one is the ingress endpoint's check).</summary>
-    private static void ConfigureTls(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, TlsOptions tls, IngressOptions ingress)
+    private static void ConfigureTls(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, TlsOptions tls)
     {
-        if (Certificates.Problems(tls, ingress) is { Count: > 0 } problems)
-        {
-            throw new OptionsValidationException(TlsOptions.Section, typeof(TlsOptions), problems);
-        }
-
         if (!tls.Enabled)
         {
             return;
@@ -263,16 +245,6 @@ public static class OrianApp
                     Certificates.ChainsTo(client, authorities, chain is null ? null : new X509Certificate2Collection(chain.ChainElements.Select(e => e.Certificate).ToArray()));
             }
         });
-    }
-
-    private static void ValidateServerOptions(ServerOptions server)
-    {
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(server, new(server), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(ServerOptions.Section, typeof(ServerOptions),
-                results.Select(r => $"{ServerOptions.Section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-        }
     }
 
     private static AuthorisationPolicy CreatePolicy(AuthorisationOptions options) => new(

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Orian.Storage;
 
 /// <summary><c>Orian:Storage</c>: where the ledger lives.</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "Orian:Storage";
 
@@ -17,4 +18,16 @@ public sealed class StorageOptions
     /// <c>Server=tcp:db.example.net,1433;Database=orian;User ID=orian;Password=...;Encrypt=true</c>.</summary>
     [Required(AllowEmptyStrings = false)]
     public string ConnectionString { get; set; } = "Data Source=data/orian.db";
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!StorageServices.Providers.ContainsKey(Provider ?? ""))
+        {
+            yield return new($"{Section}:Provider (Orian__Storage__Provider) names no storage provider of this build; use one of "
+                + $"{string.Join(", ", StorageServices.Providers.Keys.Order(StringComparer.Ordinal))}.");
+        }
+    }
 }
+
+[OptionsValidator]
+internal sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orian.Configuration;
 using Orian.Ledger;
 using Orian.Storage.Sql;
 
@@ -33,10 +34,8 @@ public static class StorageServices
 
     public static IServiceCollection AddOrianStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => Providers.ContainsKey(o.Provider),
-                $"{StorageOptions.Section}:Provider (Orian__Storage__Provider) names no storage provider of this build; use one of {string.Join(", ", Providers.Keys.Order(StringComparer.Ordinal))}.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(StorageOptions.Section);
+        services.AddValidatedOptions<KeyRingOptions, KeyRingOptionsValidator>(KeyRingOptions.Section);
         // Secrets at rest: Data Protection. Its key ring lives in Orian:DataProtection:KeysFolder (every
         // instance shares the folder), its keys encrypted with Orian:DataProtection:CertificatePath when
         // set; outside Development the folder is required (the service's validator). Without a folder
@@ -44,11 +43,11 @@ public static class StorageServices
         // the database is still read until the start-up pass has written every secret again, and then
         // deleted (SchemaMigrationService).
         var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
-        var ring = KeyRingSettings.From(configuration);
+        var ring = KeyRingOptions.From(configuration);
         if (ring.Folder is { } folder)
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(folder));
-            if (ring.Problems(development: true).Count == 0 && ring.LoadCertificate() is { } certificate)
+            if (ring.CertificateUsable && ring.LoadCertificate() is { } certificate)
             {
                 dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
             }

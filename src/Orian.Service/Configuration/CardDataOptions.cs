@@ -1,13 +1,18 @@
 using System.ComponentModel.DataAnnotations;
+using Orian.Configuration;
 using Orian.Ledger;
 
 namespace Orian.Service.Configuration;
 
 /// <summary><c>Orian:CardData</c>: the key stored payload hashes are computed under, and how long
 /// received bodies are kept (docs/edge.md, "Card data").</summary>
-public sealed class CardDataOptions
+public sealed class CardDataOptions : IValidatableObject, IDevelopmentAware
 {
     public const string Section = "Orian:CardData";
+
+    private bool _development;
+
+    bool IDevelopmentAware.Development { get => _development; set => _development = value; }
 
     /// <summary>The id stored with every new payload hash (letters, digits, '.', '_', '-'; at most 32).
     /// Default <c>k1</c>.</summary>
@@ -51,6 +56,36 @@ public sealed class CardDataOptions
     {
         var buffer = new byte[base64?.Length ?? 0];
         return base64 is not null && Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : [];
+    }
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrEmpty(HashKey))
+        {
+            if (!_development)
+            {
+                yield return new("Orian:CardData:HashKey (env Orian__CardData__HashKey) is required outside Development: "
+                    + $"a Base64 key of at least {PayloadKeys.MinKeyBytes} bytes (openssl rand -base64 32).");
+            }
+        }
+        else if (PayloadKeys.Problem(HashKeyId, Decode(HashKey)) is { } problem)
+        {
+            yield return new($"Orian:CardData:HashKeyId / HashKey: {problem}");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal) { HashKeyId };
+        for (var i = 0; i < PreviousHashKeys.Count; i++)
+        {
+            var previous = PreviousHashKeys[i];
+            if (PayloadKeys.Problem(previous.KeyId, Decode(previous.Key)) is { } problem)
+            {
+                yield return new($"Orian:CardData:PreviousHashKeys:{i}: {problem}");
+            }
+            else if (!ids.Add(previous.KeyId!))
+            {
+                yield return new($"Orian:CardData:PreviousHashKeys:{i}: the key id '{previous.KeyId}' is configured twice.");
+            }
+        }
     }
 }
 

@@ -1,11 +1,18 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Orian.Configuration;
+using Orian.Security;
 
 namespace Orian.Service.Configuration;
 
 /// <summary><c>Orian:Ingress</c>: how PPS reaches us.</summary>
-public sealed class IngressOptions
+public sealed class IngressOptions : IValidatableObject, IDevelopmentAware
 {
     public const string Section = "Orian:Ingress";
+
+    private bool _development;
+
+    bool IDevelopmentAware.Development { get => _development; set => _development = value; }
 
     /// <summary>HTTP Basic user name PPS sends. Required outside Development.</summary>
     public string? Username { get; set; }
@@ -68,6 +75,65 @@ public sealed class IngressOptions
     /// <summary>Seconds sent in <c>Retry-After</c> with a 503. Default 1.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!_development && string.IsNullOrWhiteSpace(Username))
+        {
+            yield return new("Orian:Ingress:Username (env Orian__Ingress__Username) is required outside Development.");
+        }
+
+        if (!_development && string.IsNullOrWhiteSpace(Password))
+        {
+            yield return new("Orian:Ingress:Password (env Orian__Ingress__Password) is required outside Development.");
+        }
+
+        if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
+        {
+            yield return new("Orian:Ingress:Username and Orian:Ingress:Password must be set together.");
+        }
+
+        if (!string.IsNullOrEmpty(Username) && Username.Contains(':', StringComparison.Ordinal))
+        {
+            yield return new("Orian:Ingress:Username must not contain ':' (HTTP Basic cannot carry it).");
+        }
+
+        if (!string.IsNullOrEmpty(Password) && Password.Length < MinPasswordLength)
+        {
+            yield return new($"Orian:Ingress:Password (env Orian__Ingress__Password) must be at least {MinPasswordLength} characters.");
+        }
+
+        for (var i = 0; i < Credentials.Count; i++)
+        {
+            var c = Credentials[i];
+            if (string.IsNullOrEmpty(c.Username) || string.IsNullOrEmpty(c.Password) || c.Username.Contains(':', StringComparison.Ordinal))
+            {
+                yield return new($"Orian:Ingress:Credentials:{i} needs a Username (without ':') and a Password.");
+            }
+            else if (c.Password.Length < MinPasswordLength)
+            {
+                yield return new($"Orian:Ingress:Credentials:{i}:Password must be at least {MinPasswordLength} characters.");
+            }
+        }
+
+        foreach (var secret in AllSigningSecrets())
+        {
+            string? problem;
+            try
+            {
+                problem = StandardWebhookSignature.KeyFromSecret(secret).Length < 16 ? "Orian:Ingress:SigningSecret(s) must decode to at least 16 bytes." : null;
+            }
+            catch (FormatException e)
+            {
+                problem = $"Orian:Ingress:SigningSecret(s): {e.Message}";
+            }
+
+            if (problem is not null)
+            {
+                yield return new(problem);
+            }
+        }
+    }
 }
 
 /// <summary>One HTTP Basic pair PPS may send.</summary>

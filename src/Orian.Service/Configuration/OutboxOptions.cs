@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Orian.Service.Configuration;
 
 /// <summary><c>Orian:Outbox</c>: how events reach webhook endpoints.</summary>
-public sealed class OutboxOptions
+public sealed class OutboxOptions : IValidatableObject
 {
     public const string Section = "Orian:Outbox";
 
@@ -98,4 +98,23 @@ public sealed class OutboxOptions
     /// and a failed probe opens it again. Default 30 s (Polly's floor is 0.5 s).</summary>
     [Range(500, 3_600_000)]
     public int CircuitBreakMs { get; set; } = 30_000;
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (LeaseSeconds * 1000L < 2L * RequestTimeoutMs + (long)Delivery.WebhookDispatcher.LeaseMargin.TotalMilliseconds)
+        {
+            yield return new("Orian:Outbox:LeaseSeconds must cover two request timeouts (Orian:Outbox:RequestTimeoutMs) and 5 s more, "
+                + "so a lease always outlives the send made under it.");
+        }
+
+        if (MaxConcurrencyPerEndpoint > MaxConcurrency)
+        {
+            yield return new("Orian:Outbox:MaxConcurrencyPerEndpoint must not exceed Orian:Outbox:MaxConcurrency: one endpoint can never hold more senders than there are.");
+        }
+
+        if (Delivery.Egress.From(AllowedPrivateNetworks).Invalid is { } invalid)
+        {
+            yield return new($"Orian:Outbox:AllowedPrivateNetworks (env Orian__Outbox__AllowedPrivateNetworks) must be comma-separated CIDRs such as 10.1.0.0/16; '{invalid}' is not one.");
+        }
+    }
 }

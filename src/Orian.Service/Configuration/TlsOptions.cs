@@ -1,10 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Orian.Service.Configuration;
 
 /// <summary><c>Orian:Tls</c>: HTTPS served by Kestrel itself. With a certificate configured, every
 /// <c>https://</c> address in <c>--urls</c>/<c>ASPNETCORE_URLS</c> serves it (TLS 1.2 and 1.3 only); a
 /// client-certificate authority makes the server ask for client certificates, which
 /// <c>Orian:Ingress:RequireClientCertificate</c> then demands of PPS.</summary>
-public sealed class TlsOptions
+public sealed class TlsOptions : IValidatableObject
 {
     public const string Section = "Orian:Tls";
 
@@ -22,4 +24,11 @@ public sealed class TlsOptions
     public string? ClientCertificateAuthorityPath { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath);
+
+    /// <summary><c>Orian:Ingress:RequireClientCertificate</c>, which needs this section's HTTPS and
+    /// authorities: passed in by the host before validation (never bound from this section).</summary>
+    internal bool ClientCertificateRequired { get; set; }
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        Security.Certificates.Problems(this).Select(problem => new ValidationResult(problem));
 }

@@ -72,7 +72,7 @@ internal static class Certificates
     }
 
     /// <summary>What is wrong with the TLS settings, each naming its setting; empty when they hold.</summary>
-    public static List<string> Problems(TlsOptions tls, IngressOptions ingress)
+    public static List<string> Problems(TlsOptions tls)
     {
         var problems = new List<string>();
         if (tls.Enabled)
@@ -96,7 +96,7 @@ internal static class Certificates
             problems.Add(authorities);
         }
 
-        if (ingress.RequireClientCertificate && (!tls.Enabled || string.IsNullOrWhiteSpace(tls.ClientCertificateAuthorityPath)))
+        if (tls.ClientCertificateRequired && (!tls.Enabled || string.IsNullOrWhiteSpace(tls.ClientCertificateAuthorityPath)))
         {
             problems.Add("Orian:Ingress:RequireClientCertificate needs HTTPS: set Orian__Tls__CertificatePath and Orian__Tls__ClientCertificateAuthorityPath.");
         }

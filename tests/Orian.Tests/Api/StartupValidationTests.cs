@@ -85,7 +85,8 @@ public sealed class StartupValidationTests
         var settings = Sqlite();
         settings["Orian:Pipeline:Partitions"] = "0";
         var start = () => TestService.StartAsync(settings);
-        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Partitions"));
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("The field Orian:Pipeline:Partitions must be between"),
+            "a data annotation's failure names the setting, not the C# member");
     }
 
     [Test]
@@ -165,5 +166,38 @@ public sealed class StartupValidationTests
         settings["Orian:DataProtection:CertificatePath"] = TestCertificates.Instance.AuthorityPath; // PEM, no key
         var start = () => TestService.StartAsync(settings);
         Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Orian__DataProtection__CertificatePath"));
+    }
+
+    [Test]
+    public void WhereTheServiceRunsCannotBeConfiguredAway()
+    {
+        // The rules that are stricter outside Development learn where they run from the host; no
+        // setting of the section itself can pass for Development.
+        var settings = Sqlite();
+        settings["Orian:Ingress:Username"] = "";
+        settings["Orian:Ingress:Password"] = "";
+        settings["Orian:Ingress:Development"] = "true";
+        var start = () => TestService.StartAsync(settings, environment: "Production");
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Orian__Ingress__Username"));
+    }
+
+    [Test]
+    public async Task EverySectionIsValidatedOneWayByItsGeneratedValidator()
+    {
+        // Every options type with a section, in the service and in storage, has exactly one validator:
+        // the generated one under the section's name (no reflection-based data annotations, no lambdas).
+        await using var service = await TestService.StartSqliteAsync();
+        var sections = new[] { typeof(Orian.Service.Configuration.IngressOptions).Assembly, typeof(Orian.Storage.StorageOptions).Assembly }
+            .SelectMany(a => a.GetTypes())
+            .Where(t => t.IsClass && t.Name.EndsWith("Options", StringComparison.Ordinal) && t.GetField("Section") is { IsLiteral: true })
+            .ToList();
+        Assert.That(sections, Has.Count.GreaterThanOrEqualTo(13), string.Join(", ", sections.Select(t => t.Name)));
+        foreach (var type in sections)
+        {
+            var validators = service.Services.GetServices(typeof(IValidateOptions<>).MakeGenericType(type)).ToList();
+            Assert.That(validators.Select(v => v!.GetType().Name), Is.EqualTo(new[] { "SectionValidator`1" }), type.Name);
+            var generated = type.Assembly.GetType($"{type.Namespace}.{type.Name}Validator") ?? typeof(Orian.Service.OrianApp).Assembly.GetType($"Orian.Service.Configuration.{type.Name}Validator");
+            Assert.That(generated?.GetMethod("Validate")?.GetCustomAttributes(false).Select(a => a.GetType().Name), Does.Contain("GeneratedCodeAttribute"), type.Name);
+        }
     }
 }
