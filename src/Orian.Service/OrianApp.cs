@@ -51,7 +51,8 @@ public static class OrianApp
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
-            // The sections as validated (ValidatedOptions): reading them here checks them, before Kestrel sees a limit.
+            // Kestrel is configured as the app is built: reading the server and TLS sections here validates
+            // them then (ValidatedOptions), before Kestrel sees a limit or a certificate; the rest at start-up.
             var server = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
             var limits = kestrel.Limits;
             limits.MaxConcurrentConnections = server.MaxConnections;
@@ -60,7 +61,7 @@ public static class OrianApp
             limits.MaxRequestHeaderCount = server.MaxRequestHeaderCount;
             limits.MaxRequestLineSize = server.MaxRequestLineBytes;
             // Never below the ingress limit, so an oversized ORIAN body always gets the endpoint's own 413 problem.
-            var ingress = kestrel.ApplicationServices.GetRequiredService<IOptions<IngressOptions>>().Value;
+            var ingress = context.Configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions(); // validated at start-up
             limits.MaxRequestBodySize = Math.Max(server.MaxRequestBodyBytes, ingress.MaxBodyBytes + 1L);
             limits.RequestHeadersTimeout = TimeSpan.FromSeconds(server.RequestHeadersTimeoutSeconds);
             limits.KeepAliveTimeout = TimeSpan.FromSeconds(server.KeepAliveTimeoutSeconds);
@@ -114,7 +115,8 @@ public static class OrianApp
         // Every section one way (ValidatedOptions): bound, then checked at start-up by its generated validator.
         services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(ServerOptions.Section);
         services.AddValidatedOptions<TlsOptions, TlsOptionsValidator>(TlsOptions.Section)
-            .PostConfigure<IOptions<IngressOptions>>((tls, ingress) => tls.ClientCertificateRequired = ingress.Value.RequireClientCertificate);
+            .PostConfigure<IConfiguration>((tls, configuration) =>
+                tls.ClientCertificateRequired = configuration.GetValue<bool>($"{IngressOptions.Section}:{nameof(IngressOptions.RequireClientCertificate)}"));
         services.AddValidatedOptions<IngressOptions, IngressOptionsValidator>(IngressOptions.Section);
         services.AddValidatedOptions<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
         services.AddValidatedOptions<PipelineOptions, PipelineOptionsValidator>(PipelineOptions.Section);
