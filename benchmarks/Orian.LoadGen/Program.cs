@@ -24,6 +24,15 @@ using System.Text;
 //      ... -- delivery-off <base-url> <user:password> <seconds> <rate>
 //      ... -- delivery-on <base-url> <user:password> <operator-key> <seconds> <rate> <dispatcher-off events/s> [--slow]
 
+// 5. PPS through a failover (benchmarks/load/patroni-failover.sh): every event re-sent until answered 200,
+//    then every acknowledged event read back and every balance checked against an oracle.
+//      ... -- pps <base-url> <user:password> <operator-key> <seconds> <concurrency> <marks-file>
+
+if (args.Length > 0 && args[0] == "pps")
+{
+    return await Failover.RunAsync(new Uri(args[1]), args[2], args[3], int.Parse(args[4]), int.Parse(args[5]), args[6]);
+}
+
 if (args.Length > 0 && args[0] == "receive")
 {
     return await Flow.ReceiveAsync(int.Parse(args[1]));
