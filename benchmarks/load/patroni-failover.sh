@@ -9,6 +9,7 @@
 # and prints what the load generator saw: events acknowledged and lost, balances against its oracle,
 # and for each kill the time to the first acknowledgement of a request sent after it (the RTO).
 #   benchmarks/load/patroni-failover.sh [runs] [seconds] [concurrency]     (default 1 run, 70 s, 32 senders)
+#   ORIAN_PATRONI_DEFAULTS=1 ...   the same with Patroni's default ttl, loop_wait and retry_timeout, slots on
 # Not part of the test command: it installs Patroni, etcd and HAProxy from Debian's packages if missing
 # and takes about two minutes a run.
 set -euo pipefail
@@ -81,6 +82,9 @@ run_once() {
 
   # The configuration as deployed, the post-bootstrap script where Patroni will look for it.
   sed "s|/etc/patroni/orian-post-bootstrap.sh|$work/post-bootstrap.sh|" deploy/cluster/patroni.yml > "$work/patroni.yml"
+  if [ -n "${ORIAN_PATRONI_DEFAULTS:-}" ]; then   # for comparison: Patroni's own timings, slots on
+    sed -i 's/^    ttl: 10$/    ttl: 30/; s/^    loop_wait: 2$/    loop_wait: 10/; s/^    retry_timeout: 4$/    retry_timeout: 10/; s/^      use_slots: false$/      use_slots: true/' "$work/patroni.yml"
+  fi
   cp deploy/cluster/post-bootstrap.sh "$work/post-bootstrap.sh"
   sed "s|127.0.0.1:5432|&|" deploy/cluster/haproxy.cfg > "$work/haproxy.cfg"
   chown postgres "$work"/patroni.yml "$work"/post-bootstrap.sh
@@ -134,16 +138,16 @@ run_once() {
 
   sleep $((seconds * 2 / 7))
   local doomed; doomed=$(node_pids "$first_leader")
-  echo "kill-leader $(ms)" >> "$work/marks"
   kill -9 $doomed
+  echo "kill-leader $(ms)" >> "$work/marks"   # after the kill: a request sent later cannot reach the old leader
   echo "killed node$first_leader (pids $doomed)"
   local new_leader=""
-  for _ in $(seq 1 60); do new_leader=$(leader || true); [ -n "$new_leader" ] && [ "$new_leader" != "$first_leader" ] && break; sleep 0.5; done
+  for _ in $(seq 1 120); do new_leader=$(leader || true); [ -n "$new_leader" ] && [ "$new_leader" != "$first_leader" ] && break; sleep 0.5; done
   echo "new leader: node${new_leader:-none}, seen $(( $(ms) - $(tail -n 1 "$work/marks" | cut -d' ' -f2) )) ms after the kill"
 
   sleep $((seconds * 3 / 7))
-  echo "kill-orian1 $(ms)" >> "$work/marks"
   kill -9 "$orian1"
+  echo "kill-orian1 $(ms)" >> "$work/marks"
   echo "killed Orian 1 (pid $orian1); Orian 2 carries the load"
   orian_pids="$orian2"
 

@@ -21,10 +21,14 @@ public sealed class StorageOptions : IValidatableObject
 
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (!StorageServices.Providers.ContainsKey(Provider ?? ""))
+        if (!StorageServices.Providers.TryGetValue(Provider ?? "", out var provider))
         {
             yield return new($"{Section}:Provider (Orian__Storage__Provider) names no storage provider of this build; use one of "
                 + $"{string.Join(", ", StorageServices.Providers.Keys.Order(StringComparer.Ordinal))}.");
+        }
+        else if (!string.IsNullOrEmpty(ConnectionString) && provider.ConnectionStringProblem(ConnectionString) is { } problem)
+        {
+            yield return new($"{Section}:ConnectionString (env Orian__Storage__ConnectionString) is not one the {provider.Name} driver accepts: {problem}");
         }
     }
 }

@@ -17,10 +17,16 @@ public sealed class PostgresDatabase : SqlDatabase
 
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgresDatabase(string connectionString)
+    public PostgresDatabase(string connectionString) => _dataSource = NpgsqlDataSource.Create(Tuned(connectionString).ConnectionString);
+
+    /// <summary>The connection string with Orian's defaults for what it leaves unset. A setting named in the
+    /// string is kept as given, so each default can be turned off (behind pgbouncer in transaction mode,
+    /// <c>Max Auto Prepare=0</c>: docs/capacity.md).</summary>
+    internal static NpgsqlConnectionStringBuilder Tuned(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             // The ledger runs the same dozen statements all day: prepared once per connection, they
             // skip parsing and planning (measured: a one-event batch 3.9 ms -> 2.4 ms).
@@ -38,7 +44,7 @@ public sealed class PostgresDatabase : SqlDatabase
             builder.Options = "-c plan_cache_mode=force_custom_plan";
         }
 
-        if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("No Reset On Close"))
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
         {
             // Nothing Orian does outlives its transaction on a connection (SET LOCAL, transaction-scoped
             // advisory locks, no LISTEN, no temporary tables), so the reset Npgsql sends with the first
@@ -47,7 +53,7 @@ public sealed class PostgresDatabase : SqlDatabase
             builder.NoResetOnClose = true;
         }
 
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        return builder;
     }
 
     public override string Name => PostgresProvider.ProviderName;

@@ -1,3 +1,4 @@
+using Npgsql;
 using Orian.Storage.Sql;
 
 namespace Orian.Storage.Postgres;
@@ -10,4 +11,19 @@ public sealed class PostgresProvider : ISqlProvider
     public string Name => ProviderName;
 
     public SqlDatabase Create(string connectionString, string contentRoot) => new PostgresDatabase(connectionString);
+
+    public string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            // Building a data source checks the options together (a target session other than "any" with
+            // one host, say) and opens nothing.
+            using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or FormatException or InvalidOperationException)
+        {
+            return e.Message;
+        }
+    }
 }

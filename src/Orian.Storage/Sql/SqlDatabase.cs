@@ -93,4 +93,10 @@ public interface ISqlProvider
 
     /// <summary>Opens the provider's database; a relative file path resolves against <paramref name="contentRoot"/>.</summary>
     SqlDatabase Create(string connectionString, string contentRoot);
+
+    /// <summary>Why the driver would refuse <paramref name="connectionString"/> (an unknown keyword, a value
+    /// of the wrong type, options that cannot go together), without connecting; null when it would not.
+    /// Checked with the rest of the configuration at start-up. The reason never repeats the string, which
+    /// may hold a password.</summary>
+    string? ConnectionStringProblem(string connectionString);
 }

@@ -11,4 +11,17 @@ public sealed class SqlServerProvider : ISqlProvider
     public string Name => ProviderName;
 
     public SqlDatabase Create(string connectionString, string contentRoot) => new SqlServerDatabase(connectionString);
+
+    public string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            return e.Message;
+        }
+    }
 }

@@ -20,4 +20,17 @@ public sealed class SqliteProvider : ISqlProvider
 
         return new SqliteDatabase(builder.ToString());
     }
+
+    public string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new SqliteConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return e.Message;
+        }
+    }
 }

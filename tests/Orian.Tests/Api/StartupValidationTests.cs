@@ -67,6 +67,21 @@ public sealed class StartupValidationTests
             .With.Message.Contains("Orian__Storage__Provider").And.Message.Contains("postgres, sqlite, sqlserver"));
     }
 
+    [TestCase("sqlite", "Data Source=x.db;Colour=blue", "keyword 'colour'")]
+    [TestCase("postgres", "Host=127.0.0.1;Port=5000;Password=s3cret-pw;Target Session Attributes=primary", "multiple hosts")]
+    [TestCase("postgres", "Host=127.0.0.1;Port=not-a-port;Password=s3cret-pw", "Orian__Storage__ConnectionString")]
+    public void AConnectionStringTheDriverRefusesStopsStartUpWithoutShowingIt(string provider, string connectionString, string message)
+    {
+        // Found running Orian behind HAProxy: one host with a target session other than "any" is
+        // refused by Npgsql, which used to surface as an unhandled exception from the first resolve.
+        var settings = Sqlite();
+        settings["Orian:Storage:Provider"] = provider;
+        settings["Orian:Storage:ConnectionString"] = connectionString;
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>()
+            .With.Message.Contains("Orian__Storage__ConnectionString").And.Message.Contains(message).And.Message.Not.Contains("s3cret-pw"));
+    }
+
     [Test]
     public void ALeaseShorterThanItsWorkStopsStartUp()
     {
