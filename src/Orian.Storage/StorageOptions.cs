@@ -19,6 +19,13 @@ public sealed class StorageOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string ConnectionString { get; set; } = "Data Source=data/orian.db";
 
+    /// <summary>PostgreSQL only, optional: where the operator API's ledger reads go (accounts, journals,
+    /// transactions, the overdrawn count), e.g. every node with <c>Target Session Attributes=prefer-standby</c>,
+    /// so that operators' reading takes nothing from the primary. A standby may not yet have applied
+    /// the last acknowledged events (docs/capacity.md); everything else stays on
+    /// <see cref="ConnectionString"/>.</summary>
+    public string? OperatorReadConnectionString { get; set; }
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (!StorageServices.Providers.TryGetValue(Provider ?? "", out var provider))
@@ -26,9 +33,24 @@ public sealed class StorageOptions : IValidatableObject
             yield return new($"{Section}:Provider (Orian__Storage__Provider) names no storage provider of this build; use one of "
                 + $"{string.Join(", ", StorageServices.Providers.Keys.Order(StringComparer.Ordinal))}.");
         }
-        else if (!string.IsNullOrEmpty(ConnectionString) && provider.ConnectionStringProblem(ConnectionString) is { } problem)
+        else
         {
-            yield return new($"{Section}:ConnectionString (env Orian__Storage__ConnectionString) is not one the {provider.Name} driver accepts: {problem}");
+            if (!string.IsNullOrEmpty(ConnectionString) && provider.ConnectionStringProblem(ConnectionString) is { } problem)
+            {
+                yield return new($"{Section}:ConnectionString (env Orian__Storage__ConnectionString) is not one the {provider.Name} driver accepts: {problem}");
+            }
+
+            if (!string.IsNullOrWhiteSpace(OperatorReadConnectionString))
+            {
+                if (provider.Name != Postgres.PostgresProvider.ProviderName)
+                {
+                    yield return new($"{Section}:OperatorReadConnectionString is for the postgres provider only: {provider.Name} reads where it writes.");
+                }
+                else if (provider.ConnectionStringProblem(OperatorReadConnectionString) is { } readProblem)
+                {
+                    yield return new($"{Section}:OperatorReadConnectionString (env Orian__Storage__OperatorReadConnectionString) is not one the {provider.Name} driver accepts: {readProblem}");
+                }
+            }
         }
     }
 }

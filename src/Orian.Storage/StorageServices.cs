@@ -64,7 +64,7 @@ public static class StorageServices
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
-            return new OrianStorage(Find(options.Provider).Create(options.ConnectionString, contentRoot), sp.GetRequiredService<ISecretProtector>(),
+            return new OrianStorage(Find(options.Provider).Create(options.ConnectionString, contentRoot, options.OperatorReadConnectionString), sp.GetRequiredService<ISecretProtector>(),
                 sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
         });
         services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Schema);

@@ -24,14 +24,14 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
 
     public async Task<long> CountOverdrawnAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForOperatorReadAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             _countOverdrawn, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<AccountRecord?> GetAccountAsync(string accountNo, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForOperatorReadAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<AccountRecord>(new CommandDefinition(
             SelectAccount,
             new { accountNo }, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -45,7 +45,7 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
 
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string accountNo, long afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForOperatorReadAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<JournalEntry>(new CommandDefinition(
             _journal, new { accountNo, afterId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.AsList();
@@ -53,7 +53,7 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
 
     public async Task<(TransactionState State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)?> GetTransactionAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForOperatorReadAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<TransactionRow>(new CommandDefinition(
             SelectTransaction, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row is null ? null : (row.ToState(), row.CreatedAt, row.UpdatedAt);
@@ -61,7 +61,7 @@ public sealed class LedgerReads(SqlDatabase database, SchemaMigrator schema) : I
 
     public async Task<IReadOnlyList<VersionReceipt>> GetVersionsAsync(string transactionId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenForOperatorReadAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<VersionReceipt>(new CommandDefinition(
             _versions, new { transactionId, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.AsList();

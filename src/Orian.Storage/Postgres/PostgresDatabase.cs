@@ -17,7 +17,18 @@ public sealed class PostgresDatabase : SqlDatabase
 
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgresDatabase(string connectionString) => _dataSource = NpgsqlDataSource.Create(Tuned(connectionString).ConnectionString);
+    private readonly NpgsqlDataSource? _operatorReads;
+
+    public PostgresDatabase(string connectionString, string? operatorReadConnectionString = null)
+    {
+        _dataSource = NpgsqlDataSource.Create(Tuned(connectionString).ConnectionString);
+        _operatorReads = string.IsNullOrWhiteSpace(operatorReadConnectionString) ? null : NpgsqlDataSource.Create(Tuned(operatorReadConnectionString).ConnectionString);
+    }
+
+    public override async ValueTask<DbConnection> OpenForOperatorReadAsync(CancellationToken cancellationToken) =>
+        _operatorReads is null
+            ? await OpenAsync(cancellationToken).ConfigureAwait(false)
+            : await _operatorReads.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>The connection string with Orian's defaults for what it leaves unset. A setting named in the
     /// string is kept as given, so each default can be turned off (behind pgbouncer in transaction mode,
@@ -183,5 +194,12 @@ public sealed class PostgresDatabase : SqlDatabase
         return transaction;
     }
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (_operatorReads is not null)
+        {
+            await _operatorReads.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

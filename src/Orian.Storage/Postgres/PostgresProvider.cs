@@ -10,7 +10,8 @@ public sealed class PostgresProvider : ISqlProvider
 
     public string Name => ProviderName;
 
-    public SqlDatabase Create(string connectionString, string contentRoot) => new PostgresDatabase(connectionString);
+    public SqlDatabase Create(string connectionString, string contentRoot, string? operatorReadConnectionString = null) =>
+        new PostgresDatabase(connectionString, operatorReadConnectionString);
 
     public string? ConnectionStringProblem(string connectionString)
     {

@@ -28,6 +28,11 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// <summary>A new open connection (from the provider's pool).</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>A connection for the operator API's ledger reads (accounts, journals, transactions, the
+    /// overdrawn count): the primary's, unless <c>Orian:Storage:OperatorReadConnectionString</c> names a
+    /// standby, whose reads may trail the last acknowledgements by its replay lag.</summary>
+    public virtual ValueTask<DbConnection> OpenForOperatorReadAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     /// <summary>A read-write transaction outside the ledger's batches (outbox, links, confirmations,
     /// controls). On SQLite it takes its turn with the ledger's batches on the one writer connection.</summary>
     public abstract Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
@@ -91,8 +96,10 @@ public interface ISqlProvider
     /// <summary>The value of <c>Orian:Storage:Provider</c> that selects this provider.</summary>
     string Name { get; }
 
-    /// <summary>Opens the provider's database; a relative file path resolves against <paramref name="contentRoot"/>.</summary>
-    SqlDatabase Create(string connectionString, string contentRoot);
+    /// <summary>Opens the provider's database; a relative file path resolves against <paramref name="contentRoot"/>.
+    /// <paramref name="operatorReadConnectionString"/>, where the provider supports it, is where the operator
+    /// API's ledger reads go (a standby: <see cref="SqlDatabase.OpenForOperatorReadAsync"/>).</summary>
+    SqlDatabase Create(string connectionString, string contentRoot, string? operatorReadConnectionString = null);
 
     /// <summary>Why the driver would refuse <paramref name="connectionString"/> (an unknown keyword, a value
     /// of the wrong type, options that cannot go together), without connecting; null when it would not.

@@ -10,7 +10,9 @@ public sealed class SqlServerProvider : ISqlProvider
 
     public string Name => ProviderName;
 
-    public SqlDatabase Create(string connectionString, string contentRoot) => new SqlServerDatabase(connectionString);
+    /// <remarks>Not supported here (an availability group's readable secondary would be
+    /// <c>ApplicationIntent=ReadOnly</c>; untried): refused at start-up (StorageOptions).</remarks>
+    public SqlDatabase Create(string connectionString, string contentRoot, string? operatorReadConnectionString = null) => new SqlServerDatabase(connectionString);
 
     public string? ConnectionStringProblem(string connectionString)
     {

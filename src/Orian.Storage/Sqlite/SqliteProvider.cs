@@ -10,7 +10,8 @@ public sealed class SqliteProvider : ISqlProvider
 
     public string Name => ProviderName;
 
-    public SqlDatabase Create(string connectionString, string contentRoot)
+    /// <remarks>One file has no standby: <paramref name="operatorReadConnectionString"/> is refused at start-up (StorageOptions).</remarks>
+    public SqlDatabase Create(string connectionString, string contentRoot, string? operatorReadConnectionString = null)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))

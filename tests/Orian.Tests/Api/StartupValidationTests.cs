@@ -83,6 +83,15 @@ public sealed class StartupValidationTests
     }
 
     [Test]
+    public void OperatorReadsFromAStandbyAreForPostgresOnly()
+    {
+        var settings = Sqlite();
+        settings["Orian:Storage:OperatorReadConnectionString"] = "Host=127.0.0.1;Port=5432;Target Session Attributes=prefer-standby";
+        var start = () => TestService.StartAsync(settings);
+        Assert.That(start, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("OperatorReadConnectionString is for the postgres provider only"));
+    }
+
+    [Test]
     public void ALeaseShorterThanItsWorkStopsStartUp()
     {
         var settings = Sqlite();

@@ -162,6 +162,53 @@ public sealed class ReplicationContract
     }
 
     /// <summary>
+    /// Operator reads on a standby (<c>Orian:Storage:OperatorReadConnectionString</c>, prefer-standby): with
+    /// both standbys' replay paused, an event is still acknowledged (they confirm the commit), the primary
+    /// holds it, and the operator API does not show it yet; once replay resumes, it does. Read from the
+    /// primary, the same account would show the event at once, so this fails without the setting.
+    /// </summary>
+    [Test]
+    public async Task OperatorReadsNamedForAStandbyAreServedThereAndTrailByItsReplay()
+    {
+        await using var cluster = await ReplicatedPostgres.StartAsync();
+        var settings = Settings(cluster);
+        settings["Orian:Storage:OperatorReadConnectionString"] = cluster.PreferStandby;
+        await using var service = await TestService.StartAsync(settings);
+        async Task<long?> PostedAsync() => (await service.GetJsonOrNullAsync("/v1/accounts/RS-1"))?.GetProperty("posted").GetInt64();
+
+        using (var first = await service.PutAsync(new Txn { Id = "RS-A", Account = "RS-1", Direction = "CREDIT", Status = "COMPLETE", Amount = 1_000 }))
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        await Until.TrueAsync(async () => await PostedAsync() == 1_000, "the standbys replayed the first event");
+        await cluster.ReplayAsync(1, paused: true);
+        await cluster.ReplayAsync(2, paused: true);
+        try
+        {
+            using (var second = await service.PutAsync(new Txn { Id = "RS-B", Account = "RS-1", Direction = "CREDIT", Status = "COMPLETE", Amount = 500 }))
+            {
+                Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a standby that does not replay still confirms the commit");
+            }
+
+            await using (var primary = new NpgsqlConnection(cluster.Only(0)))
+            {
+                Assert.That(await primary.QuerySingleAsync<long>("SELECT posted FROM accounts WHERE account_no = 'RS-1'"), Is.EqualTo(1_500));
+            }
+
+            Assert.That(await PostedAsync(), Is.EqualTo(1_000), "the operator read came from a standby, which has not replayed the second event");
+            Assert.That(await service.GetJsonOrNullAsync("/v1/transactions/RS-B"), Is.Null, "nor does it know the transaction yet");
+        }
+        finally
+        {
+            await cluster.ReplayAsync(1, paused: false);
+            await cluster.ReplayAsync(2, paused: false);
+        }
+
+        await Until.TrueAsync(async () => await PostedAsync() == 1_500, "the standbys replayed the second event");
+    }
+
+    /// <summary>
     /// Decisions across the same failover: a decision is answered only after its own commit and its
     /// confirmation, both confirmed by a standby. So every approval a request heard is on the promoted
     /// standby, confirmed, with its hold; and every stand-in heard leaves no hold once the reconciler

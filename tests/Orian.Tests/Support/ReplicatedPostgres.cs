@@ -35,6 +35,21 @@ internal sealed class ReplicatedPostgres : IAsyncDisposable
         $"Host={string.Join(',', _ports.Select(p => $"127.0.0.1:{p}"))};Username=orian;Database=postgres;Target Session Attributes=primary;"
         + "Host Recheck Seconds=1;Timeout=2;Maximum Pool Size=50";
 
+    /// <summary>Every host, a standby wanted: where operator reads may go.</summary>
+    public string PreferStandby =>
+        $"Host={string.Join(',', _ports.Select(p => $"127.0.0.1:{p}"))};Username=orian;Database=postgres;Target Session Attributes=prefer-standby;"
+        + "Host Recheck Seconds=1;Timeout=2;Maximum Pool Size=10";
+
+    /// <summary>Stops (or resumes) a standby's replay of what it receives: it still confirms commits
+    /// (synchronous_commit = on waits for its disk, not its replay) but shows none of them.</summary>
+    public async Task ReplayAsync(int node, bool paused)
+    {
+        await using var connection = new NpgsqlConnection(Only(node));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>One host alone, for reading what it holds.</summary>
     public string Only(int node) => $"Host=127.0.0.1;Port={Port(node)};Username=orian;Database=postgres;Pooling=false;Timeout=5";
 
