@@ -21,7 +21,8 @@ front=5190
 
 ticks() { local total=0 t; for p in "$@"; do t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); total=$((total + t)); done; echo $total; }
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
-pg_pids() { pgrep -u postgres -f "postgres" | tr '\n' ' '; }
+# This run's PostgreSQL: its postmaster and every child (no other cluster on the machine).
+pg_pids() { local pm; pm=$(head -n 1 "$PG_DIR/data/postmaster.pid"); echo "$pm $(pgrep -P "$pm" | tr '\n' ' ')"; }
 psql_() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "$1"; }
 
 stop_all() {

@@ -86,7 +86,7 @@ run_once() {
     sed -i 's/^    ttl: 10$/    ttl: 30/; s/^    loop_wait: 2$/    loop_wait: 10/; s/^    retry_timeout: 4$/    retry_timeout: 10/; s/^      use_slots: false$/      use_slots: true/' "$work/patroni.yml"
   fi
   cp deploy/cluster/post-bootstrap.sh "$work/post-bootstrap.sh"
-  sed "s|127.0.0.1:5432|&|" deploy/cluster/haproxy.cfg > "$work/haproxy.cfg"
+  cp deploy/cluster/haproxy.cfg "$work/haproxy.cfg"
   chown postgres "$work"/patroni.yml "$work"/post-bootstrap.sh
   for n in 1 2 3; do
     cp "$work/patroni.yml" "$work/node$n.yml"; chown postgres "$work/node$n.yml"
