@@ -11,6 +11,8 @@
 #   benchmarks/load/patroni-failover.sh [runs] [seconds] [concurrency]     (default 1 run, 70 s, 32 senders)
 #   ORIAN_PATRONI_DEFAULTS=1 ...   the same with Patroni's default ttl, loop_wait and retry_timeout, slots on
 # Not part of the test command: it installs Patroni, etcd and HAProxy from Debian's packages if missing
+# (a demonstration on loopback: each run's random passwords pass on su's command line, which local
+# users can read; a deployment gives them to Patroni from a file, as systemd's EnvironmentFile does)
 # and takes about two minutes a run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -183,6 +183,7 @@ public static partial class OrianCli
                 ($"[red]Cannot reach {Markup.Escape(r.GetValue(_target)!)}:[/] no answer in time", ExitCodes.Unreachable),
             JsonException => ($"[red]The service's answer is not one this CLI reads[/] ({Markup.Escape(e.Message)}): are the CLI and the service the same version?",
                 ExitCodes.Unreachable),
+            UriFormatException => ($"[red]--target is not a URL[/] ({Markup.Escape(e.Message)}).", ExitCodes.InvalidInput),
             FormatException => ("[red]The private key is not Base64[/] (--private-key or ORIAN_PRIVATE_KEY).", ExitCodes.InvalidInput),
             _ => null,
         };

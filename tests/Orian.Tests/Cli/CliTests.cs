@@ -236,6 +236,12 @@ public sealed class CliTests
         Assert.That((await RunAsync(service, "deliveries", "redrive")).Code, Is.EqualTo(ExitCodes.InvalidInput), "neither an id nor --all");
         Assert.That((await RunAsync(service, "replay", Folder(), "--duplicate", "2")).Code, Is.EqualTo(ExitCodes.InvalidInput));
         Assert.That((await RunAsync(service, "replay", "/no/such/folder")).Code, Is.EqualTo(ExitCodes.InvalidInput));
+        var (badTarget, saidTarget) = await RunAsync(service, "account", "A-1", "--target", "not a url");
+        Assert.That(badTarget, Is.EqualTo(ExitCodes.InvalidInput), saidTarget);
+        Assert.That(saidTarget, Does.Contain("--target is not a URL"));
+        var (badKey, saidKey) = await RunAsync(service, new Dictionary<string, string?> { ["ORIAN_PUBLIC_KEY"] = "pk_1", ["ORIAN_PRIVATE_KEY"] = "not base64!" }, "account", "A-1");
+        Assert.That(badKey, Is.EqualTo(ExitCodes.InvalidInput), saidKey);
+        Assert.That(saidKey, Does.Contain("not Base64"));
     }
 
     [Test]
