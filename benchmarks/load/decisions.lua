@@ -1,6 +1,8 @@
 -- wrk script: delegated authorisation requests, as PPS sends them, each a decision Orian commits
--- (with its hold) before it answers. The first request of each account funds it (a completed load),
--- so most decisions approve; every later one asks for 1.00-10.99 GBP. Counts answers by decision.
+-- (with its hold) before it answers. The first two rounds of requests fund every account (completed
+-- loads: wrk builds one request per thread that it never sends, so one round left an account unfunded,
+-- its decisions declined ACCOUNT_NOT_FOUND), so decisions approve; each asks for 1.00-10.99 GBP.
+-- Counts answers by decision.
 -- usage: wrk -s decisions.lua <url> -- <run-id> <basic-auth-base64> [accounts] [funded]
 -- "funded": the accounts were funded by an earlier run (the warm-up): send decisions only.
 
@@ -38,7 +40,7 @@ function request()
   local id = run .. "-" .. tid .. "-" .. counter
   local account = "D" .. tid .. "-" .. (counter % accounts)
   local body
-  if not funded and counter <= accounts then
+  if not funded and counter <= 2 * accounts then
     body = string.format(template, id, "COMPLETE", '"txn_result":{"result":"APPROVED"},', "payee", account, "payer", "LOAD", "CREDIT",
       100000000, 100000000, 100000000)
   else
