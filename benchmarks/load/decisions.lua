@@ -1,7 +1,8 @@
 -- wrk script: delegated authorisation requests, as PPS sends them, each a decision Orian commits
 -- (with its hold) before it answers. The first two rounds of requests fund every account (completed
--- loads: wrk builds one request per thread that it never sends, so one round left an account unfunded,
--- its decisions declined ACCOUNT_NOT_FOUND), so decisions approve; each asks for 1.00-10.99 GBP.
+-- loads: the first request the first thread builds is never sent, seen here as its id never reaching
+-- the service, so one round left an account unfunded and its decisions declined ACCOUNT_NOT_FOUND),
+-- so decisions approve; each asks for 1.00-10.99 GBP.
 -- Counts answers by decision.
 -- usage: wrk -s decisions.lua <url> -- <run-id> <basic-auth-base64> [accounts] [funded]
 -- "funded": the accounts were funded by an earlier run (the warm-up): send decisions only.
