@@ -107,16 +107,6 @@ internal static class Delivery
             ? Put(pps, id, "AUTHORISATION_REQUESTED", "DEBIT", (int)(n % Accounts), 100 + n % 500, null)
             : Put(pps, id, "COMPLETE", "CREDIT", (int)(n % Accounts), 100 + n % 900, "APPROVED"));
 
-    private static Task<HttpResponseMessage> Put(HttpClient pps, string id, string status, string direction, int account, long amount, string? result)
-    {
-        var (mine, other) = direction == "CREDIT" ? ("payee", "payer") : ("payer", "payee");
-        var txnResult = result is null ? "" : $",\"txn_result\":{{\"result\":\"{result}\"}}";
-        var money = $"{{\"amount\":{amount},\"currency\":{{\"code\":\"GBP\",\"exponent\":2}}}}";
-        return pps.PutAsync($"/v2/transactions/{id}", new StringContent(
-            $"{{\"id\":\"{id}\",\"version\":1,\"scheme_id\":\"MC\",\"txn_lifecycle_status\":\"{status}\"{txnResult}," +
-            $"\"{mine}\":{{\"account\":{{\"account_no\":\"D-{account}\"}}}},\"{other}\":{{\"acceptor\":{{\"category_auth\":\"5812\"}}}}," +
-            $"\"txn_type\":{{\"code\":\"PURCHASE\",\"direction\":\"{direction}\",\"financial\":true}}," +
-            $"\"authorisation\":{{\"txn_amounts\":{{\"requested_amount\":{money},\"cardholder_amount\":{money},\"cardholder_final_amount\":{money}}}}}}}",
-            Encoding.UTF8, "application/json"));
-    }
+    private static Task<HttpResponseMessage> Put(HttpClient pps, string id, string status, string direction, int account, long amount, string? result) =>
+        pps.PutAsync($"/v2/transactions/{id}", new StringContent(OrianEvent.Json(id, 1, status, direction, $"D-{account}", amount, result), Encoding.UTF8, "application/json"));
 }

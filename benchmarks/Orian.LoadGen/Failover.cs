@@ -88,15 +88,15 @@ internal static class Failover
                 var amount = 100 + (n * 37 + sender) % 900;
                 if (n % 2 == 0)
                 {
-                    await SendUntilAcknowledged($"{run}-{sender}-{n}", 1, Event($"{run}-{sender}-{n}", 1, "COMPLETE", "CREDIT", account, amount));
+                    await SendUntilAcknowledged($"{run}-{sender}-{n}", 1, OrianEvent.Json($"{run}-{sender}-{n}", 1, "COMPLETE", "CREDIT", account, amount, "APPROVED"));
                     oracle.AddOrUpdate(account, (amount, 0), (_, b) => (b.Posted + amount, b.Held));
                 }
                 else
                 {
                     var id = $"{run}-{sender}-{n}";
-                    await SendUntilAcknowledged(id, 1, Event(id, 1, "AUTHORISED", "DEBIT", account, amount));
+                    await SendUntilAcknowledged(id, 1, OrianEvent.Json(id, 1, "AUTHORISED", "DEBIT", account, amount, "APPROVED"));
                     oracle.AddOrUpdate(account, (0, amount), (_, b) => (b.Posted, b.Held + amount));
-                    await SendUntilAcknowledged(id, 2, Event(id, 2, "COMPLETE", "DEBIT", account, amount));
+                    await SendUntilAcknowledged(id, 2, OrianEvent.Json(id, 2, "COMPLETE", "DEBIT", account, amount, "APPROVED"));
                     oracle.AddOrUpdate(account, (-amount, 0), (_, b) => (b.Posted - amount, b.Held - amount));
                 }
             }
@@ -194,15 +194,5 @@ internal static class Failover
 
             await Task.Delay(200, ct);
         }
-    }
-
-    private static string Event(string id, long version, string status, string direction, string account, long amount)
-    {
-        var (mine, other) = direction == "CREDIT" ? ("payee", "payer") : ("payer", "payee");
-        var money = $"{{\"amount\":{amount},\"currency\":{{\"code\":\"GBP\",\"exponent\":2}}}}";
-        return $"{{\"id\":\"{id}\",\"version\":{version},\"scheme_id\":\"MC\",\"txn_lifecycle_status\":\"{status}\",\"txn_result\":{{\"result\":\"APPROVED\"}}," +
-            $"\"{mine}\":{{\"account\":{{\"account_no\":\"{account}\"}}}},\"{other}\":{{\"acceptor\":{{\"category_auth\":\"5812\"}}}}," +
-            $"\"txn_type\":{{\"code\":\"PURCHASE\",\"direction\":\"{direction}\",\"financial\":true}}," +
-            $"\"authorisation\":{{\"txn_amounts\":{{\"requested_amount\":{money},\"cardholder_amount\":{money},\"cardholder_final_amount\":{money}}}}}}}";
     }
 }

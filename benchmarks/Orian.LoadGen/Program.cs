@@ -172,16 +172,8 @@ async Task Measure(Stopwatch clock, Recorder recorder, TimeSpan due, (string Id,
 Task<HttpResponseMessage> Send((string Id, string Json) body) =>
     client.PutAsync($"/v2/transactions/{body.Id}", new StringContent(body.Json, Encoding.UTF8, "application/json"));
 
-static (string Id, string Json) Event(string id, long version, string status, string direction, int account, long amount, string? result)
-{
-    var (mine, other) = direction == "CREDIT" ? ("payee", "payer") : ("payer", "payee");
-    var txnResult = result is null ? "" : $",\"txn_result\":{{\"result\":\"{result}\"}}";
-    var money = $"{{\"amount\":{amount},\"currency\":{{\"code\":\"GBP\",\"exponent\":2}}}}";
-    return (id, $"{{\"id\":\"{id}\",\"version\":{version},\"scheme_id\":\"MC\",\"txn_lifecycle_status\":\"{status}\"{txnResult}," +
-        $"\"{mine}\":{{\"account\":{{\"account_no\":\"G-{account}\"}}}},\"{other}\":{{\"acceptor\":{{\"category_auth\":\"5812\"}}}}," +
-        $"\"txn_type\":{{\"code\":\"PURCHASE\",\"direction\":\"{direction}\",\"financial\":true}}," +
-        $"\"authorisation\":{{\"txn_amounts\":{{\"requested_amount\":{money},\"cardholder_amount\":{money},\"cardholder_final_amount\":{money}}}}}}}");
-}
+static (string Id, string Json) Event(string id, long version, string status, string direction, int account, long amount, string? result) =>
+    (id, OrianEvent.Json(id, version, status, direction, $"G-{account}", amount, result));
 
 internal sealed class Recorder(string name)
 {

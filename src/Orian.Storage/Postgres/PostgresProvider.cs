@@ -22,9 +22,9 @@ public sealed class PostgresProvider : ISqlProvider
             using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
             return null;
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or FormatException or InvalidOperationException)
+        catch (Exception e) when (ConnectionStringProblems.IsRefusal(e))
         {
-            return e.Message;
+            return ConnectionStringProblems.Of(e, connectionString);
         }
     }
 }

@@ -21,9 +21,9 @@ public sealed class SqlServerProvider : ISqlProvider
             _ = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString);
             return null;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (ConnectionStringProblems.IsRefusal(e))
         {
-            return e.Message;
+            return ConnectionStringProblems.Of(e, connectionString);
         }
     }
 }

@@ -29,9 +29,9 @@ public sealed class SqliteProvider : ISqlProvider
             _ = new SqliteConnectionStringBuilder(connectionString);
             return null;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException)
+        catch (Exception e) when (ConnectionStringProblems.IsRefusal(e))
         {
-            return e.Message;
+            return ConnectionStringProblems.Of(e, connectionString);
         }
     }
 }

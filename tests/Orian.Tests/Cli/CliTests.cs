@@ -382,7 +382,8 @@ public sealed class CliTests
     public async Task AnAnswerOfAnotherShapeIsAnErrorAndNotABlankInATable()
     {
         // A service that is not the CLI's version, on Kestrel at 127.0.0.1: a member the API type requires
-        // is missing, or null where the type does not allow it; then a 503 and a 400.
+        // is missing, or null where the type does not allow it, a string for a number, invalid UTF-8,
+        // nesting deeper than the reader allows; then a 503 and a 400.
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -393,12 +394,14 @@ public sealed class CliTests
         app.MapGet("/v1/accounts/NULL", () => Results.Text($"{{\"account_no\": \"NULL\", \"currency\": null, {balances}}}", "application/json"));
         app.MapGet("/v1/accounts/STRING", () => Results.Text($"{{\"account_no\": \"STRING\", \"currency\": \"GBP\", {balances.Replace("100,", "\"100\",")}}}", "application/json"));
         app.MapGet("/v1/accounts/NEWER", () => Results.Text($"{{\"account_no\": \"NEWER\", \"currency\": \"GBP\", {balances}, \"added_later\": 1}}", "application/json"));
+        app.MapGet("/v1/accounts/BYTES", () => Results.Bytes([.. "{\"account_no\": \"B"u8, 0xFF, 0xC3, .. "\"}"u8], "application/json"));
+        app.MapGet("/v1/accounts/DEEP", () => Results.Text($"{{\"account_no\": \"DEEP\", \"currency\": \"GBP\", {balances}, \"later\": {new string('[', 200)}{new string(']', 200)}}}", "application/json"));
         app.MapGet("/v1/accounts/BUSY", () => Results.Problem(detail: "busy", statusCode: 503));
         app.MapGet("/v1/accounts/BAD", () => Results.Problem(detail: "no such thing as that", statusCode: 400));
         await app.StartAsync();
         var target = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-        foreach (var account in new[] { "MISSING", "NULL", "STRING" })
+        foreach (var account in new[] { "MISSING", "NULL", "STRING", "BYTES", "DEEP" }) // the last two: invalid UTF-8, nesting past the reader's depth
         {
             var (code, output) = await RunAsync(target, null, null, "account", account);
             Assert.That(code, Is.EqualTo(ExitCodes.Unreachable), output);
