@@ -8,7 +8,7 @@ using System.Text;
 /// at a fixed rate, 30 % of them delegated authorisation requests (decided, with a hold) and the rest
 /// completed credits, over 500 funded accounts.
 /// <list type="bullet">
-/// <item><c>delivery-off</c>: the offered rate unrecorded for <see cref="WarmSeconds"/> (the JIT's warm-up),
+/// <item><c>delivery-off</c>: the offered rate unrecorded until the service's JIT settles (<see cref="WarmAsync"/>),
 /// then measured; prints <c>acknowledged: N events/s</c>.</item>
 /// <item><c>delivery-on</c>: one endpoint (a receiver in a child process answering at once; with
 /// <c>--slow</c> a second answering after 2 s beside it), the same warm-up, then the same offered rate
@@ -19,18 +19,82 @@ internal static class Delivery
 {
     private const int Accounts = 500;
 
-    /// <summary>How long each phase runs unrecorded first: at least 20 s. The runtime recompiles hot
-    /// code twice (instrumented, then optimised with what it saw) for a while after start; sampled with
-    /// perf, that compiling was 14 % of the machine's CPU during a measured step that followed a 7 s
-    /// warm-up, and the dispatcher's code (on) has more of it to do than the ledger alone (off).</summary>
-    private static int WarmSeconds(int seconds) => Math.Max(20, seconds / 3);
+    /// <summary>Each phase runs unrecorded first until the service's JIT has settled: at least 20 s
+    /// (or a third of the measured time), then in 5-s steps until the runtime's tiering thread used under
+    /// 3 % of a core over the last step, at most 180 s. The runtime recompiles hot code twice
+    /// (instrumented, then optimised with what it saw) for a while after start; sampled with perf, that
+    /// compiling was 15 % of the machine's CPU 27-39 s after a start under full load with the dispatcher
+    /// on, which has more code to compile than the ledger alone (off): a fixed warm-up charged it to the
+    /// dispatcher. The thread is read from /proc when <c>ORIAN_SERVICE_PID</c> names the service's process
+    /// (the load scripts set it); without it, the fixed minimum alone.</summary>
+    private static async Task WarmAsync(HttpClient pps, Flow.Step warm, string run, int seconds)
+    {
+        var pid = int.TryParse(Environment.GetEnvironmentVariable("ORIAN_SERVICE_PID"), out var p) ? p : (int?)null;
+        var minimum = Math.Max(20, seconds / 3);
+        var clock = Stopwatch.StartNew();
+        await Flow.OfferAsync(pps, warm, minimum - 5, n => Send(pps, $"{run}-w0-{n}", n));
+        var start = warm.Start; // each offer below restarts the step's window; the warm-up's is all of them
+        var chunk = 0;
+        double? share;
+        do
+        {
+            var before = pid is { } id ? JitSeconds(id) : null;
+            var at = clock.Elapsed;
+            chunk++;
+            await Flow.OfferAsync(pps, warm, 5, n => Send(pps, $"{run}-w{chunk}-{n}", n));
+            var after = pid is { } id2 ? JitSeconds(id2) : null;
+            // The runtime ends an idle tiering thread and starts a new one when there is work again:
+            // a count that went down is a new thread's, all of it counted (an upper bound).
+            share = before is { } b && after is { } a ? (a >= b ? a - b : a) / (clock.Elapsed - at).TotalSeconds : null;
+        }
+        while (share > 0.03 && clock.Elapsed.TotalSeconds < 180);
+
+        warm.Start = start;
+
+        Console.WriteLine(share is { } last
+            ? $"warm-up: {clock.Elapsed.TotalSeconds:0} s, until the service's JIT used {last:0.0%} of a core over 5 s"
+            : $"warm-up: {clock.Elapsed.TotalSeconds:0} s, fixed (the service's JIT could not be read: ORIAN_SERVICE_PID unset or no /proc)");
+    }
+
+    /// <summary>CPU seconds the runtime's tiered-compilation threads of process <paramref name="pid"/> alive
+    /// now have used (utime + stime from /proc, in the kernel's 100 Hz ticks), or null where /proc cannot
+    /// say.</summary>
+    private static double? JitSeconds(int pid)
+    {
+        try
+        {
+            long ticks = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                    {
+                        var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                        ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+                catch (IOException)
+                {
+                    // the thread ended while it was read
+                }
+            }
+
+            return ticks / 100.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // the process is gone, or /proc is not there
+        }
+    }
 
     public static async Task<int> OffAsync(Uri service, string credentials, int seconds, int rate)
     {
         using var pps = Client(service, credentials);
         var run = $"d{Environment.ProcessId}";
         await FundAsync(pps, run);
-        await Flow.OfferAsync(pps, new Flow.Step(rate), WarmSeconds(seconds), n => Send(pps, $"{run}-w-{n}", n));
+        await WarmAsync(pps, new Flow.Step(rate), run, seconds);
         var step = new Flow.Step(rate);
         await Flow.OfferAsync(pps, step, seconds, n => Send(pps, $"{run}-m-{n}", n));
         var window = (step.End - step.Start) / (double)Stopwatch.Frequency;
@@ -56,7 +120,7 @@ internal static class Delivery
         await FundAsync(pps, run);
         var warm = new Flow.Step(rate);
         Volatile.Write(ref current, warm);
-        await Flow.OfferAsync(pps, warm, WarmSeconds(seconds), n => Send(pps, $"{run}-w-{n}", n));
+        await WarmAsync(pps, warm, run, seconds);
         await Flow.DrainAsync(warm, TimeSpan.FromMinutes(2));
         Console.WriteLine($"warm-up, offered {rate}/s: {Flow.Summarise(warm)}");
 

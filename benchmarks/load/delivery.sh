@@ -25,14 +25,14 @@ echo "== $(nproc) cores, $provider, offered $offered events/s for $seconds s (op
 # Phase 1: the dispatcher off (what is acknowledged is the ledger alone).
 export Orian__Outbox__DispatcherEnabled=false
 service_start "$provider"
-dotnet "$gen" delivery-off "http://127.0.0.1:$port" pps:load-test-password "$seconds" "$offered" | tee "$off"
+ORIAN_SERVICE_PID=$svc dotnet "$gen" delivery-off "http://127.0.0.1:$port" pps:load-test-password "$seconds" "$offered" | tee "$off"
 stop_and_count "$off"
 off_rate=$(awk '/acknowledged:/ { for (i = 1; i <= NF; i++) if ($i == "acknowledged:") print $(i + 1) }' "$off")
 
 # Phase 2: the dispatcher on, the same load, then half the dispatcher-off figure.
 export Orian__Outbox__DispatcherEnabled=true
 service_start "$provider"
-dotnet "$gen" delivery-on "http://127.0.0.1:$port" pps:load-test-password "$operator_key" "$seconds" "$offered" "$off_rate" $slow | tee "$on" || true
+ORIAN_SERVICE_PID=$svc dotnet "$gen" delivery-on "http://127.0.0.1:$port" pps:load-test-password "$operator_key" "$seconds" "$offered" "$off_rate" $slow | tee "$on" || true
 stop_and_count "$on"
 
 if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ "$provider" = postgres ]; then
