@@ -38,14 +38,16 @@ internal static class Delivery
         double? share;
         do
         {
-            var before = pid is { } id ? JitSeconds(id) : null;
+            var before = pid is { } id ? JitTicks(id) : null;
             var at = clock.Elapsed;
             chunk++;
             await Flow.OfferAsync(pps, warm, 5, n => Send(pps, $"{run}-w{chunk}-{n}", n));
-            var after = pid is { } id2 ? JitSeconds(id2) : null;
-            // The runtime ends an idle tiering thread and starts a new one when there is work again:
-            // a count that went down is a new thread's, all of it counted (an upper bound).
-            share = before is { } b && after is { } a ? (a >= b ? a - b : a) / (clock.Elapsed - at).TotalSeconds : null;
+            var after = pid is { } id2 ? JitTicks(id2) : null;
+            // Thread by thread: the runtime ends an idle tiering thread and starts a new one when there
+            // is work again, and a thread new since the first read counts whole.
+            share = before is { } b && after is { } a
+                ? a.Sum(t => t.Value - b.GetValueOrDefault(t.Key)) / 100.0 / (clock.Elapsed - at).TotalSeconds
+                : null;
         }
         while (share > 0.03 && clock.Elapsed.TotalSeconds < 180);
 
@@ -56,14 +58,14 @@ internal static class Delivery
             : $"warm-up: {clock.Elapsed.TotalSeconds:0} s, fixed (the service's JIT could not be read: ORIAN_SERVICE_PID unset or no /proc)");
     }
 
-    /// <summary>CPU seconds the runtime's tiered-compilation threads of process <paramref name="pid"/> alive
-    /// now have used (utime + stime from /proc, in the kernel's 100 Hz ticks), or null where /proc cannot
-    /// say.</summary>
-    private static double? JitSeconds(int pid)
+    /// <summary>CPU time the runtime's tiered-compilation threads of process <paramref name="pid"/> alive now
+    /// have used, by thread id (utime + stime from /proc, in the kernel's 100 Hz ticks), or null where
+    /// /proc cannot say.</summary>
+    private static Dictionary<string, long>? JitTicks(int pid)
     {
         try
         {
-            long ticks = 0;
+            var ticks = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
                 try
@@ -72,7 +74,8 @@ internal static class Delivery
                     {
                         var stat = File.ReadAllText(Path.Combine(task, "stat"));
                         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                        ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                        ticks[Path.GetFileName(task)] = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) +
+                                                        long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
                     }
                 }
                 catch (IOException)
@@ -81,7 +84,7 @@ internal static class Delivery
                 }
             }
 
-            return ticks / 100.0;
+            return ticks;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
