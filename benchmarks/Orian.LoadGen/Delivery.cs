@@ -53,9 +53,12 @@ internal static class Delivery
 
         warm.Start = start;
 
-        Console.WriteLine(share is { } last
-            ? $"warm-up: {clock.Elapsed.TotalSeconds:0} s, until the service's JIT used {last:0.0%} of a core over 5 s"
-            : $"warm-up: {clock.Elapsed.TotalSeconds:0} s, fixed (the service's JIT could not be read: ORIAN_SERVICE_PID unset or no /proc)");
+        Console.WriteLine(share switch
+        {
+            null => $"warm-up: {clock.Elapsed.TotalSeconds:0} s, fixed (the service's JIT could not be read: ORIAN_SERVICE_PID unset or no /proc)",
+            > 0.03 => $"warm-up: {clock.Elapsed.TotalSeconds:0} s, the limit, with the service's JIT still at {share:0.0%} of a core over the last 5 s",
+            _ => $"warm-up: {clock.Elapsed.TotalSeconds:0} s, until the service's JIT used {share:0.0%} of a core over 5 s",
+        });
     }
 
     /// <summary>CPU time the runtime's tiered-compilation threads of process <paramref name="pid"/> alive now
