@@ -13,18 +13,8 @@ public sealed class PostgresProvider : ISqlProvider
     public SqlDatabase Create(string connectionString, string contentRoot, string? operatorReadConnectionString = null) =>
         new PostgresDatabase(connectionString, operatorReadConnectionString);
 
-    public string? ConnectionStringProblem(string connectionString)
-    {
-        try
-        {
-            // Building a data source checks the options together (a target session other than "any" with
-            // one host, say) and opens nothing.
-            using var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
-            return null;
-        }
-        catch (Exception e) when (ConnectionStringProblems.IsRefusal(e))
-        {
-            return ConnectionStringProblems.Of(e, connectionString);
-        }
-    }
+    /// <remarks>Building a data source checks the options together (a target session other than "any"
+    /// with one host, say) and opens nothing.</remarks>
+    public string? ConnectionStringProblem(string connectionString) =>
+        ConnectionStringProblems.Check(connectionString, s => new NpgsqlDataSourceBuilder(s).Build().Dispose());
 }

@@ -47,7 +47,21 @@ internal static partial class ConnectionStringProblems
     [GeneratedRegex(@"(?:password|pwd)\s*=([^;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WrittenSecret();
 
-    /// <summary>Whether <paramref name="e"/> is the driver refusing the string (anything but running out
-    /// of memory: drivers throw argument, format, key and operation errors, not all documented).</summary>
-    public static bool IsRefusal(Exception e) => e is not OutOfMemoryException;
+    /// <summary>What every provider's <see cref="ISqlProvider.ConnectionStringProblem"/> does: hands
+    /// <paramref name="connectionString"/> to its driver's <paramref name="read"/> (which connects to
+    /// nothing) and gives null when the driver takes it, or the driver's reason, masked, when it refuses it.
+    /// A refusal is anything but running out of memory: drivers throw argument, format, key and operation
+    /// errors, not all documented.</summary>
+    public static string? Check(string connectionString, Action<string> read)
+    {
+        try
+        {
+            read(connectionString);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Of(e, connectionString);
+        }
+    }
 }

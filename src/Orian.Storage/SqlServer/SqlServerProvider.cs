@@ -14,16 +14,6 @@ public sealed class SqlServerProvider : ISqlProvider
     /// <c>ApplicationIntent=ReadOnly</c>; untried): refused at start-up (StorageOptions).</remarks>
     public SqlDatabase Create(string connectionString, string contentRoot, string? operatorReadConnectionString = null) => new SqlServerDatabase(connectionString);
 
-    public string? ConnectionStringProblem(string connectionString)
-    {
-        try
-        {
-            _ = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString);
-            return null;
-        }
-        catch (Exception e) when (ConnectionStringProblems.IsRefusal(e))
-        {
-            return ConnectionStringProblems.Of(e, connectionString);
-        }
-    }
+    public string? ConnectionStringProblem(string connectionString) =>
+        ConnectionStringProblems.Check(connectionString, s => _ = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(s));
 }

@@ -22,16 +22,6 @@ public sealed class SqliteProvider : ISqlProvider
         return new SqliteDatabase(builder.ToString());
     }
 
-    public string? ConnectionStringProblem(string connectionString)
-    {
-        try
-        {
-            _ = new SqliteConnectionStringBuilder(connectionString);
-            return null;
-        }
-        catch (Exception e) when (ConnectionStringProblems.IsRefusal(e))
-        {
-            return ConnectionStringProblems.Of(e, connectionString);
-        }
-    }
+    public string? ConnectionStringProblem(string connectionString) =>
+        ConnectionStringProblems.Check(connectionString, s => _ = new SqliteConnectionStringBuilder(s));
 }
