@@ -23,10 +23,35 @@ public sealed record Subscription(string EndpointId, IReadOnlyCollection<string>
 /// references its events carry, and how far the instruction has been told.</summary>
 public sealed record LinkedInstruction(string TransactionId, InstructionLinkRefs Refs, string? LastStatus, long? LastVersion);
 
-/// <summary>One delivery a batch queues: an event to an endpoint, due at once. Leased
-/// (<paramref name="LeaseOwner"/>, <paramref name="LeaseUntil"/>) when this instance's dispatcher takes
-/// it live, from memory after the commit (<see cref="ILiveDeliveries"/>); otherwise left for the claims.</summary>
-public sealed record DeliveryWrite(string EventId, string EndpointId, string? LeaseOwner = null, DateTimeOffset? LeaseUntil = null);
+/// <summary>One delivery a batch queues: an event to an endpoint, due at once. Taken live by the lease
+/// <paramref name="LeaseOwner"/> when this instance's dispatcher has room for it (<see cref="ILiveDeliveries"/>):
+/// then the batch writes no row for it, only its share of a <see cref="LiveLeaseWrite"/>, and the row is
+/// written once, settled, after the send. Otherwise written pending, for the claims.</summary>
+public sealed record DeliveryWrite(string EventId, string EndpointId, string? LeaseOwner = null);
+
+/// <summary>
+/// A ledger batch's live deliveries to one endpoint, as one row: the lease (<paramref name="Owner"/>,
+/// unique per batch and endpoint, until <paramref name="Until"/>) and the events it holds. While it
+/// stands, the dispatcher that holds it sends those deliveries and writes each one's row once, in its
+/// final state; the row goes when the last is recorded. A lease that runs out first (its instance died,
+/// or could not record) is taken over: its deliveries not yet recorded are written pending, for the
+/// claims, and the lease row goes. So a delivery is never without a row or a lease that stands for it.
+/// </summary>
+public sealed record LiveLeaseWrite(string Owner, string EndpointId, DateTimeOffset Until, IReadOnlyList<string> EventIds)
+{
+    /// <summary>How the event ids are stored in one column: separated by a space, which no event id holds
+    /// (<see cref="CanHold"/>).</summary>
+    public const char Separator = ' ';
+
+    public string EventIdList => string.Join(Separator, EventIds);
+
+    /// <summary>Whether an event id can be held in a lease row (it has no <see cref="Separator"/>); the
+    /// ids Orian makes never do, and a delivery whose id did would be left for the claims.</summary>
+    public static bool CanHold(string eventId) => eventId.Length > 0 && !eventId.Contains(Separator, StringComparison.Ordinal);
+
+    /// <summary>The event ids of a stored <see cref="EventIdList"/>.</summary>
+    public static string[] ParseEventIds(string list) => list.Split(Separator, StringSplitOptions.RemoveEmptyEntries);
+}
 
 /// <summary>How far a linked instruction has been told, written back to its link by the batch.</summary>
 public sealed record LinkProgressWrite(string TransactionId, string? LastStatus, long? LastVersion);

@@ -22,6 +22,10 @@ public sealed class LedgerChanges(DateTimeOffset at)
     /// <summary>The events' deliveries, one per endpoint that wants each (<see cref="Delivery.FanOut"/>).</summary>
     public List<Delivery.DeliveryWrite> Deliveries { get; } = [];
 
+    /// <summary>The leases of the deliveries this instance's dispatcher took live, one per endpoint
+    /// (<see cref="Delivery.ILiveDeliveries"/>): written instead of those deliveries' rows.</summary>
+    public List<Delivery.LiveLeaseWrite> LiveLeases { get; } = [];
+
     /// <summary>The subscriptions the deliveries were matched against (as the batch read them).</summary>
     public IReadOnlyList<Delivery.Subscription> Subscriptions { get; set; } = [];
 

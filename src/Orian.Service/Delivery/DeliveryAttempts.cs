@@ -91,7 +91,7 @@ internal sealed class DeliveryAttempts(
         var delivered = error is null;
         DateTimeOffset? next = delivered || gone || attempt > _schedule.Count ? null : now + (retryAfter ?? Jittered(_schedule[attempt - 1]));
         return new AttemptOutcome(delivery.Id, delivery.EndpointId, attempt, now, status, latency, AttemptErrors.Bound(error), delivered, next, gone,
-            LiveEventId: LiveEventOf(delivery));
+            LiveEventId: LiveEventOf(delivery), QueuedAt: QueuedAtOf(delivery));
     }
 
     /// <summary>A delivery put back unsent while its endpoint's circuit is open: due again once it may
@@ -101,11 +101,14 @@ internal sealed class DeliveryAttempts(
         metrics?.Delivery("postponed", delivery.EndpointKind, null);
         var now = time.GetUtcNow();
         return new AttemptOutcome(delivery.Id, delivery.EndpointId, delivery.Attempts, now, null, 0, EndpointBreakers.OpenError, false, now + wait, false,
-            Postponed: true, LiveEventId: LiveEventOf(delivery));
+            Postponed: true, LiveEventId: LiveEventOf(delivery), QueuedAt: QueuedAtOf(delivery));
     }
 
     /// <summary>The event of a delivery taken live (by which it is recorded), or null for a claimed one.</summary>
     public static string? LiveEventOf(ClaimedDelivery delivery) => delivery.Live ? delivery.EventId : null;
+
+    /// <summary>When a delivery taken live was queued (its event's batch), or null for a claimed one.</summary>
+    public static DateTimeOffset? QueuedAtOf(ClaimedDelivery delivery) => delivery.Live ? delivery.EventCreatedAt : null;
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
     {

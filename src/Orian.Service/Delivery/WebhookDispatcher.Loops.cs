@@ -162,7 +162,7 @@ internal sealed partial class WebhookDispatcher
             }
             else
             {
-                if (!_made.TryWrite(new Made(leased.Owner, outcome, leased.Delivery)))
+                if (!_made.TryWrite(new Made(leased.Owner, outcome, leased.Delivery, leased.Lease)))
                 {
                     // Cannot happen while the capacities hold (see Holding); if it did, the attempt
                     // goes unrecorded and the delivery out again once its lease runs out.
@@ -224,7 +224,7 @@ internal sealed partial class WebhookDispatcher
                     batch.Add(m);
                 }
 
-                await d.RecordAsync([.. batch.Select(m => (m.Owner, m.Outcome, m.Delivery))], stop);
+                await d.RecordAsync([.. batch], stop);
                 if (batch.Count < d._options.BatchSize && !stop.IsCancellationRequested)
                 {
                     // A partial batch: let more attempts gather before the next transaction.

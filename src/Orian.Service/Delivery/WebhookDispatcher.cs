@@ -82,11 +82,12 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
     }
 
     /// <summary>A delivery held under one lease: who holds it, until when; for one taken live, the
-    /// version of its endpoint the batch matched it against (its address and secrets are read then).</summary>
-    private sealed record Leased(string Owner, DateTimeOffset Until, ClaimedDelivery Delivery, DateTimeOffset? EndpointVersion = null);
+    /// version of its endpoint the batch matched it against (its address and secrets are read then) and
+    /// its batch's lease row.</summary>
+    private sealed record Leased(string Owner, DateTimeOffset Until, ClaimedDelivery Delivery, DateTimeOffset? EndpointVersion = null, LiveLease? Lease = null);
 
     /// <summary>An attempt made (or a delivery put back unsent), waiting to be recorded.</summary>
-    private sealed record Made(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery);
+    private sealed record Made(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery, LiveLease? Lease);
 
     /// <summary>The lanes and the recorder's channel while <see cref="RunAsync"/> runs; null otherwise,
     /// when nothing is taken live.</summary>
@@ -261,7 +262,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
 
         var renewed = _time.GetUtcNow().AddSeconds(_options.LeaseSeconds);
         return leased.Delivery.Live
-            ? await _store.RenewLiveLeaseAsync(leased.Owner, leased.Delivery.EventId, leased.Delivery.EndpointId, renewed, cancellationToken)
+            ? await _store.RenewLiveLeaseAsync(leased.Owner, renewed, cancellationToken)
             : (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
     }
 
@@ -270,12 +271,12 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
     /// hold back the others (their deliveries would otherwise all be sent again each lease). A failure
     /// to record is logged, not thrown: the attempt was made, and its delivery goes out again (same
     /// webhook-id) once its lease runs out.</summary>
-    private async Task RecordAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome, ClaimedDelivery Delivery)> attempts, CancellationToken cancellationToken)
+    private async Task RecordAsync(IReadOnlyList<Made> attempts, CancellationToken cancellationToken)
     {
         var recorded = new List<AttemptOutcome>(attempts.Count);
         try
         {
-            recorded.AddRange(await _store.RecordAttemptsAsync([.. attempts.Select(a => (a.Owner, a.Outcome))], cancellationToken));
+            recorded.AddRange(await RecordOnceAsync(attempts, cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -285,11 +286,11 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
                 return;
             }
 
-            foreach (var (owner, outcome, _) in attempts)
+            foreach (var attempt in attempts)
             {
                 try
                 {
-                    recorded.AddRange(await _store.RecordAttemptsAsync([(owner, outcome)], cancellationToken));
+                    recorded.AddRange(await RecordOnceAsync([attempt], cancellationToken));
                 }
                 catch (Exception one) when (one is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -304,7 +305,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
             byKey.TryAdd(KeyOf(r), r);
         }
 
-        foreach (var (_, o, d) in attempts)
+        foreach (var (_, o, d, _) in attempts)
         {
             if (!byKey.TryGetValue(KeyOf(o), out var r))
             {
@@ -315,6 +316,35 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
                 Log.DeadLettered(_logger, r.DeliveryId, d.EventId, d.EndpointId, o.Attempt, o.Error ?? "");
             }
         }
+    }
+
+    /// <summary>One record transaction. A live lease whose last unrecorded deliveries are among
+    /// <paramref name="attempts"/> is ended in it (<see cref="AttemptOutcome.EndsLiveLease"/>): its row
+    /// goes in the transaction that writes its last delivery's row, never before. The counts move only
+    /// once the transaction commits, so a record that fails ends no lease, and the one that succeeds
+    /// later (alone, or the lease's take-over) still finds it.</summary>
+    private async Task<IReadOnlyList<AttemptOutcome>> RecordOnceAsync(IReadOnlyList<Made> attempts, CancellationToken cancellationToken)
+    {
+        Dictionary<LiveLease, int>? live = null;
+        foreach (var a in attempts)
+        {
+            if (a.Lease is { } lease)
+            {
+                live ??= [];
+                live[lease] = live.GetValueOrDefault(lease) + 1;
+            }
+        }
+
+        var ending = live?.Where(l => l.Key.Recorded + l.Value >= l.Key.Total).Select(l => l.Key).ToHashSet();
+        var recorded = await _store.RecordAttemptsAsync(
+            [.. attempts.Select(a => (a.Owner, a.Lease is { } lease && ending!.Contains(lease) ? a.Outcome with { EndsLiveLease = true } : a.Outcome))],
+            cancellationToken);
+        foreach (var (lease, count) in live ?? [])
+        {
+            lease.Recorded += count;
+        }
+
+        return recorded;
     }
 
     /// <summary>An outcome's delivery, as sent and as recorded: a live one by its event (the record

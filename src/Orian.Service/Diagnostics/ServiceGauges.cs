@@ -15,9 +15,11 @@ internal sealed class ServiceGaugesReader(IDeliveryAdmin deliveries, ILedgerRead
         var backlog = await deliveries.GetBacklogAsync(cancellationToken);
         var overdrawn = await ledger.CountOverdrawnAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var oldest = new[] { backlog.OldestPendingAt, backlog.OldestUnfannedAt }.Where(o => o is not null).DefaultIfEmpty(null).Min();
+        // Deliveries taken live wait too, until their leases' last is recorded (a lease counts all it
+        // took until then: at most the recorded part of one batch per endpoint more than wait).
+        var oldest = new[] { backlog.OldestPendingAt, backlog.OldestUnfannedAt, backlog.OldestLiveAt }.Where(o => o is not null).DefaultIfEmpty(null).Min();
         double? age = oldest is { } o ? Math.Round(Math.Max(0, (now - o).TotalSeconds), 3) : null;
-        return new ServiceGauges(backlog.Unfanned, backlog.Pending, age, backlog.Dead, overdrawn);
+        return new ServiceGauges(backlog.Unfanned, backlog.Pending + backlog.Live, age, backlog.Dead, overdrawn);
     }
 }
 

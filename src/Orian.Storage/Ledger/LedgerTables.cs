@@ -24,6 +24,9 @@ internal static class LedgerTables
     private const int KeyIdWidth = 32;
     private const int StateWidth = 16;
 
+    /// <summary>An attempt's error, as the schema declares it (already bounded shorter by the dispatcher).</summary>
+    private const int ErrorWidth = 2000;
+
     /// <summary>An instruction's <c>order_ref/instruction_ref</c>: two references of at most 50 and the slash.</summary>
     private const int SubjectWidth = 110;
 
@@ -158,24 +161,48 @@ internal static class LedgerTables
         Of<OutboxEvent, string?>("subject", ColumnType.Key, e => e.Subject, SubjectWidth),
         Of<OutboxEvent, bool>("fanned_out", ColumnType.Bool, _ => true));
 
-    /// <summary>A delivery queued by the batch's fan-out, due at once, leased to this instance when its
-    /// dispatcher takes it live (<see cref="Orian.Delivery.ILiveDeliveries"/>); the dispatcher owns the
-    /// other columns (its attempts' outcome). Indexes: the key (every update by id);
-    /// <c>(event_id, endpoint_id)</c> (unique: one delivery of an event to an endpoint, whoever queues
-    /// it); <c>ix_webhook_deliveries_endpoint_due</c> (partial: pending, the claims' per-endpoint
-    /// read in due order, and the count of pending ones); <c>(state, id)</c> (operators' lists by state;
-    /// on PostgreSQL <c>ix_webhook_deliveries_unsettled</c>, pending and dead only, so settling one adds no
-    /// entry); <c>ix_webhook_deliveries_lease_owner</c>
-    /// (partial: leased, a dispatcher's own claimed rows).</summary>
+    /// <summary>A delivery queued by the batch's fan-out for the claims, due at once (one taken live is
+    /// not written here: its lease is, <see cref="LiveLeases"/>); the dispatcher owns the other columns
+    /// (its attempts' outcome). Indexes: the key (every update by id); <c>(event_id, endpoint_id)</c>
+    /// (unique: one delivery of an event to an endpoint, whoever writes it);
+    /// <c>ix_webhook_deliveries_endpoint_due</c> (partial: pending, the claims' per-endpoint read in due
+    /// order, and the count of pending ones); <c>(state, id)</c> (operators' lists by state; on
+    /// PostgreSQL <c>ix_webhook_deliveries_unsettled</c>, pending and dead only, so a delivered row adds
+    /// no entry); <c>ix_webhook_deliveries_lease_owner</c> (partial: leased, a claim's own rows).</summary>
     public static readonly TableMap<Orian.Delivery.DeliveryWrite> Deliveries = new("webhook_deliveries",
         Key<Orian.Delivery.DeliveryWrite, string>("event_id", ColumnType.Key, IdWidth, d => d.EventId),
         Key<Orian.Delivery.DeliveryWrite, string>("endpoint_id", ColumnType.Key, IdWidth, d => d.EndpointId),
         Of<Orian.Delivery.DeliveryWrite, string>("state", ColumnType.Text, _ => "pending", StateWidth),
         Of<Orian.Delivery.DeliveryWrite, int>("attempts", ColumnType.Int, _ => 0),
         CreatedAt<Orian.Delivery.DeliveryWrite>("next_attempt_at"),
-        CreatedAt<Orian.Delivery.DeliveryWrite>("created_at"),
-        Of<Orian.Delivery.DeliveryWrite, string?>("lease_owner", ColumnType.Text, d => d.LeaseOwner, LeaseOwnerWidth),
-        Of<Orian.Delivery.DeliveryWrite, DateTimeOffset?>("lease_until", ColumnType.Time, d => d.LeaseUntil));
+        CreatedAt<Orian.Delivery.DeliveryWrite>("created_at"));
+
+    /// <summary>The leases of a batch's live deliveries, one row per endpoint (<see cref="Orian.Delivery.LiveLeaseWrite"/>):
+    /// written by the batch, moved by renewals, deleted by the record of its last delivery or by a
+    /// take-over once it ran out. Indexes: the key (<c>owner</c>: renewals and the record's delete);
+    /// <c>ix_live_leases_until</c> (the take-over's read of leases that ran out, oldest first).</summary>
+    public static readonly TableMap<Orian.Delivery.LiveLeaseWrite> LiveLeases = new("live_leases",
+        Key<Orian.Delivery.LiveLeaseWrite, string>("owner", ColumnType.Key, LeaseOwnerWidth, l => l.Owner),
+        Of<Orian.Delivery.LiveLeaseWrite, string>("endpoint_id", ColumnType.Key, l => l.EndpointId, IdWidth),
+        Of<Orian.Delivery.LiveLeaseWrite, DateTimeOffset>("lease_until", ColumnType.Time, l => l.Until),
+        Of<Orian.Delivery.LiveLeaseWrite, int>("deliveries", ColumnType.Int, l => l.EventIds.Count),
+        Of<Orian.Delivery.LiveLeaseWrite, string>("event_ids", ColumnType.Document, l => l.EventIdList),
+        CreatedAt<Orian.Delivery.LiveLeaseWrite>("created_at"));
+
+    /// <summary>A delivery's row written once, in the state it is in: a live delivery's outcome
+    /// (delivered, pending for its retry, dead), or pending when a take-over finds no row for it. Insert
+    /// if absent on <c>(event_id, endpoint_id)</c>: whichever of the record and a take-over writes first
+    /// wins, and the other writes nothing.</summary>
+    public static readonly TableMap<SettledDelivery> Settled = new("webhook_deliveries",
+        Key<SettledDelivery, string>("event_id", ColumnType.Key, IdWidth, d => d.EventId),
+        Key<SettledDelivery, string>("endpoint_id", ColumnType.Key, IdWidth, d => d.EndpointId),
+        Of<SettledDelivery, string>("state", ColumnType.Text, d => d.State, StateWidth),
+        Of<SettledDelivery, int>("attempts", ColumnType.Int, d => d.Attempts),
+        Of<SettledDelivery, DateTimeOffset>("next_attempt_at", ColumnType.Time, d => d.NextAttemptAt),
+        Of<SettledDelivery, DateTimeOffset>("created_at", ColumnType.Time, d => d.CreatedAt),
+        Of<SettledDelivery, DateTimeOffset?>("delivered_at", ColumnType.Time, d => d.DeliveredAt),
+        Of<SettledDelivery, int?>("last_status", ColumnType.Int, d => d.LastStatus),
+        Of<SettledDelivery, string?>("last_error", ColumnType.Text, d => d.LastError, ErrorWidth));
 
     /// <summary>How far a linked instruction has been told (the columns of <c>instruction_links</c> the
     /// batch's fan-out moves; the link API writes the rest).</summary>
@@ -219,6 +246,13 @@ internal static class LedgerWrites
     /// link written twice) is one.</summary>
     public static readonly TableWrite<Orian.Delivery.DeliveryWrite> Deliveries = new(LedgerTables.Deliveries, WriteKind.InsertIfAbsent, "deliveries");
 
+    /// <summary>Each owner is new: one lease per batch and endpoint.</summary>
+    public static readonly TableWrite<Orian.Delivery.LiveLeaseWrite> LiveLeases = new(LedgerTables.LiveLeases, WriteKind.Insert, "live leases");
+
+    /// <summary>Not a ledger batch's: the dispatcher's record of live deliveries, and a take-over's
+    /// pending rows (<see cref="OutboxQueue"/>).</summary>
+    public static readonly TableWrite<SettledDelivery> Settled = new(LedgerTables.Settled, WriteKind.InsertIfAbsent, "settled deliveries");
+
     public static readonly TableWrite<Orian.Delivery.LinkProgressWrite> Links = new(LedgerTables.Links, WriteKind.Update, "instruction links");
 
     /// <summary>Hands each statement with rows to <paramref name="writer"/>, in order.</summary>
@@ -233,7 +267,8 @@ internal static class LedgerWrites
         Write(writer, Decisions, changes.Decisions);
         Write(writer, Revocations, changes.Revocations);
         Write(writer, Outbox, changes.Outbox);
-        Write(writer, Deliveries, changes.Deliveries); // after their events: each refers to one
+        Write(writer, Deliveries, changes.Deliveries.FindAll(d => d.LeaseOwner is null)); // after their events: each refers to one
+        Write(writer, LiveLeases, changes.LiveLeases); // the rest: their rows come with their outcomes
         Write(writer, Links, changes.Links);
     }
 
@@ -245,3 +280,8 @@ internal static class LedgerWrites
         }
     }
 }
+
+/// <summary>A delivery's row as written once, in its state (<see cref="LedgerTables.Settled"/>).</summary>
+internal sealed record SettledDelivery(
+    string EventId, string EndpointId, string State, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliveredAt = null, int? LastStatus = null, string? LastError = null);

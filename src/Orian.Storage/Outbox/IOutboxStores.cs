@@ -13,19 +13,21 @@ public interface IOutboxQueue
     /// <summary>Leases due deliveries to <paramref name="owner"/> until <paramref name="leaseUntil"/>,
     /// endpoint by endpoint within <paramref name="limits"/> (the endpoint waiting longest first, each
     /// a fair share), so a backlog for one endpoint never starves another. Several dispatchers may
-    /// claim at once without sharing a delivery.</summary>
+    /// claim at once without sharing a delivery. First, live leases that ran out by <paramref name="now"/>
+    /// are taken over: their deliveries with no row yet are written pending, and the leases go.</summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken cancellationToken);
 
     /// <summary>Records attempts made under several leases (each outcome with its lease's owner
     /// token), in one transaction, for the deliveries each owner still holds; returns those recorded,
-    /// with their delivery ids (a delivery whose lease another dispatcher took over is not). A first
-    /// attempt that delivered is recorded on its delivery alone, with no row in the attempt log.</summary>
+    /// with their delivery ids (a claimed delivery whose lease another dispatcher took over is not). A
+    /// delivery taken live gets its row now, once, in its final state, unless a take-over of its lease
+    /// wrote it first (then the claims send it again). A first attempt that delivered is recorded on
+    /// its delivery alone, with no row in the attempt log.</summary>
     Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken);
 
-    /// <summary>Extends the lease <paramref name="owner"/> still holds on the delivery of
-    /// <paramref name="eventId"/> to <paramref name="endpointId"/> (one taken live); false when it no
-    /// longer holds it.</summary>
-    Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    /// <summary>Extends the live lease <paramref name="owner"/> (a ledger batch's deliveries to one
+    /// endpoint); false when it is gone (taken over, or every delivery it held recorded).</summary>
+    Task<bool> RenewLiveLeaseAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     /// <summary>Where an enabled endpoint's deliveries go, with its secrets decrypted; null when it is
     /// disabled or deleted.</summary>

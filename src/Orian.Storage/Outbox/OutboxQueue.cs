@@ -68,6 +68,13 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         // Which endpoints have due work is read first, without the write lock (an index probe per
         // endpoint); then each endpoint's share is leased in one transaction. What an endpoint with
         // less due work than its share leaves goes to the others, in a further pass or two.
+        // Live leases that ran out first (a probe of their index, nearly always empty): what they hold
+        // and nobody recorded becomes due now, for this claim among others.
+        if (await ExistsAsync(_sql.AnyExpiredLiveLease, new { now }, cancellationToken).ConfigureAwait(false))
+        {
+            await TakeOverLiveAsync(now, cancellationToken).ConfigureAwait(false);
+        }
+
         IReadOnlyList<string> due;
         await using (var reader = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -131,15 +138,22 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         }
 
         // One transaction for the lot: a commit (and its fsync) per attempt was what held the
-        // dispatcher back. Deliveries answered 2xx (nearly all of them) are recorded set-wise; the
-        // rest (retries, dead letters, 410s, deliveries put back) a few statements each.
+        // dispatcher back. Live deliveries get their rows, claimed ones answered 2xx (nearly all the
+        // rest) are recorded set-wise; the others (retries, dead letters, 410s, deliveries put back) a
+        // few statements each.
         var recorded = new List<AttemptOutcome>(outcomes.Count);
         await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (scope.Connection, scope.Transaction);
-        var (held, resolved) = await HoldLiveAsync(connection, transaction, outcomes, cancellationToken).ConfigureAwait(false);
-        var delivered = resolved.Where(a => a.Outcome is { Delivered: true, Postponed: false, DisableEndpoint: false }).ToList();
-        recorded.AddRange(await RecordDeliveredAsync(connection, transaction, delivered, held, cancellationToken).ConfigureAwait(false));
-        foreach (var (owner, o) in resolved.Except(delivered))
+        var live = outcomes.Where(a => a.Outcome.LiveEventId is not null).ToList();
+        if (live.Count > 0)
+        {
+            recorded.AddRange(await RecordLiveAsync(scope, live, cancellationToken).ConfigureAwait(false));
+        }
+
+        var claimed = outcomes.Where(a => a.Outcome.LiveEventId is null).ToList();
+        var delivered = claimed.Where(a => a.Outcome is { Delivered: true, Postponed: false, DisableEndpoint: false }).ToList();
+        recorded.AddRange(await RecordDeliveredAsync(connection, transaction, delivered, cancellationToken).ConfigureAwait(false));
+        foreach (var (owner, o) in claimed.Except(delivered))
         {
             var sql = o.Postponed ? OutboxSql.Postpone : o.Delivered ? OutboxSql.Delivered : o.NextAttemptAt is null ? OutboxSql.Dead : OutboxSql.Retry;
             var args = new { id = o.DeliveryId, owner, now = o.At, status = o.StatusCode, error = AttemptErrors.Bound(o.Error), next = o.NextAttemptAt, attempt = o.Attempt, latencyMs = o.LatencyMs };
@@ -157,8 +171,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempt, args, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (o.DisableEndpoint)
             {
-                await connection.ExecuteAsync(new CommandDefinition(OutboxSql.DisableEndpoint,
-                    new { reason = "410 Gone from the endpoint", now = o.At, endpointId = o.EndpointId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await DisableAsync(connection, transaction, o, cancellationToken).ConfigureAwait(false);
             }
 
             recorded.Add(o);
@@ -175,63 +188,134 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
     /// <summary>Event ids per live lookup: one parameter each, far below every provider's limit.</summary>
     internal const int LiveLookupsPerRead = 1000;
 
+    /// <summary>Live leases one take-over transaction takes at most.</summary>
+    internal const int TakeOversPerRound = 100;
+
     private const string RenewLease = "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE id = @id AND lease_owner = @owner AND state = 'pending'";
 
     /// <summary>
-    /// Gives the outcomes of deliveries taken live their row ids: one read (and lock) of the rows their
-    /// leases still hold of those events (<see cref="OutboxSql.HeldLiveDeliveries"/>). Returns
-    /// the ids found (held: the delivered ones need no second read) and every outcome that can be
-    /// recorded, ids filled in; a live outcome whose row the owner no longer holds is dropped.
+    /// Records the outcomes of deliveries taken live, within the caller's transaction: each delivery's
+    /// row is written now, once, in its final state (<see cref="LedgerWrites.Settled"/>, one statement for
+    /// the lot; insert-if-absent, so a row a take-over of its lease wrote first stays, and the claims send
+    /// it again). An attempt that did not deliver gets its row in the attempt log (by the row's id, read
+    /// back), and a 410 retires its endpoint. The leases whose last delivery this records are deleted in
+    /// the same transaction. Returns every outcome, those not delivered with their row's id.
     /// </summary>
-    private async Task<(HashSet<long> Held, List<(string Owner, AttemptOutcome Outcome)> Resolved)> HoldLiveAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> outcomes, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AttemptOutcome>> RecordLiveAsync(
+        WriteScope scope, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> live, CancellationToken cancellationToken)
     {
-        var held = new HashSet<long>();
-        var resolved = new List<(string Owner, AttemptOutcome Outcome)>(outcomes.Count);
-        var ids = new Dictionary<(string Owner, string EventId, string EndpointId), long>();
-        var live = outcomes.Where(a => a.Outcome.LiveEventId is not null).ToList();
-        var owners = live.Select(a => a.Owner).Distinct(StringComparer.Ordinal).ToArray();
-        foreach (var chunk in live.Select(a => a.Outcome.LiveEventId!).Distinct(StringComparer.Ordinal).Chunk(LiveLookupsPerRead))
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        var failed = live.Select(a => a.Outcome).Where(o => o is { Delivered: false }).ToList();
+        // A retry or a delivery put back for an endpoint deleted meanwhile is dead, as deleting it made
+        // every delivery it had waiting: nothing would ever claim it.
+        var deleted = failed.Count == 0 ? [] : await DeletedEndpointsAsync(connection, transaction, failed.Select(o => o.EndpointId), cancellationToken).ConfigureAwait(false);
+        var rows = live.Select(a => SettledOf(a.Outcome, deleted.Contains(a.Outcome.EndpointId))).ToList();
+        await database.WriteRowsAsync(scope, rows[0].CreatedAt, w => w.Write(LedgerWrites.Settled, rows), cancellationToken).ConfigureAwait(false);
+
+        var recorded = live.Select(a => a.Outcome).Where(o => o.Delivered).ToList();
+        if (failed.Count > 0)
         {
-            var parameters = database.Dialect.ListParameters("ids", chunk);
-            parameters.AddDynamicParams(database.Dialect.ListParameters("owners", owners));
-            foreach (var row in await connection.QueryAsync<(long Id, string EventId, string EndpointId, string Owner)>(new CommandDefinition(
-                         _sql.HeldLiveDeliveries, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            var ids = new Dictionary<(string EventId, string EndpointId), long>();
+            foreach (var chunk in failed.Select(o => o.LiveEventId!).Distinct(StringComparer.Ordinal).Chunk(LiveLookupsPerRead))
             {
-                ids[(row.Owner, row.EventId, row.EndpointId)] = row.Id;
-                held.Add(row.Id);
+                foreach (var row in await connection.QueryAsync<(long Id, string EventId, string EndpointId)>(new CommandDefinition(
+                             _sql.DeliveriesOfEvents, database.Dialect.ListParameters("ids", chunk), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+                {
+                    ids[(row.EventId, row.EndpointId)] = row.Id;
+                }
             }
+
+            var withIds = failed.Select(o => o with { DeliveryId = ids.GetValueOrDefault((o.LiveEventId!, o.EndpointId)) }).ToList();
+            await InsertAttemptsAsync(connection, transaction, withIds.Where(o => !o.Postponed && o.DeliveryId != 0).ToList(), cancellationToken).ConfigureAwait(false);
+            foreach (var o in withIds.Where(o => o.DisableEndpoint))
+            {
+                await DisableAsync(connection, transaction, o, cancellationToken).ConfigureAwait(false);
+            }
+
+            recorded.AddRange(withIds);
         }
 
-        foreach (var (owner, o) in outcomes)
+        var ending = live.Where(a => a.Outcome.EndsLiveLease).Select(a => a.Owner).Distinct(StringComparer.Ordinal).ToArray();
+        if (ending.Length > 0)
         {
-            if (o.LiveEventId is null)
-            {
-                resolved.Add((owner, o));
-            }
-            else if (ids.TryGetValue((owner, o.LiveEventId, o.EndpointId), out var id))
-            {
-                resolved.Add((owner, o with { DeliveryId = id }));
-            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                _sql.DeleteLiveLeases, database.Dialect.ListParameters("owners", ending), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        return (held, resolved);
+        return recorded;
+    }
+
+    /// <summary>A live delivery's row, as its outcome leaves it (the statements of a claimed one's
+    /// <see cref="OutboxSql.Delivered"/>, <see cref="OutboxSql.Retry"/>, <see cref="OutboxSql.Postpone"/>
+    /// and <see cref="OutboxSql.Dead"/>, as one row written once).</summary>
+    private static SettledDelivery SettledOf(AttemptOutcome o, bool endpointDeleted)
+    {
+        var queued = o.QueuedAt ?? o.At;
+        var error = AttemptErrors.Bound(o.Error);
+        return o switch
+        {
+            { Delivered: true, Postponed: false } => new SettledDelivery(o.LiveEventId!, o.EndpointId, "delivered", o.Attempt, queued, queued, o.At, o.StatusCode),
+            _ when endpointDeleted => new SettledDelivery(o.LiveEventId!, o.EndpointId, "dead", o.Attempt, o.At, queued, null, o.StatusCode, DeletedEndpointError),
+            { Postponed: true } => new SettledDelivery(o.LiveEventId!, o.EndpointId, "pending", o.Attempt, o.NextAttemptAt ?? o.At, queued, null, null, error),
+            { NextAttemptAt: { } next } => new SettledDelivery(o.LiveEventId!, o.EndpointId, "pending", o.Attempt, next, queued, null, o.StatusCode, error),
+            _ => new SettledDelivery(o.LiveEventId!, o.EndpointId, "dead", o.Attempt, o.At, queued, null, o.StatusCode, error),
+        };
+    }
+
+    /// <summary>The last error of a delivery dead-lettered because its endpoint was deleted.</summary>
+    internal const string DeletedEndpointError = "endpoint deleted";
+
+    private async Task<HashSet<string>> DeletedEndpointsAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> endpointIds, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(_sql.DeletedEndpoints,
+            database.Dialect.ListParameters("ids", endpointIds.Distinct(StringComparer.Ordinal).ToArray()), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false))
+        .ToHashSet(StringComparer.Ordinal);
+
+    private static Task DisableAsync(DbConnection connection, DbTransaction transaction, AttemptOutcome o, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(OutboxSql.DisableEndpoint,
+            new { reason = "410 Gone from the endpoint", now = o.At, endpointId = o.EndpointId }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Takes over the live leases that ran out by <paramref name="now"/> (their dispatcher died, or
+    /// could neither record nor renew them), a round of at most <see cref="TakeOversPerRound"/>, locked
+    /// and skipping any another claimer holds: each delivery they hold with no row yet is written
+    /// pending, due now (dead for an endpoint deleted meanwhile), and the leases go. A delivery recorded
+    /// already keeps its row; one whose record comes after this finds its row written and is sent again
+    /// by the claims (at least once, under the same webhook-id).
+    /// </summary>
+    private async Task TakeOverLiveAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (scope.Connection, scope.Transaction);
+        var leases = (await connection.QueryAsync<(string Owner, string EndpointId, string EventIds, DateTimeOffset CreatedAt)>(new CommandDefinition(
+            _sql.ExpiredLiveLeases, new { now, limit = TakeOversPerRound }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        if (leases.Count > 0)
+        {
+            var deleted = await DeletedEndpointsAsync(connection, transaction, leases.Select(l => l.EndpointId), cancellationToken).ConfigureAwait(false);
+            var rows = leases.SelectMany(l => LiveLeaseWrite.ParseEventIds(l.EventIds).Select(eventId => deleted.Contains(l.EndpointId)
+                    ? new SettledDelivery(eventId, l.EndpointId, "dead", 0, now, l.CreatedAt, LastError: DeletedEndpointError)
+                    : new SettledDelivery(eventId, l.EndpointId, "pending", 0, now, l.CreatedAt)))
+                .ToList();
+            await database.WriteRowsAsync(scope, now, w => w.Write(LedgerWrites.Settled, rows), cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                _sql.DeleteLiveLeases, database.Dialect.ListParameters("owners", leases.Select(l => l.Owner).ToArray()), transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Records delivered attempts set-wise, within the caller's transaction: per claim, the
-    /// deliveries it still holds are read and locked (<see cref="OutboxSql.HeldDeliveries"/>; those in
-    /// <paramref name="held"/> already are), then updated with one statement per status answered (the
-    /// time delivered is the group's last attempt), and the attempt log gets multi-row inserts of the
-    /// attempts after a first (a first attempt that delivered is all on its delivery's row). Returns
-    /// the outcomes recorded.
+    /// Records claimed deliveries' delivered attempts set-wise, within the caller's transaction: per
+    /// claim, the deliveries it still holds are read and locked (<see cref="OutboxSql.HeldDeliveries"/>),
+    /// then updated with one statement per status answered (the time delivered is the group's last
+    /// attempt), and the attempt log gets multi-row inserts of the attempts after a first (a first
+    /// attempt that delivered is all on its delivery's row). Returns the outcomes recorded.
     /// </summary>
     private async Task<IReadOnlyList<AttemptOutcome>> RecordDeliveredAsync(
-        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, HashSet<long> held,
-        CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken cancellationToken)
     {
-        var mine = attempts.Select(a => a.Outcome).Where(o => held.Contains(o.DeliveryId)).ToList();
-        foreach (var claim in attempts.Where(a => !held.Contains(a.Outcome.DeliveryId)).GroupBy(a => a.Owner, StringComparer.Ordinal))
+        var mine = new List<AttemptOutcome>(attempts.Count);
+        foreach (var claim in attempts.GroupBy(a => a.Owner, StringComparer.Ordinal))
         {
             var select = database.Dialect.ListParameters("ids", claim.Select(a => a.Outcome.DeliveryId).ToArray());
             select.Add("owner", claim.Key);
@@ -249,7 +333,14 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
             recorded.AddRange(group);
         }
 
-        foreach (var chunk in recorded.Where(o => o.Attempt > 1).Chunk(AttemptsPerInsert))
+        await InsertAttemptsAsync(connection, transaction, [.. recorded.Where(o => o.Attempt > 1)], cancellationToken).ConfigureAwait(false);
+        return recorded;
+    }
+
+    /// <summary>Writes <paramref name="attempts"/> to the attempt log, in multi-row inserts.</summary>
+    private static async Task InsertAttemptsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttemptOutcome> attempts, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in attempts.Chunk(AttemptsPerInsert))
         {
             var parameters = new DynamicParameters();
             for (var i = 0; i < chunk.Length; i++)
@@ -265,15 +356,13 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
 
             await connection.ExecuteAsync(new CommandDefinition(OutboxSql.InsertAttempts(chunk.Length), parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
-
-        return recorded;
     }
 
-    public async Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public async Task<bool> RenewLiveLeaseAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         await using var scope = await BeginRedoableAsync(cancellationToken).ConfigureAwait(false);
         var renewed = await scope.Connection.ExecuteAsync(new CommandDefinition(
-            OutboxSql.RenewLiveLease, new { owner, eventId, endpointId, leaseUntil }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            OutboxSql.RenewLiveLease, new { owner, leaseUntil }, scope.Transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return renewed == 1;
     }

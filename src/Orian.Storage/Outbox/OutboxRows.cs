@@ -91,9 +91,14 @@ public sealed class ClaimedDelivery
 /// <param name="Postponed">Not sent at all (the endpoint's circuit opened after the claim): due again
 /// at <paramref name="NextAttemptAt"/>, no attempt counted or logged.</param>
 /// <param name="LiveEventId">The event of a delivery taken live (see <paramref name="DeliveryId"/>).</param>
+/// <param name="QueuedAt">A live delivery's queuing time (its batch's), which its row, written only now,
+/// keeps as when it was created.</param>
+/// <param name="EndsLiveLease">The record of this outcome ends its live lease (the owner's lease row):
+/// every other delivery the lease held is recorded already, or in the same transaction.</param>
 public sealed record AttemptOutcome(
     long DeliveryId, string EndpointId, int Attempt, DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error,
-    bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint, bool Postponed = false, string? LiveEventId = null);
+    bool Delivered, DateTimeOffset? NextAttemptAt, bool DisableEndpoint, bool Postponed = false, string? LiveEventId = null,
+    DateTimeOffset? QueuedAt = null, bool EndsLiveLease = false);
 
 /// <summary>Where and how an endpoint's deliveries are sent (secrets decrypted, in memory only): what
 /// the live path holds per endpoint, current while <see cref="UpdatedAt"/> matches the endpoint's.</summary>
@@ -114,7 +119,8 @@ public sealed class DeliveryStats
     public string EndpointKind { get; set; } = "";
     public long Pending { get; set; }
 
-    /// <summary>Pending deliveries a dispatcher holds a lease on now.</summary>
+    /// <summary>Pending deliveries a dispatcher holds a lease on now (claimed, or taken live and not
+    /// yet recorded: those count as pending too).</summary>
     public long Leased { get; set; }
     public long Dead { get; set; }
     public long Delivered { get; set; }
@@ -130,4 +136,11 @@ public sealed class OutboxBacklog
     public long Pending { get; set; }
     public DateTimeOffset? OldestPendingAt { get; set; }
     public long Dead { get; set; }
+
+    /// <summary>Deliveries held by live leases: taken from memory by a batch, and not all recorded
+    /// (a lease counts every delivery it took until its last is recorded).</summary>
+    public long Live { get; set; }
+
+    /// <summary>When the oldest live lease was written (its batch's time).</summary>
+    public DateTimeOffset? OldestLiveAt { get; set; }
 }

@@ -98,24 +98,34 @@ internal sealed class OutboxSql(SqlDialect d)
     public string HeldDeliveries { get; } =
         $"SELECT wd.id FROM webhook_deliveries wd {d.ClaimHint} WHERE {d.In("wd.id", "@ids")} AND wd.lease_owner = @owner AND wd.state = 'pending'{d.ClaimClause("wd")}";
 
-    /// <summary>Of the deliveries taken live under the leases <c>@owners</c> (one per ledger batch),
-    /// those of the events <c>@ids</c> they still hold, with their ids, locked until the transaction
-    /// ends. No test of the state: only a pending delivery has a lease (every statement that settles
-    /// one clears it), and a test of it let PostgreSQL pick the pending deliveries' partial index, whose
-    /// dead entries under load made this read 60 ms; by lease owner or by event, it is a few probes.</summary>
-    public string HeldLiveDeliveries { get; } =
-        $"SELECT wd.id, wd.event_id, wd.endpoint_id, wd.lease_owner FROM webhook_deliveries wd {d.ClaimHint} WHERE {d.In("wd.event_id", "@ids")} AND {d.In("wd.lease_owner", "@owners")}{d.ClaimClause("wd")}";
+    /// <summary>A row when a live lease ran out by <c>@now</c> (the first in its index's order): the
+    /// claims' probe before a take-over, nearly always empty.</summary>
+    public string AnyExpiredLiveLease { get; } = $"SELECT deliveries FROM live_leases WHERE lease_until < @now ORDER BY lease_until {d.Page("1")}";
 
-    /// <summary>Extends a live delivery's lease, found by its event and endpoint.</summary>
-    public const string RenewLiveLease =
-        "UPDATE webhook_deliveries SET lease_until = @leaseUntil WHERE event_id = @eventId AND endpoint_id = @endpointId AND lease_owner = @owner AND state = 'pending'";
+    /// <summary>Live leases that ran out by <c>@now</c>, oldest first, at most <c>@limit</c>, locked until
+    /// the transaction ends; a lease another claimer is taking over is skipped.</summary>
+    public string ExpiredLiveLeases { get; } =
+        $"SELECT l.owner, l.endpoint_id, l.event_ids, l.created_at FROM live_leases l {d.ClaimHint} WHERE l.lease_until < @now " +
+        $"ORDER BY l.lease_until {d.Page("@limit")}{d.ClaimClause("l")}";
+
+    /// <summary>The live leases <c>@owners</c> go: their deliveries all have rows.</summary>
+    public string DeleteLiveLeases { get; } = $"DELETE FROM live_leases WHERE {d.In("owner", "@owners")}";
+
+    /// <summary>Extends a live lease, found by its owner.</summary>
+    public const string RenewLiveLease = "UPDATE live_leases SET lease_until = @leaseUntil WHERE owner = @owner";
+
+    /// <summary>The deliveries of the events <c>@ids</c>, with their ids (by the unique key's first column).</summary>
+    public string DeliveriesOfEvents { get; } = $"SELECT id, event_id, endpoint_id FROM webhook_deliveries WHERE {d.In("event_id", "@ids")}";
+
+    /// <summary>Of the endpoints <c>@ids</c>, those deleted.</summary>
+    public string DeletedEndpoints { get; } = $"SELECT id FROM webhook_endpoints WHERE deleted_at IS NOT NULL AND {d.In("id", "@ids")}";
 
     /// <summary>An enabled endpoint's address and secrets (encrypted): what the live path sends with.</summary>
     public const string Target =
         "SELECT id, url, secret, previous_secret, previous_secret_expires_at, updated_at FROM webhook_endpoints WHERE id = @id AND status = 'enabled' AND deleted_at IS NULL";
 
-    /// <summary>Many deliveries delivered with one status: those <see cref="HeldDeliveries"/> or
-    /// <see cref="HeldLiveDeliveries"/> found held and locked in the same transaction, so by id alone
+    /// <summary>Many deliveries delivered with one status: those <see cref="HeldDeliveries"/> found
+    /// held and locked in the same transaction, so by id alone
     /// (a test of state or owner here let PostgreSQL choose a partial index full of dead entries).</summary>
     public string DeliveredMany { get; } = $"""
         UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = @now, last_status = @status, last_error = NULL,

@@ -184,6 +184,20 @@ public sealed class PostgresDatabase : SqlDatabase
         }
     }
 
+    public override async Task WriteRowsAsync(WriteScope scope, DateTimeOffset at, Action<ITableWriter> writes, CancellationToken cancellationToken)
+    {
+        var rows = new PostgresWrites(at.UtcDateTime);
+        writes(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = rows.ToBatch((NpgsqlConnection)scope.Connection, (NpgsqlTransaction)scope.Transaction);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        rows.VerifyRowCounts(batch);
+    }
+
     public override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

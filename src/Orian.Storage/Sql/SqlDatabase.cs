@@ -59,6 +59,13 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// database's row locks order the transactions that touch the same rows.</summary>
     public abstract Task<ILedgerUnitOfWork> BeginLedgerAsync(LedgerPriority priority, CancellationToken cancellationToken);
 
+    /// <summary>Writes rows in <paramref name="scope"/>'s transaction with the provider's batch writes
+    /// (the same statements a ledger batch's tables get from their maps): <paramref name="writes"/> hands
+    /// each <see cref="TableWrite{TRow}"/> and its rows to the writer, in order; <paramref name="at"/> is
+    /// the batch time of columns that take one. A counted write that falls short throws
+    /// <see cref="Ledger.ConcurrencyException"/>.</summary>
+    public abstract Task WriteRowsAsync(WriteScope scope, DateTimeOffset at, Action<ITableWriter> writes, CancellationToken cancellationToken);
+
     /// <summary>Starts a transaction that only one migrating process at a time may hold.</summary>
     public abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
 

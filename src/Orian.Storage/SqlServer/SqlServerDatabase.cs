@@ -61,6 +61,13 @@ public sealed class SqlServerDatabase : SqlDatabase
         return new SqlServerUnitOfWork(connection, transaction);
     }
 
+    public override async Task WriteRowsAsync(WriteScope scope, DateTimeOffset at, Action<ITableWriter> writes, CancellationToken cancellationToken)
+    {
+        var batch = new SqlServerBatch();
+        writes(batch);
+        await batch.ExecuteAsync((SqlConnection)scope.Connection, (SqlTransaction)scope.Transaction, at, cancellationToken).ConfigureAwait(false);
+    }
+
     public override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

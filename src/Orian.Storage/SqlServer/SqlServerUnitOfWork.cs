@@ -32,30 +32,8 @@ internal sealed class SqlServerUnitOfWork(SqlConnection connection, SqlTransacti
         return await ReadLockedAsync(reader, authorisationDay is not null).ConfigureAwait(false);
     }
 
-    public override async Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken)
-    {
-        var batch = SqlServerBatch.For(changes);
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        await using var command = new SqlCommand(batch.Text, (SqlConnection)Connection, (SqlTransaction)Transaction);
-        command.Parameters.Add(new SqlParameter("@at", SqlDbType.DateTimeOffset) { Value = changes.At });
-        foreach (var (name, json) in batch.Parameters)
-        {
-            command.Parameters.Add(new SqlParameter(name, SqlDbType.NVarChar, -1) { Value = json });
-        }
-
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SqlException e) when (e.Number == SqlServerErrors.RowCountMismatch)
-        {
-            throw new ConcurrencyException(e.Message);
-        }
-    }
+    public override Task WriteAsync(LedgerChanges changes, CancellationToken cancellationToken) =>
+        SqlServerBatch.For(changes).ExecuteAsync((SqlConnection)Connection, (SqlTransaction)Transaction, changes.At, cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {
@@ -79,6 +57,32 @@ internal sealed class SqlServerBatch : ITableWriter
         var batch = new SqlServerBatch();
         LedgerWrites.Each(changes, batch);
         return batch;
+    }
+
+    /// <summary>Runs the statements as one command in <paramref name="transaction"/>; a row count that
+    /// falls short throws <see cref="ConcurrencyException"/>.</summary>
+    public async Task ExecuteAsync(SqlConnection connection, SqlTransaction transaction, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new SqlCommand(Text, connection, transaction);
+        command.Parameters.Add(new SqlParameter("@at", SqlDbType.DateTimeOffset) { Value = at });
+        foreach (var (name, json) in _parameters)
+        {
+            command.Parameters.Add(new SqlParameter(name, SqlDbType.NVarChar, -1) { Value = json });
+        }
+
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqlException e) when (e.Number == SqlServerErrors.RowCountMismatch)
+        {
+            throw new ConcurrencyException(e.Message);
+        }
     }
 
     /// <summary>Appends the statement, and after a counted one its row-count check.</summary>

@@ -59,8 +59,20 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
             NullLogger<WebhookDispatcher>.Instance);
 
     /// <summary>Runs a ledger batch as the service does, its deliveries offered to <paramref name="live"/>.</summary>
-    private Task ApplyAsync(string id, ILiveDeliveries live) =>
-        new LedgerBatchApplier(_db.Ledger, _time, live: live).ApplyAsync([new Txn { Id = id }.Pending(_time.GetUtcNow())], CancellationToken.None);
+    private Task ApplyAsync(string id, ILiveDeliveries live) => ApplyAsync(live, id);
+
+    /// <summary>One ledger batch of a new transaction per id.</summary>
+    private Task ApplyAsync(ILiveDeliveries live, params string[] ids) =>
+        new LedgerBatchApplier(_db.Ledger, _time, live: live).ApplyAsync([.. ids.Select(id => new Txn { Id = id }.Pending(_time.GetUtcNow()))], CancellationToken.None);
+
+    /// <summary>The live leases standing: owner, endpoint, how many deliveries, their events.</summary>
+    private async Task<List<(string Owner, string EndpointId, int Deliveries, string EventIds)>> LiveLeasesAsync()
+    {
+        await using var connection = await _db.Database.OpenAsync(CancellationToken.None);
+        return (await connection.QueryAsync<(string, string, int, string)>("SELECT owner, endpoint_id, deliveries, event_ids FROM live_leases ORDER BY owner")).AsList();
+    }
+
+    private async Task<List<DeliveryRow>> DeliveriesAsync() => [.. await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None)];
 
     private async Task<string> EndpointAsync()
     {
@@ -108,7 +120,8 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         var delivery = await OnlyDeliveryAsync();
         Assert.That(store.Claimed, Is.Zero, "no claim took it: the batch handed it over");
         Assert.That(delivery.Attempts, Is.EqualTo(1));
-        Assert.That(await LeaseAndAttemptRowsAsync(delivery.Id), Is.EqualTo(((string?)null, 0L)), "lease released, no row in the attempt log");
+        Assert.That(await LeaseAndAttemptRowsAsync(delivery.Id), Is.EqualTo(((string?)null, 0L)), "written unleased, no row in the attempt log");
+        Assert.That(await LiveLeasesAsync(), Is.Empty, "the batch's lease went with its last delivery's record");
         var log = (await _db.Deliveries.GetDeliveryAsync(delivery.Id, CancellationToken.None))!.Value.Attempts;
         Assert.That(log.Select(a => (a.Attempt, a.StatusCode, a.LatencyMs)), Is.EqualTo(new[] { (1, (int?)200, (double?)null) }),
             "the attempt shows from its delivery's row, without a latency");
@@ -136,29 +149,36 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     [Test]
     public async Task KillPointAfterTheLedgerCommitBeforeTheSend_TheClaimsSendItOnceItsLeaseRunsOut()
     {
-        await EndpointAsync();
+        var endpoint = await EndpointAsync();
         var first = Dispatcher();
         await using (DispatcherRun.Start(first))
         {
-            // The process dies between the commit and the hand-over: the row is written leased, and
-            // the dispatcher never hears of it.
+            // The process dies between the commit and the hand-over: the batch wrote its lease, no
+            // delivery row, and the dispatcher never hears of it.
             await ApplyAsync("KILL1", new DiesBeforeHandOver(first));
         }
 
-        var delivery = await OnlyDeliveryAsync();
-        var (owner, _) = await LeaseAndAttemptRowsAsync(delivery.Id);
-        Assert.That(owner, Does.Contain(":live:"), "written leased to the dead dispatcher");
+        Assert.That(await DeliveriesAsync(), Is.Empty, "a live delivery has no row until it is recorded");
+        var lease = (await LiveLeasesAsync()).Single();
+        Assert.That((lease.Owner, lease.EndpointId, lease.Deliveries), Is.EqualTo((lease.Owner, endpoint, 1)));
+        Assert.That(lease.Owner, Does.Contain(":live:"), "leased to the dead dispatcher");
+        var stats = (await _db.Deliveries.GetStatsAsync(_time.GetUtcNow(), CancellationToken.None)).Single(r => r.EndpointId == endpoint);
+        Assert.That((stats.Pending, stats.Leased, stats.OldestPendingAt), Is.EqualTo((1L, 1L, (DateTimeOffset?)Start)), "the operators' view counts it pending and leased");
+        Assert.That((await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Live, Is.EqualTo(1));
         Assert.That(_receiver.Requests, Is.Empty);
 
         var store = new CountingQueue(_db.Queue);
         await using (DispatcherRun.Start(Dispatcher(store)))
         {
             _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
-            await DeliveredAsync("the next dispatcher claims it once the lease ran out");
+            await Until.TrueAsync(async () => (await DeliveriesAsync()) is [{ State: "delivered" }], "the next dispatcher takes the lease over and claims it");
         }
 
+        var delivery = await OnlyDeliveryAsync();
         Assert.That(store.Claimed, Is.EqualTo(1));
+        Assert.That(await LiveLeasesAsync(), Is.Empty, "taken over");
         Assert.That(_receiver.Requests.Select(r => r.Id), Is.EqualTo(new[] { delivery.EventId }), "sent once");
+        Assert.That(delivery.CreatedAt, Is.EqualTo(Start), "queued when its batch committed");
     }
 
     [Test]
@@ -172,18 +192,102 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
             await Until.TrueAsync(() => Task.FromResult(_receiver.Requests.Count == 1), "the webhook goes out");
         }
 
-        var delivery = await OnlyDeliveryAsync();
-        Assert.That(delivery.State, Is.EqualTo("pending"), "the send was never recorded");
+        Assert.That(await DeliveriesAsync(), Is.Empty, "the send was never recorded");
+        Assert.That(await LiveLeasesAsync(), Has.Count.EqualTo(1), "its lease stands for it");
 
         await using (DispatcherRun.Start(Dispatcher()))
         {
             _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
-            await DeliveredAsync("the next dispatcher sends it again once the lease ran out");
+            await Until.TrueAsync(async () => (await DeliveriesAsync()) is [{ State: "delivered" }], "the next dispatcher sends it again once the lease ran out");
         }
 
+        var delivery = await OnlyDeliveryAsync();
         Assert.That(_receiver.Requests.Select(r => r.Id), Is.EqualTo(new[] { delivery.EventId, delivery.EventId }),
             "at least once: sent again, under the same webhook-id, so the receiver can tell");
-        Assert.That((await OnlyDeliveryAsync()).Attempts, Is.EqualTo(1), "the lost attempt left no trace but the receiver's");
+        Assert.That(delivery.Attempts, Is.EqualTo(1), "the lost attempt left no trace but the receiver's");
+        Assert.That(await LiveLeasesAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ALeaseWhoseRecordsPartlyFailedIsTakenOver_OnlyItsUnrecordedDeliveryIsSentAgain()
+    {
+        await EndpointAsync();
+        var failsOne = new FailsToRecord(_db.Queue);
+        var first = Dispatcher(failsOne);
+        await using (DispatcherRun.Start(first))
+        {
+            await ApplyAsync(first, "PART1", "PART2");
+            await Until.TrueAsync(() => Task.FromResult(_receiver.Requests.Count == 2), "both go out from the one lease");
+            await Until.TrueAsync(async () => (await DeliveriesAsync()).Count == 1 && failsOne.Refused > 0, "one is recorded, the other refused");
+        }
+
+        var refused = failsOne.EventId!;
+        var sent = _receiver.Requests.Select(r => r.Id).Order(StringComparer.Ordinal).ToArray();
+        var lease = (await LiveLeasesAsync()).Single();
+        Assert.That((lease.Deliveries, LiveLeaseWrite.ParseEventIds(lease.EventIds).Order(StringComparer.Ordinal)), Is.EqualTo((2, sent)),
+            "one lease for the batch's two deliveries to the endpoint; it stands while one has no row");
+        var recorded = (await DeliveriesAsync()).Single().EventId;
+        Assert.That(recorded, Is.Not.EqualTo(refused));
+
+        await using (DispatcherRun.Start(Dispatcher()))
+        {
+            _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
+            await Until.TrueAsync(async () => (await DeliveriesAsync()) is [{ State: "delivered" }, { State: "delivered" }], "the take-over writes the unrecorded one, and the claims send it");
+        }
+
+        Assert.That(_receiver.Requests.Count(r => r.Id == refused), Is.EqualTo(2), "the unrecorded one is sent again, under its webhook-id");
+        Assert.That(_receiver.Requests.Count(r => r.Id == recorded), Is.EqualTo(1), "the recorded one is not");
+        Assert.That(await LiveLeasesAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task ARecordAfterATakeOverWritesNothing_TheTakeOversPendingRowStandsAndIsSentAgain()
+    {
+        var endpoint = await EndpointAsync();
+        var first = Dispatcher();
+        await using (DispatcherRun.Start(first))
+        {
+            await ApplyAsync("LATE1", new DiesBeforeHandOver(first));
+        }
+
+        var lease = (await LiveLeasesAsync()).Single();
+        var eventId = lease.EventIds;
+        _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
+        var now = _time.GetUtcNow();
+        // A claim takes the lease over (and, here, claims the row it wrote, unsent).
+        var claimed = await _db.Queue.ClaimDueAsync("test:claim:1", now, now.AddSeconds(LeaseSeconds), new ClaimLimits(10, 10, false), CancellationToken.None);
+        Assert.That(claimed.Select(c => c.EventId), Is.EqualTo(new[] { eventId }));
+        Assert.That(await LiveLeasesAsync(), Is.Empty);
+
+        // The first dispatcher's record arrives late: its lease is gone and the row is there.
+        var late = new AttemptOutcome(0, endpoint, 1, now, 200, 3, null, true, null, false, LiveEventId: eventId, QueuedAt: Start, EndsLiveLease: true);
+        await _db.Queue.RecordAttemptsAsync(lease.Owner, [late], CancellationToken.None);
+
+        var row = await OnlyDeliveryAsync();
+        Assert.That((row.State, row.Attempts), Is.EqualTo(("pending", 0)), "the take-over's row is not overwritten: the claim that holds it sends it");
+    }
+
+    [Test]
+    public async Task ALiveLeaseIsRenewedByItsOwnerUntilItIsTakenOver()
+    {
+        await EndpointAsync();
+        var first = Dispatcher();
+        await using (DispatcherRun.Start(first))
+        {
+            await ApplyAsync("RENEW1", new DiesBeforeHandOver(first));
+        }
+
+        var owner = (await LiveLeasesAsync()).Single().Owner;
+        var now = _time.GetUtcNow();
+        Assert.That(await _db.Queue.RenewLiveLeaseAsync(owner, now.AddSeconds(3 * LeaseSeconds), CancellationToken.None), Is.True);
+        _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
+        now = _time.GetUtcNow();
+        Assert.That(await _db.Queue.ClaimDueAsync("test:claim:1", now, now.AddSeconds(LeaseSeconds), new ClaimLimits(10, 10, false), CancellationToken.None), Is.Empty,
+            "renewed: not taken over");
+        _time.Advance(TimeSpan.FromSeconds(2 * LeaseSeconds));
+        now = _time.GetUtcNow();
+        Assert.That(await _db.Queue.ClaimDueAsync("test:claim:2", now, now.AddSeconds(LeaseSeconds), new ClaimLimits(10, 10, false), CancellationToken.None), Has.Count.EqualTo(1));
+        Assert.That(await _db.Queue.RenewLiveLeaseAsync(owner, now.AddSeconds(LeaseSeconds), CancellationToken.None), Is.False, "taken over: its owner may not send");
     }
 
     [Test]
@@ -248,6 +352,31 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     {
         public override Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct) =>
             throw new IOException("died before recording");
+    }
+
+    /// <summary>Refuses every record that holds the outcome of one live delivery (the first event of
+    /// the first record, <see cref="EventId"/>), as a database refusing one row would.</summary>
+    private sealed class FailsToRecord(IOutboxQueue inner) : CountingQueue(inner)
+    {
+        private string? _eventId;
+        private int _refused;
+
+        public string? EventId => Volatile.Read(ref _eventId);
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        public override Task<IReadOnlyList<AttemptOutcome>> RecordAttemptsAsync(IReadOnlyList<(string Owner, AttemptOutcome Outcome)> attempts, CancellationToken ct)
+        {
+            var first = attempts.Select(a => a.Outcome.LiveEventId).Where(e => e is not null).Min(StringComparer.Ordinal);
+            var refused = Interlocked.CompareExchange(ref _eventId, first, null) ?? first;
+            if (refused is not null && attempts.Any(a => a.Outcome.LiveEventId == refused))
+            {
+                Interlocked.Increment(ref _refused);
+                throw new IOException("refused");
+            }
+
+            return base.RecordAttemptsAsync(attempts, ct);
+        }
     }
 
     /// <summary>A claim commits, then the process dies before anything claimed is sent.</summary>

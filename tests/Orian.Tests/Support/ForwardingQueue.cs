@@ -18,8 +18,8 @@ internal abstract class ForwardingQueue(IOutboxQueue inner) : IOutboxQueue
     public virtual Task<IReadOnlyList<long>> RenewLeasesAsync(string owner, IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
         inner.RenewLeasesAsync(owner, ids, until, ct);
 
-    public virtual Task<bool> RenewLiveLeaseAsync(string owner, string eventId, string endpointId, DateTimeOffset until, CancellationToken ct) =>
-        inner.RenewLiveLeaseAsync(owner, eventId, endpointId, until, ct);
+    public virtual Task<bool> RenewLiveLeaseAsync(string owner, DateTimeOffset until, CancellationToken ct) =>
+        inner.RenewLiveLeaseAsync(owner, until, ct);
 
     public virtual Task<EndpointTarget?> GetTargetAsync(string endpointId, CancellationToken ct) => inner.GetTargetAsync(endpointId, ct);
 }
