@@ -40,7 +40,7 @@ if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ "$provider" = postgres ]; then
   # per-event cost for every event stored, per webhook delivered (both phases' whole runs, warm-up included).
   ms() { awk '/all statements:/ { print $5 }' "$1"; }
   events() { awk '/INSERT INTO transaction_versions/ { print $4; exit }' "$1"; }
-  delivered() { awk '/UPDATE webhook_deliveries SET state/ { s += $4 } END { print s + 0 }' "$1"; }
+  delivered() { awk '/^webhooks delivered:/ { print $3 }' "$1"; }
   awk -v off_ms="$(ms "$off")" -v off_ev="$(events "$off")" -v on_ms="$(ms "$on")" -v on_ev="$(events "$on")" -v hooks="$(delivered "$on")" 'BEGIN {
     per = off_ms * 1000 / off_ev
     printf "the database: %.0f µs per event stored, dispatcher off; on: %.0f µs per event, and %.0f µs per webhook delivered beyond the ledger'"'"'s own (%d webhooks)\n", per, on_ms * 1000 / on_ev, (on_ms * 1000 - per * on_ev) / (hooks > 0 ? hooks : 1), hooks }'

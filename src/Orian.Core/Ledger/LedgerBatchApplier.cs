@@ -14,7 +14,7 @@ namespace Orian.Ledger;
 /// <param name="retried">Told each time a batch is run again, with why: <c>lost_race</c>,
 /// <c>commit_not_applied</c> or <c>transient</c> (for a counter).</param>
 /// <param name="deliveriesQueued">Told, after a commit, the deliveries the batch queued (only when it
-/// queued any), those taken live among them leased: the dispatcher's cue to claim the others now
+/// queued any), those taken live among them marked with their lease: the dispatcher's cue to claim the others now
 /// rather than at its next poll.</param>
 /// <param name="live">This instance's dispatcher, which takes the deliveries it has room for from
 /// memory after the commit (null: every delivery is left for the claims).</param>
@@ -164,8 +164,8 @@ public sealed class LedgerBatchApplier(
         }
         catch
         {
-            // Not committed, or not known to be: nothing goes out from memory. A leased row that did
-            // commit waits for its lease to run out, then a claim sends it.
+            // Not committed, or not known to be: nothing goes out from memory. A lease row that did
+            // commit waits to run out, then a claim takes it over and sends what it holds.
             reservation?.Release();
             throw;
         }

@@ -70,9 +70,27 @@ internal sealed partial class WebhookDispatcher
     /// count to the total deletes the row, in its own transaction.</summary>
     private sealed class LiveLease(string owner, string endpointId, DateTimeOffset until)
     {
+        private long _untilTicks = until.UtcTicks;
+
         public string Owner { get; } = owner;
         public string EndpointId { get; } = endpointId;
-        public DateTimeOffset Until { get; } = until;
+
+        /// <summary>When the lease runs out, as last written (by the batch, or a renewal of any of its
+        /// deliveries: the lanes renew concurrently, and the latest end holds).</summary>
+        public DateTimeOffset Until => new(Volatile.Read(ref _untilTicks), TimeSpan.Zero);
+
+        public void Renewed(DateTimeOffset until)
+        {
+            var ticks = until.UtcTicks;
+            for (var seen = Volatile.Read(ref _untilTicks); seen < ticks; seen = Volatile.Read(ref _untilTicks))
+            {
+                if (Interlocked.CompareExchange(ref _untilTicks, ticks, seen) == seen)
+                {
+                    return;
+                }
+            }
+        }
+
         public int Total { get; set; }
 
         /// <summary>Recorded so far; only the recorder's one loop reads or moves it.</summary>

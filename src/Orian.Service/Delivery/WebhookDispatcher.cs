@@ -255,15 +255,26 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
     private async Task<bool> HoldsLeaseAsync(Leased leased, CancellationToken cancellationToken)
     {
         var needed = TimeSpan.FromMilliseconds(_options.RequestTimeoutMs) + LeaseMargin;
-        if (leased.Until - _time.GetUtcNow() >= needed)
+        if ((leased.Lease?.Until ?? leased.Until) - _time.GetUtcNow() >= needed)
         {
             return true;
         }
 
         var renewed = _time.GetUtcNow().AddSeconds(_options.LeaseSeconds);
-        return leased.Delivery.Live
-            ? await _store.RenewLiveLeaseAsync(leased.Owner, renewed, cancellationToken)
-            : (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
+        if (leased.Lease is not { } lease)
+        {
+            return (await _store.RenewLeasesAsync(leased.Owner, [leased.Delivery.Id], renewed, cancellationToken)).Count == 1;
+        }
+
+        // A live lease is the batch's row for all its deliveries to the endpoint: renewed once for
+        // them all, and the others see the new end.
+        if (!await _store.RenewLiveLeaseAsync(lease.Owner, renewed, cancellationToken))
+        {
+            return false;
+        }
+
+        lease.Renewed(renewed);
+        return true;
     }
 
     /// <summary>Records attempts (of any claims) in one transaction. If that transaction fails, each

@@ -67,17 +67,17 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
     {
         // Which endpoints have due work is read first, without the write lock (an index probe per
         // endpoint); then each endpoint's share is leased in one transaction. What an endpoint with
-        // less due work than its share leaves goes to the others, in a further pass or two.
-        // Live leases that ran out first (a probe of their index, nearly always empty): what they hold
-        // and nobody recorded becomes due now, for this claim among others.
-        if (await ExistsAsync(_sql.AnyExpiredLiveLease, new { now }, cancellationToken).ConfigureAwait(false))
-        {
-            await TakeOverLiveAsync(now, cancellationToken).ConfigureAwait(false);
-        }
-
+        // less due work than its share leaves goes to the others, in a further pass or two. Before
+        // that, live leases that ran out are taken over (a probe of their index, nearly always
+        // empty): what they hold and nobody recorded becomes due now, for this claim among others.
         IReadOnlyList<string> due;
         await using (var reader = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (await reader.ExecuteScalarAsync<long?>(new CommandDefinition(_sql.AnyExpiredLiveLease, new { now }, cancellationToken: cancellationToken)).ConfigureAwait(false) is not null)
+            {
+                await TakeOverLiveAsync(now, cancellationToken).ConfigureAwait(false);
+            }
+
             due = (await reader.QueryAsync<string>(new CommandDefinition(
                 _sql.DueEndpoints, new { now, orchestrator = limits.IncludeOrchestrator }, cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
         }
@@ -205,12 +205,22 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         WriteScope scope, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> live, CancellationToken cancellationToken)
     {
         var (connection, transaction) = (scope.Connection, scope.Transaction);
+
+        // The leases ending go first: a take-over that holds one (it ran out while this dispatcher was
+        // stalled) makes this wait until it commits, before this holds any row it would wait for.
+        var ending = live.Where(a => a.Outcome.EndsLiveLease).Select(a => a.Owner).Distinct(StringComparer.Ordinal).ToArray();
+        if (ending.Length > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                _sql.DeleteLiveLeases, database.Dialect.ListParameters("owners", ending), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         var failed = live.Select(a => a.Outcome).Where(o => o is { Delivered: false }).ToList();
         // A retry or a delivery put back for an endpoint deleted meanwhile is dead, as deleting it made
         // every delivery it had waiting: nothing would ever claim it.
         var deleted = failed.Count == 0 ? [] : await DeletedEndpointsAsync(connection, transaction, failed.Select(o => o.EndpointId), cancellationToken).ConfigureAwait(false);
-        var rows = live.Select(a => SettledOf(a.Outcome, deleted.Contains(a.Outcome.EndpointId))).ToList();
-        await database.WriteRowsAsync(scope, rows[0].CreatedAt, w => w.Write(LedgerWrites.Settled, rows), cancellationToken).ConfigureAwait(false);
+        var rows = InKeyOrder(live.Select(a => SettledOf(a.Outcome, deleted.Contains(a.Outcome.EndpointId))));
+        await database.WriteRowsAsync(scope, live[0].Outcome.At, w => w.Write(LedgerWrites.Settled, rows), cancellationToken).ConfigureAwait(false);
 
         var recorded = live.Select(a => a.Outcome).Where(o => o.Delivered).ToList();
         if (failed.Count > 0)
@@ -235,15 +245,13 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
             recorded.AddRange(withIds);
         }
 
-        var ending = live.Where(a => a.Outcome.EndsLiveLease).Select(a => a.Owner).Distinct(StringComparer.Ordinal).ToArray();
-        if (ending.Length > 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                _sql.DeleteLiveLeases, database.Dialect.ListParameters("owners", ending), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
         return recorded;
     }
+
+    /// <summary>Rows in the order of their unique key, the same for a record and a take-over, so two
+    /// that write the same deliveries at once wait for each other in one order, never in a cycle.</summary>
+    private static List<SettledDelivery> InKeyOrder(IEnumerable<SettledDelivery> rows) =>
+        [.. rows.OrderBy(r => r.EventId, StringComparer.Ordinal).ThenBy(r => r.EndpointId, StringComparer.Ordinal)];
 
     /// <summary>A live delivery's row, as its outcome leaves it (the statements of a claimed one's
     /// <see cref="OutboxSql.Delivered"/>, <see cref="OutboxSql.Retry"/>, <see cref="OutboxSql.Postpone"/>
@@ -291,10 +299,9 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         if (leases.Count > 0)
         {
             var deleted = await DeletedEndpointsAsync(connection, transaction, leases.Select(l => l.EndpointId), cancellationToken).ConfigureAwait(false);
-            var rows = leases.SelectMany(l => LiveLeaseWrite.ParseEventIds(l.EventIds).Select(eventId => deleted.Contains(l.EndpointId)
-                    ? new SettledDelivery(eventId, l.EndpointId, "dead", 0, now, l.CreatedAt, LastError: DeletedEndpointError)
-                    : new SettledDelivery(eventId, l.EndpointId, "pending", 0, now, l.CreatedAt)))
-                .ToList();
+            var rows = InKeyOrder(leases.SelectMany(l => LiveLeaseWrite.ParseEventIds(l.EventIds).Select(eventId => deleted.Contains(l.EndpointId)
+                ? new SettledDelivery(eventId, l.EndpointId, "dead", 0, now, l.CreatedAt, LastError: DeletedEndpointError)
+                : new SettledDelivery(eventId, l.EndpointId, "pending", 0, now, l.CreatedAt))));
             await database.WriteRowsAsync(scope, now, w => w.Write(LedgerWrites.Settled, rows), cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 _sql.DeleteLiveLeases, database.Dialect.ListParameters("owners", leases.Select(l => l.Owner).ToArray()), transaction,

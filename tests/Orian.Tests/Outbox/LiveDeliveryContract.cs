@@ -50,11 +50,11 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
 
     private const int LeaseSeconds = 30;
 
-    private WebhookDispatcher Dispatcher(IOutboxQueue? store = null, int liveDepth = 512) =>
+    private WebhookDispatcher Dispatcher(IOutboxQueue? store = null, int liveDepth = 512, int requestTimeoutMs = 2000, int perEndpoint = 64) =>
         new(store ?? _db.Queue, Options.Create(new OutboxOptions
         {
-            RetrySchedule = "5s,1m", LeaseSeconds = LeaseSeconds, RequestTimeoutMs = 2000, PollIntervalMs = 20, LiveDepthPerEndpoint = liveDepth,
-            AllowedPrivateNetworks = TestService.LoopbackNetworks,
+            RetrySchedule = "5s,1m", LeaseSeconds = LeaseSeconds, RequestTimeoutMs = requestTimeoutMs, SlowAnswerMs = requestTimeoutMs, PollIntervalMs = 20,
+            LiveDepthPerEndpoint = liveDepth, MaxConcurrencyPerEndpoint = perEndpoint, AllowedPrivateNetworks = TestService.LoopbackNetworks,
         }), _time, new OutboxSignal(), new OrchestratorClient(Options.Create(new OrchestratorOptions()), _time, NullLogger<OrchestratorClient>.Instance),
             NullLogger<WebhookDispatcher>.Instance);
 
@@ -315,6 +315,29 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         Assert.That(_receiver.Requests.Select(r => r.Id), Is.EqualTo(new[] { delivery.EventId }), "sent once");
     }
 
+    [Test]
+    public async Task DeliveriesWaitingInTheirLanePastTheLeasesMarginRenewTheirBatchsLeaseOnceForAll()
+    {
+        await EndpointAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _receiver.Respond(1, async _ => await gate.Task);
+        var store = new CountingQueue(_db.Queue);
+        // One send at a time, and a request may take 20 s: a send needs 25 s of lease left.
+        var dispatcher = Dispatcher(store, requestTimeoutMs: 20_000, perEndpoint: 1);
+        await using (DispatcherRun.Start(dispatcher))
+        {
+            await ApplyAsync(dispatcher, "WAIT1", "WAIT2", "WAIT3");
+            await Until.TrueAsync(() => Task.FromResult(_receiver.Requests.Count == 1), "the first is sent (and held); the others wait in the lane");
+            _time.Advance(TimeSpan.FromSeconds(10)); // 20 s left: not enough for the next send
+            gate.SetResult();
+            await Until.TrueAsync(async () => (await DeliveriesAsync()) is [{ State: "delivered" }, { State: "delivered" }, { State: "delivered" }], "all three delivered");
+        }
+
+        Assert.That(store.LiveRenewals, Is.EqualTo(1), "the second renewed the batch's lease; the third saw the new end");
+        Assert.That(_receiver.Requests, Has.Count.EqualTo(3));
+        Assert.That(await LiveLeasesAsync(), Is.Empty);
+    }
+
     /// <summary>Takes the batch's deliveries live, then dies before the hand-over: nothing is sent.</summary>
     private sealed class DiesBeforeHandOver(ILiveDeliveries inner) : ILiveDeliveries
     {
@@ -336,8 +359,19 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     {
         private int _claimed;
 
+        private int _liveRenewals;
+
         /// <summary>Deliveries the claims returned.</summary>
         public int Claimed => Volatile.Read(ref _claimed);
+
+        /// <summary>Renewals of live leases asked for.</summary>
+        public int LiveRenewals => Volatile.Read(ref _liveRenewals);
+
+        public override Task<bool> RenewLiveLeaseAsync(string owner, DateTimeOffset until, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _liveRenewals);
+            return base.RenewLiveLeaseAsync(owner, until, ct);
+        }
 
         public override async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, ClaimLimits limits, CancellationToken ct)
         {
