@@ -268,6 +268,27 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     }
 
     [Test]
+    public async Task ALeaseOfAnEndpointDeletedMeanwhileIsTakenOverAsDeadLetters_NothingIsSent()
+    {
+        var endpoint = await EndpointAsync();
+        var first = Dispatcher();
+        await using (DispatcherRun.Start(first))
+        {
+            await ApplyAsync("GONE1", new DiesBeforeHandOver(first));
+        }
+
+        Assert.That(await _db.Endpoints.DeleteEndpointAsync(endpoint, Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.True);
+        _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
+        var now = _time.GetUtcNow();
+        Assert.That(await _db.Queue.ClaimDueAsync("test:claim:1", now, now.AddSeconds(LeaseSeconds), new ClaimLimits(10, 10, false), CancellationToken.None), Is.Empty);
+
+        var row = await OnlyDeliveryAsync();
+        Assert.That((row.State, row.LastError), Is.EqualTo(("dead", "endpoint deleted")), "as deleting the endpoint made every delivery it had waiting");
+        Assert.That(await LiveLeasesAsync(), Is.Empty);
+        Assert.That(_receiver.Requests, Is.Empty);
+    }
+
+    [Test]
     public async Task ALiveLeaseIsRenewedByItsOwnerUntilItIsTakenOver()
     {
         await EndpointAsync();
