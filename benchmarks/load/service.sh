@@ -55,7 +55,10 @@ service_stop() {
   # What the service warned of during the run (a circuit opened, a lease lost...), counted by message.
   if [ -n "${work:-}" ] && grep -qE '^(warn|fail|crit):' "$work/service.log"; then
     echo "== the service's warnings and errors (count, message)"
-    grep -A1 -E '^(warn|fail|crit):' "$work/service.log" | grep -vE '^(warn|fail|crit):|^--' | sed -E 's/^ +//; s/[0-9]+ ms/N ms/g' | sort | uniq -c | sort -rn | head -8
+    # The message is the first line after the header that is not a scope (`=> SpanId:...`); awk, not
+    # head, keeps the first eight, so no stage dies of a closed pipe (pipefail would stop the caller).
+    awk '/^(warn|fail|crit):/ { want = 1; next } want && !/^ *=>/ { want = 0; sub(/^ +/, ""); gsub(/[0-9]+ ms/, "N ms"); print }' "$work/service.log" |
+      sort | uniq -c | sort -rn | awk 'NR <= 8'
   fi
   if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ -n "${PG_URL:-}" ]; then
     echo "== the database's own work (pg_stat_statements, the whole run): calls, total ms, ms per call, rows, planning ms"

@@ -199,7 +199,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
     /// the lot; insert-if-absent, so a row a take-over of its lease wrote first stays, and the claims send
     /// it again). An attempt that did not deliver gets its row in the attempt log (by the row's id, read
     /// back), and a 410 retires its endpoint. The leases whose last delivery this records are deleted in
-    /// the same transaction. Returns every outcome, those not delivered with their row's id.
+    /// the same transaction. Returns every outcome, the attempts that did not deliver with their row's id.
     /// </summary>
     private async Task<IReadOnlyList<AttemptOutcome>> RecordLiveAsync(
         WriteScope scope, IReadOnlyList<(string Owner, AttemptOutcome Outcome)> live, CancellationToken cancellationToken)
@@ -222,7 +222,10 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
         var rows = InKeyOrder(live.Select(a => SettledOf(a.Outcome, deleted.Contains(a.Outcome.EndpointId))));
         await database.WriteRowsAsync(scope, live[0].Outcome.At, w => w.Write(LedgerWrites.Settled, rows), cancellationToken).ConfigureAwait(false);
 
-        var recorded = live.Select(a => a.Outcome).Where(o => o.Delivered).ToList();
+        // Only an attempt made and not delivered needs its row's id (for the attempt log); a delivery
+        // put back unsent (its endpoint's circuit opened) logs nothing.
+        var recorded = live.Select(a => a.Outcome).Where(o => o.Delivered || o.Postponed).ToList();
+        failed.RemoveAll(o => o.Postponed);
         if (failed.Count > 0)
         {
             var ids = new Dictionary<(string EventId, string EndpointId), long>();
@@ -236,7 +239,7 @@ public sealed class OutboxQueue(SqlDatabase database, ISecretProtector secrets) 
             }
 
             var withIds = failed.Select(o => o with { DeliveryId = ids.GetValueOrDefault((o.LiveEventId!, o.EndpointId)) }).ToList();
-            await InsertAttemptsAsync(connection, transaction, withIds.Where(o => !o.Postponed && o.DeliveryId != 0).ToList(), cancellationToken).ConfigureAwait(false);
+            await InsertAttemptsAsync(connection, transaction, withIds.Where(o => o.DeliveryId != 0).ToList(), cancellationToken).ConfigureAwait(false);
             foreach (var o in withIds.Where(o => o.DisableEndpoint))
             {
                 await DisableAsync(connection, transaction, o, cancellationToken).ConfigureAwait(false);
