@@ -35,7 +35,8 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
     private readonly OutboxSql _sql = new(database.Dialect);
 
     /// <summary>Each part is served by a partial or leading-state index: the unfanned events, the due
-    /// (pending) deliveries, and (state, id) for the dead ones.</summary>
+    /// (pending) deliveries, and (state, id) for the dead ones; the live leases are read whole (a row
+    /// per batch and endpoint in flight, a few dozen at most while the dispatcher keeps up).</summary>
     private readonly string _backlog = $"""
         SELECT
             (SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS unfanned,
@@ -111,7 +112,7 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
             if (row is null)
             {
                 // Nothing of this endpoint's has a row yet: its line goes in the endpoints' order.
-                row = new DeliveryStats { EndpointId = endpoint.Key, EndpointKind = Orian.Delivery.Destinations.Webhook };
+                row = new DeliveryStats { EndpointId = endpoint.Key, EndpointKind = Destinations.Webhook };
                 var at = stats.FindIndex(s => string.CompareOrdinal(s.EndpointId, endpoint.Key) > 0);
                 stats.Insert(at < 0 ? stats.Count : at, row);
             }
