@@ -67,6 +67,7 @@ service_stop() {
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'mean sizes: bodies ' || coalesce(round(avg(octet_length(raw_json))), 0) || ' B, payloads '
       || (SELECT coalesce(round(avg(octet_length(payload))), 0) FROM outbox_events) || ' B' FROM transaction_versions" || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'webhooks delivered: ' || count(*) FROM webhook_deliveries WHERE state = 'delivered'" || true
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'deadlocks: ' || deadlocks || ', temp files: ' || temp_files FROM pg_stat_database WHERE datname = 'postgres'" || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms executing, ' || round(sum(total_plan_time)::numeric) || ' ms planning' FROM pg_stat_statements" || true
   fi
   pg_stop
