@@ -72,6 +72,19 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
         return (await connection.QueryAsync<(string, string, int, string)>("SELECT owner, endpoint_id, deliveries, event_ids FROM live_leases ORDER BY owner")).AsList();
     }
 
+    /// <summary>A ledger batch of <paramref name="id"/> whose dispatcher dies between the commit and the
+    /// hand-over: the batch wrote its lease and no delivery row, and nothing is sent. Returns that lease.</summary>
+    private async Task<(string Owner, string EndpointId, int Deliveries, string EventIds)> LeaseLeftByADeadDispatcherAsync(string id)
+    {
+        var first = Dispatcher();
+        await using (DispatcherRun.Start(first))
+        {
+            await ApplyAsync(id, new DiesBeforeHandOver(first));
+        }
+
+        return (await LiveLeasesAsync()).Single();
+    }
+
     private async Task<List<DeliveryRow>> DeliveriesAsync() => [.. await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None)];
 
     private async Task<string> EndpointAsync()
@@ -150,16 +163,9 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     public async Task KillPointAfterTheLedgerCommitBeforeTheSend_TheClaimsSendItOnceItsLeaseRunsOut()
     {
         var endpoint = await EndpointAsync();
-        var first = Dispatcher();
-        await using (DispatcherRun.Start(first))
-        {
-            // The process dies between the commit and the hand-over: the batch wrote its lease, no
-            // delivery row, and the dispatcher never hears of it.
-            await ApplyAsync("KILL1", new DiesBeforeHandOver(first));
-        }
+        var lease = await LeaseLeftByADeadDispatcherAsync("KILL1");
 
         Assert.That(await DeliveriesAsync(), Is.Empty, "a live delivery has no row until it is recorded");
-        var lease = (await LiveLeasesAsync()).Single();
         Assert.That((lease.Owner, lease.EndpointId, lease.Deliveries), Is.EqualTo((lease.Owner, endpoint, 1)));
         Assert.That(lease.Owner, Does.Contain(":live:"), "leased to the dead dispatcher");
         var stats = (await _db.Deliveries.GetStatsAsync(_time.GetUtcNow(), CancellationToken.None)).Single(r => r.EndpointId == endpoint);
@@ -244,13 +250,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     public async Task ARecordAfterATakeOverWritesNothing_TheTakeOversPendingRowStandsAndIsSentAgain()
     {
         var endpoint = await EndpointAsync();
-        var first = Dispatcher();
-        await using (DispatcherRun.Start(first))
-        {
-            await ApplyAsync("LATE1", new DiesBeforeHandOver(first));
-        }
-
-        var lease = (await LiveLeasesAsync()).Single();
+        var lease = await LeaseLeftByADeadDispatcherAsync("LATE1");
         var eventId = lease.EventIds;
         _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
         var now = _time.GetUtcNow();
@@ -271,12 +271,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     public async Task ALeaseOfAnEndpointDeletedMeanwhileIsTakenOverAsDeadLetters_NothingIsSent()
     {
         var endpoint = await EndpointAsync();
-        var first = Dispatcher();
-        await using (DispatcherRun.Start(first))
-        {
-            await ApplyAsync("GONE1", new DiesBeforeHandOver(first));
-        }
-
+        Assert.That((await LeaseLeftByADeadDispatcherAsync("GONE1")).EndpointId, Is.EqualTo(endpoint));
         Assert.That(await _db.Endpoints.DeleteEndpointAsync(endpoint, Operators.Test(_time.GetUtcNow()), CancellationToken.None), Is.True);
         _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
         var now = _time.GetUtcNow();
@@ -292,13 +287,7 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     public async Task ALiveLeaseIsRenewedByItsOwnerUntilItIsTakenOver()
     {
         await EndpointAsync();
-        var first = Dispatcher();
-        await using (DispatcherRun.Start(first))
-        {
-            await ApplyAsync("RENEW1", new DiesBeforeHandOver(first));
-        }
-
-        var owner = (await LiveLeasesAsync()).Single().Owner;
+        var owner = (await LeaseLeftByADeadDispatcherAsync("RENEW1")).Owner;
         var now = _time.GetUtcNow();
         Assert.That(await _db.Queue.RenewLiveLeaseAsync(owner, now.AddSeconds(3 * LeaseSeconds), CancellationToken.None), Is.True);
         _time.Advance(TimeSpan.FromSeconds(LeaseSeconds + 1));
