@@ -139,6 +139,11 @@ internal static class Delivery
             await Flow.DrainAsync(step, TimeSpan.FromMinutes(2));
             var summary = Flow.Summarise(step);
             Console.WriteLine($"dispatcher on, {label} ({stepRate}/s){(slow ? ", a 2 s endpoint beside" : "")}: {summary}");
+            if (Environment.GetEnvironmentVariable("ORIAN_LOAD_TRACE") is { Length: > 0 })
+            {
+                Flow.Trace(step);
+            }
+
             if (stepRate == rate)
             {
                 Console.WriteLine($"on ÷ off, acknowledged: {summary.InRate / offRate:0.00}");

@@ -26,6 +26,8 @@ service_start() {
   esac
   export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Logging__LogLevel__Orian=${ORIAN_LOG_LEVEL:-Warning}
   export Logging__Console__FormatterName=simple   # the readable lines the summary below counts (JSON is the default outside Development)
+  # ORIAN_LOAD_KEEP_LOG=<file>: keep the service's log there, each line stamped with the time of day.
+  [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && export Logging__Console__TimestampFormat='HH:mm:ss.fff ' Logging__Console__UseUtcTimestamp=true
   export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
   # The payload hash key, required outside Development: a fresh one per run (the ledger is too).
   export Orian__CardData__HashKey="${ORIAN_LOAD_HASH_KEY:-$(head -c 32 /dev/urandom | base64)}"
@@ -53,11 +55,11 @@ service_stop() {
   [ -n "${svc:-}" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null
   svc=
   # What the service warned of during the run (a circuit opened, a lease lost...), counted by message.
-  if [ -n "${work:-}" ] && grep -qE '^(warn|fail|crit):' "$work/service.log"; then
+  if [ -n "${work:-}" ] && grep -qE '^([0-9:.]+ )?(warn|fail|crit):' "$work/service.log"; then
     echo "== the service's warnings and errors (count, message)"
     # The message is the first line after the header that is not a scope (`=> SpanId:...`); awk, not
     # head, keeps the first eight, so no stage dies of a closed pipe (pipefail would stop the caller).
-    awk '/^(warn|fail|crit):/ { want = 1; next } want && !/^ *=>/ { want = 0; sub(/^ +/, ""); gsub(/[0-9]+ ms/, "N ms"); print }' "$work/service.log" |
+    awk '/^([0-9:.]+ )?(warn|fail|crit):/ { want = 1; next } want && !/^ *=>/ { want = 0; sub(/^ +/, ""); gsub(/[0-9]+ ms/, "N ms"); print }' "$work/service.log" |
       sort | uniq -c | sort -rn | awk 'NR <= 8'
   fi
   if [ -n "${ORIAN_PG_STATEMENTS:-}" ] && [ -n "${PG_URL:-}" ]; then
@@ -71,6 +73,7 @@ service_stop() {
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms executing, ' || round(sum(total_plan_time)::numeric) || ' ms planning' FROM pg_stat_statements" || true
   fi
   pg_stop
+  [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && [ -n "${work:-}" ] && cat "$work/service.log" >> "$ORIAN_LOAD_KEEP_LOG"
   [ -n "${work:-}" ] && rm -rf "$work"
   work=
 }
