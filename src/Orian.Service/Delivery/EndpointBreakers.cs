@@ -13,7 +13,7 @@ namespace Orian.Service.Delivery;
 /// <see cref="MinimumAttempts"/> attempts in <see cref="Window"/> counted against it, the circuit opens
 /// for <see cref="BreakFor"/> (<c>CircuitBreakMs</c>): its deliveries are neither claimed nor taken live, and one already on
 /// its way is put back unsent, so a failing or slow endpoint only slows itself. Then one attempt
-/// probes (half-open) and closes it, or it opens again.
+/// probes (half-open) and closes it, or it opens again; while it probes, the endpoint counts as open.
 /// </summary>
 internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeout, TimeSpan slowAnswer, TimeSpan breakFor, ILogger logger)
 {
@@ -43,10 +43,19 @@ internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeou
         public long OpenUntilTicks;
     }
 
-    /// <summary>Whether <paramref name="endpointId"/>'s circuit is open now (its break not over).</summary>
+    /// <summary>Whether <paramref name="endpointId"/>'s deliveries must wait now: its circuit is open and
+    /// its break not over, or it is half-open, one attempt probing it. Polly refuses every other attempt
+    /// until the probe's answer closes or opens the circuit again, so a delivery claimed or taken live
+    /// meanwhile would only be put back unsent, costing a claim and a record each (and the recorder's
+    /// time, which every endpoint's deliveries wait for). Once a break is over and before the probe,
+    /// deliveries flow: the first to be sent is the probe.</summary>
     public bool IsOpen(string endpointId) =>
-        _breakers.TryGetValue(endpointId, out var b) && b.State.CircuitState is CircuitState.Open or CircuitState.Isolated
-        && time.GetUtcNow().UtcTicks < Interlocked.Read(ref b.OpenUntilTicks);
+        _breakers.TryGetValue(endpointId, out var b) && b.State.CircuitState switch
+        {
+            CircuitState.Open or CircuitState.Isolated => time.GetUtcNow().UtcTicks < Interlocked.Read(ref b.OpenUntilTicks),
+            CircuitState.HalfOpen => true,
+            _ => false,
+        };
 
     /// <summary>The endpoints whose circuit is open now.</summary>
     public HashSet<string> Open() => [.. _breakers.Keys.Where(IsOpen)];

@@ -512,6 +512,57 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     }
 
     [Test]
+    public async Task WhileAHalfOpenCircuitsProbeIsOutItsEndpointsDeliveriesWaitUntouchedAndGoOnceItCloses()
+    {
+        await using var failing = await WebhookReceiver.StartAsync();
+        failing.Respond(5, WebhookReceiver.Status(503));
+        var probe = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        failing.Otherwise = async context =>
+        {
+            await probe.Task.WaitAsync(context.RequestAborted);
+            context.Response.StatusCode = 200;
+        };
+        await EndpointAsync(failing.Url);
+        var dispatcher = Dispatcher(configure: o => o.RetrySchedule = "10m");
+        Task BatchAsync(string prefix, int count) => new LedgerBatchApplier(_db.Ledger, _time, live: dispatcher).ApplyAsync(
+            [.. Enumerable.Range(1, count).Select(i => new Txn { Id = $"{prefix}{i}" }.Pending(_time.GetUtcNow()))], CancellationToken.None);
+        async Task<List<DeliveryRow>> UnsentAsync() =>
+            [.. (await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None)).Where(d => d.Attempts == 0)];
+
+        await using (var run = DispatcherRun.Start(dispatcher))
+        {
+            await BatchAsync("FAIL", 5);
+            await run.SettledAsync("five 503s open the circuit");
+            Assert.That(failing.Requests, Has.Count.EqualTo(5));
+
+            // The break is over: the next delivery is sent, and is the probe; its answer waits.
+            _time.Advance(TimeSpan.FromMilliseconds(Settings().CircuitBreakMs + 1000));
+            await BatchAsync("PROBE", 1);
+            await Until.TrueAsync(() => Task.FromResult(failing.Requests.Count == 6), "the probe is sent");
+
+            // While it is out, Polly would refuse any other attempt: new deliveries are neither taken
+            // live nor claimed, so none is put back for a break and none costs a record.
+            await BatchAsync("WAIT", 3);
+            var rounds = dispatcher.ClaimRounds;
+            _time.Advance(TimeSpan.FromMilliseconds(100)); // the claims poll (the probe's timeout is 2 s)
+            await Until.TrueAsync(() => dispatcher.ClaimRounds >= rounds + 2, "the claims turn twice while the probe is out");
+            var waiting = await UnsentAsync();
+            Assert.That(waiting.Select(d => (d.State, d.LastError, d.NextAttemptAt <= d.CreatedAt)), Is.EqualTo(Enumerable.Repeat(("pending", (string?)null, true), 3)),
+                "written pending by their batch and due at once, untouched: not taken live, not claimed, not put back for a break");
+            Assert.That(failing.Requests, Has.Count.EqualTo(6));
+
+            // The probe's answer closes the circuit; they go at once, with no break to wait out.
+            probe.SetResult();
+            await Until.TrueAsync(async () => (await UnsentAsync()).Count == 0 && failing.Requests.Count == 9, "the three waiting go once the circuit closes");
+            await run.SettledAsync();
+        }
+
+        var all = await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None);
+        Assert.That(all.Count(d => d.State == "delivered"), Is.EqualTo(4), "the probe and the three that waited");
+        Assert.That(all.Where(d => d.State == "delivered").Select(d => d.Attempts), Has.All.EqualTo(1));
+    }
+
+    [Test]
     public async Task AClaimSharesItselfAmongEndpointsSoABacklogStarvesNobody()
     {
         var (backlogged, _) = await EndpointAsync(_receiver.Url);
