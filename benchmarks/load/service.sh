@@ -27,7 +27,7 @@ service_start() {
   export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Logging__LogLevel__Orian=${ORIAN_LOG_LEVEL:-Warning}
   export Logging__Console__FormatterName=simple   # the readable lines the summary below counts (JSON is the default outside Development)
   # ORIAN_LOAD_KEEP_LOG=<file>: keep the service's log there, each line stamped with the time of day.
-  [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && export Logging__Console__TimestampFormat='HH:mm:ss.fff ' Logging__Console__UseUtcTimestamp=true
+  [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && export Logging__Console__FormatterOptions__TimestampFormat='HH:mm:ss.fff ' Logging__Console__FormatterOptions__UseUtcTimestamp=true
   export Orian__Ingress__Username=pps Orian__Ingress__Password=load-test-password Orian__Admin__ApiKey=load-test-operator-key
   # The payload hash key, required outside Development: a fresh one per run (the ledger is too).
   export Orian__CardData__HashKey="${ORIAN_LOAD_HASH_KEY:-$(head -c 32 /dev/urandom | base64)}"
