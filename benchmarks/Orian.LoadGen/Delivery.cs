@@ -105,6 +105,10 @@ internal static class Delivery
         await Flow.OfferAsync(pps, step, seconds, n => Send(pps, $"{run}-m-{n}", n));
         var window = (step.End - step.Start) / (double)Stopwatch.Frequency;
         Console.WriteLine($"dispatcher off, offered {rate}/s for {seconds} s: acknowledged: {step.Acked.Count / window:0} events/s, failed {step.Failed}");
+        if (step.Failed > 0)
+        {
+            Console.WriteLine($"  failed: {step.FailureCauses()}");
+        }
         return 0;
     }
 
@@ -139,6 +143,10 @@ internal static class Delivery
             await Flow.DrainAsync(step, TimeSpan.FromMinutes(2));
             var summary = Flow.Summarise(step);
             Console.WriteLine($"dispatcher on, {label} ({stepRate}/s){(slow ? ", a 2 s endpoint beside" : "")}: {summary}");
+            if (step.Failed > 0)
+            {
+                Console.WriteLine($"  failed: {step.FailureCauses()}");
+            }
             if (Environment.GetEnvironmentVariable("ORIAN_LOAD_TRACE") is { Length: > 0 })
             {
                 Flow.Trace(step);
@@ -162,7 +170,11 @@ internal static class Delivery
             throw new InvalidOperationException("Load only 127.0.0.1.");
         }
 
-        var pps = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
+        // Below the service's cap on connections from one address (Orian:RateLimits:MaxConnectionsPerSource,
+        // 512), with room for the operator client beside: at the cap the service closes each new
+        // connection as it opens, so a pool of 512 measured resets and reconnections, not the service
+        // (a request beyond the pool waits here for a connection: the load stays open, sent when due).
+        var pps = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 480 }) { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
         pps.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
         return pps;
     }

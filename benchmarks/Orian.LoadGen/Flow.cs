@@ -30,6 +30,19 @@ internal static class Flow
         public ConcurrentDictionary<string, long> Acked { get; } = new(StringComparer.Ordinal);
         public ConcurrentDictionary<string, long> Arrived { get; } = new(StringComparer.Ordinal);
         public int Failed;
+
+        /// <summary>Why requests failed: an HTTP status, or the exception (and its cause) that ended them.</summary>
+        public ConcurrentDictionary<string, int> FailedBy { get; } = new(StringComparer.Ordinal);
+
+        public void Fail(string why)
+        {
+            Interlocked.Increment(ref Failed);
+            FailedBy.AddOrUpdate(why, 1, (_, n) => n + 1);
+        }
+
+        /// <summary>The failures by cause, most frequent first (empty when none failed).</summary>
+        public string FailureCauses() => string.Join("; ", FailedBy.OrderByDescending(f => f.Value).Take(4).Select(f => $"{f.Value} {f.Key}"));
+
         public long Start;
         public long End;
     }
@@ -134,12 +147,13 @@ internal static class Flow
                         }
                         else
                         {
-                            Interlocked.Increment(ref step.Failed);
+                            step.Fail($"HTTP {(int)response.StatusCode}");
                         }
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
                     {
-                        Interlocked.Increment(ref step.Failed); // refused, timed out, or the client ran out of connections
+                        // refused, timed out, or the client ran out of connections
+                        step.Fail(e.InnerException is { } cause ? $"{e.GetType().Name} ({cause.GetType().Name}: {cause.Message})" : $"{e.GetType().Name}: {e.Message}");
                     }
                 }));
             }

@@ -72,8 +72,11 @@ service_stop() {
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'deadlocks: ' || deadlocks || ', temp files: ' || temp_files FROM pg_stat_database WHERE datname = 'postgres'" || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms executing, ' || round(sum(total_plan_time)::numeric) || ' ms planning' FROM pg_stat_statements" || true
   fi
+  if [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && [ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/log" ]; then
+    { echo "== the database's log"; cat "$PG_DIR/log"; } >> "$ORIAN_LOAD_KEEP_LOG"
+  fi
   pg_stop
-  [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && [ -n "${work:-}" ] && cat "$work/service.log" >> "$ORIAN_LOAD_KEEP_LOG"
+  [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && [ -n "${work:-}" ] && { echo "== the service's log"; cat "$work/service.log"; } >> "$ORIAN_LOAD_KEEP_LOG"
   [ -n "${work:-}" ] && rm -rf "$work"
   work=
 }
