@@ -12,7 +12,7 @@ namespace Orian.Service.Delivery;
 /// is the request's problem, not the endpoint's health. When half of at least
 /// <see cref="MinimumAttempts"/> attempts in <see cref="Window"/> counted against it, the circuit opens
 /// for <see cref="BreakFor"/> (<c>CircuitBreakMs</c>): its deliveries are neither claimed nor taken live, and one already on
-/// its way is put back unsent, so a failing or slow endpoint only slows itself. Then one attempt
+/// its way is not sent (a claimed one put back, a live one left to its lease), so a failing or slow endpoint only slows itself. Then one attempt
 /// probes (half-open) and closes it, or it opens again; while it probes, the endpoint counts as open.
 /// </summary>
 internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeout, TimeSpan slowAnswer, TimeSpan breakFor, ILogger logger)

@@ -182,10 +182,14 @@ internal sealed partial class WebhookDispatcher
 
         /// <summary>Live deliveries taken and not yet recorded, at most: the lanes send faster than a
         /// slow database records, and what waits for the recorder is held in memory, so beyond this
-        /// the batches leave their deliveries to the claims until the recorder catches up.</summary>
+        /// the batches leave their deliveries to the claims until the recorder catches up. At least
+        /// twice one endpoint's lane (<see cref="OutboxOptions.LiveDepthPerEndpoint"/>): an endpoint
+        /// whose deliveries pile up in its lane (a slow one, before its circuit opens) never takes every
+        /// place, pushing every other endpoint's deliveries to the claims.</summary>
         private int LiveCapacity => LiveCapacityOf(d._options);
 
-        private static int LiveCapacityOf(OutboxOptions options) => 4 * Math.Max(options.MaxConcurrency, options.BatchSize);
+        private static int LiveCapacityOf(OutboxOptions options) =>
+            Math.Max(4 * Math.Max(options.MaxConcurrency, options.BatchSize), 2 * options.LiveDepthPerEndpoint);
 
         /// <summary>Takes room for one live delivery of <paramref name="endpointId"/>: in its lane, and
         /// among what waits to be recorded. Never waits.</summary>

@@ -174,8 +174,9 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
     }
 
     /// <summary>
-    /// What becomes of one claimed delivery: put back unsent if its endpoint's circuit opened since
-    /// the claim; not sent (null) if the lease cannot be held through the send; otherwise sent, once.
+    /// What becomes of one delivery taken (claimed or live): not sent if its endpoint's circuit opened
+    /// since (<see cref="PutBack"/>); not sent (null) if the lease cannot be held through the send;
+    /// otherwise sent, once.
     /// </summary>
     private async Task<AttemptOutcome?> ProcessAsync(Leased leased, CancellationToken cancellationToken)
     {
@@ -183,7 +184,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
         var now = _time.GetUtcNow();
         if (_breakers.IsOpen(delivery.EndpointId))
         {
-            return _attempts.Postponed(delivery, _breakers.BreakFor);
+            return PutBack(_attempts.Postponed(delivery, _breakers.BreakFor), delivery);
         }
 
         if (!await HoldsLeaseAsync(leased, cancellationToken))
@@ -202,7 +203,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
         if (outcome.Postponed)
         {
             activity?.SetTag("orian.result", "postponed");
-            return outcome;
+            return PutBack(outcome, delivery);
         }
 
         var result = outcome.Delivered ? "delivered" : outcome.Error == EgressRefusedException.AttemptError ? "refused" : outcome.NextAttemptAt is null ? "dead_lettered" : "failed";
@@ -221,6 +222,14 @@ internal sealed partial class WebhookDispatcher : BackgroundService, ILiveDelive
 
         return outcome;
     }
+
+    /// <summary>A delivery not sent because its endpoint's circuit is open. A claimed one is put back,
+    /// due when the circuit may close: its row holds its lease, and the record moves it. A live one
+    /// has no row yet, and is left to its batch's lease (null: nothing to record), as when the
+    /// dispatcher stops: once the lease runs out a claim takes it over, writes it pending and sends it
+    /// when the circuit has closed. An endpoint whose circuit opens with hundreds of deliveries taken
+    /// live so costs the recorder nothing at the moment every other endpoint's deliveries wait on it.</summary>
+    private static AttemptOutcome? PutBack(AttemptOutcome postponed, ClaimedDelivery delivery) => delivery.Live ? null : postponed;
 
     /// <summary>The span of one attempt, current while the request is sent, so the request carries it
     /// as <c>traceparent</c>.</summary>

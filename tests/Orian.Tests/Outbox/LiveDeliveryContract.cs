@@ -268,6 +268,24 @@ public sealed class LiveDeliveryContract<TProvider> : ProviderFixture<TProvider>
     }
 
     [Test]
+    public async Task ALiveDeliveryRecordedAsPutBackIsWrittenPendingDueWhenAsked_NoAttemptCounted()
+    {
+        // The dispatcher leaves a live delivery it did not send to its lease; the store still takes the
+        // outcome of one put back (any caller's), as it does a claimed one's.
+        var endpoint = await EndpointAsync();
+        var lease = await LeaseLeftByADeadDispatcherAsync("BACK1");
+        var now = _time.GetUtcNow();
+        var back = new AttemptOutcome(0, endpoint, 0, now, null, 0, "circuit open", false, now.AddSeconds(30), false,
+            Postponed: true, LiveEventId: lease.EventIds, QueuedAt: Start, EndsLiveLease: true);
+        Assert.That(await _db.Queue.RecordAttemptsAsync(lease.Owner, [back], CancellationToken.None), Has.Count.EqualTo(1));
+
+        var row = await OnlyDeliveryAsync();
+        Assert.That((row.State, row.Attempts, row.LastError, row.NextAttemptAt, row.CreatedAt), Is.EqualTo(("pending", 0, (string?)"circuit open", now.AddSeconds(30), Start)));
+        Assert.That(await LeaseAndAttemptRowsAsync(row.Id), Is.EqualTo(((string?)null, 0L)), "unleased, and nothing in the attempt log");
+        Assert.That(await LiveLeasesAsync(), Is.Empty);
+    }
+
+    [Test]
     public async Task ALeaseOfAnEndpointDeletedMeanwhileIsTakenOverAsDeadLetters_NothingIsSent()
     {
         var endpoint = await EndpointAsync();
