@@ -5,7 +5,8 @@
 # events/s acknowledged off and on and their ratio; with the dispatcher on, webhooks out ÷ events in
 # and each event's delivery lag (acknowledgement to arrival) at the offered load and at half the
 # dispatcher-off figure. With ORIAN_PG_STATEMENTS=1 (PostgreSQL), each phase's statements too, and
-# the database's time per event off and per delivered webhook on.
+# the database's time per event off and per delivered webhook on. With ORIAN_LOAD_TRACE=1, each step
+# second by second too (events acknowledged, their webhooks' lag), by the wall clock.
 #
 #   benchmarks/load/delivery.sh sqlite|postgres [seconds=20] [offered=3000] [--slow]
 set -euo pipefail

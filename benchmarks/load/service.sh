@@ -2,6 +2,8 @@
 # empty ledger of the given provider (a temp SQLite file, or a throw-away PostgreSQL cluster).
 #   service_start sqlite|postgres    sets svc (pid), work (temp dir), port, operator_key (a named admin key)
 #   service_stop                     stops it and cleans up (installed as an EXIT trap)
+# ORIAN_LOAD_KEEP_LOG=<file>: append the database's log and the service's (its lines stamped with the
+# time of day) to <file> at each stop, to set beside ORIAN_LOAD_TRACE's seconds.
 
 . scripts/throwaway-postgres.sh
 port=${ORIAN_LOAD_PORT:-5190}
