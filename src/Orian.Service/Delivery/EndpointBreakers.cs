@@ -11,9 +11,10 @@ namespace Orian.Service.Delivery;
 /// connection), a server error, <c>429</c>, or an answer slower than the slow-answer threshold; a 4xx
 /// is the request's problem, not the endpoint's health. When half of at least
 /// <see cref="MinimumAttempts"/> attempts in <see cref="Window"/> counted against it, the circuit opens
-/// for <see cref="BreakFor"/> (<c>CircuitBreakMs</c>): its deliveries are neither claimed nor taken live, and one already on
-/// its way is not sent (a claimed one put back, a live one left to its lease), so a failing or slow endpoint only slows itself. Then one attempt
-/// probes (half-open) and closes it, or it opens again; while it probes, the endpoint counts as open.
+/// for <see cref="BreakFor"/> (<c>CircuitBreakMs</c>): its deliveries are neither claimed nor taken
+/// live, and one already on its way is not sent (a claimed one put back, a live one left to its
+/// lease), so a failing or slow endpoint only slows itself. Then one attempt probes (half-open) and
+/// closes it, or it opens again; while it probes, the endpoint counts as open.
 /// </summary>
 internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeout, TimeSpan slowAnswer, TimeSpan breakFor, ILogger logger)
 {
@@ -46,9 +47,9 @@ internal sealed class EndpointBreakers(TimeProvider time, TimeSpan requestTimeou
     /// <summary>Whether <paramref name="endpointId"/>'s deliveries must wait now: its circuit is open and
     /// its break not over, or it is half-open, one attempt probing it. Polly refuses every other attempt
     /// until the probe's answer closes or opens the circuit again, so a delivery claimed or taken live
-    /// meanwhile would only be put back unsent, costing a claim and a record each (and the recorder's
-    /// time, which every endpoint's deliveries wait for). Once a break is over and before the probe,
-    /// deliveries flow: the first to be sent is the probe.</summary>
+    /// meanwhile would only go unsent, a claimed one costing a claim and a record (the recorder's time,
+    /// which every endpoint's deliveries wait for), a live one its lease's wait. Once a break is over
+    /// and before the probe, deliveries flow: the first to be sent is the probe.</summary>
     public bool IsOpen(string endpointId) =>
         _breakers.TryGetValue(endpointId, out var b) && b.State.CircuitState switch
         {
