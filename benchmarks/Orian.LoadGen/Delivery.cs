@@ -147,6 +147,7 @@ internal static class Delivery
             {
                 Console.WriteLine($"  failed: {step.FailureCauses()}");
             }
+
             if (Environment.GetEnvironmentVariable("ORIAN_LOAD_TRACE") is { Length: > 0 })
             {
                 Flow.Trace(step);
