@@ -714,6 +714,13 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             await Until.TrueAsync(async () => (await _db.Deliveries.ListDeliveriesAsync(null, 0, 1000, CancellationToken.None)) is { Count: events } all
                 && all.All(d => d.State != "pending"), "every delivery settled");
         }
+        catch (AssertionException)
+        {
+            // What still waits, and what the dispatchers logged: the wait alone says nothing of why.
+            var waiting = (await _db.Deliveries.ListDeliveriesAsync("pending", 0, 1000, CancellationToken.None))
+                .Select(d => $"{d.Id} attempts {d.Attempts} due {d.NextAttemptAt:HH:mm:ss.fff} last {d.LastError}");
+            Assert.Fail($"not settled after {Until.Guard.TotalSeconds:0} s (now {DateTimeOffset.UtcNow:HH:mm:ss.fff}):\n{string.Join('\n', waiting)}\nthe dispatchers logged:\n{logs.All}");
+        }
         finally
         {
             await Task.WhenAll(one.DisposeAsync().AsTask(), two.DisposeAsync().AsTask());
