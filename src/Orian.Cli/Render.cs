@@ -254,6 +254,7 @@ internal static class Render
     {
         static string Ms(double? ms) => ms is { } v ? v.ToString("0.0", Inv) + " ms" : "-";
         static string N(long? n) => n is { } v ? v.ToString("N0", Inv) : "-";
+        static string AtLeast(long n, long upTo) => n >= upTo ? N(upTo) + "+" : N(n); // a count that stopped
 
         var database = s.Database;
         var header = new Markup(
@@ -282,7 +283,7 @@ internal static class Render
         if (s.Outbox is { } o)
         {
             var age = o.OldestPendingAgeSeconds is { } a ? a.ToString("0.0", Inv) + " s" : "-";
-            outbox.AddRow(N(o.EventsNotFannedOut), N(o.Pending), age, N(o.Dead), N(o.DeliveredLastMinute), Ms(o.LagP50Ms), Ms(o.LagP99Ms), N(s.AccountsOverdrawn));
+            outbox.AddRow(AtLeast(o.EventsNotFannedOut, o.CountedUpTo), AtLeast(o.Pending, o.CountedUpTo), age, AtLeast(o.Dead, o.CountedUpTo), N(o.DeliveredLastMinute), Ms(o.LagP50Ms), Ms(o.LagP99Ms), N(s.AccountsOverdrawn));
         }
         else
         {

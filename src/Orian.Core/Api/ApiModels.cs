@@ -149,8 +149,12 @@ public sealed record EventRatesModel(
 
 public sealed record DecisionStatsModel(long Count, long StandIns, double? P50Ms, double? P99Ms);
 
+/// <param name="CountedUpTo">Where the counts of events not fanned out, pending and dead stop: a count
+/// equal to it means at least that many (the oldest pending age is exact; the deliveries' stats count
+/// everything).</param>
 public sealed record OutboxStatusModel(
-    long EventsNotFannedOut, long Pending, double? OldestPendingAgeSeconds, long Dead, long DeliveredLastMinute, double? LagP50Ms, double? LagP99Ms);
+    long EventsNotFannedOut, long Pending, double? OldestPendingAgeSeconds, long Dead, long DeliveredLastMinute, double? LagP50Ms, double? LagP99Ms,
+    long CountedUpTo);
 
 /// <summary>The optional body of <c>PUT /v1/transactions/{id}/holds/{reason}</c>: a note of why.</summary>
 public sealed record HoldRequestModel(string? Note = null);

@@ -12,7 +12,7 @@ internal sealed class ServiceGaugesReader(IDeliveryAdmin deliveries, ILedgerRead
 {
     public async Task<ServiceGauges> ReadAsync(CancellationToken cancellationToken)
     {
-        var backlog = await deliveries.GetBacklogAsync(cancellationToken);
+        var backlog = await deliveries.GetBacklogAsync(Orian.Delivery.Backlog.CountedUpTo, cancellationToken);
         var overdrawn = await ledger.CountOverdrawnAsync(cancellationToken);
         var now = time.GetUtcNow();
         // Deliveries taken live wait too, until their leases' last is recorded (a lease counts all it

@@ -51,7 +51,7 @@ internal static class StatusApi
                 recent.Applied, recent.Duplicate, recent.Stale, recent.Conflict, recent.Rejected),
             new DecisionStatsModel(recent.Decisions, recent.StandIns, Round(recent.DecisionP50), Round(recent.DecisionP99)),
             read is null ? null : new OutboxStatusModel(read.Unfanned, read.PendingDeliveries, read.OldestPendingAgeSeconds, read.DeadLetters,
-                recent.Delivered, Round(recent.LagP50), Round(recent.LagP99)),
+                recent.Delivered, Round(recent.LagP50), Round(recent.LagP99), Orian.Delivery.Backlog.CountedUpTo),
             read?.OverdrawnAccounts));
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orian.Api;
+using Orian.Delivery;
 using Orian.Edge;
 using Orian.Outbox;
 using Orian.Security;
@@ -163,7 +164,7 @@ internal static class WebhookApi
         var now = time.GetUtcNow();
         // Upstream first: an event moves from unfanned to pending to delivered or dead, so counting
         // the unfanned events before the deliveries never misses one that moves in between.
-        var unfanned = (await store.GetBacklogAsync(cancellationToken)).Unfanned;
+        var unfanned = (await store.GetBacklogAsync(Backlog.Exact, cancellationToken)).Unfanned;
         var rows = await store.GetStatsAsync(now, cancellationToken);
         double? Age(DateTimeOffset? oldest) => oldest is { } o ? Math.Round(Math.Max(0, (now - o).TotalSeconds), 3) : null;
         var oldestPending = rows.Select(r => r.OldestPendingAt).Where(o => o is not null).DefaultIfEmpty(null).Min();

@@ -34,16 +34,18 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
 
     private readonly OutboxSql _sql = new(database.Dialect);
 
-    /// <summary>Each part is served by a partial or leading-state index: the unfanned events, the due
-    /// (pending) deliveries, and (state, id) for the dead ones; the live leases are read whole (a row
-    /// per batch and endpoint in flight, a few dozen at most while the dispatcher keeps up).</summary>
+    /// <summary>Each part is served by a partial or leading-state index: the unfanned events, and
+    /// (state, id) for the pending and dead deliveries, each counted in key order up to <c>@upTo</c>
+    /// entries (a count stops there: its cost is bounded, not the backlog's size); the live leases are
+    /// read whole (a row per batch and endpoint in flight, a few dozen at most while the dispatcher
+    /// keeps up).</summary>
     private readonly string _backlog = $"""
         SELECT
-            (SELECT count(*) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS unfanned,
+            (SELECT count(*) FROM (SELECT id FROM outbox_events WHERE fanned_out = {database.Dialect.False} ORDER BY id {database.Dialect.Page("@upTo")}) u) AS unfanned,
             (SELECT min(created_at) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS oldest_unfanned_at,
-            (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending') AS pending,
+            (SELECT count(*) FROM (SELECT id FROM webhook_deliveries WHERE state = 'pending' ORDER BY id {database.Dialect.Page("@upTo")}) p) AS pending,
             (SELECT min(created_at) FROM webhook_deliveries WHERE state = 'pending') AS oldest_pending_at,
-            (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead') AS dead,
+            (SELECT count(*) FROM (SELECT id FROM webhook_deliveries WHERE state = 'dead' ORDER BY id {database.Dialect.Page("@upTo")}) x) AS dead,
             (SELECT COALESCE(sum(deliveries), 0) FROM live_leases) AS live,
             (SELECT min(created_at) FROM live_leases) AS oldest_live_at
         """;
@@ -126,10 +128,11 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
         return stats;
     }
 
-    public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken)
+    public async Task<OutboxBacklog> GetBacklogAsync(long countUpTo, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(countUpTo);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.QuerySingleAsync<OutboxBacklog>(new CommandDefinition(_backlog, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<OutboxBacklog>(new CommandDefinition(_backlog, new { upTo = countUpTo }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<int> RedriveAsync(long? id, OperatorContext who, CancellationToken cancellationToken)

@@ -63,9 +63,11 @@ public interface IDeliveryAdmin
     /// <summary>The backlog: pending, leased, dead and the oldest pending delivery, per destination.</summary>
     Task<IReadOnlyList<DeliveryStats>> GetStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>The whole backlog in a few index reads (no scan of delivered history): what the
-    /// telemetry sampler reads every interval.</summary>
-    Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken);
+    /// <summary>The whole backlog in a few index reads (no scan of delivered history), each count
+    /// stopping at <paramref name="countUpTo"/> (<see cref="Backlog.CountedUpTo"/> for what is read
+    /// every interval, whose cost then stays the same however much waits; <see cref="Backlog.Exact"/>
+    /// to count it all).</summary>
+    Task<OutboxBacklog> GetBacklogAsync(long countUpTo, CancellationToken cancellationToken);
 
     /// <summary>Puts dead deliveries (one, or all when <paramref name="id"/> is null) back to pending,
     /// due now, with a fresh retry schedule (not those of a deleted endpoint). The attempt log keeps

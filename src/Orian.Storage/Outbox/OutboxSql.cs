@@ -94,9 +94,12 @@ internal sealed class OutboxSql(SqlDialect d)
         """;
 
     /// <summary>Of <c>@ids</c>, the deliveries <c>@owner</c> still holds, locked until the transaction
-    /// ends (a row another claimer is taking over at that moment is skipped: it is no longer ours).</summary>
+    /// ends. A row another transaction holds is waited for, never skipped: a claim passing over it
+    /// may hold it for a moment, and a record that skipped it would leave its own delivery unrecorded
+    /// under its lease (sent, and sent again only once the lease ran out); one that another claimer
+    /// took over is no longer <c>@owner</c>'s once the wait ends, and is not returned.</summary>
     public string HeldDeliveries { get; } =
-        $"SELECT wd.id FROM webhook_deliveries wd {d.ClaimHint} WHERE {d.In("wd.id", "@ids")} AND wd.lease_owner = @owner AND wd.state = 'pending'{d.ClaimClause("wd")}";
+        $"SELECT wd.id FROM webhook_deliveries wd {d.LockHint} WHERE {d.In("wd.id", "@ids")} AND wd.lease_owner = @owner AND wd.state = 'pending'{d.LockClause("wd")}";
 
     /// <summary>A row when a live lease ran out by <c>@now</c> (the first in its index's order): the
     /// claims' probe before a take-over, nearly always empty.</summary>

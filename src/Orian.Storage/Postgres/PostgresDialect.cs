@@ -41,6 +41,8 @@ public sealed class PostgresDialect : OnConflictDialect
 
     public override string ClaimClause(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
 
+    public override string LockClause(string alias) => $" FOR UPDATE OF {alias}";
+
     public override string? DeferredDurability => "SET LOCAL synchronous_commit = off";
 
     public override string? TransactionLock(string name) => $"SELECT pg_advisory_xact_lock({LockKeys[name]})";

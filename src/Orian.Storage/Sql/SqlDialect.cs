@@ -60,6 +60,17 @@ public abstract class SqlDialect
     /// another claimer holds (PostgreSQL's <c>FOR UPDATE OF alias SKIP LOCKED</c>); empty elsewhere.</summary>
     public virtual string ClaimClause(string alias) => "";
 
+    /// <summary>A table hint that locks the rows a <c>SELECT</c> returns until the transaction ends,
+    /// waiting for any other holder (SQL Server's <c>WITH (UPDLOCK, ROWLOCK)</c>); empty elsewhere.</summary>
+    public virtual string LockHint => "";
+
+    /// <summary>A clause ending a <c>SELECT</c> that locks the rows it returns until the transaction ends,
+    /// waiting for any other holder (PostgreSQL's <c>FOR UPDATE OF alias</c>); empty elsewhere. For a
+    /// row the reader owns: a claimer skipping it may still hold it for a moment (PostgreSQL keeps the
+    /// lock on a row a locking read re-checked and passed over), so skipping there would pass over
+    /// one's own row.</summary>
+    public virtual string LockClause(string alias) => "";
+
     /// <summary>A statement that takes the named lock for the rest of the transaction, or null where
     /// a write transaction already excludes every other writer (SQLite).</summary>
     public abstract string? TransactionLock(string name);

@@ -42,6 +42,8 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override string ClaimHint => "WITH (UPDLOCK, READPAST, ROWLOCK)";
 
+    public override string LockHint => "WITH (UPDLOCK, ROWLOCK)";
+
     /// <summary>The key-range lock every batch takes on its transaction ids (<c>UPDLOCK, HOLDLOCK</c>
     /// locks an id not stored yet too), taken on the one id.</summary>
     public override string? LinkTransactionLock =>

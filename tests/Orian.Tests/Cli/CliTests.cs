@@ -99,6 +99,26 @@ public sealed class CliTests
         return balances;
     }
 
+    /// <summary>A backlog count that stopped where the service counts up to reads as "at least".</summary>
+    [Test]
+    public void TheStatusViewShowsACountThatStoppedAsAtLeastThatMany()
+    {
+        using var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 240;
+        var status = new StatusResponse(DateTimeOffset.UnixEpoch, "here", new DatabaseStatusModel("postgres", true, 1, null, null, null), [],
+            new EventRatesModel(60, 0, 0, 0, 0, 0, 0), new DecisionStatsModel(0, 0, null, null),
+            new OutboxStatusModel(12, 10_000, 95.5, 9_999, 0, null, null, CountedUpTo: 10_000), 0);
+
+        Render.Status(console, status);
+
+        var row = writer.ToString().Split('\n').Single(l => l.Contains("95.5 s", StringComparison.Ordinal));
+        Assert.That(row, Does.Contain("10,000+").And.Contain("9,999").And.Not.Contain("9,999+").And.Contain(" 12 "), row);
+    }
+
     [Test]
     public async Task ShuffledAndDuplicatedReplayEndsWithTheSameBalancesAsInOrder()
     {

@@ -72,6 +72,7 @@ public sealed class StatusTests<TProvider> : ProviderFixture<TProvider>
             var outbox = status.GetProperty("outbox");
             Assert.That(outbox.GetProperty("dead").GetInt64(), Is.EqualTo(deliveries.GetProperty("dead").GetInt64()), "the status agrees with the stats");
             Assert.That(outbox.GetProperty("pending").GetInt64(), Is.Zero);
+            Assert.That(outbox.GetProperty("counted_up_to").GetInt64(), Is.EqualTo(Orian.Delivery.Backlog.CountedUpTo), "where its counts stop, said");
             Assert.That(outbox.GetProperty("delivered_last_minute").GetInt64(), Is.Zero, "nothing got a 2xx");
             Assert.That(status.GetProperty("accounts_overdrawn").GetInt64(), Is.EqualTo(1), "ST-B");
         });
@@ -97,7 +98,7 @@ public sealed class StatusTests<TProvider> : ProviderFixture<TProvider>
     /// <summary>A delivery store whose database does not answer.</summary>
     private sealed class UnreachableDeliveries : IDeliveryAdmin
     {
-        public Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken) => throw new TimeoutException("the database did not answer");
+        public Task<OutboxBacklog> GetBacklogAsync(long countUpTo, CancellationToken cancellationToken) => throw new TimeoutException("the database did not answer");
 
         public Task<IReadOnlyList<DeliveryRow>> ListDeliveriesAsync(string? state, long afterId, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
 

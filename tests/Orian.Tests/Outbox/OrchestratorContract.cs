@@ -414,7 +414,7 @@ public sealed class OrchestratorContract<TProvider> : ProviderFixture<TProvider>
             }
 
             await Until.TrueAsync(async () =>
-                (await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Unfanned == 0
+                (await _db.Deliveries.GetBacklogAsync(Backlog.Exact, CancellationToken.None)).Unfanned == 0
                 && (await _db.Deliveries.ListDeliveriesAsync("pending", 0, 1000, CancellationToken.None)).Count == 0
                 && _orchestrator.Accepted.Where(u => u.Status == "SETTLED").Select(u => u.InstructionRef).Distinct().Count() == instructions,
                 "every instruction settled at the Orchestrator and nothing left pending");

@@ -278,8 +278,34 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         var delivery = await OnlyDeliveryAsync();
         Assert.That((delivery.EndpointId, delivery.EventId, delivery.State, delivery.Attempts),
             Is.EqualTo((endpoint, EventFactory.EventIdFor(EventTypes.TransactionUpdated, "Q1", 2, ""), "pending", 0)));
-        Assert.That((await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Unfanned, Is.Zero, "nothing left for a fan-out round");
+        Assert.That((await _db.Deliveries.GetBacklogAsync(Backlog.Exact, CancellationToken.None)).Unfanned, Is.Zero, "nothing left for a fan-out round");
         Assert.That(await _db.Queue.FanOutAsync(_time.GetUtcNow(), 100, CancellationToken.None), Is.Zero);
+    }
+
+    /// <summary>What the status view and the gauges read at every sample costs the same whatever the
+    /// backlog: each count stops where asked (at least that many), while the oldest age stays exact.</summary>
+    [Test]
+    public async Task TheBacklogsCountsStopWhereAskedAndItsOldestAgeStaysExact()
+    {
+        await EndpointAsync(_receiver.Url);
+        for (var i = 1; i <= 3; i++)
+        {
+            await ApplyAsync(new Txn { Id = $"CAP{i}" });
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var (capped, exact) = (await _db.Deliveries.GetBacklogAsync(2, CancellationToken.None), await _db.Deliveries.GetBacklogAsync(Backlog.Exact, CancellationToken.None));
+        Assert.That((capped.Pending, exact.Pending), Is.EqualTo((2L, 3L)));
+        Assert.That((capped.OldestPendingAt, exact.OldestPendingAt), Is.EqualTo(((DateTimeOffset?)Start, (DateTimeOffset?)Start)), "the oldest is the first, counted or not");
+
+        await using (var connection = await _db.Database.OpenAsync(CancellationToken.None))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhook_deliveries SET state = 'dead'");
+        }
+
+        (capped, exact) = (await _db.Deliveries.GetBacklogAsync(2, CancellationToken.None), await _db.Deliveries.GetBacklogAsync(Backlog.Exact, CancellationToken.None));
+        Assert.That((capped.Dead, exact.Dead, capped.Pending), Is.EqualTo((2L, 3L, 0L)));
+        Assert.That(async () => await _db.Deliveries.GetBacklogAsync(0, CancellationToken.None), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     /// <summary>An event no endpoint wants is settled as it is written, and an endpoint created
@@ -288,7 +314,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
     public async Task AnEventNoEndpointWantsIsSettledAtOnceAndALaterEndpointNeverGetsIt()
     {
         await ApplyAsync(new Txn { Id = "N1", Amount = 10 });
-        Assert.That((await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Unfanned, Is.Zero);
+        Assert.That((await _db.Deliveries.GetBacklogAsync(Backlog.Exact, CancellationToken.None)).Unfanned, Is.Zero);
         Assert.That(await _db.Deliveries.ListDeliveriesAsync(null, 0, 100, CancellationToken.None), Is.Empty);
 
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -419,6 +445,48 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
             "a delivered delivery has no lease to renew, and the other is not ours");
     }
 
+    /// <summary>A rival's claim that read a delivery before it was leased, and passes over it once it
+    /// sees the lease, holds its row until the claim ends (PostgreSQL keeps the lock a locking read
+    /// took on a row it re-checked and dropped). The record must wait for it: passing over the row
+    /// left the delivery sent, unrecorded and leased, until its lease ran out (two dispatchers,
+    /// under load).</summary>
+    [Test]
+    public async Task ARecordWaitsForItsDeliverysRowWhileAnotherTransactionHoldsIt()
+    {
+        var waiting = ((ITestProvider)Provider).SessionsWaitingForALock;
+        if (waiting is null)
+        {
+            Assert.Ignore("One writer at a time: no other transaction holds a row while a record runs.");
+            return;
+        }
+
+        await EndpointAsync(_receiver.Url);
+        await ApplyAsync(new Txn { Id = "HELD" });
+        var now = _time.GetUtcNow();
+        await _db.Queue.FanOutAsync(now, 10, CancellationToken.None);
+        var claimed = (await _db.Queue.ClaimDueAsync("mine", now, now.AddSeconds(30), new ClaimLimits(10, 10, false), CancellationToken.None)).Single();
+
+        var dialect = _db.Database.Dialect;
+        await using var rival = await _db.Database.OpenAsync(CancellationToken.None);
+        await using var holding = await rival.BeginTransactionAsync();
+        var held = await Dapper.SqlMapper.QueryAsync<long>(rival,
+            $"SELECT wd.id FROM webhook_deliveries wd {dialect.LockHint} WHERE wd.id = @id{dialect.LockClause("wd")}", new { id = claimed.Id }, holding);
+        Assert.That(held, Is.EqualTo(new[] { claimed.Id }), "the rival holds the row");
+
+        var record = _db.Queue.RecordAttemptsAsync("mine", [new AttemptOutcome(claimed.Id, claimed.EndpointId, 1, now, 200, 1, null, true, null, false)], CancellationToken.None);
+        await using (var watcher = await _db.Database.OpenAsync(CancellationToken.None))
+        {
+            await Until.TrueAsync(async () => record.IsCompleted || await Dapper.SqlMapper.ExecuteScalarAsync<long>(watcher, waiting) > 0,
+                "the record waits for the row, or ends");
+        }
+
+        Assert.That(record.IsCompleted, Is.False, "the record waits for the row rather than passing over it");
+        await holding.CommitAsync();
+        Assert.That((await record).Select(o => o.DeliveryId), Is.EqualTo(new[] { claimed.Id }), "recorded once the rival let go");
+        var row = await OnlyDeliveryAsync();
+        Assert.That((row.State, row.Attempts, row.LastStatus), Is.EqualTo(("delivered", 1, (int?)200)));
+    }
+
     [Test]
     public async Task AttemptsOfSeveralClaimsAreRecordedTogetherEachUnderItsOwnLease()
     {
@@ -473,7 +541,7 @@ public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProv
         Assert.That(stats.Delivered, Is.EqualTo(rows.Count(r => r.State == "delivered")).And.EqualTo(1));
         Assert.That(stats.Leased, Is.Zero);
         Assert.That(stats.OldestPendingAt, Is.EqualTo(rows.Single(r => r.State == "pending").CreatedAt));
-        Assert.That((await _db.Deliveries.GetBacklogAsync(CancellationToken.None)).Unfanned, Is.Zero);
+        Assert.That((await _db.Deliveries.GetBacklogAsync(Backlog.Exact, CancellationToken.None)).Unfanned, Is.Zero);
     }
 
     [Test]

@@ -17,6 +17,11 @@ public interface ITestProvider
     /// no transaction can be held open while another commits.</summary>
     bool OneWriterAtATime => false;
 
+    /// <summary>A query counting the sessions of the current database that wait for a lock another
+    /// holds (a test waits on it to know a statement is blocked); null where no session ever waits for
+    /// a row (one writer at a time).</summary>
+    string? SessionsWaitingForALock => null;
+
     /// <summary>A fresh, empty database; <paramref name="label"/> shows in its name.</summary>
     internal Task<TestDatabase> CreateAsync(string label);
 }
@@ -54,6 +59,9 @@ public sealed class Sqlite : ITestProvider
 /// <summary>A database on the PostgreSQL server of the run (<see cref="PostgresServer"/>), dropped afterwards.</summary>
 public sealed class Postgres : ITestProvider
 {
+    public string SessionsWaitingForALock =>
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+
     public string Name => "postgres";
 
     async Task<TestDatabase> ITestProvider.CreateAsync(string label)
@@ -76,6 +84,9 @@ public sealed class Postgres : ITestProvider
 public sealed class SqlServer : ITestProvider
 {
     public const string EnvironmentVariable = "ORIAN_TEST_SQLSERVER";
+
+    public string SessionsWaitingForALock =>
+        "SELECT count(*) FROM sys.dm_exec_requests WHERE database_id = DB_ID() AND wait_type LIKE 'LCK%'";
 
     public string Name => "sqlserver";
 
