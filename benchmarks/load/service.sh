@@ -72,6 +72,10 @@ service_stop() {
       || (SELECT coalesce(round(avg(octet_length(payload))), 0) FROM outbox_events) || ' B' FROM transaction_versions" || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'webhooks delivered: ' || count(*) FROM webhook_deliveries WHERE state = 'delivered'" || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'deadlocks: ' || deadlocks || ', temp files: ' || temp_files FROM pg_stat_database WHERE datname = 'postgres'" || true
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'checkpoints: ' || checkpoints_timed || ' timed, ' || checkpoints_req || ' asked for (WAL), '
+      || round(checkpoint_write_time::numeric) || ' ms writing, ' || buffers_checkpoint || ' buffers' FROM pg_stat_bgwriter" || true
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'autovacuum: ' || coalesce(string_agg(relname || ' ' || autovacuum_count || '+' || autoanalyze_count, ', ' ORDER BY relname), 'none')
+      FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0" || true
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "SELECT 'all statements: ' || sum(calls) || ' calls, ' || round(sum(total_exec_time)::numeric) || ' ms executing, ' || round(sum(total_plan_time)::numeric) || ' ms planning' FROM pg_stat_statements" || true
   fi
   if [ -n "${ORIAN_LOAD_KEEP_LOG:-}" ] && [ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/log" ]; then

@@ -204,11 +204,11 @@ internal sealed class OrianMetrics
     public void ObserveBacklog(Func<ServiceGauges?> latest)
     {
         Meter.CreateObservableGauge("orian.outbox.pending", () => Sample(latest(), g => g.PendingDeliveries + g.Unfanned), "{delivery}",
-            "Deliveries waiting (and events not yet fanned out), from the last sample; each count stops at 10,000.");
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Deliveries waiting (and events not yet fanned out), from the last sample; each count stops at {Orian.Delivery.Backlog.CountedUpTo:N0}."));
         Meter.CreateObservableGauge("orian.outbox.oldest_age", () => Sample(latest(), g => g.OldestPendingAgeSeconds ?? 0), "s",
             "Age of the oldest waiting delivery or unfanned event, from the last sample.");
         Meter.CreateObservableGauge("orian.outbox.dead_letters", () => Sample(latest(), g => g.DeadLetters), "{delivery}",
-            "Dead-lettered deliveries (waiting for an operator's re-drive), from the last sample; counted up to 10,000.");
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Dead-lettered deliveries (waiting for an operator's re-drive), from the last sample; counted up to {Orian.Delivery.Backlog.CountedUpTo:N0}."));
         Meter.CreateObservableGauge("orian.accounts.overdrawn", () => Sample(latest(), g => g.OverdrawnAccounts), "{account}",
             "Accounts whose available balance is below zero, from the last sample.");
     }

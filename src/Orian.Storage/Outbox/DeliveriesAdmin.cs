@@ -36,7 +36,8 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
 
     /// <summary>Each part is served by a partial or leading-state index: the unfanned events, and
     /// (state, id) for the pending and dead deliveries, each counted in key order up to <c>@upTo</c>
-    /// entries (a count stops there: its cost is bounded, not the backlog's size); the live leases are
+    /// entries (a count stops there: its cost is bounded, not the backlog's size); the oldest pending
+    /// delivery is the first entry of the pending deliveries' age index; the live leases are
     /// read whole (a row per batch and endpoint in flight, a few dozen at most while the dispatcher
     /// keeps up).</summary>
     private readonly string _backlog = $"""
@@ -44,7 +45,7 @@ public sealed class DeliveriesAdmin(SqlDatabase database) : IDeliveryAdmin
             (SELECT count(*) FROM (SELECT id FROM outbox_events WHERE fanned_out = {database.Dialect.False} ORDER BY id {database.Dialect.Page("@upTo")}) u) AS unfanned,
             (SELECT min(created_at) FROM outbox_events WHERE fanned_out = {database.Dialect.False}) AS oldest_unfanned_at,
             (SELECT count(*) FROM (SELECT id FROM webhook_deliveries WHERE state = 'pending' ORDER BY id {database.Dialect.Page("@upTo")}) p) AS pending,
-            (SELECT min(created_at) FROM webhook_deliveries WHERE state = 'pending') AS oldest_pending_at,
+            ({new OutboxSql(database.Dialect).OldestPending}) AS oldest_pending_at,
             (SELECT count(*) FROM (SELECT id FROM webhook_deliveries WHERE state = 'dead' ORDER BY id {database.Dialect.Page("@upTo")}) x) AS dead,
             (SELECT COALESCE(sum(deliveries), 0) FROM live_leases) AS live,
             (SELECT min(created_at) FROM live_leases) AS oldest_live_at

@@ -101,6 +101,10 @@ internal sealed class OutboxSql(SqlDialect d)
     public string HeldDeliveries { get; } =
         $"SELECT wd.id FROM webhook_deliveries wd {d.LockHint} WHERE {d.In("wd.id", "@ids")} AND wd.lease_owner = @owner AND wd.state = 'pending'{d.LockClause("wd")}";
 
+    /// <summary>When the oldest pending delivery was queued: the first entry of the pending deliveries'
+    /// age index, one probe however many wait.</summary>
+    public string OldestPending { get; } = $"SELECT created_at FROM webhook_deliveries WHERE state = 'pending' ORDER BY created_at {d.Page("1")}";
+
     /// <summary>A row when a live lease ran out by <c>@now</c> (the first in its index's order): the
     /// claims' probe before a take-over, nearly always empty.</summary>
     public string AnyExpiredLiveLease { get; } = $"SELECT deliveries FROM live_leases WHERE lease_until < @now ORDER BY lease_until {d.Page("1")}";
