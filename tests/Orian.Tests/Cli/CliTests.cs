@@ -39,14 +39,9 @@ public sealed class CliTests
         _folders.Clear();
     }
 
-    private static Task<(int Code, string Output)> RunAsync(TestService service, params string[] args) => RunAsync(service, null, args);
-
-    private static Task<(int Code, string Output)> RunAsync(TestService service, Dictionary<string, string?>? overrides, params string[] args) =>
-        RunAsync(service.Address.ToString(), service.OperatorKey, overrides, args);
-
-    private static async Task<(int Code, string Output)> RunAsync(string target, string? operatorKey, Dictionary<string, string?>? overrides, params string[] args)
+    /// <summary>A console writing plain text (no colour, no escapes) to <paramref name="writer"/>, wide enough for any table.</summary>
+    private static IAnsiConsole PlainConsole(StringWriter writer)
     {
-        using var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
@@ -55,6 +50,18 @@ public sealed class CliTests
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 240;
+        return console;
+    }
+
+    private static Task<(int Code, string Output)> RunAsync(TestService service, params string[] args) => RunAsync(service, null, args);
+
+    private static Task<(int Code, string Output)> RunAsync(TestService service, Dictionary<string, string?>? overrides, params string[] args) =>
+        RunAsync(service.Address.ToString(), service.OperatorKey, overrides, args);
+
+    private static async Task<(int Code, string Output)> RunAsync(string target, string? operatorKey, Dictionary<string, string?>? overrides, params string[] args)
+    {
+        using var writer = new StringWriter();
+        var console = PlainConsole(writer);
         var environment = new Dictionary<string, string?>
         {
             ["ORIAN_TARGET"] = target,
@@ -104,11 +111,7 @@ public sealed class CliTests
     public void TheStatusViewShowsACountThatStoppedAsAtLeastThatMany()
     {
         using var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 240;
+        var console = PlainConsole(writer);
         var status = new StatusResponse(DateTimeOffset.UnixEpoch, "here", new DatabaseStatusModel("postgres", true, 1, null, null, null), [],
             new EventRatesModel(60, 0, 0, 0, 0, 0, 0), new DecisionStatsModel(0, 0, null, null),
             new OutboxStatusModel(12, 10_000, 95.5, 9_999, 0, null, null, CountedUpTo: 10_000), 0);
