@@ -112,6 +112,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1406, Level = LogLevel.Information, Message = "Endpoint {EndpointId}: circuit closed; its deliveries flow again")]
     public static partial void CircuitClosed(ILogger logger, string endpointId);
 
+    [LoggerMessage(EventId = 1407, Level = LogLevel.Information, Message = "Purged {Count} settled outbox events created more than {RetentionDays} days ago, with their deliveries and attempt log")]
+    public static partial void OutboxHistoryPurged(ILogger logger, long count, int retentionDays);
+
+    [LoggerMessage(EventId = 1408, Level = LogLevel.Error, Message = "Purging the outbox's history failed; trying again in 30 s")]
+    public static partial void OutboxHistoryPurgeFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Payments Orchestrator bearer token obtained; valid until {ExpiresAt:O}")]
     public static partial void OrchestratorToken(ILogger logger, DateTimeOffset expiresAt);
 

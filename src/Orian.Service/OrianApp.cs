@@ -158,6 +158,7 @@ public static class OrianApp
         services.AddHostedService<WriterHostWatch>(); // listening from the starting phase, before the first write
         services.AddHostedService<SchemaMigrationService>(); // in the starting phase, before every StartAsync
         services.AddHostedService<StoredBodyMaintenance>();
+        services.AddHostedService<Orian.Service.Delivery.OutboxHistoryPurge>();
         services.AddSingleton<FailureClassifier>();
         services.AddSingleton<StandInReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StandInReconciler>()); // revokes what a crash left unconfirmed, before traffic

@@ -25,6 +25,7 @@ public sealed class OrianStorage : IAsyncDisposable
         Audit = new AuditTrail(database);
         KeyRing = new DatabaseKeyRing(database);
         Bodies = new StoredBodies(database);
+        OutboxHistory = new OutboxRetention(database);
     }
 
     public SqlDatabase Database { get; }
@@ -45,6 +46,9 @@ public sealed class OrianStorage : IAsyncDisposable
 
     /// <summary>Stored bodies and payload hashes: re-keying, retention, holds.</summary>
     public StoredBodies Bodies { get; }
+
+    /// <summary>The outbox's settled history past its retention period, purged.</summary>
+    public OutboxRetention OutboxHistory { get; }
 
     /// <summary>The Data Protection key ring, kept in this database.</summary>
     public DatabaseKeyRing KeyRing { get; }

@@ -79,6 +79,7 @@ public static class StorageServices
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<OrianStorage>().ApiKeys);
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<OrianStorage>().Audit);
         services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().Bodies);
+        services.AddSingleton(sp => sp.GetRequiredService<OrianStorage>().OutboxHistory);
         return services;
     }
 

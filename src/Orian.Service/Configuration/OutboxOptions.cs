@@ -63,8 +63,8 @@ public sealed class OutboxOptions : IValidatableObject
     [Range(1, 3600)]
     public int LeaseSeconds { get; set; } = 60;
 
-    /// <summary>Deliveries claimed, attempts recorded and events fanned out per transaction at most.
-    /// Default 100.</summary>
+    /// <summary>Deliveries claimed, attempts recorded, events fanned out and settled events purged per
+    /// transaction at most. Default 100.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
@@ -98,6 +98,18 @@ public sealed class OutboxOptions : IValidatableObject
     /// and a failed probe opens it again. Default 30 s (Polly's floor is 0.5 s).</summary>
     [Range(500, 3_600_000)]
     public int CircuitBreakMs { get; set; } = 30_000;
+
+    /// <summary>Settled outbox history (an event whose deliveries were all delivered or dead-lettered,
+    /// with those deliveries and their attempt log) older than this many days is purged, so the outbox
+    /// does not grow without bound; 0 keeps it for ever. Pending deliveries are never purged; a dead
+    /// letter can be re-driven until its event is this old. Default 90.</summary>
+    [Range(0, 36_500)]
+    public int HistoryRetentionDays { get; set; } = 90;
+
+    /// <summary>How often the history past <see cref="HistoryRetentionDays"/> is purged, in pages of
+    /// <see cref="BatchSize"/> events. Default 3600 s.</summary>
+    [Range(1, 7 * 24 * 3600)]
+    public int HistoryPurgeIntervalSeconds { get; set; } = 3600;
 
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {

@@ -20,7 +20,7 @@ namespace Orian.Tests.Outbox;
 /// crash between sending and recording, and a receiver that is down and comes back.
 /// </summary>
 [TestFixtureSource(typeof(TestProviders), nameof(TestProviders.All))]
-public sealed class WebhookDispatcherContract<TProvider> : ProviderFixture<TProvider>
+public sealed partial class WebhookDispatcherContract<TProvider> : ProviderFixture<TProvider>
     where TProvider : ITestProvider, new()
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
