@@ -2,6 +2,8 @@
 # empty ledger of the given provider (a temp SQLite file, or a throw-away PostgreSQL cluster).
 #   service_start sqlite|postgres    sets svc (pid), work (temp dir), port, operator_key (a named admin key)
 #   service_stop                     stops it and cleans up (installed as an EXIT trap)
+#   sql "<statement>"                 one value from the running service's database
+#   failing_receiver <port>          a receiver answering every POST with 501 at once (its pid in $receiver)
 # ORIAN_LOAD_KEEP_LOG=<file>: append the database's log and the service's (its lines stamped with the
 # time of day) to <file> at each stop, to set beside ORIAN_LOAD_TRACE's seconds.
 
@@ -15,6 +17,7 @@ service_start() {
   # ORIAN_SERVICE_DIR: run a build made elsewhere (a ReadyToRun publish, say) instead of the Release build.
   [ -n "${ORIAN_SERVICE_DIR:-}" ] || dotnet build -c Release src/Orian.Service -v quiet -nologo >/dev/null
   work=$(mktemp -d /tmp/orian-load.XXXXXX)
+  service_provider=$1
   trap service_stop EXIT
   case "$1" in
     sqlite) export Orian__Storage__Provider=sqlite Orian__Storage__ConnectionString="Data Source=$work/orian.db" ;;
@@ -51,6 +54,29 @@ service_start() {
     sleep 0.2
   done
   echo "the service did not become ready:"; cat "$work/service.log"; exit 1
+}
+
+sql() {
+  case "$service_provider" in
+    sqlite) python3 -c "import sqlite3,sys; c = sqlite3.connect(sys.argv[1], timeout=30); r = c.execute(sys.argv[2]).fetchone(); c.commit(); print((r[0] if r else 0) or 0)" "$work/orian.db" "$1" ;;
+    postgres) "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "$1" ;;
+  esac
+}
+
+# A receiver answering every POST with 501 at once, in its own process.
+failing_receiver() {
+  python3 - "$1" <<'PY' &
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class Refuse(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(501); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Refuse).serve_forever()
+PY
+  receiver=$!
 }
 
 service_stop() {

@@ -23,29 +23,6 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 [ -n "${ORIAN_SERVICE_DIR:-}" ] || { dotnet build -c Release src/Orian.Service -v quiet -nologo >/dev/null; export ORIAN_SERVICE_DIR=src/Orian.Service/bin/Release/net10.0; }
 out=$(mktemp -d /tmp/orian-soak.XXXXXX)
 
-sql() {
-  case "$provider" in
-    sqlite) python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0] or 0)" "$work/orian.db" "$1" ;;
-    postgres) "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U orian -d postgres -Atc "$1" ;;
-  esac
-}
-
-# A receiver answering every POST with 501 at once, in its own process.
-failing_receiver() {
-  python3 - "$1" <<'PY' &
-import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-class Refuse(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(501); self.send_header("Content-Length", "0"); self.end_headers()
-    def log_message(self, *args): pass
-ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Refuse).serve_forever()
-PY
-  receiver=$!
-}
-
 now_ns() { date +%s%N; }
 
 # One service's run: name, failing endpoint (0/1). It writes "$out/<name>.ready" once the service is up,
