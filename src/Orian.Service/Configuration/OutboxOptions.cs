@@ -107,9 +107,10 @@ public sealed class OutboxOptions : IValidatableObject
     public int HistoryRetentionDays { get; set; } = 90;
 
     /// <summary>How often the history past <see cref="HistoryRetentionDays"/> is purged, in pages of
-    /// <see cref="BatchSize"/> events. Default 3600 s.</summary>
+    /// <see cref="BatchSize"/> events. Default 60 s: each pass deletes about a minute's events, a few
+    /// seconds' work, rather than an hour's in one stretch.</summary>
     [Range(1, 7 * 24 * 3600)]
-    public int HistoryPurgeIntervalSeconds { get; set; } = 3600;
+    public int HistoryPurgeIntervalSeconds { get; set; } = 60;
 
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {

@@ -8,13 +8,17 @@ namespace Orian.Service.Delivery;
 /// Keeps the outbox from growing without bound: once per <see cref="OutboxOptions.HistoryPurgeIntervalSeconds"/>,
 /// a pass from the oldest event purges the settled history older than
 /// <see cref="OutboxOptions.HistoryRetentionDays"/>, a page of <see cref="OutboxOptions.BatchSize"/>
-/// events per short transaction, until it meets a newer event. Every instance runs it: two passes at
+/// events per short transaction, each followed by a rest three times as long as it took, until it meets a newer
+/// event. Every instance runs it: two passes at
 /// once lock the same deliveries in the same order, and the second finds them gone. Off when the
 /// retention is 0.
 /// </summary>
 internal sealed class OutboxHistoryPurge(OutboxRetention history, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxHistoryPurge> logger)
     : BackgroundService
 {
+    /// <summary>A page's rest, in multiples of the time it took.</summary>
+    private const int RestPerPage = 3;
+
     /// <summary>After a failed pass, the wait before the next try.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
 
@@ -54,8 +58,16 @@ internal sealed class OutboxHistoryPurge(OutboxRetention history, IOptions<Outbo
         bool done;
         do
         {
+            var started = time.GetTimestamp();
             (var purged, after, done) = await history.PurgePageAsync(now, settings.HistoryRetentionDays, after, settings.BatchSize, cancellationToken).ConfigureAwait(false);
             total += purged;
+            if (!done)
+            {
+                // Rests three times as long as the page took: a pass with much to do (the first on an
+                // old outbox, or after the retention is shortened) holds the database, and SQLite's one
+                // writer, at most a quarter of the time, and the ledger keeps the rest.
+                await Task.Delay(RestPerPage * time.GetElapsedTime(started), time, cancellationToken).ConfigureAwait(false);
+            }
         }
         while (!done);
 
