@@ -9,6 +9,8 @@
 #   benchmarks/load/history.sh postgres|sqlite [fill-seconds=60] [connections=16] [load-seconds=120]
 #
 # Loopback only; a fresh ledger. With ORIAN_PG_STATEMENTS=1 (PostgreSQL) the database's statements too.
+# ORIAN_HISTORY_AGE=0: the same run with nothing aged (nothing to purge), as a twin to run beside one
+# that purges (another ORIAN_LOAD_PORT, started a few seconds later), so both meet the same host.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 provider=${1:-postgres}; fill=${2:-60}; connections=${3:-16}; seconds=${4:-120}
@@ -33,7 +35,7 @@ case "$provider" in
 esac
 sql "UPDATE webhook_deliveries SET state = 'dead'" >/dev/null
 boundary=$(sql "SELECT max(id) FROM outbox_events")
-sql "UPDATE outbox_events SET created_at = $aged WHERE id <= $boundary" >/dev/null
+[ "${ORIAN_HISTORY_AGE:-1}" = 0 ] || sql "UPDATE outbox_events SET created_at = $aged WHERE id <= $boundary" >/dev/null
 echo "aged: $boundary events, $(sql "SELECT count(*) FROM webhook_deliveries") deliveries (dead)"
 
 wrk -t2 -c"$connections" -d"$((seconds + 5))s" -s benchmarks/load/events.lua "http://127.0.0.1:$port" -- "load$$" "$auth" >/dev/null &
