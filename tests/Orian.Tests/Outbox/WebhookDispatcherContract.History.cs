@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orian.Service.Delivery;
@@ -21,24 +20,16 @@ public sealed partial class WebhookDispatcherContract<TProvider>
     /// <summary>A credit: one event each (a debit on an empty account would add an overdrawn one).</summary>
     private Task ApplyCreditAsync(string id) => ApplyAsync(new Txn { Id = id, Direction = "CREDIT" });
 
-    private async Task<T> QueryAsync<T>(Func<System.Data.Common.DbConnection, Task<T>> query)
-    {
-        await using var connection = await _db.Database.OpenAsync(CancellationToken.None);
-        return await query(connection);
-    }
-
-    private Task ExecuteAsync(string sql, object parameters) => QueryAsync(c => c.ExecuteAsync(sql, parameters));
-
-    private Task<long> AttemptRowsAsync() => QueryAsync(c => c.ExecuteScalarAsync<long>("SELECT count(*) FROM delivery_attempts"));
+    private Task<long> AttemptRowsAsync() => _database.ScalarAsync<long>("SELECT count(*) FROM delivery_attempts");
 
     private async Task<string[]> EventsAsync() =>
-        [.. (await QueryAsync(c => c.QueryAsync<string>("SELECT transaction_id FROM outbox_events"))).Order(StringComparer.Ordinal)];
+        [.. (await _database.QueryAsync<string>("SELECT transaction_id FROM outbox_events")).Order(StringComparer.Ordinal)];
 
     private async Task<string[]> DeliveriesOfAsync() =>
-        [.. (await QueryAsync(c => c.QueryAsync<string>(
-            "SELECT ev.transaction_id FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id"))).Order(StringComparer.Ordinal)];
+        [.. (await _database.QueryAsync<string>(
+            "SELECT ev.transaction_id FROM webhook_deliveries d JOIN outbox_events ev ON ev.event_id = d.event_id")).Order(StringComparer.Ordinal)];
 
-    private Task DeadAsync(string transactionId) => ExecuteAsync(
+    private Task DeadAsync(string transactionId) => _database.ExecuteAsync(
         "UPDATE webhook_deliveries SET state = 'dead' WHERE event_id IN (SELECT event_id FROM outbox_events WHERE transaction_id = @transactionId)", new { transactionId });
 
     [Test]
@@ -62,7 +53,7 @@ public sealed partial class WebhookDispatcherContract<TProvider>
         await ApplyCreditAsync("OLD-DEAD");
         await DeadAsync("OLD-DEAD");
         await ApplyCreditAsync("OLD-PENDING");
-        await ExecuteAsync("UPDATE outbox_events SET fanned_out = @no WHERE transaction_id = 'OLD-UNFANNED'", new { no = false });
+        await _database.ExecuteAsync("UPDATE outbox_events SET fanned_out = @no WHERE transaction_id = 'OLD-UNFANNED'", new { no = false });
 
         _time.Advance(TimeSpan.FromDays(2));
         await ApplyCreditAsync("NEW-DEAD");
@@ -90,7 +81,7 @@ public sealed partial class WebhookDispatcherContract<TProvider>
     {
         await ApplyCreditAsync("BEFORE-LEASE");
         _time.Advance(TimeSpan.FromHours(1));
-        await ExecuteAsync(
+        await _database.ExecuteAsync(
             "INSERT INTO live_leases (owner, endpoint_id, lease_until, deliveries, event_ids, created_at) VALUES (@owner, 'we_gone', @until, 1, 'evt_x', @at)",
             new { owner = "host:live:1", until = _time.GetUtcNow().AddSeconds(30), at = _time.GetUtcNow() });
         _time.Advance(TimeSpan.FromHours(1));
@@ -100,7 +91,7 @@ public sealed partial class WebhookDispatcherContract<TProvider>
         Assert.That(await Purge().PurgeAsync(CancellationToken.None), Is.EqualTo(1));
         Assert.That(await EventsAsync(), Is.EqualTo(new[] { "AFTER-LEASE" }));
 
-        await ExecuteAsync("DELETE FROM live_leases WHERE owner = @owner", new { owner = "host:live:1" });
+        await _database.ExecuteAsync("DELETE FROM live_leases WHERE owner = @owner", new { owner = "host:live:1" });
         Assert.That(await Purge().PurgeAsync(CancellationToken.None), Is.EqualTo(1));
         Assert.That(await EventsAsync(), Is.Empty);
     }

@@ -24,6 +24,7 @@ public sealed partial class WebhookDispatcherContract<TProvider> : ProviderFixtu
     where TProvider : ITestProvider, new()
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+    private TestDatabase _database = null!;
     private OrianStorage _db = null!;
     private ManualTimeProvider _time = null!;
     private WebhookReceiver _receiver = null!;
@@ -31,7 +32,8 @@ public sealed partial class WebhookDispatcherContract<TProvider> : ProviderFixtu
     [SetUp]
     public async Task SetUp()
     {
-        _db = (await CreateDatabaseAsync("hooks")).Storage;
+        _database = await CreateDatabaseAsync("hooks");
+        _db = _database.Storage;
         await _db.Schema.MigrateAsync(CancellationToken.None);
         _time = new ManualTimeProvider(Start);
         _receiver = await WebhookReceiver.StartAsync();
@@ -298,10 +300,7 @@ public sealed partial class WebhookDispatcherContract<TProvider> : ProviderFixtu
         Assert.That((capped.Pending, exact.Pending), Is.EqualTo((2L, 3L)));
         Assert.That((capped.OldestPendingAt, exact.OldestPendingAt), Is.EqualTo(((DateTimeOffset?)Start, (DateTimeOffset?)Start)), "the oldest is the first, counted or not");
 
-        await using (var connection = await _db.Database.OpenAsync(CancellationToken.None))
-        {
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhook_deliveries SET state = 'dead'");
-        }
+        await _database.ExecuteAsync("UPDATE webhook_deliveries SET state = 'dead'");
 
         (capped, exact) = (await _db.Deliveries.GetBacklogAsync(2, CancellationToken.None), await _db.Deliveries.GetBacklogAsync(Backlog.Exact, CancellationToken.None));
         Assert.That((capped.Dead, exact.Dead, capped.Pending), Is.EqualTo((2L, 3L, 0L)));
@@ -380,11 +379,7 @@ public sealed partial class WebhookDispatcherContract<TProvider> : ProviderFixtu
         var (poison, _) = await EndpointAsync(_receiver.Url);
         // A secret that is not Base64 (as an older build could have stored it): signing throws a
         // FormatException, which no send path expects.
-        await _db.Database.OpenAsync(CancellationToken.None).AsTask().ContinueWith(async t =>
-        {
-            await using var connection = t.Result;
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhook_endpoints SET secret = 'whsec_%%not-base64%%' WHERE id = @poison", new { poison });
-        }).Unwrap();
+        await _database.ExecuteAsync("UPDATE webhook_endpoints SET secret = 'whsec_%%not-base64%%' WHERE id = @poison", new { poison });
         await ApplyAsync(new Txn { Id = "POISON" });
         var dispatcher = Dispatcher();
 
@@ -432,11 +427,7 @@ public sealed partial class WebhookDispatcherContract<TProvider> : ProviderFixtu
         var claimed = await _db.Queue.ClaimDueAsync("mine", now, now.AddSeconds(30), new ClaimLimits(10, 10, false), CancellationToken.None);
         Assert.That(claimed, Has.Count.EqualTo(2));
         // One lease runs out and another dispatcher takes that delivery.
-        await _db.Database.OpenAsync(CancellationToken.None).AsTask().ContinueWith(async t =>
-        {
-            await using var connection = t.Result;
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE webhook_deliveries SET lease_owner = 'theirs' WHERE id = @id", new { id = claimed[1].Id });
-        }).Unwrap();
+        await _database.ExecuteAsync("UPDATE webhook_deliveries SET lease_owner = 'theirs' WHERE id = @id", new { id = claimed[1].Id });
 
         var outcomes = claimed.Select(c => new AttemptOutcome(c.Id, c.EndpointId, 1, now, 200, 1, null, true, null, false)).ToList();
         var recorded = await _db.Queue.RecordAttemptsAsync("mine", outcomes, CancellationToken.None);
